@@ -1,0 +1,7 @@
+"""Reconstruction and re-analysis of Wu et al. 2022 (J Neuroimmunol 372:577955).
+
+No patient-level data of the study is public: every dataset this package generates is a
+*reconstructed* cohort, built to agree with the published summaries, never patient data.
+"""
+
+__version__ = "0.1.0"
