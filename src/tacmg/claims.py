@@ -1,0 +1,221 @@
+"""The registry of published claims (`data/published/claims.yaml`): loading and schema checks.
+
+A claim is one machine-checkable statement of the paper (a median, a count, a test's direction and
+bound). `load_claims` refuses a malformed registry with one line naming the claim and the field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import contract
+from .paths import CLAIMS_PATH
+
+QUANTITIES = ("count", "mean", "median", "status_count", "paired_change", "paired_direction",
+              "group_difference", "correlation")
+KINDS = ("descriptive", "inferential")
+SOURCES = ("abstract", "news")
+SUBSETS = ("all", "improved")
+
+_COMMON = ("id", "finding", "quantity", "variables", "visits", "published", "source", "kind",
+           "paraphrase")
+# Fields each quantity needs beyond the common ones.
+_REQUIRED_BY_QUANTITY = {
+    "count": (),
+    "mean": ("decimals",),
+    "median": (),
+    "status_count": ("statuses", "min", "max"),
+    "paired_change": ("direction", "p_below"),
+    "paired_direction": ("direction",),
+    "group_difference": ("direction", "significant", "p_below"),
+    "correlation": ("sign", "p_below"),
+}
+_OPTIONAL = ("reading", "subset")
+_KNOWN_VARIABLES = set(contract.SCORES) | set(contract.MOLECULES) | {
+    "patient_id", "prednisone_mg_day", "age_at_onset_years", "disease_duration_years",
+    "post_intervention_status"}
+
+
+class ClaimsError(ValueError):
+    """A malformed claims registry; the message is one line naming the file, claim and field."""
+
+    def _render_traceback_(self):  # IPython shows this line instead of a traceback
+        return [f"ClaimsError: {self}"]
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    finding: str
+    quantity: str
+    variables: tuple[str, ...]
+    visits: tuple[str, ...]
+    published: Any
+    source: tuple[str, ...]
+    kind: str
+    paraphrase: str
+    reading: str | None = None
+    subset: str = "all"
+    params: dict = field(default_factory=dict)  # quantity-specific fields (direction, p_below, ...)
+
+    @property
+    def published_text(self) -> str:
+        return str(self.published)
+
+
+@dataclass(frozen=True)
+class Registry:
+    claims: tuple[Claim, ...]
+    findings: dict[str, str]
+    decisions: dict[str, dict]
+    study: dict
+    path: Path
+
+    def __iter__(self):
+        return iter(self.claims)
+
+    def __len__(self):
+        return len(self.claims)
+
+    def by_id(self, claim_id: str) -> Claim:
+        for claim in self.claims:
+            if claim.id == claim_id:
+                return claim
+        raise KeyError(claim_id)
+
+    def select(self, ids=None, *, kind=None, finding=None) -> tuple[Claim, ...]:
+        """Claims whose id is in `ids` (all if None), optionally of one kind and finding."""
+        if ids is not None:
+            unknown = set(ids) - {c.id for c in self.claims}
+            if unknown:
+                raise ClaimsError(f"{self.path.name}: unknown claim id(s) {', '.join(sorted(unknown))}")
+        return tuple(c for c in self.claims
+                     if (ids is None or c.id in ids)
+                     and (kind is None or c.kind == kind)
+                     and (finding is None or c.finding == finding))
+
+
+def _as_tuple(value) -> tuple:
+    return tuple(value) if isinstance(value, (list, tuple)) else (value,)
+
+
+def _check_claim(raw: dict, where: str, findings: dict, decisions: dict) -> Claim:
+    if not isinstance(raw, dict):
+        raise ClaimsError(f"{where}: a claim must be a mapping of fields")
+    for name in _COMMON:
+        if name not in raw:
+            raise ClaimsError(f"{where}: missing field '{name}'")
+    quantity = raw["quantity"]
+    if quantity not in QUANTITIES:
+        raise ClaimsError(f"{where}, field 'quantity': {quantity!r} is not one of {', '.join(QUANTITIES)}")
+    needed = _REQUIRED_BY_QUANTITY[quantity]
+    for name in needed:
+        if name not in raw:
+            raise ClaimsError(f"{where}: quantity {quantity} needs field '{name}'")
+    allowed = set(_COMMON) | set(_OPTIONAL) | set(needed)
+    extra = sorted(set(raw) - allowed)
+    if extra:
+        raise ClaimsError(f"{where}: unknown field(s) {', '.join(extra)}")
+    if raw["finding"] not in findings:
+        raise ClaimsError(f"{where}, field 'finding': {raw['finding']!r} is not a listed finding")
+    if raw["kind"] not in KINDS:
+        raise ClaimsError(f"{where}, field 'kind': {raw['kind']!r} is not one of {', '.join(KINDS)}")
+    sources = _as_tuple(raw["source"])
+    if not sources or not set(sources) <= set(SOURCES):
+        raise ClaimsError(f"{where}, field 'source': {list(sources)} must name abstract and/or news")
+    variables = _as_tuple(raw["variables"])
+    unknown = [v for v in variables if v not in _KNOWN_VARIABLES]
+    if unknown:
+        raise ClaimsError(f"{where}, field 'variables': unknown column(s) {', '.join(unknown)}")
+    visits = _as_tuple(raw["visits"])
+    if not set(visits) <= set(contract.VISITS):
+        raise ClaimsError(f"{where}, field 'visits': {list(visits)} must be among {', '.join(contract.VISITS)}")
+    reading = raw.get("reading")
+    if reading is not None and reading not in decisions:
+        raise ClaimsError(f"{where}, field 'reading': {reading!r} is not a recorded decision")
+    subset = raw.get("subset", "all")
+    if subset not in SUBSETS:
+        raise ClaimsError(f"{where}, field 'subset': {subset!r} is not one of {', '.join(SUBSETS)}")
+    if not str(raw["paraphrase"]).strip():
+        raise ClaimsError(f"{where}, field 'paraphrase': empty")
+    params = {name: raw[name] for name in needed}
+    _check_params(quantity, params, variables, where)
+    return Claim(id=str(raw["id"]), finding=raw["finding"], quantity=quantity, variables=variables,
+                 visits=visits, published=raw["published"], source=sources, kind=raw["kind"],
+                 paraphrase=str(raw["paraphrase"]).strip(), reading=reading, subset=subset,
+                 params=params)
+
+
+def _check_params(quantity: str, params: dict, variables: tuple, where: str) -> None:
+    def need(cond, message):
+        if not cond:
+            raise ClaimsError(f"{where}: {message}")
+
+    if "p_below" in params:
+        p = params["p_below"]
+        need(isinstance(p, (int, float)) and 0 < p < 1, f"field 'p_below': {p!r} is not a probability")
+    if quantity in ("paired_change", "paired_direction"):
+        need(params["direction"] in ("decrease", "increase"),
+             f"field 'direction': {params['direction']!r} must be decrease or increase")
+    if quantity == "group_difference":
+        need(params["direction"] in ("higher", "lower"),
+             f"field 'direction': {params['direction']!r} must be higher or lower")
+        need(isinstance(params["significant"], bool), "field 'significant': must be true or false")
+    if quantity == "correlation":
+        need(params["sign"] in ("positive", "negative"),
+             f"field 'sign': {params['sign']!r} must be positive or negative")
+        need(len(variables) == 2, "a correlation needs exactly two variables")
+    if quantity == "status_count":
+        need(set(params["statuses"]) <= set(contract.STATUS_CODES),
+             f"field 'statuses': {params['statuses']} must be MGFA post-intervention codes")
+        need(0 <= params["min"] <= params["max"], "fields 'min'/'max': need 0 <= min <= max")
+    if quantity == "mean":
+        need(isinstance(params["decimals"], int) and params["decimals"] >= 0,
+             "field 'decimals': must be a non-negative integer")
+
+
+def load_claims(path: str | Path | None = None) -> Registry:
+    """Load and check the claims registry; returns a `Registry` or raises `ClaimsError`."""
+    path = Path(path) if path is not None else CLAIMS_PATH
+    name = path.name
+    if not path.is_file():
+        raise ClaimsError(f"{name}: file not found at {path}")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ClaimsError(f"{name}: not valid UTF-8") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f", line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise ClaimsError(f"{name}{line}: {problem}") from None
+    if not isinstance(raw, dict):
+        raise ClaimsError(f"{name}: the registry must be a mapping with 'findings', 'decisions' and 'claims'")
+    for key in ("version", "study", "findings", "decisions", "claims"):
+        if key not in raw:
+            raise ClaimsError(f"{name}: missing top-level field '{key}'")
+    if raw["version"] != 1:
+        raise ClaimsError(f"{name}, field 'version': {raw['version']!r} is not a supported version (1)")
+    findings = dict(raw["findings"] or {})
+    decisions = {}
+    for i, decision in enumerate(raw["decisions"] or []):
+        for key in ("id", "question", "reading", "reason"):
+            if not isinstance(decision, dict) or key not in decision:
+                raise ClaimsError(f"{name}, decision {i + 1}: missing field '{key}'")
+        decisions[decision["id"]] = decision
+    claims, seen = [], set()
+    for i, item in enumerate(raw["claims"] or []):
+        label = item.get("id", f"#{i + 1}") if isinstance(item, dict) else f"#{i + 1}"
+        claim = _check_claim(item, f"{name}, claim '{label}'", findings, decisions)
+        if claim.id in seen:
+            raise ClaimsError(f"{name}, claim '{claim.id}': duplicate id")
+        seen.add(claim.id)
+        claims.append(claim)
+    if not claims:
+        raise ClaimsError(f"{name}: no claims")
+    return Registry(claims=tuple(claims), findings=findings, decisions=decisions,
+                    study=dict(raw["study"]), path=path)

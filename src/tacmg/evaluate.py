@@ -1,0 +1,222 @@
+"""Evaluate published claims on data: one dataset (a tidy table) or a batch of cohorts (arrays).
+
+Each claim's quantity decides its check (see `claims.yaml`, `quantities`). Inferential claims hold
+only if they hold under every variant of their test (`stat_tests`); the tidy table reports the
+primary variant's p-value and the least favourable one beside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import stat_tests
+from .claims import Claim, Registry, load_claims
+from .cohorts import Cohorts, status_mask
+
+IMPROVED_STATUSES = ("I",)  # the reading recorded as decision 'improved-subset'
+
+
+@dataclass
+class Outcome:
+    """A claim evaluated on B cohorts: every array is (B,)."""
+
+    claim: Claim
+    holds: np.ndarray
+    estimate: np.ndarray
+    statistic: np.ndarray
+    p_value: np.ndarray        # primary variant
+    p_value_worst: np.ndarray  # the variant least favourable to the claim
+    test: str
+
+
+def _round_half_up(x: np.ndarray, decimals: int) -> np.ndarray:
+    scale = 10.0 ** decimals
+    return np.floor(x * scale + 0.5 + 1e-9) / scale
+
+
+def _descriptive(claim: Claim, holds, estimate) -> Outcome:
+    nan = np.full(len(estimate), np.nan)
+    return Outcome(claim, holds, np.asarray(estimate, float), nan, nan, nan, "")
+
+
+def _count(claim: Claim, cohorts: Cohorts) -> Outcome:
+    n = np.full(cohorts.size, cohorts.n_patients, dtype=float)
+    return _descriptive(claim, n == claim.published, n)
+
+
+def _mean(claim: Claim, cohorts: Cohorts) -> Outcome:
+    mean = cohorts.values(claim.variables[0]).mean(axis=1)
+    rounded = _round_half_up(mean, claim.params["decimals"])
+    return _descriptive(claim, np.isclose(rounded, float(claim.published)), mean)
+
+
+def _median(claim: Claim, cohorts: Cohorts) -> Outcome:
+    median = np.median(cohorts.values(claim.variables[0], claim.visits[0]), axis=1)
+    return _descriptive(claim, np.isclose(median, float(claim.published)), median)
+
+
+def _status_count(claim: Claim, cohorts: Cohorts) -> Outcome:
+    count = status_mask(cohorts.patient["status"], claim.params["statuses"]).sum(axis=1)
+    holds = (count >= claim.params["min"]) & (count <= claim.params["max"])
+    return _descriptive(claim, holds, count)
+
+
+def _paired_arrays(claim: Claim, cohorts: Cohorts):
+    before = cohorts.values(claim.variables[0], "baseline")
+    after = cohorts.values(claim.variables[0], "month_12")
+    if claim.subset == "all":
+        return before, after
+    mask = status_mask(cohorts.patient["status"], IMPROVED_STATUSES)
+    before_sub, after_sub = cohorts.subset_rows(mask, before), cohorts.subset_rows(mask, after)
+    return before_sub, after_sub
+
+
+def _per_row(test, first, second) -> stat_tests.TestResult:
+    """Run a batched test on ragged per-cohort samples (subsets of different sizes), row by row."""
+    rows = [test(np.asarray(a, float)[None], np.asarray(b, float)[None]) for a, b in zip(first, second)]
+    return stat_tests.TestResult(rows[0].test, np.concatenate([r.estimate for r in rows]),
+                                 np.concatenate([r.statistic for r in rows]),
+                                 np.concatenate([r.p for r in rows]), rows[0].variants)
+
+
+def _direction_holds(estimate: np.ndarray, want_positive: bool) -> np.ndarray:
+    return estimate > 0 if want_positive else estimate < 0
+
+
+def _test_outcome(claim, result: stat_tests.TestResult, direction_ok, significant: bool) -> Outcome:
+    bound = claim.params["p_below"]
+    with np.errstate(invalid="ignore"):
+        if significant:
+            all_variants = np.all(result.p < bound, axis=1)
+            worst = np.max(result.p, axis=1)
+        else:
+            all_variants = np.all(result.p >= bound, axis=1)
+            worst = np.min(result.p, axis=1)
+    holds = direction_ok & all_variants & ~np.isnan(result.p).any(axis=1)
+    return Outcome(claim, holds, result.estimate, result.statistic, result.p_primary, worst,
+                   f"{result.test} ({', '.join(result.variants)})")
+
+
+def _paired_change(claim: Claim, cohorts: Cohorts) -> Outcome:
+    before, after = _paired_arrays(claim, cohorts)
+    if isinstance(before, list):
+        result = _per_row(stat_tests.signed_rank, before, after)
+    else:
+        result = stat_tests.signed_rank(before, after)
+    direction_ok = _direction_holds(result.estimate, claim.params["direction"] == "increase")
+    return _test_outcome(claim, result, direction_ok, significant=True)
+
+
+def _paired_direction(claim: Claim, cohorts: Cohorts) -> Outcome:
+    before, after = _paired_arrays(claim, cohorts)
+    if isinstance(before, list):
+        change = np.array([np.median(np.asarray(b) - np.asarray(a)) for a, b in zip(before, after)])
+    else:
+        change = np.median(after - before, axis=1)
+    holds = _direction_holds(change, claim.params["direction"] == "increase")
+    return _descriptive(claim, holds, change)
+
+
+def _group_difference(claim: Claim, cohorts: Cohorts) -> Outcome:
+    molecule = claim.variables[0]
+    result = stat_tests.rank_sum(cohorts.values(molecule, "baseline"), cohorts.control[molecule])
+    direction_ok = (result.estimate > 1) if claim.params["direction"] == "higher" else (result.estimate < 1)
+    return _test_outcome(claim, result, direction_ok, significant=claim.params["significant"])
+
+
+def _correlation(claim: Claim, cohorts: Cohorts) -> Outcome:
+    visit = claim.visits[0]
+    x, y = (cohorts.values(v, visit) for v in claim.variables)
+    result = stat_tests.spearman(x, y)
+    direction_ok = _direction_holds(result.estimate, claim.params["sign"] == "positive")
+    return _test_outcome(claim, result, direction_ok, significant=True)
+
+
+_EVALUATORS = {
+    "count": _count,
+    "mean": _mean,
+    "median": _median,
+    "status_count": _status_count,
+    "paired_change": _paired_change,
+    "paired_direction": _paired_direction,
+    "group_difference": _group_difference,
+    "correlation": _correlation,
+}
+
+
+def evaluate_batch(cohorts: Cohorts, claims) -> list[Outcome]:
+    """Every claim evaluated on every cohort of the batch."""
+    return [_EVALUATORS[c.quantity](c, cohorts) for c in claims]
+
+
+def holds_matrix(cohorts: Cohorts, claims) -> np.ndarray:
+    """(B, n_claims) booleans: does claim j hold in cohort i."""
+    outcomes = evaluate_batch(cohorts, claims)
+    if not outcomes:
+        return np.ones((cohorts.size, 0), bool)
+    return np.column_stack([o.holds for o in outcomes])
+
+
+def _reproduced_text(o: Outcome, i: int) -> str:
+    claim, est = o.claim, o.estimate[i]
+    q = claim.quantity
+    if q == "count":
+        return f"{est:.0f}"
+    if q == "status_count":
+        return f"{est:.0f} patients"
+    if q == "mean":
+        return f"{_round_half_up(np.array([est]), claim.params['decimals'])[0]:.{claim.params['decimals']}f}"
+    if q == "median":
+        return f"{est:g}"
+    if q == "paired_direction":
+        word = "increase" if est > 0 else "decrease" if est < 0 else "no change"
+        return f"{word} (median change {est:+.3g})"
+    p = o.p_value[i]
+    p_text = "p not computable" if np.isnan(p) else f"p = {p:.2g}"
+    if q == "paired_change":
+        word = "increase" if est > 0 else "decrease" if est < 0 else "no change"
+        return f"{word} (median change {est:+.3g}), {p_text}"
+    if q == "group_difference":
+        word = "higher" if est > 1 else "lower" if est < 1 else "equal"
+        return f"{word} (ratio of medians {est:.2f}), {p_text}"
+    if q == "correlation":
+        return f"rho = {est:+.2f}, {p_text}"
+    raise ValueError(q)
+
+
+def outcomes_table(outcomes: list[Outcome], index: int = 0) -> pd.DataFrame:
+    """Tidy table of one cohort's outcomes: one row per claim."""
+    rows = []
+    for o in outcomes:
+        c = o.claim
+        rows.append({
+            "claim_id": c.id,
+            "finding": c.finding,
+            "kind": c.kind,
+            "published": c.published_text,
+            "reproduced": _reproduced_text(o, index),
+            "estimate": o.estimate[index],
+            "statistic": o.statistic[index],
+            "p_value": o.p_value[index],
+            "p_value_worst_variant": o.p_value_worst[index],
+            "test": o.test,
+            "verdict": "reproduced" if o.holds[index] else "not reproduced",
+        })
+    return pd.DataFrame(rows)
+
+
+def evaluate(data, claims: Registry | list[Claim] | None = None) -> pd.DataFrame:
+    """Evaluate claims on a loaded `Dataset` (or a one-cohort `Cohorts`).
+
+    Returns a tidy DataFrame, one row per claim: claim_id, finding, kind, published, reproduced,
+    estimate, statistic, p_value (primary variant), p_value_worst_variant, test, verdict.
+    """
+    claims = load_claims() if claims is None else claims
+    cohorts = data if isinstance(data, Cohorts) else Cohorts.from_dataset(data)
+    if cohorts.size != 1:
+        raise ValueError("evaluate() takes one cohort; use evaluate_batch for many")
+    return outcomes_table(evaluate_batch(cohorts, list(claims)))
+
