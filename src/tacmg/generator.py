@@ -1,0 +1,326 @@
+"""The reconstruction engine: seeded cohorts that agree with the published claims.
+
+For a batch of candidate cohorts it
+1. builds each column's values with the published summary exactly (medians, means, counts) for the
+   descriptive claims it conditions on, from the priors in `data/assumptions/priors.yaml`;
+2. imposes the target rank correlations at baseline with Iman-Conover (values kept, order changed);
+3. derives month-12 values per patient from a post-intervention status, so statuses and scores agree;
+4. keeps the candidates in which every conditioned claim holds (rejection).
+
+Candidates are drawn in chunks from child seeds of one `SeedSequence`, so the accepted cohorts are
+the same whatever the number of worker processes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import contract
+from .claims import Claim, load_claims
+from .cohorts import STATUS_INDEX, Cohorts, key
+from .evaluate import holds_matrix
+from .iman_conover import iman_conover
+from .marginals import (counts_from_shares, dose_grid, force_integer_sum, force_median,
+                        round_significant, snap, target_sum_for_mean)
+from .priors import Priors, load_priors
+
+BASELINE_BLOCK = (*contract.SCORES, "prednisone_mg_day", *contract.MOLECULES)
+PREDNISONE_GRID = dose_grid(contract.PREDNISONE_MAX_MG_DAY)
+# Order in which tied values are ranked when a median is forced: patients further from the middle
+# by their status go to the ends, so a forced median never pushes a minimal-manifestation patient up.
+_STATUS_TIE_PRIORITY = np.array([{"CSR": 0, "PR": 0, "MM": 0, "I": 1, "U": 2, "W": 3, "E": 3, "D": 3}[c]
+                                 for c in contract.STATUS_CODES])
+
+
+@dataclass(frozen=True)
+class Targets:
+    """What the conditioned descriptive claims fix exactly: medians, means, status counts."""
+
+    medians: dict[str, float]       # "variable@visit" -> median
+    means: dict[str, tuple[float, int]]  # variable -> (mean, decimals)
+    n_patients: int
+
+    @classmethod
+    def from_claims(cls, claims, priors: Priors) -> "Targets":
+        medians, means = {}, {}
+        for c in claims:
+            if c.quantity == "median":
+                medians[key(c.variables[0], c.visits[0])] = float(c.published)
+            elif c.quantity == "mean":
+                means[c.variables[0]] = (float(c.published), int(c.params["decimals"]))
+        return cls(medians, means, priors.n_patients)
+
+
+def _labels(counts: dict[str, int], batch: int, rng: np.random.Generator, codes) -> np.ndarray:
+    """(B, n) integer codes with exactly `counts` of each label, in random patient order."""
+    index = {c: i for i, c in enumerate(codes)}
+    row = np.concatenate([np.full(v, index[k]) for k, v in counts.items()])
+    return rng.permuted(np.broadcast_to(row, (batch, row.size)).copy(), axis=1)
+
+
+def _patient_characteristics(rng, batch: int, targets: Targets, priors: Priors) -> dict:
+    n = priors.n_patients
+    female = round(priors["cohort.female_share"] * n)
+    characteristics = {
+        "sex": _labels({"F": female, "M": n - female}, batch, rng, contract.SEXES),
+        "antibody_status": _labels(counts_from_shares(priors["cohort.antibody_shares"], n), batch, rng,
+                                   contract.ANTIBODY_STATUSES),
+        "mgfa_class": _labels(counts_from_shares(priors["cohort.mgfa_class_shares"], n), batch, rng,
+                              contract.MGFA_CLASSES),
+        "thymectomy": _labels({"no": n - round(priors["cohort.thymectomy_share"] * n),
+                               "yes": round(priors["cohort.thymectomy_share"] * n)}, batch, rng,
+                              ("no", "yes")).astype(bool),
+    }
+    onset_mean = targets.means.get("age_at_onset_years", (priors.published_mean("age_at_onset_years"), 1))
+    low, high = priors["cohort.age_at_onset_range_years"]
+    onset = np.clip(np.round(rng.normal(onset_mean[0], priors["cohort.age_at_onset_sd_years"], (batch, n))),
+                    low, high)
+    if "age_at_onset_years" in targets.means:
+        onset = force_integer_sum(onset, target_sum_for_mean(*onset_mean, n, 1.0), low, high, rng)
+    characteristics["age_at_onset_years"] = onset.astype(float)
+
+    duration_mean = targets.means.get("disease_duration_years",
+                                      (priors.published_mean("disease_duration_years"), 1))
+    shape = 1 / priors["cohort.disease_duration_cv"] ** 2
+    low, high = priors["cohort.disease_duration_range_years"]
+    tenths = np.clip(np.round(rng.gamma(shape, duration_mean[0] / shape, (batch, n)) * 10), low * 10, high * 10)
+    if "disease_duration_years" in targets.means:
+        tenths = force_integer_sum(tenths, target_sum_for_mean(*duration_mean, n, 0.1), int(low * 10),
+                                   int(high * 10), rng)
+    characteristics["disease_duration_years"] = tenths / 10
+    return characteristics
+
+
+def _lognormal_around(rng, median: float, log_sd: float, shape) -> np.ndarray:
+    return median * np.exp(rng.normal(0.0, log_sd, shape))
+
+
+def _baseline_values(rng, batch: int, targets: Targets, priors: Priors, status: np.ndarray) -> dict:
+    """Baseline scores, prednisone and molecules with exact medians, before reordering."""
+    n = priors.n_patients
+    values = {}
+    for score, (_, low, high, _) in contract.SCORES.items():
+        name = key(score, "baseline")
+        centre = targets.medians.get(name, priors.published_median(name))
+        raw = np.clip(np.round(_lognormal_around(rng, centre, priors["scores.baseline_log_sd"], (batch, n))),
+                      low, high)
+        values[score] = force_median(raw, centre, rng) if name in targets.medians else raw
+    name = key("prednisone_mg_day", "baseline")
+    centre = targets.medians.get(name, priors.published_median(name))
+    low, high = priors["prednisone.range_mg_day"]
+    dose = np.clip(snap(_lognormal_around(rng, centre, priors["prednisone.baseline_log_sd"], (batch, n)), 2.5),
+                   low, high)
+    values["prednisone_mg_day"] = (force_median(dose, centre, rng, grid=PREDNISONE_GRID)
+                                   if name in targets.medians else dose)
+    for molecule in contract.MOLECULES:
+        median = priors["molecules.control_median"][molecule] * priors["molecules.patient_to_control_ratio"][molecule]
+        values[molecule] = _lognormal_around(rng, median, priors["molecules.log_sd"], (batch, n))
+    return values
+
+
+def _correlated_baseline(rng, values: dict, priors: Priors) -> dict:
+    stacked = np.stack([values[v] for v in BASELINE_BLOCK], axis=2)
+    reordered = iman_conover(stacked, priors.target_correlation(BASELINE_BLOCK), rng)
+    return {v: reordered[:, :, j] for j, v in enumerate(BASELINE_BLOCK)}
+
+
+def _month_12_scores(rng, baseline: dict, status: np.ndarray, targets: Targets, priors: Priors) -> dict:
+    """Month-12 scores derived per patient from the baseline and the post-intervention status."""
+    is_mm = status == STATUS_INDEX["MM"]
+    is_u = status == STATUS_INDEX["U"]
+    kept_low, kept_high = priors["scores.improved_fraction_kept"]
+    tie_priority = _STATUS_TIE_PRIORITY[status]
+    min_change = priors["scores.improved_min_change"]
+    out = {}
+    for score, (_, low, high, _) in contract.SCORES.items():
+        base = baseline[score]
+        mm_cap = np.minimum(base, priors["scores.minimal_manifestation_max"][score])
+        mm_value = np.floor(rng.random(base.shape) * (mm_cap + 1))
+        improved_value = np.round(base * rng.uniform(kept_low, kept_high, base.shape))
+        if score in min_change:  # an improved patient improves by at least the MCID where it can
+            improved_value = np.clip(np.minimum(improved_value, base - min_change[score]), 0, None)
+        step = priors["scores.unchanged_max_change"][score]
+        unchanged_value = np.clip(base + rng.integers(-step, step + 1, base.shape), low, high)
+        value = np.where(is_mm, mm_value, np.where(is_u, unchanged_value, improved_value))
+        name = key(score, "month_12")
+        if name in targets.medians:
+            value = force_median(value, targets.medians[name], rng, tie_priority=tie_priority)
+        out[score] = value
+    return out
+
+
+def _month_12_prednisone(rng, baseline: np.ndarray, status: np.ndarray, targets: Targets,
+                         priors: Priors) -> np.ndarray:
+    fraction = np.zeros(baseline.shape)
+    for code, (low, high) in priors["prednisone.fraction_kept"].items():
+        fraction = np.where(status == STATUS_INDEX[code], rng.uniform(low, high, baseline.shape), fraction)
+    dose = snap(baseline * fraction, 2.5)
+    name = key("prednisone_mg_day", "month_12")
+    if name in targets.medians:
+        dose = force_median(dose, targets.medians[name], rng, tie_priority=_STATUS_TIE_PRIORITY[status],
+                            grid=PREDNISONE_GRID)
+    return dose
+
+
+def _month_12_molecules(rng, baseline: dict, status: np.ndarray, priors: Priors) -> dict:
+    out = {}
+    for molecule in contract.MOLECULES:
+        shift = np.zeros(status.shape)
+        for code, change in priors["molecules.log_change_by_status"][molecule].items():
+            shift = np.where(status == STATUS_INDEX[code], change, shift)
+        noise = rng.normal(0.0, priors["molecules.log_change_sd"], status.shape)
+        out[molecule] = baseline[molecule] * np.exp(shift + noise)
+    return out
+
+
+def _status_consistent(baseline: dict, month_12: dict, status: np.ndarray, priors: Priors) -> np.ndarray:
+    """(B,) True where every patient's scores agree with their post-intervention status."""
+    is_mm = status == STATUS_INDEX["MM"]
+    is_i = status == STATUS_INDEX["I"]
+    is_u = status == STATUS_INDEX["U"]
+    ok = np.ones(status.shape, bool)
+    for score in contract.SCORES:
+        change = month_12[score] - baseline[score]
+        ok &= ~is_mm | (month_12[score] <= priors["scores.minimal_manifestation_max"][score])
+        ok &= ~is_u | (np.abs(change) <= priors["scores.unchanged_max_change"][score])
+        ok &= ~is_i | (change <= 0)
+    needed = priors["scores.improved_min_change"]
+    meaningful = np.zeros(status.shape, bool)
+    for score, points in needed.items():
+        meaningful |= (baseline[score] - month_12[score]) >= points
+    ok &= ~is_i | meaningful
+    return ok.all(axis=1)
+
+
+def draw_candidates(rng: np.random.Generator, batch: int, targets: Targets, priors: Priors) -> tuple[Cohorts, np.ndarray]:
+    """`batch` candidate cohorts and a (B,) mask of those whose statuses agree with their scores."""
+    status = _labels(priors["scores.status_counts"], batch, rng, contract.STATUS_CODES)
+    characteristics = _patient_characteristics(rng, batch, targets, priors)
+    baseline = _correlated_baseline(rng, _baseline_values(rng, batch, targets, priors, status), priors)
+    month_12 = {**_month_12_scores(rng, baseline, status, targets, priors),
+                "prednisone_mg_day": _month_12_prednisone(rng, baseline["prednisone_mg_day"], status,
+                                                          targets, priors),
+                **_month_12_molecules(rng, baseline, status, priors)}
+    digits = priors["molecules.significant_digits"]
+    visit = {}
+    for name, values in (("baseline", baseline), ("month_12", month_12)):
+        for variable in BASELINE_BLOCK:
+            v = values[variable]
+            visit[key(variable, name)] = round_significant(v, digits) if variable in contract.MOLECULES else v
+    m = priors["cohort.n_controls"]
+    control = {molecule: round_significant(_lognormal_around(rng, priors["molecules.control_median"][molecule],
+                                                             priors["molecules.log_sd"], (batch, m)), digits)
+               for molecule in contract.MOLECULES}
+    female = round(priors["cohort.female_share"] * m)
+    control["sex"] = _labels({"F": female, "M": m - female}, batch, rng, contract.SEXES)
+    mean_age = priors.published_mean("age_at_onset_years") + priors.published_mean("disease_duration_years")
+    control["age_years"] = np.clip(np.round(rng.normal(mean_age, priors["cohort.controls_age_sd_years"], (batch, m))),
+                                   18, 80)
+    patient = {**characteristics, "status": status}
+    consistent = _status_consistent(baseline, month_12, status, priors)
+    return Cohorts(patient, visit, control), consistent
+
+
+@dataclass
+class Ensemble:
+    """Accepted cohorts and the bookkeeping of how they were found."""
+
+    cohorts: Cohorts
+    candidates: int
+    conditioned_on: tuple[str, ...]
+    seed: int
+
+    @property
+    def acceptance_rate(self) -> float:
+        return self.cohorts.size / self.candidates if self.candidates else float("nan")
+
+
+def _draw_chunk(args) -> tuple[Cohorts, int]:
+    seed_sequence, chunk_size, claim_ids, priors_path, claims_path = args
+    registry = load_claims(claims_path)
+    claims = registry.select(claim_ids)
+    priors = load_priors(priors_path)
+    targets = Targets.from_claims(claims, priors)
+    rng = np.random.default_rng(seed_sequence)
+    cohorts, consistent = draw_candidates(rng, chunk_size, targets, priors)
+    keep = consistent & holds_matrix(cohorts, claims).all(axis=1)
+    return cohorts.take(np.flatnonzero(keep)), chunk_size
+
+
+def generate(seed: int, n_cohorts: int, condition_on=None, *, chunk_size: int = 500,
+             workers: int | None = None, max_candidates: int = 5_000_000, progress: bool = False,
+             priors_path=None, claims_path=None) -> Ensemble:
+    """The first `n_cohorts` cohorts, in seed order, in which every conditioned claim holds.
+
+    condition_on: claim ids or `Claim`s (default: every claim in the registry). Descriptive claims
+    among them are met by construction; the others by rejection.
+    """
+    registry = load_claims(claims_path)
+    if condition_on is None:
+        claim_ids = tuple(c.id for c in registry)
+    else:
+        claim_ids = tuple(c.id if isinstance(c, Claim) else str(c) for c in condition_on)
+        registry.select(claim_ids)  # refuses unknown ids early, with a clear message
+    workers = workers or min(2, os.cpu_count() or 1)
+
+    def task(index: int):
+        child = np.random.SeedSequence(seed, spawn_key=(index,))
+        return (child, chunk_size, claim_ids, priors_path, claims_path)
+
+    accepted, found, drawn = [], 0, 0
+    bar = _progress_bar(n_cohorts, progress)
+    executor = ProcessPoolExecutor(workers) if workers > 1 else None
+    try:
+        for cohorts, size in _ordered_results(executor, task, ahead=2 * workers):
+            drawn += size
+            if cohorts.size:
+                accepted.append(cohorts)
+                bar.update(min(cohorts.size, n_cohorts - found))
+                found += cohorts.size
+            if found >= n_cohorts:
+                break
+            if drawn >= max_candidates:
+                raise RuntimeError(f"only {found} of {n_cohorts} cohorts satisfied the conditioned claims "
+                                   f"after {drawn} candidates")
+    finally:
+        bar.close()
+        if executor:
+            executor.shutdown(cancel_futures=True)
+    result = Cohorts.concat(accepted).take(slice(0, n_cohorts))
+    return Ensemble(result, drawn, claim_ids, seed)
+
+
+def _ordered_results(executor, task, ahead: int):
+    """Results of chunks 0, 1, 2, ... in order, keeping `ahead` chunks in flight."""
+    if executor is None:
+        index = 0
+        while True:
+            yield _draw_chunk(task(index))
+            index += 1
+    pending = deque(executor.submit(_draw_chunk, task(i)) for i in range(ahead))
+    index = ahead
+    while True:
+        result = pending.popleft().result()
+        pending.append(executor.submit(_draw_chunk, task(index)))
+        index += 1
+        yield result
+
+
+class _NoBar:
+    def update(self, _):
+        pass
+
+    def close(self):
+        pass
+
+
+def _progress_bar(total: int, enabled: bool):
+    if not enabled:
+        return _NoBar()
+    from tqdm.auto import tqdm
+    return tqdm(total=total, unit="cohort", desc="reconstructing")

@@ -1,0 +1,92 @@
+"""The reconstruction's assumptions (`data/assumptions/priors.yaml`), with dotted-path access.
+
+Every entry there carries a value and its source or reason; code reads only the values, the book
+renders the whole file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from .claims import load_claims
+from .paths import PRIORS_PATH
+
+
+class Priors:
+    """Values of priors.yaml by dotted path, e.g. ``priors["cohort.n_controls"]``."""
+
+    def __init__(self, raw: dict, path: Path):
+        self.raw = raw
+        self.path = path
+        self._claims = load_claims()
+
+    def __getitem__(self, dotted: str):
+        node = self.raw
+        for part in dotted.split("."):
+            node = node[part]
+        if isinstance(node, dict) and "value" in node:
+            return node["value"]
+        if isinstance(node, dict):  # a group of entries, each with its own value
+            return {k: (v["value"] if isinstance(v, dict) and "value" in v else v) for k, v in node.items()}
+        return node
+
+    @property
+    def n_patients(self) -> int:
+        return int(self["cohort.n_patients"])
+
+    def _published(self, quantity: str, variable: str, visit: str | None):
+        for claim in self._claims:
+            if claim.quantity == quantity and claim.variables[0] == variable and (
+                    visit is None or claim.visits[0] == visit):
+                return float(claim.published)
+        raise KeyError(f"no published {quantity} for {variable}")
+
+    def published_median(self, name: str) -> float:
+        """The published median of ``variable@visit``: the centre of its prior even when unconditioned."""
+        variable, visit = name.split("@")
+        return self._published("median", variable, visit)
+
+    def published_mean(self, variable: str) -> float:
+        return self._published("mean", variable, None)
+
+    def target_correlation(self, columns) -> np.ndarray:
+        """Target Spearman matrix over `columns` from the reported pairs and score-score prior."""
+        index = {c: i for i, c in enumerate(columns)}
+        matrix = np.full((len(columns), len(columns)), float(self["correlations.default"]))
+        scores = [c for c in columns if c in ("qmg", "mmt", "mg_adl", "mg_qol15")]
+        for a in scores:
+            for b in scores:
+                matrix[index[a], index[b]] = self["scores.rank_correlation_among_scores"]
+        for group in ("correlations.molecule_pairs", "correlations.score_molecule_pairs"):
+            for pair, rho in self[group].items():
+                a, b = pair.split("-")
+                matrix[index[a], index[b]] = matrix[index[b], index[a]] = rho
+        np.fill_diagonal(matrix, 1.0)
+        return matrix
+
+    def table(self) -> pd.DataFrame:
+        """Tidy table of every assumption: section, name, value, source, reason."""
+        rows = []
+        for section, entries in self.raw.items():
+            if not isinstance(entries, dict):
+                continue
+            for name, entry in entries.items():
+                if isinstance(entry, dict) and "value" in entry:
+                    rows.append({"section": section, "assumption": name, "value": entry["value"],
+                                 "source": entry.get("source", ""), "reason": entry.get("reason", "")})
+                elif isinstance(entry, dict):
+                    for sub, item in entry.items():
+                        if isinstance(item, dict) and "value" in item:
+                            rows.append({"section": section, "assumption": f"{name}.{sub}",
+                                         "value": item["value"], "source": item.get("source", ""),
+                                         "reason": item.get("reason", "")})
+        return pd.DataFrame(rows)
+
+
+def load_priors(path: str | Path | None = None) -> Priors:
+    path = Path(path) if path is not None else PRIORS_PATH
+    return Priors(yaml.safe_load(path.read_text(encoding="utf-8")), path)
