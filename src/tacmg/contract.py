@@ -220,8 +220,8 @@ PATIENTS_TABLE = Table(
         _id_column(
             "patient_id",
             "Patient code",
-            f"Pseudonymous patient code ({ID_PATTERN_MEANING}), unique within the dataset. "
-            "It is made up by the generator and points to no real person.",
+            f"Pseudonymous patient code ({ID_PATTERN_MEANING}), unique within the dataset; "
+            "never a name, hospital number or other identifier.",
         ),
         _sex_column(),
         Column(
@@ -296,7 +296,7 @@ CONTROLS_TABLE = Table(
         _id_column(
             "control_id", "Control code",
             f"Pseudonymous healthy-control code ({ID_PATTERN_MEANING}), unique within the "
-            "dataset. It is made up by the generator and points to no real person.",
+            "dataset; never a name, hospital number or other identifier.",
         ),
         _sex_column(),
         Column(

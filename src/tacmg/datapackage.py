@@ -18,6 +18,7 @@ from tacmg.contract import TABLES, Column, Table
 
 DATAPACKAGE_FILE = "datapackage.json"
 PROFILE_V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
+TABLESCHEMA_PROFILE_V2 = "https://datapackage.org/profiles/2.0/tableschema.json"
 PACKAGE_NAME = "tacmg-reconstructed-cohort"
 STUDY_CITATION = (
     "Wu H, Chen L, Zhou X, et al. Effect of tacrolimus on soluble costimulatory molecules in "
@@ -90,8 +91,12 @@ def _schema(table: Table) -> dict[str, Any]:
 
 
 def table_schemas() -> dict[str, dict[str, Any]]:
-    """Return the Frictionless Table Schema of each table, keyed by table name."""
-    return {name: _schema(table) for name, table in TABLES.items()}
+    """Return the standalone Frictionless Table Schema of each table, keyed by table name.
+
+    Each declares the Table Schema v2 profile in `$schema` (needed for `exclusiveMinimum`);
+    inside `datapackage.json` the package's own `$schema` plays that part instead.
+    """
+    return {name: {"$schema": TABLESCHEMA_PROFILE_V2, **_schema(table)} for name, table in TABLES.items()}
 
 
 def _resource(table: Table) -> dict[str, Any]:
