@@ -1,0 +1,112 @@
+# The one place that knows how to set up, build and test the book.
+#
+#   make book       build the HTML book into _build/html (creates .venv on first use)
+#   make test       everything CI runs: unit tests, nbval, pair sync, -W build, CDN and browser checks
+#   make notebooks  regenerate notebooks/*.ipynb from their .md twins and execute them
+#   make help       list every target
+#
+# Needs only python3.11 (or python3), make and git; `make browser` installs Debian's chromium
+# (as root, or with sudo) when /usr/bin/chromium is missing.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.tacmg-installed
+BUNDLE := _static/vega-bundle.js
+HTML := _build/html
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Tools run from the venv, and Jupyter looks for kernels in the venv before the user's own.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export JUPYTER_PREFER_ENV_PATH := 1
+export PYTHONHASHSEED := 0
+# debugpy (inside ipykernel) warns about frozen modules on every kernel start.
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+NOTEBOOK_MD := $(sort $(wildcard notebooks/*.md))
+
+.PHONY: help venv vendor book notebooks test unit nbval pairs no-cdn browser browser-check \
+        lock clean clean-all
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
+
+# ------------------------------------------------------------------------- environment
+venv: $(STAMP) ## create .venv and install requirements.lock + the package (only when they change)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the lock or the package metadata changed since the last install.
+$(STAMP): requirements.lock pyproject.toml | $(PY)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements.lock
+	$(PY) -m pip install --disable-pip-version-check -q -e .
+	$(PY) -m pip check
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" >/dev/null
+	touch $@
+
+lock: $(PY) ## rewrite requirements.lock from the current .venv (after a deliberate upgrade)
+	{ echo "# Exact pins of the book's environment (pip freeze --exclude-editable of .venv)."; \
+	  echo "# Install with: pip install -r requirements.lock && pip install -e ."; \
+	  echo "# Regenerate with: make lock"; \
+	  $(PY) -m pip freeze --exclude-editable; } > requirements.lock
+
+# ---------------------------------------------------------------------------- the book
+# Offline Altair: the vega libraries for the pinned Altair, bundled into one _static file.
+# Rebuilt whenever the environment or the script changes (the script also keeps an unchanged
+# file untouched), so every build has it without paying its 2 s on an unchanged rebuild.
+vendor: $(BUNDLE) ## write _static/vega-bundle.js (vega, vega-lite, vega-embed for offline charts)
+
+$(BUNDLE): tools/vendor_vega.py $(STAMP)
+	$(PY) tools/vendor_vega.py --output $@
+
+book: venv vendor ## build the book into _build/html (warnings are errors)
+	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+	@echo "Book built: open $(CURDIR)/$(HTML)/index.html"
+
+notebooks: venv ## regenerate notebooks/*.ipynb from the .md files and execute them in place
+	$(PY) tools/execute_notebooks.py $(NOTEBOOK_MD)
+
+# ------------------------------------------------------------------------------- tests
+# `make test` runs every check even after one fails, then fails if any did.
+test: venv ## everything: unit tests, nbval, pair sync, -W book build, no-CDN and browser checks
+	@failed=(); \
+	for target in unit nbval pairs book no-cdn browser-check; do \
+	  echo "== make $$target"; \
+	  $(MAKE) --no-print-directory $$target || failed+=("$$target"); \
+	done; \
+	if [ $${#failed[@]} -gt 0 ]; then echo "make test: FAILED: $${failed[*]}"; exit 1; fi; \
+	echo "make test: all checks passed"
+
+unit: venv ## pytest on tests/
+	$(PY) -m pytest -q tests
+
+nbval: venv ## re-execute every notebooks/*.ipynb and compare with its stored outputs (strict)
+	$(PY) -m pytest --nbval notebooks/ --nbval-sanitize-with tools/nbval-sanitize.cfg -p no:cacheprovider
+
+pairs: venv ## every notebooks/*.md has an .ipynb with the same cells, and vice versa
+	$(PY) tools/check_pairs.py notebooks
+
+no-cdn: venv ## no built page loads vega (or any script) from a CDN
+	$(PY) tools/check_no_cdn.py --html $(HTML)
+
+browser: ## install Debian's chromium if /usr/bin/chromium is missing
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "installing chromium (apt-get)"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; \
+	fi
+
+browser-check: venv browser ## open each chapter in headless chromium; every chart must render
+	$(PY) tools/browser_check.py --html $(HTML)
+
+# ------------------------------------------------------------------------------ cleanup
+clean: ## remove the built book (keeps .venv)
+	rm -rf _build $(BUNDLE)
+
+clean-all: clean ## remove the built book and .venv
+	rm -rf $(VENV)
