@@ -90,7 +90,13 @@ def valid_dir(tmp_path: Path) -> Path:
     return write_valid_dataset(tmp_path / "dataset")
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
+def write_dataset():
+    """The function write_valid_dataset(directory) -> directory, for tests needing many copies."""
+    return write_valid_dataset
+
+
+@pytest.fixture(scope="session")  # stateless, so hypothesis-driven tests may use it too
 def edit():
     """The helpers to modify a dataset: edit.set_cell, edit.read_rows, edit.write_rows, edit.copy."""
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tacmg.contract import TABLES
 from tacmg.loader import DataError, Dataset, data_checksum, load, validate
@@ -166,10 +169,14 @@ BAD_INPUTS = {
                         'visits.csv, line 3, column qmg: "abc" is not a whole number'),
     "decimal in a score": (_set("visits.csv", 4, "mg_adl", "3.5"),
                            'visits.csv, line 4, column mg_adl: "3.5" is not a whole number'),
+    "non-ASCII digit in a score": (_set("visits.csv", 2, "qmg", "\u0663"),
+                                   'visits.csv, line 2, column qmg: "\u0663" is not a whole number'),
     "text in a number": (_set("patients.csv", 2, "age_at_onset_years", "34y"),
-                         'patients.csv, line 2, column age_at_onset_years: "34y" is not a number'),
+                         'patients.csv, line 2, column age_at_onset_years: "34y" is not a (finite) number'),
     "not a finite number": (_set("visits.csv", 2, "spd1", "nan"),
-                            'visits.csv, line 2, column spd1: "nan" is not a number'),
+                            'visits.csv, line 2, column spd1: "nan" is not a (finite) number'),
+    "overflowing number": (_set("controls.csv", 2, "spd1", "1e400"),
+                           'controls.csv, line 2, column spd1: "1e400" is not a (finite) number'),
     "boolean not lower case": (_set("patients.csv", 5, "thymectomy", "yes"),
                                'patients.csv, line 5, column thymectomy: "yes" is not true or false '
                                "(lower case)"),
@@ -346,3 +353,28 @@ def test_render_traceback_is_one_line(valid_dir, edit):
 def test_validate_accepts_str_paths(valid_dir):
     assert validate(str(valid_dir)) == []
     assert load(str(valid_dir)).directory == Path(valid_dir)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    file=st.sampled_from(["patients.csv", "visits.csv", "controls.csv"]),
+    position=st.floats(min_value=0, max_value=1),
+    junk=st.binary(min_size=1, max_size=8),
+)
+def test_validate_never_raises_on_damaged_bytes(write_dataset, file, position, junk):
+    # A fresh directory per example: hypothesis reruns the body, tmp_path would be shared.
+    with tempfile.TemporaryDirectory() as temporary:
+        directory = write_dataset(Path(temporary) / "dataset")
+        path = directory / file
+        data = path.read_bytes()
+        cut = int(position * len(data))
+        path.write_bytes(data[:cut] + junk + data[cut:])
+        problems = validate(directory)
+        for problem in problems:
+            assert isinstance(problem, str) and "\n" not in problem and "\r" not in problem
+            assert problem.split(",")[0].split(":")[0] in {"patients.csv", "visits.csv", "controls.csv"}
+        if problems:
+            with pytest.raises(DataError):
+                load(directory)
+        else:
+            load(directory)

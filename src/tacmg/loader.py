@@ -18,6 +18,7 @@ import csv
 import hashlib
 import io
 import json
+import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -251,15 +252,16 @@ def _near_miss(raw: _RawTable, column: str) -> str:
 
 # ----------------------------------------------------------------------------- cell checks
 
-_INTEGER = re.compile(r"[+-]?\d+")
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _BOOLEANS = {"true": True, "false": False}
 _BAD_BYTES = re.compile("[\udc80-\udcff]")
 
 # Per contract type: (does the text have this type?, convert text to value, what is wrong).
 _TYPES: dict[str, tuple[Callable[[str], bool], Callable[[str], Any], str]] = {
     "integer": (lambda text: bool(_INTEGER.fullmatch(text)), int, "is not a whole number"),
-    "number": (lambda text: bool(_NUMBER.fullmatch(text)), float, "is not a number"),
+    "number": (lambda text: bool(_NUMBER.fullmatch(text)) and math.isfinite(float(text)), float,
+               "is not a (finite) number"),
     "boolean": (lambda text: text in _BOOLEANS, _BOOLEANS.__getitem__, "is not true or false (lower case)"),
     "string": (lambda text: True, str, ""),
 }
