@@ -5,3 +5,9 @@ No patient-level data of the study is public: every dataset this package generat
 """
 
 __version__ = "0.1.0"
+
+from .loader import DataError, Dataset, load, validate  # noqa: E402
+from .claims import load_claims  # noqa: E402
+from .evaluate import evaluate  # noqa: E402
+
+__all__ = ["DataError", "Dataset", "load", "validate", "load_claims", "evaluate", "__version__"]

@@ -234,14 +234,16 @@ class Ensemble:
     candidates: int
     conditioned_on: tuple[str, ...]
     seed: int
+    evaluated: tuple[str, ...] = ()      # claim ids evaluated on every accepted cohort
+    holds: np.ndarray | None = None      # (cohorts, evaluated claims) booleans
 
     @property
     def acceptance_rate(self) -> float:
         return self.cohorts.size / self.candidates if self.candidates else float("nan")
 
 
-def _draw_chunk(args) -> tuple[Cohorts, int]:
-    seed_sequence, chunk_size, claim_ids, priors_path, claims_path = args
+def _draw_chunk(args) -> tuple[Cohorts, int, np.ndarray]:
+    seed_sequence, chunk_size, claim_ids, evaluated_ids, priors_path, claims_path = args
     registry = load_claims(claims_path)
     claims = registry.select(claim_ids)
     priors = load_priors(priors_path)
@@ -249,16 +251,22 @@ def _draw_chunk(args) -> tuple[Cohorts, int]:
     rng = np.random.default_rng(seed_sequence)
     cohorts, consistent = draw_candidates(rng, chunk_size, targets, priors)
     keep = consistent & holds_matrix(cohorts, claims).all(axis=1)
-    return cohorts.take(np.flatnonzero(keep)), chunk_size
+    accepted = cohorts.take(np.flatnonzero(keep))
+    # Evaluating in the worker keeps both cores busy for the expensive part.
+    holds = holds_matrix(accepted, registry.select(evaluated_ids)) if evaluated_ids and accepted.size else \
+        np.zeros((accepted.size, len(evaluated_ids)), bool)
+    return accepted, chunk_size, holds
 
 
-def generate(seed: int, n_cohorts: int, condition_on=None, *, chunk_size: int = 500,
+def generate(seed: int, n_cohorts: int, condition_on=None, *, evaluate=(), chunk_size: int = 500,
              workers: int | None = None, max_candidates: int = 5_000_000, progress: bool = False,
              priors_path=None, claims_path=None) -> Ensemble:
     """The first `n_cohorts` cohorts, in seed order, in which every conditioned claim holds.
 
     condition_on: claim ids or `Claim`s (default: every claim in the registry). Descriptive claims
     among them are met by construction; the others by rejection.
+    evaluate: claim ids (or `Claim`s, or "all") to evaluate on every accepted cohort, in the workers;
+    the result is `Ensemble.holds`.
     """
     registry = load_claims(claims_path)
     if condition_on is None:
@@ -266,20 +274,24 @@ def generate(seed: int, n_cohorts: int, condition_on=None, *, chunk_size: int = 
     else:
         claim_ids = tuple(c.id if isinstance(c, Claim) else str(c) for c in condition_on)
         registry.select(claim_ids)  # refuses unknown ids early, with a clear message
+    evaluated_ids = (tuple(c.id for c in registry) if evaluate == "all" else
+                     tuple(c.id if isinstance(c, Claim) else str(c) for c in evaluate))
+    registry.select(evaluated_ids)
     workers = workers or min(2, os.cpu_count() or 1)
 
     def task(index: int):
         child = np.random.SeedSequence(seed, spawn_key=(index,))
-        return (child, chunk_size, claim_ids, priors_path, claims_path)
+        return (child, chunk_size, claim_ids, evaluated_ids, priors_path, claims_path)
 
-    accepted, found, drawn = [], 0, 0
+    accepted, holds, found, drawn = [], [], 0, 0
     bar = _progress_bar(n_cohorts, progress)
     executor = ProcessPoolExecutor(workers) if workers > 1 else None
     try:
-        for cohorts, size in _ordered_results(executor, task, ahead=2 * workers):
+        for cohorts, size, chunk_holds in _ordered_results(executor, task, ahead=2 * workers):
             drawn += size
             if cohorts.size:
                 accepted.append(cohorts)
+                holds.append(chunk_holds)
                 bar.update(min(cohorts.size, n_cohorts - found))
                 found += cohorts.size
             if found >= n_cohorts:
@@ -292,7 +304,7 @@ def generate(seed: int, n_cohorts: int, condition_on=None, *, chunk_size: int = 
         if executor:
             executor.shutdown(cancel_futures=True)
     result = Cohorts.concat(accepted).take(slice(0, n_cohorts))
-    return Ensemble(result, drawn, claim_ids, seed)
+    return Ensemble(result, drawn, claim_ids, seed, evaluated_ids, np.concatenate(holds)[:n_cohorts])
 
 
 def _ordered_results(executor, task, ahead: int):

@@ -6,13 +6,12 @@ renders the whole file.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
-
-from .claims import load_claims
+from .claims import load_claims, read_yaml
 from .paths import PRIORS_PATH
 
 
@@ -88,5 +87,11 @@ class Priors:
 
 
 def load_priors(path: str | Path | None = None) -> Priors:
+    """The priors at `path` (default: the committed ones); cached on the file's modification time."""
     path = Path(path) if path is not None else PRIORS_PATH
-    return Priors(yaml.safe_load(path.read_text(encoding="utf-8")), path)
+    return _load_priors_cached(path.resolve(), path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_priors_cached(path: Path, _mtime_ns: int) -> Priors:
+    return Priors(read_yaml(path), path)
