@@ -31,7 +31,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 NOTEBOOK_MD := $(sort $(wildcard notebooks/*.md))
 
 .PHONY: help venv vendor book notebooks test unit nbval pairs no-cdn browser browser-check \
-        lock clean clean-all
+        bench lock clean clean-all
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -43,17 +43,21 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstall only when the lock or the package metadata changed since the last install.
+# --no-deps: the lock is the whole environment, nothing else gets resolved in; `pip check` then
+# proves it complete (a new dependency of the package must be added to the lock: see `make lock`).
 $(STAMP): requirements.lock pyproject.toml | $(PY)
-	$(PY) -m pip install --disable-pip-version-check -q -r requirements.lock
-	$(PY) -m pip install --disable-pip-version-check -q -e .
-	$(PY) -m pip check
+	$(PY) -m pip install --disable-pip-version-check -q --no-deps -r requirements.lock
+	$(PY) -m pip install --disable-pip-version-check -q --no-deps -e .
+	$(PY) -m pip check || { echo "requirements.lock is incomplete: pip install the missing package, then make lock"; exit 1; }
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" >/dev/null
 	touch $@
 
 lock: $(PY) ## rewrite requirements.lock from the current .venv (after a deliberate upgrade)
-	{ echo "# Exact pins of the book's environment (pip freeze --exclude-editable of .venv)."; \
-	  echo "# Install with: pip install -r requirements.lock && pip install -e ."; \
-	  echo "# Regenerate with: make lock"; \
+	{ echo "# Exact pins of the whole environment of the book (pip freeze --exclude-editable of .venv)."; \
+	  echo "# Installed by make venv: pip install --no-deps -r requirements.lock && pip install --no-deps -e ."; \
+	  echo "# then pip check. Regenerate with: make lock. Deliberately absent: rfc3987-syntax and lark,"; \
+	  echo "# optional IRI format checking for jsonschema (via jupyter-events) whose import adds about"; \
+	  echo "# 0.8 s to every jupyter-book and pytest run; nothing here needs it."; \
 	  $(PY) -m pip freeze --exclude-editable; } > requirements.lock
 
 # ---------------------------------------------------------------------------- the book
@@ -103,6 +107,9 @@ browser: ## install Debian's chromium if /usr/bin/chromium is missing
 
 browser-check: venv browser ## open each chapter in headless chromium; every chart must render
 	$(PY) tools/browser_check.py --html $(HTML)
+
+bench: venv vendor ## time raw notebook execution vs a cold and an unchanged book build (rebuilds _build)
+	$(PY) bench/bench_build.py
 
 # ------------------------------------------------------------------------------ cleanup
 clean: ## remove the built book (keeps .venv)

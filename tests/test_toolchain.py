@@ -1,0 +1,320 @@
+"""Unit tests of the build/test toolchain under tools/ and of the book's configuration."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import sys
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+TOOLS = ROOT / "tools"
+
+
+def load_tool(name: str):
+    """Import tools/<name>.py as a module (tools/ is scripts, not a package)."""
+    spec = importlib.util.spec_from_file_location(f"toolchain_{name}", TOOLS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+# --------------------------------------------------------------------------- nbval sanitizer
+def sanitizer():
+    from nbval.plugin import get_sanitize_patterns
+
+    patterns = get_sanitize_patterns((TOOLS / "nbval-sanitize.cfg").read_text())
+
+    def sanitize(text: str) -> str:
+        for regex, replacement in patterns:
+            text = re.sub(regex, replacement, text)
+        return text
+
+    return sanitize
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ('<div id="altair-viz-0123456789abcdef0123456789abcdef">',
+         '<div id="altair-viz-fedcba9876543210fedcba9876543210">'),
+        ("#T_1a2b3_row0_col0 {", "#T_9f8e7_row0_col0 {"),
+        ("<function f at 0x7f3a2b1c4d50>", "<function f at 0x7f00deadbeef>"),
+        ("/work/main/.venv/lib/python3.11/site-packages/scipy/x.py:3: RuntimeWarning",
+         "/tmp/clone/.venv/lib/python3.11/site-packages/scipy/x.py:3: RuntimeWarning"),
+        ("/work/main/src/tacmg/stats.py:12: UserWarning", "/tmp/x/src/tacmg/stats.py:12: UserWarning"),
+        ("100%|##########| 32/32 [00:01<00:00, 27.53it/s]", "100%|##########| 32/32 [00:00<00:00, 91.20it/s]"),
+    ],
+)
+def test_sanitizer_hides_run_to_run_noise(first, second):
+    sanitize = sanitizer()
+    assert first != second
+    assert sanitize(first) == sanitize(second)
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ('"median": 6.0', '"median": 6.5'),
+        ("<td>4.5</td>", "<td>4.6</td>"),
+        ("p = 4.7e-10", "p = 4.8e-10"),
+        ("statistic 0.0123 at 0.05", "statistic 0.0124 at 0.05"),
+        ("100%|##########| 32/32 [00:01<00:00]", "100%|##########| 31/32 [00:01<00:00]"),
+        ("/work/main/src/tacmg/stats.py:12: UserWarning", "/work/main/src/tacmg/stats.py:13: UserWarning"),
+    ],
+)
+def test_sanitizer_keeps_changed_numbers_visible(first, second):
+    sanitize = sanitizer()
+    assert sanitize(first) != sanitize(second)
+
+
+# ------------------------------------------------------------------------------ pair check
+MD_NOTEBOOK = """---
+jupytext:
+  formats: ipynb,md:myst
+  text_representation:
+    extension: .md
+    format_name: myst
+    format_version: 0.13
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# Title
+
+```{code-cell} ipython3
+x = 1
+x
+```
+"""
+
+
+def write_pair(directory: Path, stem: str = "nb") -> tuple[Path, Path]:
+    md = directory / f"{stem}.md"
+    md.write_text(MD_NOTEBOOK)
+    ipynb = directory / f"{stem}.ipynb"
+    jupytext.write(jupytext.read(md), ipynb, fmt="ipynb")
+    return md, ipynb
+
+
+def test_pairs_in_sync_pass(tmp_path):
+    check_pairs = load_tool("check_pairs")
+    write_pair(tmp_path)
+    assert check_pairs.check_directory(tmp_path) == []
+    assert check_pairs.main([str(tmp_path)]) == 0
+
+
+def test_pairs_report_changed_code_cell(tmp_path, capsys):
+    check_pairs = load_tool("check_pairs")
+    md, _ = write_pair(tmp_path)
+    md.write_text(MD_NOTEBOOK.replace("x = 1", "x = 2"))
+    problems = check_pairs.check_directory(tmp_path)
+    assert len(problems) == 1 and "nb.md" in problems[0] and "x = 2" in problems[0]
+    assert check_pairs.main([str(tmp_path)]) == 1
+    assert "not in sync" in capsys.readouterr().out
+
+
+def test_pairs_report_missing_twin(tmp_path):
+    check_pairs = load_tool("check_pairs")
+    write_pair(tmp_path)
+    (tmp_path / "lonely.md").write_text(MD_NOTEBOOK)
+    nbformat.write(nbformat.v4.new_notebook(), tmp_path / "orphan.ipynb")
+    problems = check_pairs.check_directory(tmp_path)
+    assert len(problems) == 2
+    assert any("lonely.md" in p and "no paired" in p for p in problems)
+    assert any("orphan.ipynb" in p and "no paired" in p for p in problems)
+
+
+def test_committed_notebooks_are_paired():
+    check_pairs = load_tool("check_pairs")
+    assert check_pairs.check_directory(ROOT / "notebooks") == []
+
+
+# ------------------------------------------------------------------ deterministic notebooks
+def test_cell_and_chart_ids_are_deterministic():
+    execute_notebooks = load_tool("execute_notebooks")
+
+    def fresh():
+        nb = jupytext.reads(MD_NOTEBOOK, fmt="md:myst")
+        nb.cells[1].outputs = [nbformat.v4.new_output(
+            "display_data",
+            data={"text/html": '<div id="altair-viz-%s"></div><script>"altair-viz-%s"</script>'
+                  % ((__import__("uuid").uuid4().hex,) * 2)},
+        )]
+        execute_notebooks.stable_cell_ids(nb)
+        execute_notebooks.stable_altair_ids(nb, salt="nb")
+        return nb
+
+    first, second = fresh(), fresh()
+    assert [c.id for c in first.cells] == [c.id for c in second.cells]
+    html = first.cells[1].outputs[0].data["text/html"]
+    assert html == second.cells[1].outputs[0].data["text/html"]
+    ids = re.findall(r"altair-viz-[0-9a-f]{32}", html)
+    assert len(ids) == 2 and len(set(ids)) == 1  # renamed consistently within the output
+
+
+# ----------------------------------------------------------------------------- CDN check
+ALTAIR_PAGE = """<html><head>
+<script src="../_static/vega-bundle.js?v=1"></script></head><body>
+<div id="altair-viz-0123"></div><script>
+    const paths = {
+      "vega": "https://cdn.jsdelivr.net/npm/vega@6?noext",
+      "vega-lite": "https://cdn.jsdelivr.net/npm/vega-lite@6.4.1?noext",
+      "vega-embed": "https://cdn.jsdelivr.net/npm/vega-embed@7?noext",
+    };
+      maybeLoadScript("vega", "6")
+        .then(() => maybeLoadScript("vega-lite", "6.4.1"))
+        .then(() => maybeLoadScript("vega-embed", "7"))
+</script>
+<script>const THEBE_JS_URL = "https://unpkg.com/thebe@0.8.2/lib/index.js"; </script>
+</body></html>"""
+CLAIMS = {"vega_version": "6", "vegalite_version": "6.4.1", "vegaembed_version": "7"}
+
+
+def test_cdn_check_accepts_neutralised_altair_fallback():
+    check_no_cdn = load_tool("check_no_cdn")
+    problems, fallbacks = check_no_cdn.check_page(ALTAIR_PAGE, CLAIMS)
+    assert problems == [] and fallbacks == 1
+
+
+@pytest.mark.parametrize(
+    "page, claims, expected",
+    [
+        (ALTAIR_PAGE.replace('<script src="../_static/vega-bundle.js?v=1"></script>', ""), CLAIMS,
+         "does not load _static/vega-bundle.js"),
+        (ALTAIR_PAGE, {**CLAIMS, "vegalite_version": "6.1.0"}, "vegalite_version"),
+        (ALTAIR_PAGE, None, "missing from the build"),
+        (ALTAIR_PAGE.replace("</body>", '<script src="https://cdn.jsdelivr.net/npm/vega@6"></script></body>'),
+         CLAIMS, "references a CDN"),
+        (ALTAIR_PAGE.replace("</head>", '<script src="https://cdnjs.cloudflare.com/require.min.js"></script></head>'),
+         CLAIMS, "require.js"),
+        (ALTAIR_PAGE.replace("</head>", '<link rel="stylesheet" href="https://example.org/x.css"></head>'),
+         CLAIMS, "another host"),
+    ],
+)
+def test_cdn_check_rejects_live_cdn_use(page, claims, expected):
+    check_no_cdn = load_tool("check_no_cdn")
+    problems, _ = check_no_cdn.check_page(page, claims)
+    assert any(expected in p for p in problems), problems
+
+
+def test_cdn_check_only_warns_about_mathjax():
+    check_no_cdn = load_tool("check_no_cdn")
+    page = ALTAIR_PAGE.replace(
+        "</head>", '<script defer src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"></script></head>'
+    )
+    warnings: list[str] = []
+    problems, _ = check_no_cdn.check_page(page, CLAIMS, warnings)
+    assert problems == [] and len(warnings) == 1 and "MathJax" in warnings[0]
+
+
+# ------------------------------------------------------------------------- browser check
+def test_browser_check_classifies_console_events():
+    browser_check = load_tool("browser_check")
+    base = "http://127.0.0.1:8000/"
+    events = [
+        {"method": "Runtime.exceptionThrown", "params": {"exceptionDetails": {
+            "exception": {"description": "SyntaxError: Identifier 'THEBE_JS_URL' has already been declared"}}}},
+        {"method": "Runtime.consoleAPICalled", "params": {"type": "error", "args": [{"value": "boom"}]}},
+        {"method": "Runtime.consoleAPICalled", "params": {"type": "log", "args": [{"value": "fine"}]}},
+        {"method": "Network.requestWillBeSent", "params": {"request": {"url": base + "_static/x.js"}}},
+        {"method": "Network.requestWillBeSent", "params": {"request": {"url": "https://cdn.jsdelivr.net/npm/vega@6"}}},
+        {"method": "Network.requestWillBeSent", "params": {"request": {
+            "url": "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"}}},
+    ]
+    problems, ignored, warnings = browser_check._console_problems(events, base)
+    assert problems == ["console.error: boom", "request left the local server (CDN?): https://cdn.jsdelivr.net/npm/vega@6"]
+    assert len(ignored) == 1 and "THEBE_JS_URL" in ignored[0]
+    assert len(warnings) == 1 and "mathjax" in warnings[0]
+
+
+def test_browser_check_counts_charts_in_notebook(tmp_path):
+    browser_check = load_tool("browser_check")
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("chart")
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/html": '<div id="altair-viz-ab12"></div>'}),
+        nbformat.v4.new_output("display_data", data={"text/plain": "altair-viz-not-a-div"}),
+    ]
+    nb.cells.append(cell)
+    path = tmp_path / "x.ipynb"
+    nbformat.write(nb, path)
+    assert browser_check.charts_in_notebook(path) == 1
+
+
+# --------------------------------------------------------------------- offline vega bundle
+def test_vendored_versions_agree_with_altair():
+    vendor_vega = load_tool("vendor_vega")
+    vendor_vega.check_compatible()
+    import altair as alt
+
+    assert vendor_vega.pick_vegalite_version() == ".".join(alt.VEGALITE_VERSION.split(".")[:2])
+
+
+# ------------------------------------------------------------------------ book configuration
+def toc_files(node) -> list[str]:
+    files = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("file", "root"):
+                files.append(value)
+            else:
+                files += toc_files(value)
+    elif isinstance(node, list):
+        for item in node:
+            files += toc_files(item)
+    return files
+
+
+def test_every_toc_entry_exists():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    missing = [f for f in toc_files(toc) if not any((ROOT / f).with_suffix(s).exists() for s in (".md", ".ipynb"))]
+    assert missing == []
+
+
+def test_config_excludes_paired_ipynb_and_non_book_folders():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    excluded = set(config["exclude_patterns"])
+    assert {"notebooks/*.ipynb", ".venv", "_build", "tests", "tools", "data", "bench"} <= excluded
+    assert config["execute"]["execute_notebooks"] == "cache"
+    assert config["only_build_toc_files"] is True
+    assert "repository" not in config
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert re.search(r"^make test$", ci, re.MULTILINE)
+    assert "set -euo pipefail" in ci
+    readme = (ROOT / "README.md").read_text()
+    assert "make test" in readme.split("\n## ")[0]
+
+
+def test_lock_pins_every_requirement_exactly():
+    lines = [
+        line.strip() for line in (ROOT / "requirements.lock").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert lines and all(re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[^=\s]+", line) for line in lines)
+    names = {line.split("==")[0].lower().replace("_", "-") for line in lines}
+    assert {"jupyter-book", "myst-nb", "altair", "vl-convert-python", "nbval", "jupytext",
+            "jupyterlab", "nbclient", "pandas"} <= names
+
+
+def test_package_versions_directive_reads_installed_versions():
+    ext = load_tool("package_versions_ext")
+    import platform
+
+    import pandas
+
+    assert ext.installed_version("python") == platform.python_version()
+    assert ext.installed_version("pandas") == pandas.__version__
+    assert ext.installed_version("no-such-package-for-tacmg") is None
