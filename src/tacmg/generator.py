@@ -243,10 +243,10 @@ class Ensemble:
 
 
 def _draw_chunk(args) -> tuple[Cohorts, int, np.ndarray]:
-    seed_sequence, chunk_size, claim_ids, evaluated_ids, priors_path, claims_path = args
+    seed_sequence, chunk_size, claim_ids, evaluated_ids, priors_path, overrides, claims_path = args
     registry = load_claims(claims_path)
     claims = registry.select(claim_ids)
-    priors = load_priors(priors_path)
+    priors = load_priors(priors_path).with_overrides(overrides)
     targets = Targets.from_claims(claims, priors)
     rng = np.random.default_rng(seed_sequence)
     cohorts, consistent = draw_candidates(rng, chunk_size, targets, priors)
@@ -260,13 +260,14 @@ def _draw_chunk(args) -> tuple[Cohorts, int, np.ndarray]:
 
 def generate(seed: int, n_cohorts: int, condition_on=None, *, evaluate=(), chunk_size: int = 500,
              workers: int | None = None, max_candidates: int = 5_000_000, progress: bool = False,
-             priors_path=None, claims_path=None) -> Ensemble:
+             priors_path=None, priors_overrides: dict | None = None, claims_path=None) -> Ensemble:
     """The first `n_cohorts` cohorts, in seed order, in which every conditioned claim holds.
 
     condition_on: claim ids or `Claim`s (default: every claim in the registry). Descriptive claims
     among them are met by construction; the others by rejection.
     evaluate: claim ids (or `Claim`s, or "all") to evaluate on every accepted cohort, in the workers;
     the result is `Ensemble.holds`.
+    priors_overrides: {"dotted.path": value} replacing priors.yaml values (sensitivity analyses).
     """
     registry = load_claims(claims_path)
     if condition_on is None:
@@ -281,7 +282,7 @@ def generate(seed: int, n_cohorts: int, condition_on=None, *, evaluate=(), chunk
 
     def task(index: int):
         child = np.random.SeedSequence(seed, spawn_key=(index,))
-        return (child, chunk_size, claim_ids, evaluated_ids, priors_path, claims_path)
+        return (child, chunk_size, claim_ids, evaluated_ids, priors_path, priors_overrides, claims_path)
 
     accepted, holds, found, drawn = [], [], 0, 0
     bar = _progress_bar(n_cohorts, progress)

@@ -6,6 +6,7 @@ renders the whole file.
 
 from __future__ import annotations
 
+import copy
 import functools
 from pathlib import Path
 
@@ -32,6 +33,24 @@ class Priors:
         if isinstance(node, dict):  # a group of entries, each with its own value
             return {k: (v["value"] if isinstance(v, dict) and "value" in v else v) for k, v in node.items()}
         return node
+
+    def with_overrides(self, overrides: dict | None) -> "Priors":
+        """A copy with the values at the given dotted paths replaced (for sensitivity analyses)."""
+        if not overrides:
+            return self
+        raw = copy.deepcopy(self.raw)
+        for dotted, value in overrides.items():
+            node = raw
+            *parents, last = dotted.split(".")
+            for part in parents:
+                node = node[part]
+            if last not in node:
+                raise KeyError(f"priors.yaml has no entry {dotted}")
+            if isinstance(node[last], dict) and "value" in node[last]:
+                node[last]["value"] = value
+            else:
+                node[last] = value
+        return Priors(raw, self.path)
 
     @property
     def n_patients(self) -> int:

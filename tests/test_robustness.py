@@ -1,0 +1,66 @@
+"""Robustness machinery: batched BH, analysis variants, shares with intervals, the disk cache."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from statsmodels.stats.multitest import multipletests
+
+from tacmg import robustness
+from tacmg.claims import load_claims
+from tacmg.evaluate import holds_matrix
+from tacmg.generator import generate
+
+REGISTRY = load_claims()
+INFERENTIAL = REGISTRY.select(kind="inferential")
+
+
+@pytest.fixture(scope="module")
+def ensemble():
+    return generate(2, 200, REGISTRY.select(kind="descriptive"), workers=1)
+
+
+def test_bh_adjust_matches_statsmodels_row_by_row():
+    p = np.random.default_rng(0).random((20, 15)) ** 3
+    expected = np.array([multipletests(row, method="fdr_bh")[1] for row in p])
+    np.testing.assert_allclose(robustness.bh_adjust(p), expected)
+
+
+def test_the_chosen_analysis_agrees_with_claim_evaluation(ensemble):
+    np.testing.assert_array_equal(robustness.holds_under(ensemble.cohorts, INFERENTIAL),
+                                  holds_matrix(ensemble.cohorts, INFERENTIAL))
+
+
+def test_correction_never_makes_a_significance_claim_easier(ensemble):
+    plain = robustness.holds_under(ensemble.cohorts, INFERENTIAL)
+    corrected = robustness.holds_under(ensemble.cohorts, INFERENTIAL, robustness.Analysis(multiplicity="fdr_bh"))
+    for j, claim in enumerate(INFERENTIAL):
+        if claim.params.get("significant", True) and claim.quantity != "paired_direction":
+            assert corrected[:, j].sum() <= plain[:, j].sum(), claim.id
+
+
+def test_share_table_gives_wilson_intervals_and_readings():
+    holds = np.zeros((100, 3), bool)
+    holds[:, 0] = True
+    holds[:50, 1] = True
+    table = robustness.share_table(holds, INFERENTIAL[:3])
+    assert table["share"].tolist() == [1.0, 0.5, 0.0]
+    assert table["reading"].tolist() == ["follows almost surely", "not determined", "almost never holds"]
+    assert (table["ci_low"] <= table["share"]).all() and (table["share"] <= table["ci_high"]).all()
+
+
+def test_cache_returns_the_stored_value_without_recomputing(tmp_path, monkeypatch):
+    monkeypatch.setattr(robustness, "CACHE_DIR", tmp_path)
+    calls = []
+    first = robustness.cached("demo", lambda: calls.append(1) or {"x": 1}, 7)
+    second = robustness.cached("demo", lambda: calls.append(1) or {"x": 2}, 7)
+    assert first == second == {"x": 1} and calls == [1]
+    assert robustness.cached("demo", lambda: {"x": 3}, 8) == {"x": 3}
+
+
+def test_null_priors_make_molecule_claims_a_matter_of_chance():
+    ensemble = generate(4, 300, REGISTRY.select(kind="descriptive"), evaluate=INFERENTIAL, workers=1,
+                        priors_overrides=robustness.PRIOR_SCENARIOS["no molecule effects (null priors)"])
+    table = robustness.share_table(ensemble.holds, INFERENTIAL).set_index("claim_id")
+    assert table.loc["spd1-vs-controls", "share"] < 0.2
+    assert table.loc["qmg-decrease", "share"] > 0.95
