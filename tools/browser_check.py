@@ -11,7 +11,9 @@ Altair chart) this script:
    can only render from the vendored ``_static/vega-bundle.js``;
 3. waits until the page shows at least one ``svg.marks`` (or ``canvas.marks``) per chart;
 4. reports uncaught exceptions, ``console.error`` calls, error log entries and any request that
-   tried to leave 127.0.0.1 (a CDN), except the known harmless ``THEBE_JS_URL`` redeclaration.
+   tried to leave 127.0.0.1 (a CDN), except the known harmless ones listed in KNOWN_HARMLESS
+   (chiefly Jupyter Book's ``THEBE_JS_URL`` redeclaration);
+5. hovers the first mark and notes whether a tooltip appeared (information, not a failure).
 
 Chromium is driven through the DevTools protocol over ``--remote-debugging-pipe`` (null-terminated
 JSON on file descriptors 3 and 4): standard library only, nothing to download. This script
@@ -70,6 +72,22 @@ KNOWN_HARMLESS = (
 # (charts); reported as a warning, not a failure.
 MATHJAX_URL = re.compile(r"https?://[^ ]*/mathjax(?:@[^/ ]*)?/", re.IGNORECASE)
 RENDERED_JS = "document.querySelectorAll('svg.marks, canvas.marks').length"
+# Centre of the first visible mark of the first chart (vega draws marks inside g.role-mark).
+FIRST_MARK_JS = """(() => {
+  for (const el of document.querySelectorAll('svg.marks .role-mark > path, svg.marks .role-mark > *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width > 2 && r.height > 2) {
+      el.scrollIntoView({block: 'center'});
+      const q = el.getBoundingClientRect();
+      return [q.left + q.width / 2, q.top + q.height / 2];
+    }
+  }
+  return null;
+})()"""
+TOOLTIP_JS = (
+    "(() => { const t = document.getElementById('vg-tooltip-element');"
+    " return t && t.classList.contains('visible') ? t.innerText : null; })()"
+)
 CHART_ERRORS_JS = (
     "Array.from(document.querySelectorAll('[id^=\"altair-viz-\"] .error'))"
     ".map(e => e.textContent)"
@@ -254,6 +272,8 @@ def check_page(chromium: str, base: str, html_root: Path, page: Path, expected: 
                 "Runtime.evaluate", {"expression": CHART_ERRORS_JS, "returnByValue": True},
                 session=session,
             )["result"].get("value", [])
+            if expected and result.rendered_marks:
+                result.notes.append(_hover_first_mark(browser, session))
             if screenshots is not None:
                 shot = browser.send(
                     "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True},
@@ -278,6 +298,25 @@ def check_page(chromium: str, base: str, html_root: Path, page: Path, expected: 
     if ignored:
         result.notes.append(f"{len(ignored)} known harmless console message(s) ignored")
     return result
+
+
+def _hover_first_mark(browser: DevTools, session: str) -> str:
+    """Move the mouse over the first mark; say whether a tooltip appeared (a note, not a check)."""
+    point = browser.send(
+        "Runtime.evaluate", {"expression": FIRST_MARK_JS, "returnByValue": True}, session=session
+    )["result"].get("value")
+    if not point:
+        return "no mark to hover"
+    browser.send("Input.dispatchMouseEvent",
+                 {"type": "mouseMoved", "x": point[0], "y": point[1]}, session=session)
+    for _ in range(10):
+        time.sleep(0.1)
+        tooltip = browser.send(
+            "Runtime.evaluate", {"expression": TOOLTIP_JS, "returnByValue": True}, session=session
+        )["result"].get("value")
+        if tooltip:
+            return f"tooltip on hover: {' '.join(tooltip.split())[:80]!r}"
+    return "no tooltip on hovering the first mark"
 
 
 # --------------------------------------------------------------------------- which pages
