@@ -89,3 +89,46 @@ def verdict_counts(table: pd.DataFrame) -> dict[str, int]:
     """{'reproduced': k, 'not reproduced': m, 'total': n} of a published-vs-reproduced table."""
     reproduced = int((table["verdict"] == "reproduced").sum())
     return {"reproduced": reproduced, "not reproduced": len(table) - reproduced, "total": len(table)}
+
+
+# The chapter that derives each finding (document names, without extension).
+CHAPTERS = {
+    "cohort": "01-cohort",
+    "clinical_scores": "02-clinical-scores",
+    "prednisone": "03-prednisone",
+    "status": "04-post-intervention-status",
+    "molecules_vs_controls": "05-molecules-vs-controls",
+    "molecule_change": "06-molecule-change",
+    "improved_subset": "06-molecule-change",
+    "correlations": "07-correlations",
+}
+
+
+def scorecard(dataset: Dataset, registry: Registry | None = None) -> pd.DataFrame:
+    """Every claim with finding, published figure, reproduced figure, verdict and its chapter.
+
+    Computed from the registry and the data (never typed): a claim that fails shows as failed.
+    """
+    registry = registry or load_claims()
+    table = evaluate(dataset, registry)
+    table.insert(1, "finding_title", table["finding"].map(registry.findings))
+    table["chapter"] = table["finding"].map(CHAPTERS)
+    return table
+
+
+def scorecard_html(table: pd.DataFrame) -> str:
+    """The scorecard as an HTML table grouped by finding, each finding linking to its chapter."""
+    rows = []
+    for finding, group in table.groupby("finding", sort=False):
+        title = html.escape(group["finding_title"].iloc[0])
+        chapter = group["chapter"].iloc[0]
+        counts = verdict_counts(group)
+        rows.append(f'<tr class="tacmg-finding"><th colspan="4"><a href="{chapter}.html">{title}</a> '
+                    f'({counts["reproduced"]} of {counts["total"]} reproduced)</th></tr>')
+        for _, r in group.iterrows():
+            mark = "✔" if r["verdict"] == "reproduced" else "✘"
+            rows.append(f'<tr><td><code>{html.escape(r["claim_id"])}</code></td>'
+                        f'<td>{html.escape(str(r["published"]))}</td><td>{html.escape(r["reproduced"])}</td>'
+                        f'<td class="tacmg-{r["verdict"].replace(" ", "-")}">{mark} {r["verdict"]}</td></tr>')
+    head = "<tr><th>claim</th><th>published</th><th>this data</th><th>verdict</th></tr>"
+    return f'<table class="tacmg-scorecard">{head}{"".join(rows)}</table>'
