@@ -45,7 +45,7 @@ def test_share_table_gives_wilson_intervals_and_readings():
     holds[:50, 1] = True
     table = robustness.share_table(holds, INFERENTIAL[:3])
     assert table["share"].tolist() == [1.0, 0.5, 0.0]
-    assert table["reading"].tolist() == ["follows almost surely", "not determined", "almost never holds"]
+    assert table["reading"].tolist() == ["holds almost always", "holds sometimes", "holds almost never"]
     assert (table["ci_low"] <= table["share"] + 1e-12).all()
     assert (table["share"] <= table["ci_high"] + 1e-12).all()
 

@@ -209,12 +209,16 @@ def share_table(holds: np.ndarray, claims, confidence: float = 0.95) -> pd.DataF
     })
 
 
+READINGS = ("holds almost always", "holds sometimes", "holds almost never")
+
+
 def _reading(share: float) -> str:
+    """'holds almost always' (>= 95% of cohorts), 'holds almost never' (<= 5%), else 'holds sometimes'."""
     if share >= 0.95:
-        return "follows almost surely"
+        return READINGS[0]
     if share <= 0.05:
-        return "almost never holds"
-    return "not determined"
+        return READINGS[2]
+    return READINGS[1]
 
 
 def _inputs_digest(*parts) -> str:
