@@ -53,12 +53,13 @@ $(STAMP): requirements.lock pyproject.toml | $(PY)
 	touch $@
 
 lock: $(PY) ## rewrite requirements.lock from the current .venv (after a deliberate upgrade)
-	{ echo "# Exact pins of the whole environment of the book (pip freeze --exclude-editable of .venv)."; \
-	  echo "# Installed by make venv: pip install --no-deps -r requirements.lock && pip install --no-deps -e ."; \
-	  echo "# then pip check. Regenerate with: make lock. Deliberately absent: rfc3987-syntax and lark,"; \
-	  echo "# optional IRI format checking for jsonschema (via jupyter-events) whose import adds about"; \
-	  echo "# 0.8 s to every jupyter-book and pytest run; nothing here needs it."; \
-	  $(PY) -m pip freeze --exclude-editable; } > requirements.lock
+	{ echo "# Exact pins of the whole environment of the book: pip freeze --all --exclude-editable of"; \
+	  echo "# .venv (--all keeps pip, setuptools and wheel; sphinx-togglebutton needs wheel)."; \
+	  echo "# make venv installs it with pip install --no-deps -r requirements.lock, then"; \
+	  echo "# pip install --no-deps -e . and pip check. Regenerate with: make lock."; \
+	  echo "# Deliberately absent: rfc3987-syntax and lark, optional IRI format checking for jsonschema"; \
+	  echo "# (via jupyter-events) whose import adds about 0.8 s to every jupyter-book and pytest run."; \
+	  $(PY) -m pip freeze --all --exclude-editable; } > requirements.lock
 
 # ---------------------------------------------------------------------------- the book
 # Offline Altair: the vega libraries for the pinned Altair, bundled into one _static file.
