@@ -134,11 +134,6 @@ def test_pairs_report_missing_twin(tmp_path):
     assert any("orphan.ipynb" in p and "no paired" in p for p in problems)
 
 
-def test_committed_notebooks_are_paired():
-    check_pairs = load_tool("check_pairs")
-    assert check_pairs.check_directory(ROOT / "notebooks") == []
-
-
 # ------------------------------------------------------------------ deterministic notebooks
 def test_cell_and_chart_ids_are_deterministic():
     execute_notebooks = load_tool("execute_notebooks")
