@@ -110,3 +110,158 @@ def strip_by_group(values: pd.DataFrame, label: str, unit: str, reconstructed: b
         x=alt.X("group:N", sort=groups), y=alt.Y("median(value):Q"),
         tooltip=[alt.Tooltip("group:N", title="Group"), alt.Tooltip("median(value):Q", title="Median", format=".4g")])
     return (points + medians).properties(width=WIDTH * 0.6, height=HEIGHT, title=titled(label, reconstructed))
+
+
+# ----------------------------------------------------------------------------- clinical chapters
+# Builders for the cohort, clinical-score, prednisone and post-intervention-status chapters. They
+# compose the builders above so that every chapter keeps the same colours and marks.
+
+REFERENCE_DASH = {"Published mean": [5, 3], "Mean of this data": [1, 0]}
+
+
+def mean_against_published(values, label: str, unit: str, reconstructed: bool,
+                           published_mean: float | None = None, bin_width: float = 2.0) -> alt.LayerChart:
+    """Dot histogram of one patient characteristic, with the published mean (dashed) and the
+    mean of the data (solid) as vertical rules.
+
+    values: the characteristic, one number per patient (a Series or array), in `unit`.
+    """
+    frame = pd.DataFrame({"value": np.asarray(values, float)})
+    frame["low"] = np.floor(frame["value"] / bin_width) * bin_width
+    frame["mid"] = frame["low"] + bin_width / 2
+    frame["stack"] = frame.groupby("low").cumcount() + 1
+    frame["in_bin"] = frame.groupby("low")["value"].transform("size")
+    frame["range"] = [f"{lo:g} to {lo + bin_width:g} {unit}" for lo in frame["low"]]
+    dots = alt.Chart(frame).mark_circle(size=70, opacity=0.85, color=VISIT_COLOURS["Baseline"]).encode(
+        x=alt.X("mid:Q", title=f"{label} ({unit})", scale=alt.Scale(zero=False)),
+        y=alt.Y("stack:Q", title="Patients", axis=alt.Axis(tickMinStep=1)),
+        tooltip=[alt.Tooltip("range:N", title=label), alt.Tooltip("in_bin:Q", title="Patients in this range")])
+    means = [{"what": "Mean of this data", "x": float(frame["value"].mean())}]
+    if published_mean is not None:
+        means.insert(0, {"what": "Published mean", "x": float(published_mean)})
+    dash = {k: v for k, v in REFERENCE_DASH.items() if k in {m["what"] for m in means}}
+    rules = alt.Chart(pd.DataFrame(means)).mark_rule(color="#222", strokeWidth=1.6).encode(
+        x="x:Q",
+        strokeDash=alt.StrokeDash("what:N", title=None,
+                                  scale=alt.Scale(domain=list(dash), range=list(dash.values()))),
+        tooltip=[alt.Tooltip("what:N", title="Line"), alt.Tooltip("x:Q", title=f"{label} ({unit})", format=".2f")])
+    return alt.layer(dots, rules).properties(width=WIDTH, height=HEIGHT * 0.6,
+                                             title=titled(label, reconstructed))
+
+
+def score_change_grid(panels: list[dict], reconstructed: bool,
+                      title: str = "Clinical scores before and after 12 months of tacrolimus") -> alt.VConcatChart:
+    """One row per score: each patient's baseline and month-12 values (coloured by
+    post-intervention status) beside the distribution of changes, with the MCID as a dashed line.
+
+    panels: dicts with keys label, unit, paired (columns baseline, month_12,
+    post_intervention_status; one row per patient) and mcid (points of improvement, or None).
+    """
+    rows = []
+    for panel in panels:
+        paired, label, unit = panel["paired"], panel["label"], panel["unit"]
+        slopes = paired_slopes(paired, label, unit, reconstructed, colour_by="post_intervention_status")
+        changes = pd.DataFrame({"change": paired["month_12"] - paired["baseline"]})
+        mcid = panel.get("mcid")
+        spread = change_distribution(changes, label, unit, reconstructed,
+                                     threshold=-mcid if mcid is not None else None)
+        rows.append(alt.hconcat(slopes.properties(title=f"{label}: each patient"),
+                                spread.properties(title=f"{label}: change per patient"
+                                                  + ("" if mcid is not None else " (no MCID)"))))
+    return alt.vconcat(*rows).properties(title=titled(title, reconstructed)).resolve_scale(color="shared")
+
+
+def dose_chart(doses: pd.DataFrame, reconstructed: bool, unit: str = "mg/day") -> alt.HConcatChart:
+    """Prednisone doses: each patient's baseline and month-12 dose, the doses of each visit with
+    their medians, and the change per patient.
+
+    doses: tidy, one row per patient and visit, columns patient, visit ('Baseline' / 'Month 12'),
+    dose_mg_day, post_intervention_status (as `clinical.prednisone_taper(...).doses`).
+    """
+    wide = doses.pivot(index="patient", columns="visit", values="dose_mg_day").rename(
+        columns={VISIT_LABELS["baseline"]: "baseline", VISIT_LABELS["month_12"]: "month_12"})
+    status = doses.drop_duplicates("patient").set_index("patient")["post_intervention_status"]
+    wide = wide.assign(post_intervention_status=status.reindex(wide.index)).reset_index(drop=True)
+    slopes = paired_slopes(wide, "Prednisone", unit, reconstructed, colour_by="post_intervention_status")
+    strip = strip_by_group(doses.rename(columns={"visit": "group", "dose_mg_day": "value"})[["group", "value"]],
+                           "Prednisone", unit, reconstructed, log_scale=False)
+    changes = change_distribution(pd.DataFrame({"change": wide["month_12"] - wide["baseline"]}),
+                                  "prednisone dose", unit, reconstructed)
+    return alt.hconcat(
+        slopes.properties(title="Each patient"),
+        strip.properties(title="Doses at each visit (tick: median)"),
+        changes.properties(title="Change per patient"),
+    ).properties(title=titled("Daily prednisone dose before and after 12 months of tacrolimus", reconstructed)
+                 ).resolve_scale(color="independent")  # status colours on the left, visit colours in the middle
+
+
+def status_intervals(table: pd.DataFrame, reconstructed: bool) -> alt.LayerChart:
+    """Share of patients in each MGFA post-intervention status, with its confidence interval.
+
+    table: as `clinical.status_counts` (status, meaning, count, n, share, ci_low, ci_high,
+    confidence), in the order the statuses should be listed.
+    """
+    frame = table.copy()
+    frame["status_label"] = [f"{s}: {m}" for s, m in zip(frame["status"], frame["meaning"])]
+    for column in ("share", "ci_low", "ci_high"):
+        frame[f"{column}_pct"] = 100 * frame[column]
+    frame["count_text"] = [f"{c}/{n}" for c, n in zip(frame["count"], frame["n"])]
+    level = f"{100 * float(frame['confidence'].iloc[0]):g}%"
+    order = list(frame["status_label"])
+    y = alt.Y("status_label:N", title="MGFA post-intervention status at month 12", sort=order)
+    tooltip = [alt.Tooltip("status_label:N", title="Status"), alt.Tooltip("count_text:N", title="Patients"),
+               alt.Tooltip("share_pct:Q", title="Share (%)", format=".1f"),
+               alt.Tooltip("ci_low_pct:Q", title=f"{level} CI from (%)", format=".1f"),
+               alt.Tooltip("ci_high_pct:Q", title=f"{level} CI to (%)", format=".1f")]
+    base = alt.Chart(frame)
+    bars = base.mark_bar(height=16, opacity=0.85).encode(
+        x=alt.X("share_pct:Q", title=f"Share of patients (%), with exact {level} interval",
+                scale=alt.Scale(domain=[0, 100])),
+        y=y, color=alt.Color("status:N", scale=status_scale(frame["status"]), legend=None), tooltip=tooltip)
+    whiskers = base.mark_errorbar(ticks=True, color="#222").encode(
+        x=alt.X("ci_low_pct:Q", title=""), x2="ci_high_pct:Q", y=y, tooltip=tooltip)
+    counts = base.mark_text(align="left", dx=5, fontSize=11).encode(
+        x="ci_high_pct:Q", y=y, text="count_text:N", tooltip=tooltip)
+    return alt.layer(bars, whiskers, counts).properties(
+        width=WIDTH * 1.5, height=28 * len(frame),
+        title=titled("Post-intervention status after 12 months of tacrolimus", reconstructed))
+
+
+def share_arithmetic_chart(table: pd.DataFrame, published_percent: float,
+                           reconstructed: bool | None = None) -> alt.LayerChart:
+    """Which count k of d patients gives a published percentage: one point per k/d, the band of
+    percentages that round to the published one, and a ring around the count in the data.
+
+    table: as `clinical.share_arithmetic`. The points are arithmetic, not data; only the ring
+    comes from data, so the data note is added when `reconstructed` is given and a count is ringed.
+    """
+    frame = table.copy()
+    frame["fraction"] = [f"{k}/{d}" for k, d in zip(frame["count"], frame["denominator"])]
+    frame["rounds"] = np.where(frame["rounds_to_published"], f"rounds to {published_percent:g}%",
+                               f"does not round to {published_percent:g}%")
+    band = alt.Chart(pd.DataFrame({"low": [published_percent - 0.5], "high": [published_percent + 0.5],
+                                   "what": [f"percentages that round to {published_percent:g}%"]})).mark_rect(
+        color=CHANGE_COLOURS["improved"], opacity=0.15).encode(
+        x="low:Q", x2="high:Q", tooltip=alt.Tooltip("what:N", title="Band"))
+    y = alt.Y("denominator:O", title="Patients counted (denominator)", sort="descending")
+    tooltip = [alt.Tooltip("fraction:N", title="Count"), alt.Tooltip("percent_1dp:Q", title="Percent", format=".1f"),
+               alt.Tooltip("rounds:N", title="Whole percent")]
+    points = alt.Chart(frame).mark_circle(size=90).encode(
+        x=alt.X("percent:Q", title="Percent of patients", scale=alt.Scale(zero=False)), y=y,
+        color=alt.Color("rounds:N", title=None, scale=alt.Scale(
+            domain=[f"rounds to {published_percent:g}%", f"does not round to {published_percent:g}%"],
+            range=[CHANGE_COLOURS["improved"], CHANGE_COLOURS["unchanged"]])),
+        tooltip=tooltip)
+    labels = alt.Chart(frame).mark_text(dy=-12, fontSize=10).encode(x="percent:Q", y=y, text="fraction:N")
+    layers = [band, points, labels]
+    subtitle = ["Arithmetic: k of d patients, in percent"]
+    if frame["in_data"].any():
+        if reconstructed is not None:
+            subtitle.append(f"Ringed: the count in the data. {data_note(reconstructed)}")
+        ring = alt.Chart(frame[frame["in_data"]].assign(what="the count in this data")).mark_point(
+            size=300, shape="circle", filled=False, color="#222", strokeWidth=1.5).encode(
+            x="percent:Q", y=y, tooltip=[alt.Tooltip("what:N", title="Ring"), *tooltip])
+        layers.append(ring)
+    return alt.layer(*layers).properties(width=WIDTH * 1.5, height=40 * frame["denominator"].nunique(),
+                                         title=alt.TitleParams("Whole counts of patients near the published share",
+                                                               subtitle=subtitle, anchor="start"))

@@ -1,0 +1,305 @@
+"""The clinical chapters' statistics on small hand-checkable cohorts, against scipy and statsmodels."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
+
+from tacmg import charts, clinical, contract, estimates, load
+from tacmg.claims import load_claims
+from tacmg.loader import Dataset
+from tacmg.paths import CLAIMS_PATH, RECONSTRUCTED_DIR
+from tacmg.priors import load_priors
+
+SCORE_COLUMNS = list(contract.SCORES)
+
+
+def make_dataset(before: dict[str, list[float]], after: dict[str, list[float]], statuses=None,
+                 patients: dict | None = None) -> Dataset:
+    """A Dataset built in memory: `before`/`after` give columns of visits.csv per patient; every
+    other visit column is filled with a constant, every patient column with a plain default."""
+    n = len(next(iter(before.values())))
+    ids = [f"P{i + 1:02d}" for i in range(n)]
+    patient_frame = pd.DataFrame({
+        "patient_id": ids, "sex": ["F"] * n, "age_at_onset_years": [40.0] * n,
+        "disease_duration_years": [5.0] * n, "mgfa_class": ["IIa"] * n, "antibody_status": ["AChR"] * n,
+        "thymectomy": [False] * n, "post_intervention_status": statuses or ["I"] * n,
+        **(patients or {})})
+    value_columns = [*contract.SCORES, "prednisone_mg_day", *contract.MOLECULES]
+    rows = []
+    for visit, values in (("baseline", before), ("month_12", after)):
+        for i, pid in enumerate(ids):
+            rows.append({"patient_id": pid, "visit": visit,
+                         **{c: float(values[c][i]) if c in values else 1.0 for c in value_columns}})
+    visits = pd.DataFrame(rows)
+    controls = pd.DataFrame({"control_id": ["C01"], "sex": ["F"], "age_years": [40.0],
+                             **{m: [1.0] for m in contract.MOLECULES}})
+    return Dataset(patient_frame, visits, controls, Path("."), "0" * 64, None)
+
+
+@pytest.fixture(scope="module")
+def reconstruction():
+    return load(RECONSTRUCTED_DIR)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def test_round_half_up_rounds_printed_halves_away_from_zero():
+    assert format(31.25, ".1f") == "31.2"  # why the helper exists: binary half-to-even
+    assert clinical.round_half_up(31.25, 1) == 31.3
+    assert clinical.round_half_up(34.375, 1) == 34.4
+    assert clinical.round_half_up(-2.5, 0) == -3.0
+    assert math.isnan(clinical.round_half_up(float("nan"), 1))
+    assert clinical.percent(10, 32) == 31.3 and math.isnan(clinical.percent(1, 0))
+
+
+def test_published_number_and_verdict_word():
+    assert clinical.published_number("roughly 33%") == 33.0
+    assert clinical.published_number(13.75) == 13.75
+    with pytest.raises(ValueError):
+        clinical.published_number("decrease")
+    assert clinical.verdict_word(["reproduced", "reproduced"]) == "reproduces"
+    assert clinical.verdict_word(["reproduced", "not reproduced"]) == "does not reproduce"
+    assert clinical.verdict_word([]) == "does not reproduce"
+
+
+@pytest.mark.parametrize("n", [5, 12, 32])
+def test_smallest_signed_rank_p_is_scipys_exact_p_when_every_patient_falls(n):
+    d = -np.arange(1, n + 1, dtype=float)
+    assert clinical.smallest_signed_rank_p(n) == pytest.approx(stats.wilcoxon(d, method="exact").pvalue, rel=1e-9)
+    assert clinical.smallest_signed_rank_p(32) == pytest.approx(4.66e-10, rel=1e-3)
+
+
+# ----------------------------------------------------------------------------- Table 1
+
+
+def test_table_one_on_a_small_cohort():
+    ages = [34.0, 41.0, 29.0, 47.0]
+    data = make_dataset({"qmg": [10, 12, 9, 14], "prednisone_mg_day": [30, 35, 30, 40]},
+                        {"qmg": [6, 7, 5, 11], "prednisone_mg_day": [12.5, 15, 10, 20]},
+                        patients={"sex": ["F", "M", "F", "F"], "age_at_onset_years": ages,
+                                  "thymectomy": [True, False, False, True],
+                                  "mgfa_class": ["IIa", "IIIb", "IIb", "IIIb"]})
+    table = clinical.table_one(data)
+    assert list(table.columns) == ["section", "characteristic", "statistic", "value", "summary", "basis"]
+    row = table.set_index(["characteristic", "statistic"])
+    assert row.loc[("Patients", "n"), "value"] == 4
+    assert row.loc[("Women", "n (%)"), "summary"] == "3 (75.0%)"
+    assert row.loc[("Age at onset (years)", "mean (SD)"), "value"] == pytest.approx(np.mean(ages))
+    assert row.loc[("Age at onset (years)", "mean (SD)"), "summary"] == f"37.8 ({np.std(ages, ddof=1):.1f})"
+    assert row.loc[("Thymectomy before baseline", "n (%)"), "summary"] == "2 (50.0%)"
+    # categories in MGFA order, absent ones left out
+    classes = [c for c in table["characteristic"] if c.startswith("MGFA class")]
+    assert classes == ["MGFA class IIa at baseline", "MGFA class IIb at baseline", "MGFA class IIIb at baseline"]
+    qmg = np.array([10, 12, 9, 14], float)
+    assert row.loc[("QMG (points)", "median (IQR)"), "summary"] == (
+        f"{np.median(qmg):g} ({np.quantile(qmg, 0.25):g} to {np.quantile(qmg, 0.75):g})")
+
+
+def test_table_one_basis_takes_published_figures_from_the_registry(tmp_path):
+    raw = yaml.safe_load(CLAIMS_PATH.read_text(encoding="utf-8"))
+    for claim in raw["claims"]:
+        if claim["id"] == "cohort-age-at-onset":
+            claim["published"] = 41.2
+    changed = tmp_path / "claims.yaml"
+    changed.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    data = make_dataset({"qmg": [1, 2]}, {"qmg": [0, 1]})
+    basis = clinical.table_one(data, load_claims(changed)).set_index("characteristic")["basis"]
+    assert basis["Age at onset (years)"].startswith("published: mean 41.2 years (claim cohort-age-at-onset)")
+    assert basis["Women"].startswith("not published; assumed by the reconstruction")
+
+
+def test_every_assumption_named_in_table_one_exists_in_priors(reconstruction):
+    priors = load_priors()
+    named = set()
+    for basis in clinical.table_one(reconstruction)["basis"]:
+        for group in re.findall(r"priors\.yaml: ([^)]*)\)", basis):
+            named.update(part.strip() for part in group.split(","))
+    assert named == {p for paths in clinical.TABLE_ONE_PRIORS.values() for p in paths}
+    for dotted in named:
+        priors[dotted]  # raises KeyError if the entry does not exist
+
+
+def test_table_one_published_rows_match_the_reconstruction(reconstruction):
+    registry = load_claims()
+    table = clinical.table_one(reconstruction, registry)
+    published = table[table["basis"].str.startswith("published")]
+    for _, row in published.iterrows():
+        claim_id = re.search(r"claim ([\w-]+)", row["basis"]).group(1)
+        claim = registry.by_id(claim_id)
+        decimals = claim.params.get("decimals")
+        value = clinical.round_half_up(row["value"], decimals) if decimals is not None else row["value"]
+        assert value == pytest.approx(float(claim.published)), claim_id
+
+
+# ----------------------------------------------------------------------------- score changes
+
+
+def test_score_changes_hand_checked_values_and_scipy_agreement():
+    before = {"qmg": [10, 12, 9, 14, 8, 11], "mmt": [11, 15, 8, 20, 9, 10],
+              "mg_adl": [5, 4, 5, 6, 3, 4], "mg_qol15": [12, 10, 11, 15, 9, 14]}
+    after = {"qmg": [6, 7, 5, 11, 8, 13], "mmt": [4, 5, 3, 12, 9, 9],
+             "mg_adl": [2, 2, 1, 4, 3, 4], "mg_qol15": [7, 8, 6, 12, 9, 15]}
+    table = clinical.score_changes(make_dataset(before, after)).set_index("score")
+    assert list(table.index) == SCORE_COLUMNS
+    qmg = table.loc["qmg"]
+    change = np.subtract(after["qmg"], before["qmg"])  # -4 -5 -4 -3 0 +2
+    assert qmg["n"] == 6 and qmg["n_nonzero"] == 5
+    assert qmg["median_change"] == np.median(change)
+    assert (qmg["n_improved"], qmg["n_unchanged"], qmg["n_worse"]) == (4, 1, 1)
+    assert qmg["n_mcid"] == 4 and qmg["share_mcid"] == pytest.approx(4 / 6)  # -3 counts: ">= 3 points"
+    expected = stats.wilcoxon(change, zero_method="wilcox", method="asymptotic", correction=False)
+    assert qmg["p_value"] == pytest.approx(expected.pvalue) and qmg["wilcoxon_statistic"] == expected.statistic
+    assert qmg["p_method"].startswith("normal approximation")
+    shift = estimates.paired_shift(before["qmg"], after["qmg"])
+    assert (qmg["hl_change"], qmg["hl_low"], qmg["hl_high"]) == (shift.estimate, shift.low, shift.high)
+    assert qmg["rank_biserial"] == pytest.approx(estimates.paired_rank_biserial(before["qmg"], after["qmg"]))
+    mmt = table.loc["mmt"]
+    assert math.isnan(mmt["mcid_points"]) and math.isnan(mmt["share_mcid"])
+    assert "none established" in mmt["mcid_basis"]
+
+
+def test_score_changes_uses_the_exact_p_without_ties_or_zeros():
+    before = {s: [20.0] * 8 for s in SCORE_COLUMNS}
+    after = {s: [20.0 - k for k in range(1, 9)] for s in SCORE_COLUMNS}
+    row = clinical.score_changes(make_dataset(before, after)).iloc[0]
+    assert row["p_method"] == "exact"
+    assert row["p_value"] == pytest.approx(clinical.smallest_signed_rank_p(8))
+    assert row["rank_biserial"] == -1.0
+
+
+def test_score_changes_thresholds_can_be_overridden():
+    before = {s: [10, 10, 10, 10] for s in SCORE_COLUMNS}
+    after = {s: [9, 8, 7, 12] for s in SCORE_COLUMNS}
+    data = make_dataset(before, after)
+    table = clinical.score_changes(data, mcid={"qmg": 1, "mg_qol15": None}).set_index("score")
+    assert table.loc["qmg", "n_mcid"] == 3 and table.loc["qmg", "mcid_basis"] == "set by the reader"
+    assert math.isnan(table.loc["mg_qol15", "n_mcid"])
+    assert table.loc["mg_adl", "n_mcid"] == 2  # default 2 points still applies
+    assert clinical.score_changes(data, confidence=0.8).loc[0, "confidence"] == 0.8
+
+
+def test_score_changes_with_no_change_at_all_is_not_computable():
+    data = make_dataset({s: [3, 4, 5] for s in SCORE_COLUMNS}, {s: [3, 4, 5] for s in SCORE_COLUMNS})
+    row = clinical.score_changes(data).iloc[0]
+    assert math.isnan(row["p_value"]) and row["n_unchanged"] == 3 and row["hl_change"] == 0
+
+
+def test_score_changes_on_the_reconstruction_match_the_published_medians(reconstruction):
+    registry = load_claims()
+    table = clinical.score_changes(reconstruction).set_index("score")
+    for claim in registry.select(finding="clinical_scores"):
+        if claim.quantity == "median":
+            column = "median_baseline" if claim.visits[0] == "baseline" else "median_month_12"
+            assert table.loc[claim.variables[0], column] == float(claim.published)
+    assert (table["hl_high"] < 0).all() and (table["p_value"] < 1e-4).all()
+
+
+def test_format_changes_prints_intervals_and_mcid_counts():
+    before = {s: [10, 10, 10, 10] for s in SCORE_COLUMNS}
+    after = {s: [9, 8, 7, 12] for s in SCORE_COLUMNS}
+    text = clinical.format_changes(clinical.score_changes(make_dataset(before, after)))
+    assert list(text["outcome"]) == ["QMG", "MMT", "MG-ADL", "MG-QOL15"]
+    assert text.loc[1, "reached MCID"] == "no MCID"
+    assert text.loc[0, "reached MCID"] == "1/4 (fall >= 3)"
+    assert text.loc[0, "improved at all"] == "3/4"
+
+
+# ----------------------------------------------------------------------------- prednisone
+
+
+def test_prednisone_taper_courses_and_tidy_doses():
+    before = [30, 20, 10, 15, 25]
+    after = [0, 10, 10, 20, 12.5]
+    taper = clinical.prednisone_taper(make_dataset({"prednisone_mg_day": before}, {"prednisone_mg_day": after},
+                                                   statuses=["MM", "I", "U", "U", "I"]))
+    s = taper.summary.iloc[0]
+    assert (s["n_tapered"], s["n_stopped"], s["n_unchanged"], s["n_increased"]) == (3, 1, 1, 1)
+    assert s["share_tapered"] == pytest.approx(0.6)
+    assert s["median_baseline"] == 20 and s["median_month_12"] == 10
+    assert (s["q1_baseline"], s["q3_baseline"]) == (np.quantile(before, 0.25), np.quantile(before, 0.75))
+    d = np.subtract(after, before)
+    assert s["p_value"] == pytest.approx(stats.wilcoxon(d, method="asymptotic").pvalue)
+    doses = taper.doses
+    assert len(doses) == 10 and "patient_id" not in doses.columns
+    assert list(doses["visit"].unique()) == ["Baseline", "Month 12"]
+    first = doses[doses["patient"] == 0].set_index("visit")
+    assert first.loc["Month 12", "dose_mg_day"] == 0 and set(first["course"]) == {"stopped"}
+    assert set(doses["course"]) <= set(clinical.COURSES)
+
+
+def test_prednisone_taper_on_the_reconstruction_gives_the_published_medians(reconstruction):
+    registry = load_claims()
+    s = clinical.prednisone_taper(reconstruction).summary.iloc[0]
+    assert s["median_baseline"] == float(registry.by_id("prednisone-median-baseline").published)
+    assert s["median_month_12"] == float(registry.by_id("prednisone-median-month-12").published)
+
+
+# ----------------------------------------------------------------------------- status
+
+
+def test_status_counts_clopper_pearson_against_beta_quantiles():
+    statuses = ["MM"] * 3 + ["I"] * 5 + ["U"] * 2
+    data = make_dataset({"qmg": [1] * 10}, {"qmg": [0] * 10}, statuses=statuses)
+    table = clinical.status_counts(data, confidence=0.9)
+    assert list(table["status"]) == list(contract.STATUS_CODES)
+    assert table["count"].sum() == 10
+    mm = table.set_index("status").loc["MM"]
+    alpha = 0.1
+    assert mm["ci_low"] == pytest.approx(stats.beta.ppf(alpha / 2, 3, 10 - 3 + 1))
+    assert mm["ci_high"] == pytest.approx(stats.beta.ppf(1 - alpha / 2, 3 + 1, 10 - 3))
+    worse = table.set_index("status").loc["W"]
+    assert worse["ci_low"] == 0 and worse["ci_high"] == pytest.approx(1 - (alpha / 2) ** (1 / 10))
+    present = clinical.status_counts(data, include_absent=False)
+    assert list(present["status"]) == ["MM", "I", "U"]
+
+
+def test_status_counts_on_the_reconstruction_agree_with_statsmodels(reconstruction):
+    table = clinical.status_counts(reconstruction)
+    low, high = proportion_confint(table["count"], table["n"], alpha=0.05, method="beta")
+    assert np.allclose(table["ci_low"], low) and np.allclose(table["ci_high"], high)
+    assert clinical.claim_bounds(load_claims(), "status-mm")[0] <= table.set_index("status").loc["MM", "count"]
+
+
+def test_share_arithmetic_of_roughly_a_third_of_32():
+    table = clinical.share_arithmetic(32, 33, observed=11)
+    at_32 = table[table["denominator"] == 32].set_index("count")
+    assert at_32.loc[10, "percent_1dp"] == 31.3 and at_32.loc[11, "percent_1dp"] == 34.4
+    assert not at_32["rounds_to_published"].any()
+    assert list(at_32.index[at_32["brackets_published"]]) == [10, 11]
+    assert at_32.loc[11, "in_data"] and not at_32.loc[10, "in_data"]
+    matches = table[table["rounds_to_published"]]
+    assert list(zip(matches["count"], matches["denominator"])) == [(10, 30)]
+    assert matches["percent_1dp"].iloc[0] == 33.3
+    assert set(table["denominator"]) == {30, 31, 32}
+    assert (abs(table["count"] - 0.33 * table["denominator"]) < 2).all()
+
+
+# ----------------------------------------------------------------------------- charts
+
+
+def test_clinical_charts_build_and_carry_no_patient_codes(reconstruction):
+    panels = [dict(label=contract.SCORES[s][0], unit="points", paired=clinical.paired_with_status(reconstruction, s),
+                   mcid=clinical.MCID_POINTS[s]) for s in SCORE_COLUMNS]
+    built = [
+        charts.score_change_grid(panels, True),
+        charts.dose_chart(clinical.prednisone_taper(reconstruction).doses, True),
+        charts.status_intervals(clinical.status_counts(reconstruction), True),
+        charts.share_arithmetic_chart(clinical.share_arithmetic(observed=11), 33, True),
+        charts.mean_against_published(reconstruction.patients["age_at_onset_years"], "Age at onset", "years",
+                                      True, published_mean=37.8),
+    ]
+    for chart in built:
+        spec = json.dumps(chart.to_dict())
+        assert not re.search(r'"P\d{2}"', spec)
+        assert "Reconstructed data, not patient data" in spec
