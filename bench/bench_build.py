@@ -21,6 +21,7 @@ from pathlib import Path
 
 import jupytext
 import nbclient
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD_CMD = [
@@ -51,6 +52,18 @@ def build() -> float:
     return elapsed
 
 
+def toc_files() -> set[str]:
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                yield from ([value] if key in ("file", "root") else walk(value))
+        elif isinstance(node, list):
+            for item in node:
+                yield from walk(item)
+
+    return set(walk(yaml.safe_load((ROOT / "_toc.yml").read_text())))
+
+
 def main() -> None:
     subprocess.run([sys.executable, str(ROOT / "tools" / "vendor_vega.py")], check=True,
                    stdout=subprocess.DEVNULL)
@@ -61,6 +74,9 @@ def main() -> None:
     rebuild = build()
     ratio = cold / raw if raw else float("nan")
     print(f"notebooks executed:              {len(notebooks)}")
+    outside = [p.name for p in notebooks if f"notebooks/{p.stem}" not in toc_files()]
+    if outside:
+        print(f"note: not in _toc.yml, so executed in (a) but not built in (b): {', '.join(outside)}")
     print(f"(a) raw nbclient execution:      {raw:6.1f} s")
     print(f"(b) cold jupyter-book build:     {cold:6.1f} s")
     print(f"(c) unchanged rebuild:           {rebuild:6.1f} s   (goal <= {REBUILD_GOAL_S:.0f} s: "
