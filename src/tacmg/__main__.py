@@ -3,6 +3,7 @@
     python -m tacmg reconstruct --seed N --out DIR [--condition-on descriptive|all|ID,ID...]
     python -m tacmg validate DIR        (exit 0 if valid, 1 with one line per problem)
     python -m tacmg evaluate DIR        (the claims table; exit 0 whatever the verdicts)
+    python -m tacmg template DIR        (header-only CSVs to fill in with your own cohort)
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ def main(argv=None) -> int:
     val.add_argument("directory")
     ev = commands.add_parser("evaluate", help="evaluate every published claim on a dataset")
     ev.add_argument("directory")
+    tpl = commands.add_parser("template", help="write header-only CSVs of the data contract")
+    tpl.add_argument("directory")
     args = parser.parse_args(argv)
     try:
         if args.command == "reconstruct":
@@ -51,6 +54,11 @@ def main(argv=None) -> int:
             if not problems:
                 print(f"{args.directory}: valid")
             return 1 if problems else 0
+        if args.command == "template":
+            from .tables import write_template
+            for path in write_template(args.directory):
+                print(f"wrote {path}")
+            return 0
         if args.command == "evaluate":
             from .evaluate import evaluate
             table = evaluate(load(args.directory))

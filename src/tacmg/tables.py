@@ -66,3 +66,15 @@ def write_tables(tables: dict[str, pd.DataFrame], directory: str | Path) -> None
     for name, table in contract.TABLES.items():
         text = _as_text(tables[name], table).to_csv(index=False, lineterminator="\n")
         (directory / table.file).write_text(text, encoding="utf-8", newline="")
+
+
+def write_template(directory: str | Path) -> list[Path]:
+    """Write header-only CSVs of the three tables (a template to fill in); returns their paths."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for table in contract.TABLES.values():
+        path = directory / table.file
+        path.write_text(",".join(table.column_names) + "\n", encoding="utf-8", newline="")
+        paths.append(path)
+    return paths
