@@ -92,7 +92,8 @@ unit: venv ## pytest on tests/
 	$(PY) -m pytest -q tests
 
 nbval: venv ## re-execute every notebooks/*.ipynb and compare with its stored outputs (strict)
-	$(PY) -m pytest --nbval notebooks/ --nbval-sanitize-with tools/nbval-sanitize.cfg -p no:cacheprovider
+	@if ! ls notebooks/*.ipynb >/dev/null 2>&1; then echo "nbval: no notebooks/*.ipynb to check"; exit 0; fi; \
+	set -x; $(PY) -m pytest --nbval notebooks/ --nbval-sanitize-with tools/nbval-sanitize.cfg -p no:cacheprovider
 
 pairs: venv ## every notebooks/*.md has an .ipynb with the same cells, and vice versa
 	$(PY) tools/check_pairs.py notebooks
