@@ -70,7 +70,11 @@ vendor: $(BUNDLE) ## write _static/vega-bundle.js (vega, vega-lite, vega-embed f
 $(BUNDLE): tools/vendor_vega.py $(STAMP)
 	$(PY) tools/vendor_vega.py --output $@
 
-book: venv vendor ## build the book into _build/html (warnings are errors)
+# MG_DATA_DIR=/path/to/dataset make book  builds every chapter on another dataset (see
+# book/use-your-own-data.md); tools/data_cache_key.py clears the execution cache when the data,
+# the registry, the priors or the package changed, since jupyter-cache keys on code cells only.
+book: venv vendor ## build the book into _build/html (warnings are errors); MG_DATA_DIR=DIR for your data
+	$(PY) tools/data_cache_key.py --build _build
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 	@echo "Book built: open $(CURDIR)/$(HTML)/index.html"
 

@@ -1,0 +1,52 @@
+"""Clear the book's execution cache when the data the chapters read has changed.
+
+jupyter-cache keys a notebook on its code cells only (MyST-NB issue #299): a changed dataset, or
+MG_DATA_DIR pointing at another one, would otherwise be served stale outputs. This script hashes
+what the chapters read besides their code — the chosen dataset, the claims registry, the priors
+and the package's source — and deletes `_build/.jupyter_cache` when that hash differs from the one
+recorded at the last build.
+
+Usage: python tools/data_cache_key.py [--build _build]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import shutil
+from pathlib import Path
+
+from tacmg.paths import CLAIMS_PATH, PRIORS_PATH, REPO_ROOT
+from tacmg.report import data_directory
+
+
+def inputs_key() -> str:
+    digest = hashlib.sha256()
+    directory = data_directory().resolve()
+    digest.update(str(directory).encode())
+    files = [*sorted(directory.glob("*.csv")), *sorted(directory.glob("*.json")), CLAIMS_PATH, PRIORS_PATH,
+             *sorted((REPO_ROOT / "src" / "tacmg").glob("*.py"))]
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--build", default=str(REPO_ROOT / "_build"))
+    build = Path(parser.parse_args().build)
+    stamp = build / ".data-key"
+    key = inputs_key()
+    if stamp.exists() and stamp.read_text() == key:
+        return
+    cache = build / ".jupyter_cache"
+    if cache.exists():
+        shutil.rmtree(cache)
+        print(f"data or package changed ({data_directory()}): cleared the execution cache")
+    build.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(key)
+
+
+if __name__ == "__main__":
+    main()
