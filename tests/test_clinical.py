@@ -116,7 +116,9 @@ def test_table_one_basis_takes_published_figures_from_the_registry(tmp_path):
     data = make_dataset({"qmg": [1, 2]}, {"qmg": [0, 1]})
     basis = clinical.table_one(data, load_claims(changed)).set_index("characteristic")["basis"]
     assert basis["Age at onset (years)"].startswith("published: mean 41.2 years (claim cohort-age-at-onset)")
-    assert basis["Women"].startswith("not published; assumed by the reconstruction")
+    assert basis["Women"] == "assumed (priors.yaml: cohort.female_share)"
+    assert basis["Age at onset (years)"].endswith(
+        "; SD assumed (priors.yaml: cohort.age_at_onset_sd_years, cohort.age_at_onset_range_years)")
 
 
 def test_every_assumption_named_in_table_one_exists_in_priors(reconstruction):
@@ -187,6 +189,19 @@ def test_score_changes_thresholds_can_be_overridden():
     assert math.isnan(table.loc["mg_qol15", "n_mcid"])
     assert table.loc["mg_adl", "n_mcid"] == 2  # default 2 points still applies
     assert clinical.score_changes(data, confidence=0.8).loc[0, "confidence"] == 0.8
+    # passing the defaults explicitly keeps their citations
+    restated = clinical.score_changes(data, mcid=dict(clinical.MCID_POINTS)).set_index("score")
+    assert restated.loc["qmg", "mcid_basis"].startswith("Katzberg")
+    bases = clinical.mcid_table({"qmg": 2}).set_index("score")["basis"]
+    assert bases["qmg"] == "set by the reader" and bases["mg_adl"].startswith("Muppidi")
+
+
+def test_table_view_escapes_published_bounds():
+    html = clinical.table_view(pd.DataFrame({"published": ["decrease, P < 0.0001"]})).to_html()
+    assert "P &lt; 0.0001" in html
+    frame = pd.DataFrame({"a": [1.5, float("nan")]})
+    assert clinical.table_view(frame).to_html() == clinical.table_view(frame.copy()).to_html()  # no random ids
+    assert "0x" not in repr(clinical.table_view(frame)) and "n/a" in clinical.table_view(frame).to_html()
 
 
 def test_score_changes_with_no_change_at_all_is_not_computable():
@@ -215,6 +230,17 @@ def test_format_changes_prints_intervals_and_mcid_counts():
     assert text.loc[0, "improved at all"] == "3/4"
 
 
+@pytest.mark.parametrize("hl, low, high, mcid, start", [
+    (-5, -7.5, -3, 3, "lies entirely at or beyond"),
+    (-5, -7, -4, 5, "is at or beyond"),
+    (-2, -4, -1, 3, "falls short of the minimal clinically important improvement, though"),
+    (-1, -2, 0, 3, "lies entirely short"),
+    (-1, -2, 0, None, "cannot be set"),
+])
+def test_mcid_reading_places_the_interval_against_the_threshold(hl, low, high, mcid, start):
+    assert clinical.mcid_reading(hl, low, high, mcid).startswith(start)
+
+
 # ----------------------------------------------------------------------------- prednisone
 
 
@@ -236,6 +262,9 @@ def test_prednisone_taper_courses_and_tidy_doses():
     first = doses[doses["patient"] == 0].set_index("visit")
     assert first.loc["Month 12", "dose_mg_day"] == 0 and set(first["course"]) == {"stopped"}
     assert set(doses["course"]) <= set(clinical.COURSES)
+    courses = clinical.course_table(taper.summary).set_index("course")
+    assert courses.loc["tapered (stopped included)", "patients"] == 3
+    assert courses.loc["increased", "percent"] == 20.0
 
 
 def test_prednisone_taper_on_the_reconstruction_gives_the_published_medians(reconstruction):
@@ -243,6 +272,13 @@ def test_prednisone_taper_on_the_reconstruction_gives_the_published_medians(reco
     s = clinical.prednisone_taper(reconstruction).summary.iloc[0]
     assert s["median_baseline"] == float(registry.by_id("prednisone-median-baseline").published)
     assert s["median_month_12"] == float(registry.by_id("prednisone-median-month-12").published)
+
+
+def test_median_explained_names_the_middle_values():
+    doses = [15, 12.5, 5, 40]
+    assert clinical.median_explained(doses, "mg/day") == (
+        "the mean of the two middle values, ranked 2 and 3 of 4: 12.5 and 15 mg/day")
+    assert clinical.median_explained([3, 1, 2], "points") == "the middle value, ranked 2 of 3: 2 points"
 
 
 # ----------------------------------------------------------------------------- status
@@ -260,6 +296,10 @@ def test_status_counts_clopper_pearson_against_beta_quantiles():
     assert mm["ci_high"] == pytest.approx(stats.beta.ppf(1 - alpha / 2, 3 + 1, 10 - 3))
     worse = table.set_index("status").loc["W"]
     assert worse["ci_low"] == 0 and worse["ci_high"] == pytest.approx(1 - (alpha / 2) ** (1 / 10))
+    assert clinical.share_interval(3, 10, 0.9) == (mm["ci_low"], mm["ci_high"])
+    text = clinical.format_status(table).set_index("status")
+    assert text.loc["MM", "patients"] == "3/10" and text.loc["MM", "percent"] == "30.0"
+    assert text.loc["W", "exact 90% interval (%)"] == f"0.0 to {clinical.round_half_up(100 * worse['ci_high'], 1):.1f}"
     present = clinical.status_counts(data, include_absent=False)
     assert list(present["status"]) == ["MM", "I", "U"]
 

@@ -117,6 +117,8 @@ def strip_by_group(values: pd.DataFrame, label: str, unit: str, reconstructed: b
 # compose the builders above so that every chapter keeps the same colours and marks.
 
 REFERENCE_DASH = {"Published mean": [5, 3], "Mean of this data": [1, 0]}
+# The book's content column is about 720 px wide; a row of panels with axes and a legend must fit.
+BOOK_PANEL_WIDTH = 260
 
 
 def mean_against_published(values, label: str, unit: str, reconstructed: bool,
@@ -142,10 +144,10 @@ def mean_against_published(values, label: str, unit: str, reconstructed: bool,
     dash = {k: v for k, v in REFERENCE_DASH.items() if k in {m["what"] for m in means}}
     rules = alt.Chart(pd.DataFrame(means)).mark_rule(color="#222", strokeWidth=1.6).encode(
         x="x:Q",
-        strokeDash=alt.StrokeDash("what:N", title=None,
+        strokeDash=alt.StrokeDash("what:N", title=None, legend=alt.Legend(orient="bottom"),
                                   scale=alt.Scale(domain=list(dash), range=list(dash.values()))),
         tooltip=[alt.Tooltip("what:N", title="Line"), alt.Tooltip("x:Q", title=f"{label} ({unit})", format=".2f")])
-    return alt.layer(dots, rules).properties(width=WIDTH, height=HEIGHT * 0.6,
+    return alt.layer(dots, rules).properties(width=BOOK_PANEL_WIDTH, height=HEIGHT * 0.6,
                                              title=titled(label, reconstructed))
 
 
@@ -165,15 +167,16 @@ def score_change_grid(panels: list[dict], reconstructed: bool,
         mcid = panel.get("mcid")
         spread = change_distribution(changes, label, unit, reconstructed,
                                      threshold=-mcid if mcid is not None else None)
-        rows.append(alt.hconcat(slopes.properties(title=f"{label}: each patient"),
+        rows.append(alt.hconcat(slopes.properties(title=f"{label}: each patient", width=BOOK_PANEL_WIDTH * 0.65),
                                 spread.properties(title=f"{label}: change per patient"
-                                                  + ("" if mcid is not None else " (no MCID)"))))
+                                                  + ("" if mcid is not None else " (no MCID)"),
+                                                  width=BOOK_PANEL_WIDTH)))
     return alt.vconcat(*rows).properties(title=titled(title, reconstructed)).resolve_scale(color="shared")
 
 
-def dose_chart(doses: pd.DataFrame, reconstructed: bool, unit: str = "mg/day") -> alt.HConcatChart:
-    """Prednisone doses: each patient's baseline and month-12 dose, the doses of each visit with
-    their medians, and the change per patient.
+def dose_chart(doses: pd.DataFrame, reconstructed: bool, unit: str = "mg/day") -> alt.VConcatChart:
+    """Prednisone doses: the doses of each visit with their medians beside each patient's baseline
+    and month-12 dose, and below them the change per patient.
 
     doses: tidy, one row per patient and visit, columns patient, visit ('Baseline' / 'Month 12'),
     dose_mg_day, post_intervention_status (as `clinical.prednisone_taper(...).doses`).
@@ -187,12 +190,12 @@ def dose_chart(doses: pd.DataFrame, reconstructed: bool, unit: str = "mg/day") -
                            "Prednisone", unit, reconstructed, log_scale=False)
     changes = change_distribution(pd.DataFrame({"change": wide["month_12"] - wide["baseline"]}),
                                   "prednisone dose", unit, reconstructed)
-    return alt.hconcat(
-        slopes.properties(title="Each patient"),
-        strip.properties(title="Doses at each visit (tick: median)"),
-        changes.properties(title="Change per patient"),
+    return alt.vconcat(
+        alt.hconcat(strip.properties(title="Doses at each visit (tick: median)", width=BOOK_PANEL_WIDTH * 0.6),
+                    slopes.properties(title="Each patient", width=BOOK_PANEL_WIDTH * 0.6)),
+        changes.properties(title="Change per patient", width=BOOK_PANEL_WIDTH * 1.4),
     ).properties(title=titled("Daily prednisone dose before and after 12 months of tacrolimus", reconstructed)
-                 ).resolve_scale(color="independent")  # status colours on the left, visit colours in the middle
+                 ).resolve_scale(color="independent")  # visit colours in one panel, status colours in the other
 
 
 def status_intervals(table: pd.DataFrame, reconstructed: bool) -> alt.LayerChart:
@@ -223,7 +226,7 @@ def status_intervals(table: pd.DataFrame, reconstructed: bool) -> alt.LayerChart
     counts = base.mark_text(align="left", dx=5, fontSize=11).encode(
         x="ci_high_pct:Q", y=y, text="count_text:N", tooltip=tooltip)
     return alt.layer(bars, whiskers, counts).properties(
-        width=WIDTH * 1.5, height=28 * len(frame),
+        width=BOOK_PANEL_WIDTH * 1.5, height=28 * len(frame),
         title=titled("Post-intervention status after 12 months of tacrolimus", reconstructed))
 
 
@@ -262,6 +265,6 @@ def share_arithmetic_chart(table: pd.DataFrame, published_percent: float,
             size=300, shape="circle", filled=False, color="#222", strokeWidth=1.5).encode(
             x="percent:Q", y=y, tooltip=[alt.Tooltip("what:N", title="Ring"), *tooltip])
         layers.append(ring)
-    return alt.layer(*layers).properties(width=WIDTH * 1.5, height=40 * frame["denominator"].nunique(),
+    return alt.layer(*layers).properties(width=BOOK_PANEL_WIDTH * 1.5, height=40 * frame["denominator"].nunique(),
                                          title=alt.TitleParams("Whole counts of patients near the published share",
                                                                subtitle=subtitle, anchor="start"))

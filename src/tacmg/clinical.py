@@ -22,6 +22,7 @@ and for the prednisone dose) is negative. Test conventions, shared by the scores
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from dataclasses import dataclass
@@ -57,6 +58,9 @@ MCID_POINTS: dict[str, float | None] = {
     # (2/24 = 5/60). Not a validated value; the chapter shows the share improving at all beside it.
     "mg_qol15": 5,
 }
+
+# Katzberg et al. 2014: the QMG threshold often used in mild disease (not the default here).
+QMG_MCID_MILD = 2
 
 MCID_BASIS = {
     "qmg": "Katzberg et al. 2014: all MCID cut-offs below 3 points (2 in mild disease)",
@@ -121,22 +125,50 @@ def smallest_signed_rank_p(n: int) -> float:
     return min(1.0, 2.0 / 2.0 ** n)
 
 
-def glue_values(prefix: str, values: dict) -> list[str]:
-    """Glue each value under '<prefix>_<name>' (myst-nb, not displayed); returns the keys.
+def glue_values(prefix: str, values: dict) -> None:
+    """Glue each value under '<prefix>_<name>' (myst-nb, not displayed); returns nothing, so a
+    notebook cell ending with it shows no output.
 
     numpy scalars become Python numbers first: their repr ('np.float64(4.9)') would not format
     in the prose.
     """
     from myst_nb import glue
 
-    keys = []
     for name, value in values.items():
         if isinstance(value, np.generic):
             value = value.item()
-        key = f"{prefix}_{name}"
-        glue(key, value, display=False)
-        keys.append(key)
-    return keys
+        glue(f"{prefix}_{name}", value, display=False)
+
+
+class TableView:
+    """A table as the book shows it: HTML from a pandas Styler without the index, every cell
+    HTML-escaped (a published figure such as 'P < 0.0001' would otherwise be read as a tag), and
+    a plain-text form. Both are the same on every run: the Styler's id comes from the content,
+    not from a random uuid, so re-executing a notebook leaves its outputs unchanged."""
+
+    def __init__(self, frame: pd.DataFrame, formats: dict | None = None, na_rep: str = "n/a"):
+        self.frame = frame
+        uuid = hashlib.sha1(frame.to_csv(index=False).encode()).hexdigest()[:5]
+        self.styler = frame.style.hide(axis="index").format(formats, escape="html", na_rep=na_rep).set_uuid(uuid)
+
+    def to_html(self) -> str:
+        return self.styler.to_html()
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __repr__(self) -> str:
+        return self.frame.to_string(index=False)
+
+
+def table_view(frame: pd.DataFrame, formats: dict | None = None, na_rep: str = "n/a") -> TableView:
+    """`frame` ready to display in a chapter (see `TableView`), with optional per-column formats."""
+    return TableView(frame, formats, na_rep)
+
+
+def _is_default(column: str, thresholds: dict) -> bool:
+    """Whether the threshold in use for `column` is the cited default of MCID_POINTS."""
+    return thresholds.get(column) == MCID_POINTS.get(column)
 
 
 def _fmt(value: float, decimals: int | None = None) -> str:
@@ -160,7 +192,7 @@ def _claim(registry: Registry, quantity: str, variable: str, visit: str | None =
 
 
 def _assumed(key: str) -> str:
-    return "not published; assumed by the reconstruction (priors.yaml: " + ", ".join(TABLE_ONE_PRIORS[key]) + ")"
+    return "assumed (priors.yaml: " + ", ".join(TABLE_ONE_PRIORS[key]) + ")"
 
 
 def _published(claim, what: str, unit: str = "") -> str:
@@ -171,8 +203,7 @@ def _published(claim, what: str, unit: str = "") -> str:
 def _partly(claim, what: str, unit: str, rest: str, key: str) -> str:
     if claim is None:
         return _assumed(key)
-    return (f"{_published(claim, what, unit)}; {rest} is not published and is assumed (priors.yaml: "
-            + ", ".join(TABLE_ONE_PRIORS[key]) + ")")
+    return f"{_published(claim, what, unit)}; {rest} {_assumed(key)}"
 
 
 def _count_row(section, characteristic, count, n, basis):
@@ -186,8 +217,9 @@ def table_one(dataset: Dataset, registry: Registry | None = None) -> pd.DataFram
     Columns: section; characteristic (with its unit); statistic (what `summary` shows, e.g.
     'mean (SD)', 'n (%)', 'median (IQR)'); value (the leading number of `summary` as a float:
     count, mean or median, in the characteristic's unit); summary (text for the table); basis
-    ('published: ...' naming the claim whose figure it is, or 'not published; assumed by the
-    reconstruction (priors.yaml: ...)' naming the assumptions behind it).
+    ('published: mean 37.8 years (claim cohort-age-at-onset)', naming the claim whose figure it
+    is, then for what the study did not report 'assumed (priors.yaml: ...)', naming the entries of
+    the reconstruction's assumptions behind it; a line with no published figure is only assumed).
 
     Published figures are looked up in the claims registry, never typed here. Categories are
     listed in the contract's order and only when present in the data.
@@ -207,14 +239,14 @@ def table_one(dataset: Dataset, registry: Registry | None = None) -> pd.DataFram
     age_claim = _claim(registry, "mean", "age_at_onset_years")
     rows.append({"section": "Demographics", "characteristic": "Age at onset (years)", "statistic": "mean (SD)",
                  "value": float(age.mean()), "summary": f"{_fmt(age.mean(), 1)} ({_fmt(age.std(), 1)})",
-                 "basis": _partly(age_claim, "mean", "years", "the SD", "age_sd")})
+                 "basis": _partly(age_claim, "mean", "years", "SD", "age_sd")})
 
     duration = p["disease_duration_years"]
     duration_claim = _claim(registry, "mean", "disease_duration_years")
     rows.append({"section": "Disease", "characteristic": "Disease duration (years)", "statistic": "mean (SD)",
                  "value": float(duration.mean()),
                  "summary": f"{_fmt(duration.mean(), 1)} ({_fmt(duration.std(), 1)})",
-                 "basis": _partly(duration_claim, "mean", "years", "the SD", "duration_spread")})
+                 "basis": _partly(duration_claim, "mean", "years", "SD", "duration_spread")})
     rows.append({"section": "Disease", "characteristic": "Disease duration (years)", "statistic": "median (range)",
                  "value": float(duration.median()),
                  "summary": f"{_fmt(duration.median(), 1)} ({_fmt(duration.min(), 1)} to {_fmt(duration.max(), 1)})",
@@ -241,7 +273,7 @@ def table_one(dataset: Dataset, registry: Registry | None = None) -> pd.DataFram
         rows.append({"section": "At baseline", "characteristic": label, "statistic": "median (IQR)",
                      "value": median, "summary": f"{_fmt(median)} ({_fmt(q1)} to {_fmt(q3)})",
                      "basis": _partly(_claim(registry, "median", column, "baseline"), "median", unit,
-                                      "the IQR", key)})
+                                      "IQR", key)})
     return pd.DataFrame(rows, columns=["section", "characteristic", "statistic", "value", "summary", "basis"])
 
 
@@ -312,7 +344,7 @@ def score_changes(dataset: Dataset, confidence: float = 0.95,
         reached = int((change <= -threshold).sum()) if threshold is not None else float("nan")
         row.update({
             "mcid_points": float(threshold) if threshold is not None else float("nan"),
-            "mcid_basis": MCID_BASIS.get(column, "") if column not in (mcid or {}) else "set by the reader",
+            "mcid_basis": MCID_BASIS.get(column, "") if _is_default(column, thresholds) else "set by the reader",
             "n_mcid": reached,
             "share_mcid": reached / n if threshold is not None else float("nan"),
             "n_improved": int((change < 0).sum()),
@@ -355,8 +387,22 @@ def mcid_table(mcid: dict[str, float | None] | None = None) -> pd.DataFrame:
     return pd.DataFrame([
         {"score": c, "label": contract.SCORES[c][0],
          "mcid_points": float(thresholds[c]) if thresholds.get(c) is not None else float("nan"),
-         "basis": MCID_BASIS[c] if c not in (mcid or {}) else "set by the reader"}
+         "basis": MCID_BASIS[c] if _is_default(c, thresholds) else "set by the reader"}
         for c in contract.SCORES])
+
+
+def mcid_reading(hl_change: float, hl_low: float, hl_high: float, mcid: float | None) -> str:
+    """How a Hodges-Lehmann change and its interval (points, negative = better) stand against a
+    minimal clinically important improvement of `mcid` points, as a phrase for the prose."""
+    if mcid is None or (isinstance(mcid, float) and math.isnan(mcid)):
+        return "cannot be set against a threshold, as none is established"
+    if hl_high <= -mcid:
+        return "lies entirely at or beyond the minimal clinically important improvement"
+    if hl_change <= -mcid:
+        return "is at or beyond the minimal clinically important improvement, but its interval crosses it"
+    if hl_low <= -mcid:
+        return "falls short of the minimal clinically important improvement, though its interval reaches it"
+    return "lies entirely short of the minimal clinically important improvement"
 
 
 def paired_with_status(dataset: Dataset, column: str) -> pd.DataFrame:
@@ -433,7 +479,38 @@ def prednisone_taper(dataset: Dataset, confidence: float = 0.95) -> PrednisoneTa
     return PrednisoneTaper(summary, doses)
 
 
+def median_explained(values, unit: str) -> str:
+    """Where a median comes from, as a phrase: for an even n 'the mean of the two middle values,
+    ranked 16 and 17 of 32: 12.5 and 15 mg/day'; for an odd n 'the middle value, ranked 2 of 3:
+    5 mg/day'."""
+    ordered = np.sort(np.asarray(values, float))
+    n = ordered.size
+    if n == 0:
+        return "undefined, as there are no values"
+    half = n // 2
+    if n % 2:
+        return f"the middle value, ranked {half + 1} of {n}: {_fmt(ordered[half])} {unit}"
+    return (f"the mean of the two middle values, ranked {half} and {half + 1} of {n}: "
+            f"{_fmt(ordered[half - 1])} and {_fmt(ordered[half])} {unit}")
+
+
+def course_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """The courses of a `prednisone_taper(...).summary` as rows: course, patients, percent
+    (of n, rounded half up to one decimal). 'tapered' includes those who stopped."""
+    row = summary.iloc[0]
+    return pd.DataFrame([
+        {"course": course if course != "tapered" else "tapered (stopped included)",
+         "patients": int(row[f"n_{course}"]), "percent": percent(row[f"n_{course}"], row["n"])}
+        for course in ("tapered", "stopped", "unchanged", "increased")])
+
+
 # ----------------------------------------------------------------------------- post-intervention status
+
+
+def share_interval(count: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Exact Clopper-Pearson interval (low, high) of the share count / n, as fractions (0-1)."""
+    low, high = proportion_confint(count, n, alpha=1 - confidence, method="beta")
+    return float(low), float(high)
 
 
 def status_counts(dataset: Dataset, confidence: float = 0.95, include_absent: bool = True) -> pd.DataFrame:
@@ -452,11 +529,24 @@ def status_counts(dataset: Dataset, confidence: float = 0.95, include_absent: bo
         count = int((status == code).sum())
         if not count and not include_absent:
             continue
-        low, high = proportion_confint(count, n, alpha=1 - confidence, method="beta")
+        low, high = share_interval(count, n, confidence)
         rows.append({"status": code, "meaning": contract.STATUS_MEANINGS[code], "count": count, "n": n,
                      "share": count / n if n else float("nan"),
-                     "ci_low": float(low), "ci_high": float(high), "confidence": float(confidence)})
+                     "ci_low": low, "ci_high": high, "confidence": float(confidence)})
     return pd.DataFrame(rows)
+
+
+def format_status(table: pd.DataFrame) -> pd.DataFrame:
+    """A `status_counts` table as text for reading: status, meaning, patients ('11/32'),
+    percent and the interval in percent (one decimal, rounded half up)."""
+    level = f"{round_half_up(100 * float(table['confidence'].iloc[0]), 1):g}%"
+    return pd.DataFrame({
+        "status": table["status"], "meaning": table["meaning"],
+        "patients": [f"{c}/{n}" for c, n in zip(table["count"], table["n"])],
+        "percent": [_fmt(100 * s, 1) for s in table["share"]],
+        f"exact {level} interval (%)": [f"{_fmt(100 * lo, 1)} to {_fmt(100 * hi, 1)}"
+                                        for lo, hi in zip(table["ci_low"], table["ci_high"])],
+    })
 
 
 def share_arithmetic(n: int = 32, published_percent: float = 33, observed: int | None = None,
