@@ -304,6 +304,17 @@ def test_status_counts_clopper_pearson_against_beta_quantiles():
     assert list(present["status"]) == ["MM", "I", "U"]
 
 
+def test_changes_by_status_takes_medians_within_each_status():
+    data = make_dataset({"qmg": [10, 12, 9, 14, 8], "prednisone_mg_day": [30, 20, 10, 15, 25]},
+                        {"qmg": [2, 6, 5, 14, 9], "prednisone_mg_day": [0, 10, 10, 20, 12.5]},
+                        statuses=["MM", "I", "I", "U", "U"])
+    table = clinical.changes_by_status(data, ["qmg", "prednisone_mg_day"]).set_index("status")
+    assert list(table.index) == ["MM", "I", "U"] and list(table["n"]) == [1, 2, 2]
+    assert table.loc["MM", "QMG (points)"] == -8
+    assert table.loc["I", "QMG (points)"] == np.median([-6, -4])
+    assert table.loc["U", "Prednisone (mg/day)"] == np.median([5, -12.5])
+
+
 def test_status_counts_on_the_reconstruction_agree_with_statsmodels(reconstruction):
     table = clinical.status_counts(reconstruction)
     low, high = proportion_confint(table["count"], table["n"], alpha=0.05, method="beta")

@@ -507,6 +507,31 @@ def course_table(summary: pd.DataFrame) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- post-intervention status
 
 
+def changes_by_status(dataset: Dataset, columns=None) -> pd.DataFrame:
+    """Median change (month 12 minus baseline) of each score and of the prednisone dose within
+    each post-intervention status present, in MGFA order: how the clinician's overall judgement
+    lines up with the measured changes.
+
+    Columns: status, meaning, n, then one column per outcome named by its label with its unit,
+    e.g. 'QMG (points)', 'Prednisone (mg/day)', holding the median change in that unit.
+    """
+    columns = list(columns) if columns is not None else [*contract.SCORES, "prednisone_mg_day"]
+    status = dataset.patients.set_index("patient_id")["post_intervention_status"]
+    changes = {}
+    for column in columns:
+        paired = dataset.paired(column)
+        unit = contract.PREDNISONE_UNIT if column == "prednisone_mg_day" else "points"
+        changes[f"{contract.LABELS[column]} ({unit})"] = paired["month_12"] - paired["baseline"]
+    frame = pd.DataFrame(changes).assign(status=status.reindex(paired.index))
+    rows = []
+    for code in contract.STATUS_CODES:
+        group = frame[frame["status"] == code]
+        if len(group):
+            rows.append({"status": code, "meaning": contract.STATUS_MEANINGS[code], "n": len(group),
+                         **{name: float(group[name].median()) for name in changes}})
+    return pd.DataFrame(rows)
+
+
 def share_interval(count: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
     """Exact Clopper-Pearson interval (low, high) of the share count / n, as fractions (0-1)."""
     low, high = proportion_confint(count, n, alpha=1 - confidence, method="beta")
