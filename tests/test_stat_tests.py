@@ -59,3 +59,13 @@ def test_all_zero_differences_give_nan_not_a_crash():
     result = stat_tests.signed_rank(before, after)
     assert np.isnan(result.p[0, 1])
     assert result.p[1, 1] < 0.01
+
+
+def test_reported_p_is_exact_without_ties_and_normal_with_ties():
+    untied_before = np.zeros((1, 12))
+    untied_after = -np.arange(1, 13, dtype=float)[None] * 1.5
+    tied_after = -np.array([[1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]], float)
+    untied = stat_tests.signed_rank(untied_before, untied_after)
+    tied = stat_tests.signed_rank(untied_before, tied_after)
+    assert untied.p_primary[0] == untied.p[0, 0]  # exact
+    assert tied.p_primary[0] == tied.p[0, 1]      # normal approximation

@@ -22,7 +22,6 @@ and for the prednisone dose) is negative. Test conventions, shared by the scores
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from statsmodels.stats.proportion import proportion_confint
 from . import contract, estimates
 from .claims import Registry, load_claims
 from .loader import Dataset
+from .report import TableView, glue_values, table_view  # noqa: F401  (chapters call them here too)
 
 # Minimal clinically important improvement, in points (a fall of at least this much, month 12
 # minus baseline <= -threshold). None: no threshold is established, and only the share improving
@@ -123,47 +123,6 @@ def smallest_signed_rank_p(n: int) -> float:
     """The smallest two-sided exact Wilcoxon signed-rank p-value with n non-zero, untied
     differences: all of one sign, P = 2 / 2**n (4.7e-10 at n = 32)."""
     return min(1.0, 2.0 / 2.0 ** n)
-
-
-def glue_values(prefix: str, values: dict) -> None:
-    """Glue each value under '<prefix>_<name>' (myst-nb, not displayed); returns nothing, so a
-    notebook cell ending with it shows no output.
-
-    numpy scalars become Python numbers first: their repr ('np.float64(4.9)') would not format
-    in the prose.
-    """
-    from myst_nb import glue
-
-    for name, value in values.items():
-        if isinstance(value, np.generic):
-            value = value.item()
-        glue(f"{prefix}_{name}", value, display=False)
-
-
-class TableView:
-    """A table as the book shows it: HTML from a pandas Styler without the index, every cell
-    HTML-escaped (a published figure such as 'P < 0.0001' would otherwise be read as a tag), and
-    a plain-text form. Both are the same on every run: the Styler's id comes from the content,
-    not from a random uuid, so re-executing a notebook leaves its outputs unchanged."""
-
-    def __init__(self, frame: pd.DataFrame, formats: dict | None = None, na_rep: str = "n/a"):
-        self.frame = frame
-        uuid = hashlib.sha1(frame.to_csv(index=False).encode()).hexdigest()[:5]
-        self.styler = frame.style.hide(axis="index").format(formats, escape="html", na_rep=na_rep).set_uuid(uuid)
-
-    def to_html(self) -> str:
-        return self.styler.to_html()
-
-    def _repr_html_(self) -> str:
-        return self.to_html()
-
-    def __repr__(self) -> str:
-        return self.frame.to_string(index=False)
-
-
-def table_view(frame: pd.DataFrame, formats: dict | None = None, na_rep: str = "n/a") -> TableView:
-    """`frame` ready to display in a chapter (see `TableView`), with optional per-column formats."""
-    return TableView(frame, formats, na_rep)
 
 
 def _is_default(column: str, thresholds: dict) -> bool:

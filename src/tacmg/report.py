@@ -7,10 +7,12 @@ The dataset a chapter reads is the committed reconstruction unless the environme
 
 from __future__ import annotations
 
+import hashlib
 import html
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .claims import Registry, load_claims
@@ -132,3 +134,44 @@ def scorecard_html(table: pd.DataFrame) -> str:
                         f'<td class="tacmg-{r["verdict"].replace(" ", "-")}">{mark} {r["verdict"]}</td></tr>')
     head = "<tr><th>claim</th><th>published</th><th>this data</th><th>verdict</th></tr>"
     return f'<table class="tacmg-scorecard">{head}{"".join(rows)}</table>'
+
+
+def glue_values(prefix: str, values: dict) -> None:
+    """Glue each value under '<prefix>_<name>' (myst-nb, not displayed); returns nothing, so a
+    notebook cell ending with it shows no output.
+
+    numpy scalars become Python numbers first: their repr ('np.float64(4.9)') would not format
+    in the prose.
+    """
+    from myst_nb import glue
+
+    for name, value in values.items():
+        if isinstance(value, np.generic):
+            value = value.item()
+        glue(f"{prefix}_{name}", value, display=False)
+
+
+class TableView:
+    """A table as the book shows it: HTML from a pandas Styler without the index, every cell
+    HTML-escaped (a published figure such as 'P < 0.0001' would otherwise be read as a tag), and
+    a plain-text form. Both are the same on every run: the Styler's id comes from the content,
+    not from a random uuid, so re-executing a notebook leaves its outputs unchanged."""
+
+    def __init__(self, frame: pd.DataFrame, formats: dict | None = None, na_rep: str = "n/a"):
+        self.frame = frame
+        uuid = hashlib.sha1(frame.to_csv(index=False).encode()).hexdigest()[:5]
+        self.styler = frame.style.hide(axis="index").format(formats, escape="html", na_rep=na_rep).set_uuid(uuid)
+
+    def to_html(self) -> str:
+        return self.styler.to_html()
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __repr__(self) -> str:
+        return self.frame.to_string(index=False)
+
+
+def table_view(frame: pd.DataFrame, formats: dict | None = None, na_rep: str = "n/a") -> TableView:
+    """`frame` ready to display in a chapter (see `TableView`), with optional per-column formats."""
+    return TableView(frame, formats, na_rep)

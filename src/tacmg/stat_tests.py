@@ -6,7 +6,8 @@ All p-values are two-sided and come from scipy; the batching only stacks cohorts
 
 - Wilcoxon signed-rank (paired change): scipy's exact distribution, and the normal approximation
   with tie correction, without and with continuity correction. Zero differences are dropped
-  (Wilcoxon's original treatment, scipy's default).
+  (Wilcoxon's original treatment, scipy's default). scipy's exact distribution ignores ties, so
+  the p-value reported for tied data is the normal approximation's (every variant must still agree).
 - Mann-Whitney U (patients against controls): exact, and asymptotic without and with continuity
   correction.
 - Spearman rank correlation: the t-distribution approximation (scipy's `spearmanr`) and the normal
@@ -36,17 +37,31 @@ SPEARMAN_VARIANTS = ("t approximation", "normal approximation")
 
 @dataclass
 class TestResult:
-    """Batched result: `estimate` and `statistic` are (B,); `p` is (B, variants)."""
+    """Batched result: `estimate` and `statistic` are (B,); `p` is (B, variants).
+
+    `primary` (B,) indexes the variant reported as the p-value of each cohort: the exact one when
+    the sample has no ties (nor zero differences), else the normal approximation without
+    continuity correction, since scipy's exact distributions ignore ties.
+    """
 
     test: str
     estimate: np.ndarray
     statistic: np.ndarray
     p: np.ndarray
     variants: tuple[str, ...]
+    primary: np.ndarray | None = None
 
     @property
     def p_primary(self) -> np.ndarray:
-        return self.p[:, 0]
+        if self.primary is None:
+            return self.p[:, 0]
+        return np.take_along_axis(self.p, self.primary[:, None], axis=1)[:, 0]
+
+
+def _has_ties(values: np.ndarray) -> np.ndarray:
+    """(B,) True where a row has two equal values."""
+    ordered = np.sort(values, axis=1)
+    return np.any(ordered[:, 1:] == ordered[:, :-1], axis=1)
 
 
 def _under_variants(test, variants: dict, *samples) -> tuple[np.ndarray, np.ndarray]:
@@ -64,15 +79,19 @@ def signed_rank(before: np.ndarray, after: np.ndarray) -> TestResult:
     """Wilcoxon signed-rank test of after - before; estimate = median paired difference."""
     diff = np.asarray(after, float) - np.asarray(before, float)
     statistic, p = _under_variants(stats.wilcoxon, WILCOXON_VARIANTS, diff)
+    magnitudes = np.where(diff == 0, np.nan, np.abs(diff))
+    tied = np.any(diff == 0, axis=1) | _has_ties(magnitudes)
     return TestResult("Wilcoxon signed-rank", np.median(diff, axis=1), statistic, p,
-                      tuple(WILCOXON_VARIANTS))
+                      tuple(WILCOXON_VARIANTS), primary=np.where(tied, 1, 0))
 
 
 def rank_sum(patients: np.ndarray, controls: np.ndarray) -> TestResult:
     """Mann-Whitney U test; estimate = ratio of patient to control medians; statistic = U of patients."""
     statistic, p = _under_variants(stats.mannwhitneyu, MANN_WHITNEY_VARIANTS, patients, controls)
     ratio = np.median(patients, axis=1) / np.median(controls, axis=1)
-    return TestResult("Mann-Whitney U", ratio, statistic, p, tuple(MANN_WHITNEY_VARIANTS))
+    tied = _has_ties(np.concatenate([patients, controls], axis=1))
+    return TestResult("Mann-Whitney U", ratio, statistic, p, tuple(MANN_WHITNEY_VARIANTS),
+                      primary=np.where(tied, 1, 0))
 
 
 def spearman(x: np.ndarray, y: np.ndarray) -> TestResult:
