@@ -19,6 +19,7 @@ intervals, rank-biserial effect sizes). Published readings come from the claims 
 from __future__ import annotations
 
 import warnings
+from types import SimpleNamespace
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -26,7 +27,7 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
-from . import estimates
+from . import estimates, stat_tests
 from .claims import Registry, load_claims
 from .contract import LABELS, MOLECULE_UNIT, MOLECULES, SCORES, STATUS_CODES
 from .loader import Dataset
@@ -169,8 +170,26 @@ def paired_values(dataset: Dataset, molecules: Sequence[str] = MOLECULE_COLUMNS)
 # ----------------------------------------------------------------------------- against controls
 
 
+def _rank_sum(patients: np.ndarray, controls: np.ndarray, method: str):
+    """Mann-Whitney U with scipy `method`, or with "reported" the p the claims table reports
+    (exact without ties, else the asymptotic one without continuity correction)."""
+    if method != "reported":
+        return stats.mannwhitneyu(patients, controls, method=method)
+    result = stat_tests.rank_sum(patients[None], controls[None])
+    return SimpleNamespace(statistic=float(result.statistic[0]), pvalue=float(result.p_primary[0]))
+
+
+def _signed_rank(before: np.ndarray, after: np.ndarray, method: str) -> tuple[float, float]:
+    """(statistic, p) of the Wilcoxon signed-rank test of after - before; "reported" as above."""
+    if method != "reported":
+        test = stats.wilcoxon(after - before, method=method)
+        return float(test.statistic), float(test.pvalue)
+    result = stat_tests.signed_rank(before[None], after[None])
+    return float(result.statistic[0]), float(result.p_primary[0])
+
+
 def baseline_against_controls(dataset: Dataset, *, alpha: float = 0.05, correction: str = "fdr_bh",
-                              confidence: float = 0.95, method: str = "exact",
+                              confidence: float = 0.95, method: str = "reported",
                               registry: Registry | None = None) -> pd.DataFrame:
     """Patients at baseline against healthy controls, one row per molecule.
 
@@ -191,7 +210,7 @@ def baseline_against_controls(dataset: Dataset, *, alpha: float = 0.05, correcti
     for molecule in MOLECULE_COLUMNS:
         patients = baseline[molecule].to_numpy(float)
         controls = dataset.controls[molecule].to_numpy(float)
-        test = stats.mannwhitneyu(patients, controls, method=method)
+        test = _rank_sum(patients, controls, method)
         ratio = estimates.ratio_of_locations(patients, controls, confidence)
         claim = published.get(frozenset([molecule]))
         rows.append({
@@ -300,7 +319,7 @@ def matrix_margin(table: pd.DataFrame, molecule: str) -> dict:
 
 
 def paired_change(dataset: Dataset, *, statuses: Sequence[str] | None = None, alpha: float = 0.05,
-                  correction: str = "fdr_bh", confidence: float = 0.95, method: str = "exact",
+                  correction: str = "fdr_bh", confidence: float = 0.95, method: str = "reported",
                   registry: Registry | None = None) -> pd.DataFrame:
     """Change from baseline to month 12 per molecule, in all patients or in those with `statuses`.
 
@@ -336,8 +355,7 @@ def paired_change(dataset: Dataset, *, statuses: Sequence[str] | None = None, al
         diff = after - before
         n_nonzero = int(np.count_nonzero(diff))
         if n_nonzero >= 2:
-            test = stats.wilcoxon(diff, method=method)
-            w, p = float(test.statistic), float(test.pvalue)
+            w, p = _signed_rank(before, after, method)
         else:
             w, p = np.nan, np.nan
         if diff.size:
