@@ -74,6 +74,8 @@ $(BUNDLE): tools/vendor_vega.py $(STAMP)
 # book/use-your-own-data.md); tools/data_cache_key.py clears the execution cache when the data,
 # the registry, the priors or the package changed, since jupyter-cache keys on code cells only.
 book: venv vendor ## build the book into _build/html (warnings are errors); MG_DATA_DIR=DIR for your data
+	@# A reader's dataset is validated first: every problem listed, nothing built on bad data.
+	@if [ -n "$${MG_DATA_DIR:-}" ]; then $(PY) -m tacmg validate "$$MG_DATA_DIR"; fi
 	$(PY) tools/data_cache_key.py --build _build
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 	@echo "Book built: open $(CURDIR)/$(HTML)/index.html"

@@ -138,3 +138,9 @@ LOADER_REFUSES = {
 def test_frictionless_refuses_what_the_loader_refuses(package_path, edit, file, line, column, value):
     edit.set_cell(package_path.parent, file, line, column, value)
     assert not frictionless.validate(str(package_path)).valid
+
+
+def test_committed_reconstruction_passes_the_frictionless_command_line_tool():
+    from tacmg.paths import RECONSTRUCTED_DIR
+    result = _frictionless_cli(RECONSTRUCTED_DIR / "datapackage.json")
+    assert result.returncode == 0, result.stdout + result.stderr
