@@ -45,3 +45,20 @@ def test_impossible_targets_are_repaired_to_a_valid_correlation_matrix():
     assert np.all(np.linalg.eigvalsh(repaired) > 0)
     np.testing.assert_allclose(np.diag(repaired), 1.0)
     np.testing.assert_allclose(repaired, repaired.T)
+
+
+def test_sampling_mode_scatters_like_a_sample_of_n_around_the_target():
+    """exact=False keeps the chance correlation: the spread across cohorts is that of sample rho."""
+    rng = np.random.default_rng(3)
+    target = np.eye(3)
+    target[0, 1] = target[1, 0] = 0.55
+    values = rng.lognormal(size=(600, 32, 3))
+    exact = np.array([stats.spearmanr(c).statistic[0, 1] for c in iman_conover(values, target, rng)])
+    sampled = np.array([stats.spearmanr(c).statistic[0, 1] for c in iman_conover(values, target, rng, exact=False)])
+    null = np.array([stats.spearmanr(c).statistic[0, 2] for c in iman_conover(values, target, rng, exact=False)])
+    assert abs(sampled.mean() - 0.55) < 0.05
+    assert sampled.std() > 2 * exact.std()
+    # With a zero target, the sample correlation's spread is about 1 / sqrt(n - 1).
+    assert 0.7 / np.sqrt(31) < null.std() < 1.3 / np.sqrt(31)
+    for sample in (iman_conover(values, target, rng, exact=False),):
+        np.testing.assert_array_equal(np.sort(sample, axis=1), np.sort(values, axis=1))

@@ -125,7 +125,9 @@ def _baseline_values(rng, batch: int, targets: Targets, priors: Priors, status: 
 
 def _correlated_baseline(rng, values: dict, priors: Priors) -> dict:
     stacked = np.stack([values[v] for v in BASELINE_BLOCK], axis=2)
-    reordered = iman_conover(stacked, priors.target_correlation(BASELINE_BLOCK), rng)
+    # Sampling spread kept (exact=False): a cohort of 32 is a sample, and an ensemble must show how
+    # much its correlations vary, not land every cohort on the target.
+    reordered = iman_conover(stacked, priors.target_correlation(BASELINE_BLOCK), rng, exact=False)
     return {v: reordered[:, :, j] for j, v in enumerate(BASELINE_BLOCK)}
 
 

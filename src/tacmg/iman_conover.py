@@ -31,8 +31,14 @@ def spearman_to_pearson(rho: np.ndarray) -> np.ndarray:
 
 
 def iman_conover(values: np.ndarray, target_spearman: np.ndarray,
-                 rng: np.random.Generator) -> np.ndarray:
+                 rng: np.random.Generator, exact: bool = True) -> np.ndarray:
     """Reorder each column of `values` (B, n, k) so its rank correlations approach the target.
+
+    exact=True is Iman and Conover's procedure: the random scores' chance correlation is removed
+    before the target is imposed, so every cohort lands close to the target. exact=False skips that
+    step, so each cohort's correlations scatter around the target as those of a random sample of n
+    from a population with that correlation would; ensembles that stand for "cohorts that could
+    have been observed" need that sampling spread.
 
     Returns an array of the same shape whose column j in cohort b is a permutation of the input's.
     """
@@ -41,12 +47,15 @@ def iman_conover(values: np.ndarray, target_spearman: np.ndarray,
     normal_scores = stats.norm.ppf(np.arange(1, n + 1) / (n + 1))
     permutation = rng.random((batch, n, k)).argsort(axis=1)
     scores = normal_scores[permutation]
-    # The random scores have some chance correlation E; remove it (Q^-1) and impose the target (P).
-    observed = np.einsum("bni,bnj->bij", scores, scores) / np.sum(normal_scores ** 2)
-    observed_chol = np.linalg.cholesky(nearest_correlation_batch(observed))
     target_chol = np.linalg.cholesky(target)
-    # T = S (Q^-1)^T P^T, computed as a triangular solve per cohort.
-    decorrelated = np.linalg.solve(observed_chol, scores.transpose(0, 2, 1))  # (B, k, n)
+    if exact:
+        # The random scores have some chance correlation E; remove it (Q^-1) before imposing P.
+        observed = np.einsum("bni,bnj->bij", scores, scores) / np.sum(normal_scores ** 2)
+        observed_chol = np.linalg.cholesky(nearest_correlation_batch(observed))
+        # T = S (Q^-1)^T P^T, computed as a triangular solve per cohort.
+        decorrelated = np.linalg.solve(observed_chol, scores.transpose(0, 2, 1))  # (B, k, n)
+    else:
+        decorrelated = scores.transpose(0, 2, 1)
     correlated = np.einsum("ij,bjn->bin", target_chol, decorrelated).transpose(0, 2, 1)
     ranks = correlated.argsort(axis=1).argsort(axis=1)
     return np.take_along_axis(np.sort(values, axis=1), ranks, axis=1)
