@@ -34,6 +34,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from . import contract, estimates
 from .claims import Registry, load_claims
+from .consistency import smallest_signed_rank_p  # noqa: F401  (the chapters call it here too)
 from .loader import Dataset
 from .report import TableView, glue_values, table_view  # noqa: F401  (chapters call them here too)
 
@@ -117,12 +118,6 @@ def verdict_word(verdicts) -> str:
     'does not reproduce': the word the prose glues, so the page reads right on any data."""
     verdicts = list(verdicts)
     return VERDICT_WORDS[0] if verdicts and all(v == "reproduced" for v in verdicts) else VERDICT_WORDS[1]
-
-
-def smallest_signed_rank_p(n: int) -> float:
-    """The smallest two-sided exact Wilcoxon signed-rank p-value with n non-zero, untied
-    differences: all of one sign, P = 2 / 2**n (4.7e-10 at n = 32)."""
-    return min(1.0, 2.0 / 2.0 ** n)
 
 
 def _is_default(column: str, thresholds: dict) -> bool:
