@@ -120,3 +120,10 @@ def test_an_invalid_dataset_stops_the_first_chapter_with_one_line(tmp_path, monk
     message = str(error.value)
     assert "DataError: visits.csv, line 4, column qmg: 45 is outside the QMG range 0-39" in message
     assert "Traceback" not in message and "File \"" not in message
+
+
+def test_a_relative_data_directory_is_taken_from_the_repository_root(monkeypatch):
+    monkeypatch.setenv("MG_DATA_DIR", "private-data/my-cohort")
+    assert report.data_directory() == REPO_ROOT / "private-data" / "my-cohort"
+    monkeypatch.delenv("MG_DATA_DIR")
+    assert report.data_directory() == REPO_ROOT / "data" / "reconstructed"

@@ -18,15 +18,22 @@ import pandas as pd
 from .claims import Registry, load_claims
 from .evaluate import evaluate
 from .loader import Dataset, load
-from .paths import RECONSTRUCTED_DIR
+from .paths import RECONSTRUCTED_DIR, REPO_ROOT
 
 DATA_DIR_VARIABLE = "MG_DATA_DIR"
 
 
 def data_directory() -> Path:
-    """The dataset every chapter analyses: $MG_DATA_DIR if set, else the committed reconstruction."""
+    """The dataset every chapter analyses: $MG_DATA_DIR if set, else the committed reconstruction.
+
+    A relative MG_DATA_DIR is taken from the repository root, not from the working directory: the
+    chapters execute inside notebooks/, while `make` and the README's commands run from the root.
+    """
     chosen = os.environ.get(DATA_DIR_VARIABLE, "").strip()
-    return Path(chosen).expanduser() if chosen else RECONSTRUCTED_DIR
+    if not chosen:
+        return RECONSTRUCTED_DIR
+    path = Path(chosen).expanduser()
+    return path if path.is_absolute() else REPO_ROOT / path
 
 
 def load_chapter_data() -> Dataset:
