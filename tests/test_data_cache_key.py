@@ -10,7 +10,7 @@ from tacmg.paths import REPO_ROOT
 SCRIPT = REPO_ROOT / "tools" / "data_cache_key.py"
 
 
-def _run(build, env_dir=None, monkeypatch=None):
+def _run(build, env_dir=None):
     env = {"PATH": "/usr/bin:/bin"}
     if env_dir is not None:
         env["MG_DATA_DIR"] = str(env_dir)
