@@ -25,7 +25,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
@@ -36,6 +35,7 @@ from . import contract, estimates
 from .claims import Registry, load_claims
 from .consistency import smallest_signed_rank_p  # noqa: F401  (the chapters call it here too)
 from .loader import Dataset
+from .rounding import round_half_up  # noqa: F401  (the chapters call it here too)
 from .report import TableView, glue_values, table_view  # noqa: F401  (chapters call them here too)
 
 # Minimal clinically important improvement, in points (a fall of at least this much, month 12
@@ -86,18 +86,6 @@ VERDICT_WORDS = ("reproduces", "does not reproduce")
 
 
 # ----------------------------------------------------------------------------- small helpers
-
-
-def round_half_up(value: float, decimals: int = 0) -> float:
-    """`value` rounded half away from zero at `decimals` places, as printed: 31.25 -> 31.3.
-
-    Python's round() and format() round the binary value half-to-even (31.25 -> 31.2), which would
-    disagree with the percentages a reader computes by hand.
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return float("nan")
-    quantum = Decimal(1).scaleb(-decimals)
-    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
 def percent(count: float, total: float, decimals: int = 1) -> float:

@@ -14,21 +14,22 @@ import pandas as pd
 from scipy import stats
 
 from .claims import Registry, load_claims
-from .marginals import dose_grid
+from .marginals import dose_grid, median_pairs
+from .rounding import round_half_up
 
 PERCENT_PUBLISHED = 33  # the news summary's "roughly 33%" of patients at minimal manifestation
 
 
 def counts_rounding_to(percent: float, n: int) -> list[int]:
-    """Whole counts k of n with round(100 k / n) == percent."""
-    return [k for k in range(n + 1) if round(100 * k / n) == percent]
+    """Whole counts k of n whose percentage, rounded half up to a whole number, is `percent`."""
+    return [k for k in range(n + 1) if round_half_up(100 * k / n) == percent]
 
 
 def grim_consistent(mean: float, n: int, decimals: int, step: float = 1.0) -> bool:
     """GRIM (Brown & Heathers 2017): can n values on a grid of `step` have a mean that rounds to `mean`?"""
     target = mean * n / step
     for total in (np.floor(target), np.ceil(target)):
-        if round(total * step / n, decimals) == round(mean, decimals):
+        if round_half_up(total * step / n, decimals) == round_half_up(mean, decimals):
             return True
     return False
 
@@ -50,14 +51,6 @@ def fewest_changes_for(p_bound: float, n_max: int = 64) -> int:
         if smallest_signed_rank_p(n) < p_bound:
             return n
     raise ValueError(f"no n up to {n_max} reaches p < {p_bound}")
-
-
-def median_pairs(median: float, grid) -> list[tuple[float, float]]:
-    """Pairs of grid values (lower, upper) whose mean is the median of an even n."""
-    grid = np.asarray(grid, float)
-    on_grid = set(np.round(grid, 6))
-    return [(float(a), float(round(2 * median - a, 6))) for a in grid
-            if a <= median and round(2 * median - a, 6) in on_grid]
 
 
 def checks(registry: Registry | None = None) -> pd.DataFrame:

@@ -8,22 +8,31 @@ from __future__ import annotations
 
 import numpy as np
 
+from .rounding import round_half_up_array
+
+
+def median_pairs(median: float, grid) -> list[tuple[float, float]]:
+    """Every pair of grid values (lower, upper), lower first ascending, whose mean is `median`:
+    the candidate 16th and 17th values of an even n."""
+    grid = np.asarray(grid, float)
+    on_grid = set(np.round(grid, 6))
+    return [(float(a), float(round(2 * median - a, 6))) for a in sorted(grid)
+            if a <= median + 1e-9 and round(2 * median - a, 6) in on_grid]
+
 
 def median_pair(median: float, grid: np.ndarray | None = None) -> tuple[float, float]:
     """Two neighbouring order statistics (lower, upper) whose mean is `median`.
 
     On an integer scale (grid None) 10 gives (10, 10) and 4.5 gives (4, 5). With a dose grid, the
-    highest grid value not above the median whose mirror image is also on the grid is used.
+    closest such pair on the grid (the highest lower value) is used.
     """
     if grid is None:
         lower = np.floor(median)
         return float(lower), float(2 * median - lower)
-    on_grid = set(np.round(grid, 6))
-    for lower in sorted(grid[grid <= median + 1e-9], reverse=True):
-        upper = round(2 * median - lower, 6)
-        if upper in on_grid:
-            return float(lower), float(upper)
-    raise ValueError(f"no two grid values have mean {median}")
+    pairs = median_pairs(median, grid)
+    if not pairs:
+        raise ValueError(f"no two grid values have mean {median}")
+    return pairs[-1]
 
 
 def force_median(values: np.ndarray, median: float, rng: np.random.Generator,
@@ -79,8 +88,7 @@ def target_sum_for_mean(mean: float, decimals: int, n: int, unit: float) -> int:
     """The integer sum (in `unit`s) whose mean over n rounds to `mean` and is nearest to it."""
     exact = mean * n / unit
     candidates = np.arange(np.floor(exact) - n, np.ceil(exact) + n + 1)
-    means = candidates * unit / n
-    rounds = np.floor(means * 10 ** decimals + 0.5 + 1e-9) / 10 ** decimals
+    rounds = round_half_up_array(candidates * unit / n, decimals)
     valid = candidates[np.isclose(rounds, mean)]
     if valid.size == 0:
         raise ValueError(f"no sum of {n} values in steps of {unit} has a mean rounding to {mean}")
