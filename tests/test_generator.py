@@ -80,7 +80,7 @@ def test_target_sum_makes_the_mean_round_to_the_published_figure():
 def test_candidate_invariants_hold_across_seeds(seed):
     """Ranges, exact medians and means, pairing and status consistency of every accepted cohort."""
     rng = np.random.default_rng(seed)
-    cohorts, consistent = draw_candidates(rng, 40, Targets.from_claims(DESCRIPTIVE, PRIORS), PRIORS)
+    cohorts, consistent = draw_candidates(rng, 40, Targets.from_claims(DESCRIPTIVE), PRIORS)
     cohorts = cohorts.take(np.flatnonzero(consistent))
     if cohorts.size == 0:
         return

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from . import contract
 
@@ -94,15 +93,3 @@ class Cohorts:
 def status_mask(status: np.ndarray, codes) -> np.ndarray:
     """Boolean (B, n) mask of patients whose status is one of `codes`."""
     return np.isin(status, [STATUS_INDEX[c] for c in codes])
-
-
-def to_frames(cohorts: Cohorts, index: int = 0) -> dict[str, pd.DataFrame]:
-    """The visit variables of one cohort as a tidy frame (patient, visit, variables)."""
-    n = cohorts.n_patients
-    rows = []
-    for visit_name in contract.VISITS:
-        frame = pd.DataFrame({v: cohorts.visit[key(v, visit_name)][index] for v in VISIT_VARIABLES})
-        frame.insert(0, "visit", visit_name)
-        frame.insert(0, "patient", np.arange(n))
-        rows.append(frame)
-    return {"visits": pd.concat(rows, ignore_index=True)}

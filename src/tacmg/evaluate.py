@@ -15,6 +15,7 @@ import pandas as pd
 from . import stat_tests
 from .claims import Claim, Registry, load_claims
 from .cohorts import Cohorts, status_mask
+from .rounding import round_half_up, round_half_up_array
 
 IMPROVED_STATUSES = ("I",)  # the reading recorded as decision 'improved-subset'
 
@@ -32,11 +33,6 @@ class Outcome:
     test: str
 
 
-def _round_half_up(x: np.ndarray, decimals: int) -> np.ndarray:
-    scale = 10.0 ** decimals
-    return np.floor(x * scale + 0.5 + 1e-9) / scale
-
-
 def _descriptive(claim: Claim, holds, estimate) -> Outcome:
     nan = np.full(len(estimate), np.nan)
     return Outcome(claim, holds, np.asarray(estimate, float), nan, nan, nan, "")
@@ -49,7 +45,7 @@ def _count(claim: Claim, cohorts: Cohorts) -> Outcome:
 
 def _mean(claim: Claim, cohorts: Cohorts) -> Outcome:
     mean = cohorts.values(claim.variables[0]).mean(axis=1)
-    rounded = _round_half_up(mean, claim.params["decimals"])
+    rounded = round_half_up_array(mean, claim.params["decimals"])
     return _descriptive(claim, np.isclose(rounded, float(claim.published)), mean)
 
 
@@ -79,25 +75,42 @@ def _per_row(test, first, second) -> stat_tests.TestResult:
     rows = [test(np.asarray(a, float)[None], np.asarray(b, float)[None]) for a, b in zip(first, second)]
     return stat_tests.TestResult(rows[0].test, np.concatenate([r.estimate for r in rows]),
                                  np.concatenate([r.statistic for r in rows]),
-                                 np.concatenate([r.p for r in rows]), rows[0].variants)
+                                 np.concatenate([r.p for r in rows]), rows[0].variants,
+                                 primary=np.concatenate([r.primary for r in rows]))
 
 
 def _direction_holds(estimate: np.ndarray, want_positive: bool) -> np.ndarray:
     return estimate > 0 if want_positive else estimate < 0
 
 
-def _test_outcome(claim, result: stat_tests.TestResult, direction_ok, significant: bool) -> Outcome:
+def _claims_significance(claim: Claim) -> bool:
+    """Whether an inferential claim says significant (p below its bound) or not significant."""
+    return claim.params.get("significant", True)
+
+
+def tested_claim_holds(claim: Claim, estimate: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """(B,) whether a tested claim holds: published direction, and every p-variant (columns of p)
+    on the published side of the bound. Paired changes and correlations are read by the sign of
+    the estimate; differences against controls by the ratio of medians against 1."""
+    if claim.quantity == "paired_change":
+        direction_ok = _direction_holds(estimate, claim.params["direction"] == "increase")
+    elif claim.quantity == "group_difference":
+        direction_ok = (estimate > 1) if claim.params["direction"] == "higher" else (estimate < 1)
+    elif claim.quantity == "correlation":
+        direction_ok = _direction_holds(estimate, claim.params["sign"] == "positive")
+    else:
+        raise ValueError(f"claim {claim.id} has no test")
     bound = claim.params["p_below"]
     with np.errstate(invalid="ignore"):
-        if significant:
-            all_variants = np.all(result.p < bound, axis=1)
-            worst = np.max(result.p, axis=1)
-        else:
-            all_variants = np.all(result.p >= bound, axis=1)
-            worst = np.min(result.p, axis=1)
-    holds = direction_ok & all_variants & ~np.isnan(result.p).any(axis=1)
-    return Outcome(claim, holds, result.estimate, result.statistic, result.p_primary, worst,
-                   f"{result.test} ({', '.join(result.variants)})")
+        on_side = np.all(p < bound, axis=1) if _claims_significance(claim) else np.all(p >= bound, axis=1)
+    return direction_ok & on_side & ~np.isnan(p).any(axis=1)
+
+
+def _test_outcome(claim: Claim, result: stat_tests.TestResult) -> Outcome:
+    with np.errstate(invalid="ignore"):
+        worst = np.max(result.p, axis=1) if _claims_significance(claim) else np.min(result.p, axis=1)
+    return Outcome(claim, tested_claim_holds(claim, result.estimate, result.p), result.estimate,
+                   result.statistic, result.p_primary, worst, f"{result.test} ({', '.join(result.variants)})")
 
 
 def _paired_change(claim: Claim, cohorts: Cohorts) -> Outcome:
@@ -106,8 +119,7 @@ def _paired_change(claim: Claim, cohorts: Cohorts) -> Outcome:
         result = _per_row(stat_tests.signed_rank, before, after)
     else:
         result = stat_tests.signed_rank(before, after)
-    direction_ok = _direction_holds(result.estimate, claim.params["direction"] == "increase")
-    return _test_outcome(claim, result, direction_ok, significant=True)
+    return _test_outcome(claim, result)
 
 
 def _paired_direction(claim: Claim, cohorts: Cohorts) -> Outcome:
@@ -123,16 +135,13 @@ def _paired_direction(claim: Claim, cohorts: Cohorts) -> Outcome:
 def _group_difference(claim: Claim, cohorts: Cohorts) -> Outcome:
     molecule = claim.variables[0]
     result = stat_tests.rank_sum(cohorts.values(molecule, "baseline"), cohorts.control[molecule])
-    direction_ok = (result.estimate > 1) if claim.params["direction"] == "higher" else (result.estimate < 1)
-    return _test_outcome(claim, result, direction_ok, significant=claim.params["significant"])
+    return _test_outcome(claim, result)
 
 
 def _correlation(claim: Claim, cohorts: Cohorts) -> Outcome:
     visit = claim.visits[0]
     x, y = (cohorts.values(v, visit) for v in claim.variables)
-    result = stat_tests.spearman(x, y)
-    direction_ok = _direction_holds(result.estimate, claim.params["sign"] == "positive")
-    return _test_outcome(claim, result, direction_ok, significant=True)
+    return _test_outcome(claim, stat_tests.spearman(x, y))
 
 
 _EVALUATORS = {
@@ -168,7 +177,7 @@ def _reproduced_text(o: Outcome, i: int) -> str:
     if q == "status_count":
         return f"{est:.0f} patients"
     if q == "mean":
-        return f"{_round_half_up(np.array([est]), claim.params['decimals'])[0]:.{claim.params['decimals']}f}"
+        return f"{round_half_up(est, claim.params['decimals']):.{claim.params['decimals']}f}"
     if q == "median":
         return f"{est:g}"
     if q == "paired_direction":

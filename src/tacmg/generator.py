@@ -43,17 +43,16 @@ class Targets:
 
     medians: dict[str, float]       # "variable@visit" -> median
     means: dict[str, tuple[float, int]]  # variable -> (mean, decimals)
-    n_patients: int
 
     @classmethod
-    def from_claims(cls, claims, priors: Priors) -> "Targets":
+    def from_claims(cls, claims) -> "Targets":
         medians, means = {}, {}
         for c in claims:
             if c.quantity == "median":
                 medians[key(c.variables[0], c.visits[0])] = float(c.published)
             elif c.quantity == "mean":
                 means[c.variables[0]] = (float(c.published), int(c.params["decimals"]))
-        return cls(medians, means, priors.n_patients)
+        return cls(medians, means)
 
 
 def _labels(counts: dict[str, int], batch: int, rng: np.random.Generator, codes) -> np.ndarray:
@@ -249,7 +248,7 @@ def _draw_chunk(args) -> tuple[Cohorts, int, np.ndarray]:
     registry = load_claims(claims_path)
     claims = registry.select(claim_ids)
     priors = load_priors(priors_path).with_overrides(overrides)
-    targets = Targets.from_claims(claims, priors)
+    targets = Targets.from_claims(claims)
     rng = np.random.default_rng(seed_sequence)
     cohorts, consistent = draw_candidates(rng, chunk_size, targets, priors)
     keep = consistent & holds_matrix(cohorts, claims).all(axis=1)

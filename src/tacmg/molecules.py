@@ -220,7 +220,7 @@ def baseline_against_controls(dataset: Dataset, *, alpha: float = 0.05, correcti
             "ratio_of_medians": float(np.median(patients) / np.median(controls)),
             "hl_ratio": ratio.estimate, "hl_ratio_low": ratio.low, "hl_ratio_high": ratio.high,
             "u_statistic": float(test.statistic),
-            "rank_biserial": float(2 * test.statistic / (patients.size * controls.size) - 1),
+            "rank_biserial": estimates.two_sample_rank_biserial(patients, controls),
             "p": float(test.pvalue),
             "published_direction": claim.params["direction"] if claim else None,
             "published_significant": bool(claim.params["significant"]) if claim else pd.NA,

@@ -22,7 +22,7 @@ from statsmodels.stats.proportion import proportion_confint
 from . import contract, stat_tests
 from .claims import Claim, load_claims
 from .cohorts import Cohorts, status_mask
-from .evaluate import IMPROVED_STATUSES, _direction_holds, holds_matrix
+from .evaluate import IMPROVED_STATUSES, holds_matrix, tested_claim_holds
 from .generator import generate
 from .paths import CLAIMS_PATH, PRIORS_PATH, REPO_ROOT
 
@@ -168,24 +168,8 @@ def holds_under(cohorts: Cohorts, claims, analysis: Analysis = Analysis()) -> np
         if family in adjusted:
             lookup = adjusted[family]
             p = lookup.get(key, lookup.get(("correlation", key[2], key[1])) if key[0] == "correlation" else None)
-        out[:, j] = _claim_holds(claim, result.estimate, p)
+        out[:, j] = tested_claim_holds(claim, result.estimate, p)
     return out
-
-
-def _claim_holds(claim: Claim, estimate: np.ndarray, p: np.ndarray) -> np.ndarray:
-    bound = claim.params["p_below"]
-    if claim.quantity == "paired_change":
-        direction = _direction_holds(estimate, claim.params["direction"] == "increase")
-        significant = True
-    elif claim.quantity == "group_difference":
-        direction = (estimate > 1) if claim.params["direction"] == "higher" else (estimate < 1)
-        significant = claim.params["significant"]
-    else:
-        direction = _direction_holds(estimate, claim.params["sign"] == "positive")
-        significant = True
-    with np.errstate(invalid="ignore"):
-        ok = np.all(p < bound, axis=1) if significant else np.all(p >= bound, axis=1)
-    return direction & ok & ~np.isnan(p).any(axis=1)
 
 
 def share_table(holds: np.ndarray, claims, confidence: float = 0.95) -> pd.DataFrame:
