@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from statsmodels.stats.multitest import multipletests
 
@@ -65,3 +66,20 @@ def test_null_priors_make_molecule_claims_a_matter_of_chance():
     table = robustness.share_table(ensemble.holds, INFERENTIAL).set_index("claim_id")
     assert table.loc["spd1-vs-controls", "share"] < 0.2
     assert table.loc["qmg-decrease", "share"] > 0.95
+
+
+def test_summary_quotes_the_results_it_is_given():
+    claims = INFERENTIAL[:2]
+    holds = np.zeros((10, 2), bool)
+    holds[:, 0] = True
+    shares = robustness.share_table(holds, claims)
+    priors = pd.concat([shares.assign(scenario=robustness.NULL_SCENARIO)])
+    chosen = shares.assign(analysis=robustness.CHOSEN_ANALYSIS)
+    corrected = robustness.share_table(np.zeros((10, 2), bool), claims).assign(analysis=robustness.CORRECTED_ANALYSIS)
+    results = {"shares": shares, "priors": priors, "analyses": pd.concat([chosen, corrected]),
+               "acceptance_rate": 0.5}
+    figures = robustness.summary(results)
+    assert figures["cohorts"] == 10 and figures["acceptance"] == 50.0
+    assert (figures["always"], figures["sometimes"], figures["never"]) == (1, 0, 1)
+    assert figures["bh_biggest_drop_claim"] == claims[0].id and figures["bh_biggest_drop"] == 100.0
+    assert figures["family_correlations"] == 60 and figures["family_clinical"] == 5

@@ -267,3 +267,35 @@ def robustness(seed: int = 1, n_cohorts: int = 10_000, sensitivity_cohorts: int 
         return compute()
     return cached("robustness", compute, seed, n_cohorts, sensitivity_cohorts)
 
+
+
+CLINICAL_FINDINGS = ("clinical_scores", "prednisone")
+NULL_SCENARIO = "no molecule effects (null priors)"
+CHOSEN_ANALYSIS = "as chosen (Spearman, baseline, unadjusted)"
+CORRECTED_ANALYSIS = "Benjamini-Hochberg within each family"
+
+
+def summary(results: dict) -> dict:
+    """The figures the robustness chapter quotes, from `robustness()`'s results (shares in %)."""
+    shares = results["shares"]
+    figures = {
+        "cohorts": int(shares["cohorts"].iloc[0]),
+        "acceptance": float(100 * results["acceptance_rate"]),
+        "claims": len(shares),
+        **{key: int((shares["reading"] == reading).sum())
+           for key, reading in zip(("always", "sometimes", "never"), READINGS)},
+    }
+    priors = results["priors"]
+    null = priors[priors["scenario"] == NULL_SCENARIO]
+    clinical = null["finding"].isin(CLINICAL_FINDINGS)
+    figures["null_median_share"] = float(100 * null.loc[~clinical, "share"].median())
+    figures["null_clinical_min"] = float(100 * null.loc[clinical, "share"].min())
+    analyses = results["analyses"].set_index("claim_id")
+    plain = analyses[analyses["analysis"] == CHOSEN_ANALYSIS]["share"]
+    corrected = analyses[analyses["analysis"] == CORRECTED_ANALYSIS]["share"]
+    drop = (plain - corrected).sort_values(ascending=False)
+    figures["bh_biggest_drop_claim"] = str(drop.index[0])
+    figures["bh_biggest_drop"] = float(100 * drop.iloc[0])
+    for family, tests in _families(Analysis()).items():
+        figures[f"family_{family}"] = len(tests)
+    return figures
