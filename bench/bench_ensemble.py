@@ -13,8 +13,8 @@ import argparse
 import os
 import time
 
-from tacmg.claims import load_claims
-from tacmg.generator import generate
+from tacmg.claims.registry import load_claims
+from tacmg.reconstruction.generator import generate
 
 
 def main() -> None:

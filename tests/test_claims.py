@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from tacmg.claims import ClaimsError, load_claims
-from tacmg.paths import CLAIMS_PATH
+from tacmg.claims.registry import ClaimsError, load_claims
+from tacmg.data.paths import CLAIMS_PATH
 
 
 def test_committed_registry_loads_with_every_finding_covered():
@@ -82,7 +82,7 @@ def test_unknown_claim_ids_are_refused_when_selecting():
 
 def test_paraphrases_do_not_copy_the_news_summary():
     """No paraphrase shares a run of eight words with the news summary (a copied sentence)."""
-    from tacmg.paths import REPO_ROOT
+    from tacmg.data.paths import REPO_ROOT
     news = REPO_ROOT.parent / "shared" / "reference" / "news-summary-of-the-study.txt"
     if not news.exists():
         pytest.skip("the reference text is not beside this checkout")

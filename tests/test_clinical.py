@@ -14,11 +14,15 @@ import yaml
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from tacmg import charts, clinical, contract, estimates, load
-from tacmg.claims import load_claims
-from tacmg.loader import Dataset
-from tacmg.paths import CLAIMS_PATH, RECONSTRUCTED_DIR
-from tacmg.priors import load_priors
+from tacmg import load
+from tacmg.presentation import charts
+from tacmg.analyses import clinical
+from tacmg.data import contract
+from tacmg.stats import estimates
+from tacmg.claims.registry import load_claims
+from tacmg.data.loader import Dataset
+from tacmg.data.paths import CLAIMS_PATH, RECONSTRUCTED_DIR
+from tacmg.reconstruction.priors import load_priors
 
 SCORE_COLUMNS = list(contract.SCORES)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tacmg import consistency
+from tacmg.claims import consistency
 
 
 def test_no_whole_count_of_32_is_exactly_or_roundly_33_percent():

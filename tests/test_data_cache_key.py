@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tacmg.paths import REPO_ROOT
+from tacmg.data.paths import REPO_ROOT
 
 SCRIPT = REPO_ROOT / "tools" / "data_cache_key.py"
 

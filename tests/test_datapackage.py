@@ -9,9 +9,9 @@ import sys
 import frictionless
 import pytest
 
-from tacmg.contract import TABLES
-from tacmg.datapackage import datapackage_fields_table, table_schemas, write_datapackage
-from tacmg.loader import load
+from tacmg.data.contract import TABLES
+from tacmg.data.datapackage import datapackage_fields_table, table_schemas, write_datapackage
+from tacmg.data.loader import load
 
 PROVENANCE = {
     "reconstructed": True,
@@ -141,6 +141,6 @@ def test_frictionless_refuses_what_the_loader_refuses(package_path, edit, file, 
 
 
 def test_committed_reconstruction_passes_the_frictionless_command_line_tool():
-    from tacmg.paths import RECONSTRUCTED_DIR
+    from tacmg.data.paths import RECONSTRUCTED_DIR
     result = _frictionless_cli(RECONSTRUCTED_DIR / "datapackage.json")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from tacmg import estimates
+from tacmg.stats import estimates
 
 
 def test_signed_rank_null_distribution_matches_scipy_exact_p():

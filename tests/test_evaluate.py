@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 
 from tacmg import load
-from tacmg.claims import load_claims
-from tacmg.cohorts import Cohorts, key
-from tacmg.evaluate import evaluate, evaluate_batch
-from tacmg.paths import RECONSTRUCTED_DIR
+from tacmg.claims.registry import load_claims
+from tacmg.data.cohorts import Cohorts, key
+from tacmg.claims.evaluate import evaluate, evaluate_batch
+from tacmg.data.paths import RECONSTRUCTED_DIR
 
 
 @pytest.fixture(scope="module")
@@ -78,8 +78,8 @@ def test_a_claim_must_hold_under_every_variant():
     for _ in range(400):
         before = rng.lognormal(size=(1, 32))
         after = before * np.exp(rng.normal(-0.2, 0.5, size=before.shape))
-        from tacmg import stat_tests
-        p = stat_tests.signed_rank(before, after).p[0]
+        from tacmg.stats import rank_tests
+        p = rank_tests.signed_rank(before, after).p[0]
         if p.min() < 0.05 <= p.max():
             found = (before, after)
             break

@@ -11,14 +11,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tacmg import contract, load
-from tacmg.claims import load_claims
-from tacmg.cohorts import STATUS_INDEX, key
-from tacmg.evaluate import holds_matrix
-from tacmg.generator import PREDNISONE_GRID, Targets, draw_candidates, generate
-from tacmg.marginals import force_integer_sum, force_median, median_pair, target_sum_for_mean
-from tacmg.paths import RECONSTRUCTED_DIR, REPO_ROOT
-from tacmg.priors import load_priors
+from tacmg import load
+from tacmg.data import contract
+from tacmg.claims.registry import load_claims
+from tacmg.data.cohorts import STATUS_INDEX, key
+from tacmg.claims.evaluate import holds_matrix
+from tacmg.reconstruction.generator import PREDNISONE_GRID, Targets, draw_candidates, generate
+from tacmg.reconstruction.marginals import force_integer_sum, force_median, median_pair, target_sum_for_mean
+from tacmg.data.paths import RECONSTRUCTED_DIR, REPO_ROOT
+from tacmg.reconstruction.priors import load_priors
 
 PRIORS = load_priors()
 REGISTRY = load_claims()
@@ -58,7 +59,7 @@ def test_generation_conditions_on_any_subset_of_claims():
 
 
 def test_unknown_claim_to_condition_on_is_refused():
-    from tacmg.claims import ClaimsError
+    from tacmg.claims.registry import ClaimsError
     with pytest.raises(ClaimsError, match="unknown claim id"):
         generate(1, 1, ["no-such-claim"], workers=1)
 

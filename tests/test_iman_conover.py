@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from tacmg.iman_conover import iman_conover, nearest_correlation
+from tacmg.reconstruction.iman_conover import iman_conover, nearest_correlation
 
 # Stated tolerance: for continuous marginals with n = 32, the mean over cohorts of the achieved
 # Spearman correlation is within 0.05 of the target, and a single cohort within 0.2.

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tacmg.contract import TABLES
-from tacmg.loader import DataError, Dataset, data_checksum, load, validate
+from tacmg.data.contract import TABLES
+from tacmg.data.loader import DataError, Dataset, data_checksum, load, validate
 
 # ----------------------------------------------------------------------------- valid data
 
@@ -300,7 +300,7 @@ def test_harmless_extra_column_names_are_allowed(valid_dir, edit, name):
 
 def test_contract_columns_never_look_like_identifiers():
     # patient_id and control_id contain "id" and "name"-like fragments; they must pass.
-    from tacmg.loader import _identifier_match
+    from tacmg.data.loader import _identifier_match
 
     for table in TABLES.values():
         for column in table.column_names:

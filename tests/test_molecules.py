@@ -14,12 +14,14 @@ import pytest
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
-from tacmg import charts, estimates, molecule_charts, molecules
-from tacmg.claims import load_claims
-from tacmg.contract import MOLECULES, SCORES
-from tacmg.evaluate import IMPROVED_STATUSES, evaluate
-from tacmg.loader import Dataset, load
-from tacmg.paths import RECONSTRUCTED_DIR
+from tacmg.presentation import charts, molecule_charts
+from tacmg.stats import estimates
+from tacmg.analyses import molecules
+from tacmg.claims.registry import load_claims
+from tacmg.data.contract import MOLECULES, SCORES
+from tacmg.claims.evaluate import IMPROVED_STATUSES, evaluate
+from tacmg.data.loader import Dataset, load
+from tacmg.data.paths import RECONSTRUCTED_DIR
 
 MOLECULE_COLUMNS = list(MOLECULES)
 SCORE_COLUMNS = list(SCORES)

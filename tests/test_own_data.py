@@ -18,11 +18,12 @@ import nbclient
 import pytest
 from nbclient.exceptions import CellExecutionError
 
-from tacmg import load, report
-from tacmg.claims import load_claims
-from tacmg.evaluate import evaluate
-from tacmg.paths import REPO_ROOT
-from tacmg.reconstruct import reconstruct
+from tacmg import load
+from tacmg.presentation import report
+from tacmg.claims.registry import load_claims
+from tacmg.claims.evaluate import evaluate
+from tacmg.data.paths import REPO_ROOT
+from tacmg.reconstruction.reconstruct import reconstruct
 
 NOTEBOOKS = REPO_ROOT / "notebooks"
 # Chapters computed from the registry and priors alone: they read no dataset.

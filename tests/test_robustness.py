@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 from statsmodels.stats.multitest import multipletests
 
-from tacmg import robustness
-from tacmg.claims import load_claims
-from tacmg.evaluate import holds_matrix
-from tacmg.generator import generate
+from tacmg.analyses import robustness
+from tacmg.claims.registry import load_claims
+from tacmg.claims.evaluate import holds_matrix
+from tacmg.reconstruction.generator import generate
 
 REGISTRY = load_claims()
 INFERENTIAL = REGISTRY.select(kind="inferential")

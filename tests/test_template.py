@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tacmg import contract
-from tacmg.paths import DATA_DIR
+from tacmg.data import contract
+from tacmg.data.paths import DATA_DIR
 
 
 def test_committed_template_matches_the_contract():

@@ -18,8 +18,8 @@ import hashlib
 import shutil
 from pathlib import Path
 
-from tacmg.paths import CLAIMS_PATH, PRIORS_PATH, REPO_ROOT
-from tacmg.report import data_directory
+from tacmg.data.paths import CLAIMS_PATH, PRIORS_PATH, REPO_ROOT
+from tacmg.presentation.report import data_directory
 
 
 def inputs_key() -> str:
@@ -27,7 +27,7 @@ def inputs_key() -> str:
     directory = data_directory().resolve()
     digest.update(str(directory).encode())
     files = [*sorted(directory.glob("*.csv")), *sorted(directory.glob("*.json")), CLAIMS_PATH, PRIORS_PATH,
-             *sorted((REPO_ROOT / "src" / "tacmg").glob("*.py"))]
+             *sorted((REPO_ROOT / "src" / "tacmg").rglob("*.py"))]
     for path in files:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

@@ -4,10 +4,10 @@ No patient-level data of the study is public: every dataset this package generat
 *reconstructed* cohort, built to agree with the published summaries, never patient data.
 """
 
-__version__ = "0.1.0"
+from tacmg._version import __version__
 
-from .loader import DataError, Dataset, load, validate  # noqa: E402
-from .claims import load_claims  # noqa: E402
-from .evaluate import evaluate  # noqa: E402
+from tacmg.data.loader import DataError, Dataset, load, validate  # noqa: E402
+from tacmg.claims.registry import load_claims  # noqa: E402
+from tacmg.claims.evaluate import evaluate  # noqa: E402
 
 __all__ = ["DataError", "Dataset", "load", "validate", "load_claims", "evaluate", "__version__"]

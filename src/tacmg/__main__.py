@@ -11,9 +11,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .claims import ClaimsError, load_claims
-from .loader import DataError, load, validate
-from .reconstruct import DEFAULT_SEED, reconstruct
+from tacmg.claims.registry import ClaimsError, load_claims
+from tacmg.data.loader import DataError, load, validate
+from tacmg.reconstruction.reconstruct import DEFAULT_SEED, reconstruct
 
 
 def _claim_selection(text: str):
@@ -55,12 +55,12 @@ def main(argv=None) -> int:
                 print(f"{args.directory}: valid")
             return 1 if problems else 0
         if args.command == "template":
-            from .tables import write_template
+            from tacmg.data.tables import write_template
             for path in write_template(args.directory):
                 print(f"wrote {path}")
             return 0
         if args.command == "evaluate":
-            from .evaluate import evaluate
+            from tacmg.claims.evaluate import evaluate
             table = evaluate(load(args.directory))
             print(table[["claim_id", "published", "reproduced", "verdict"]].to_string(index=False))
             return 0

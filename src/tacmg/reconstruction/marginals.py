@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .rounding import round_half_up_array
+from tacmg.stats.rounding import round_half_up_array
 
 
 def median_pairs(median: float, grid) -> list[tuple[float, float]]:

@@ -27,10 +27,10 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
-from . import estimates, stat_tests
-from .claims import Registry, load_claims
-from .contract import LABELS, MOLECULE_UNIT, MOLECULES, SCORES, STATUS_CODES
-from .loader import Dataset
+from tacmg.stats import estimates, rank_tests
+from tacmg.claims.registry import Registry, load_claims
+from tacmg.data.contract import LABELS, MOLECULE_UNIT, MOLECULES, SCORES, STATUS_CODES
+from tacmg.data.loader import Dataset
 
 MOLECULE_COLUMNS = tuple(MOLECULES)
 SCORE_COLUMNS = tuple(SCORES)
@@ -175,7 +175,7 @@ def _rank_sum(patients: np.ndarray, controls: np.ndarray, method: str):
     (exact without ties, else the asymptotic one without continuity correction)."""
     if method != "reported":
         return stats.mannwhitneyu(patients, controls, method=method)
-    result = stat_tests.rank_sum(patients[None], controls[None])
+    result = rank_tests.rank_sum(patients[None], controls[None])
     return SimpleNamespace(statistic=float(result.statistic[0]), pvalue=float(result.p_primary[0]))
 
 
@@ -184,7 +184,7 @@ def _signed_rank(before: np.ndarray, after: np.ndarray, method: str) -> tuple[fl
     if method != "reported":
         test = stats.wilcoxon(after - before, method=method)
         return float(test.statistic), float(test.pvalue)
-    result = stat_tests.signed_rank(before[None], after[None])
+    result = rank_tests.signed_rank(before[None], after[None])
     return float(result.statistic[0]), float(result.p_primary[0])
 
 

@@ -31,12 +31,13 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from . import contract, estimates
-from .claims import Registry, load_claims
-from .consistency import smallest_signed_rank_p  # noqa: F401  (the chapters call it here too)
-from .loader import Dataset
-from .rounding import round_half_up  # noqa: F401  (the chapters call it here too)
-from .report import TableView, glue_values, table_view  # noqa: F401  (chapters call them here too)
+from tacmg.data import contract
+from tacmg.stats import estimates
+from tacmg.claims.registry import Registry, load_claims
+from tacmg.claims.consistency import smallest_signed_rank_p  # noqa: F401  (the chapters call it here too)
+from tacmg.data.loader import Dataset
+from tacmg.stats.rounding import round_half_up  # noqa: F401  (the chapters call it here too)
+from tacmg.presentation.report import TableView, glue_values, table_view  # noqa: F401  (chapters call them here too)
 
 # Minimal clinically important improvement, in points (a fall of at least this much, month 12
 # minus baseline <= -threshold). None: no threshold is established, and only the share improving

@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from . import contract
-from .paths import CLAIMS_PATH
+from tacmg.data import contract
+from tacmg.data.paths import CLAIMS_PATH
 
 QUANTITIES = ("count", "mean", "median", "status_count", "paired_change", "paired_direction",
               "group_difference", "correlation")

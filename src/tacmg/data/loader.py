@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from tacmg.contract import (
+from tacmg.data.contract import (
     IDENTIFIER_PATTERNS,
     PATIENTS_TABLE,
     TABLES,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import contract
+from tacmg.data import contract
 
 VISIT_VARIABLES = (*contract.SCORES, "prednisone_mg_day", *contract.MOLECULES)
 STATUS_INDEX = {code: i for i, code in enumerate(contract.STATUS_CODES)}

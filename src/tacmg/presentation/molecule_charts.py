@@ -14,9 +14,9 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from . import charts
-from .charts import VISIT_COLOURS, status_scale, titled
-from .contract import MOLECULE_UNIT, MOLECULES, SCORES
+from tacmg.presentation import charts
+from tacmg.presentation.charts import VISIT_COLOURS, status_scale, titled
+from tacmg.data.contract import MOLECULE_UNIT, MOLECULES, SCORES
 
 PANEL_WIDTH = 140
 PANEL_HEIGHT = 160

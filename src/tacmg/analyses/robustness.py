@@ -10,6 +10,7 @@ ensembles) and the analysis choices (the same cohorts, evaluated differently).
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,12 +20,13 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from . import contract, stat_tests
-from .claims import Claim, load_claims
-from .cohorts import Cohorts, status_mask
-from .evaluate import IMPROVED_STATUSES, holds_matrix, tested_claim_holds
-from .generator import generate
-from .paths import CLAIMS_PATH, PRIORS_PATH, REPO_ROOT
+from tacmg.data import contract
+from tacmg.stats import rank_tests
+from tacmg.claims.registry import Claim, load_claims
+from tacmg.data.cohorts import Cohorts, status_mask
+from tacmg.claims.evaluate import IMPROVED_STATUSES, holds_matrix, tested_claim_holds
+from tacmg.reconstruction.generator import generate
+from tacmg.data.paths import CLAIMS_PATH, PRIORS_PATH, REPO_ROOT
 
 CACHE_DIR = REPO_ROOT / "_build" / ".tacmg-cache"
 
@@ -74,7 +76,7 @@ def bh_adjust(p: np.ndarray) -> np.ndarray:
     return adjusted
 
 
-def _pearson_log(x: np.ndarray, y: np.ndarray, x_name: str, y_name: str) -> stat_tests.TestResult:
+def _pearson_log(x: np.ndarray, y: np.ndarray, x_name: str, y_name: str) -> rank_tests.TestResult:
     """Pearson r on log concentrations (scores stay as they are); t and Fisher-z p-values."""
     x = np.log(x) if x_name in contract.MOLECULES else x
     y = np.log(y) if y_name in contract.MOLECULES else y
@@ -82,7 +84,7 @@ def _pearson_log(x: np.ndarray, y: np.ndarray, x_name: str, y_name: str) -> stat
     r = np.asarray(result.statistic, float)
     n = x.shape[1]
     p_fisher = 2 * stats.norm.sf(np.abs(np.arctanh(np.clip(r, -0.999999, 0.999999))) * np.sqrt(n - 3))
-    return stat_tests.TestResult("Pearson (log)", r, r, np.column_stack([np.asarray(result.pvalue), p_fisher]),
+    return rank_tests.TestResult("Pearson (log)", r, r, np.column_stack([np.asarray(result.pvalue), p_fisher]),
                                  ("t", "Fisher z"))
 
 
@@ -90,7 +92,7 @@ def _correlation_test(cohorts: Cohorts, x_name: str, y_name: str, analysis: Anal
     x, y = cohorts.values(x_name, analysis.visit), cohorts.values(y_name, analysis.visit)
     if analysis.correlation == "pearson_log":
         return _pearson_log(x, y, x_name, y_name)
-    return stat_tests.spearman(x, y)
+    return rank_tests.spearman(x, y)
 
 
 def _paired_test(cohorts: Cohorts, variable: str, subset: str):
@@ -100,7 +102,7 @@ def _paired_test(cohorts: Cohorts, variable: str, subset: str):
         before, after = cohorts.subset_rows(mask, before), cohorts.subset_rows(mask, after)
         if isinstance(before, list):
             raise ValueError("ensemble cohorts must have the same improved-subset size")
-    return stat_tests.signed_rank(before, after)
+    return rank_tests.signed_rank(before, after)
 
 
 def _families(analysis: Analysis) -> dict[str, list[tuple]]:
@@ -127,12 +129,12 @@ def _test_key(claim: Claim) -> tuple | None:
     return None
 
 
-def _run(cohorts: Cohorts, test_key: tuple, analysis: Analysis) -> stat_tests.TestResult:
+def _run(cohorts: Cohorts, test_key: tuple, analysis: Analysis) -> rank_tests.TestResult:
     kind = test_key[0]
     if kind == "paired":
         return _paired_test(cohorts, test_key[1], test_key[2])
     if kind == "controls":
-        return stat_tests.rank_sum(cohorts.values(test_key[1], "baseline"), cohorts.control[test_key[1]])
+        return rank_tests.rank_sum(cohorts.values(test_key[1], "baseline"), cohorts.control[test_key[1]])
     return _correlation_test(cohorts, test_key[1], test_key[2], analysis)
 
 
@@ -206,13 +208,15 @@ def _reading(share: float) -> str:
 
 
 # The modules an ensemble's result depends on; a change to any of them invalidates the cache.
-_COMPUTING_MODULES = ("claims", "cohorts", "contract", "evaluate", "generator", "iman_conover", "marginals",
-                      "priors", "robustness", "stat_tests")
+_COMPUTING_MODULES = ("tacmg.claims.registry", "tacmg.data.cohorts", "tacmg.data.contract",
+                      "tacmg.claims.evaluate", "tacmg.reconstruction.generator",
+                      "tacmg.reconstruction.iman_conover", "tacmg.reconstruction.marginals",
+                      "tacmg.reconstruction.priors", "tacmg.analyses.robustness", "tacmg.stats.rank_tests")
 
 
 def _inputs_digest(*parts) -> str:
     digest = hashlib.sha256()
-    modules = [Path(__file__).parent / f"{name}.py" for name in _COMPUTING_MODULES]
+    modules = [Path(str(importlib.util.find_spec(name).origin)) for name in _COMPUTING_MODULES]
     for path in (CLAIMS_PATH, PRIORS_PATH, *modules):
         digest.update(path.read_bytes())
     digest.update(repr(parts).encode())

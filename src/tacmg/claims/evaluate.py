@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import stat_tests
-from .claims import Claim, Registry, load_claims
-from .cohorts import Cohorts, status_mask
-from .rounding import round_half_up, round_half_up_array
+from tacmg.stats import rank_tests
+from tacmg.claims.registry import Claim, Registry, load_claims
+from tacmg.data.cohorts import Cohorts, status_mask
+from tacmg.stats.rounding import round_half_up, round_half_up_array
 
 IMPROVED_STATUSES = ("I",)  # the reading recorded as decision 'improved-subset'
 
@@ -70,10 +70,10 @@ def _paired_arrays(claim: Claim, cohorts: Cohorts):
     return before_sub, after_sub
 
 
-def _per_row(test, first, second) -> stat_tests.TestResult:
+def _per_row(test, first, second) -> rank_tests.TestResult:
     """Run a batched test on ragged per-cohort samples (subsets of different sizes), row by row."""
     rows = [test(np.asarray(a, float)[None], np.asarray(b, float)[None]) for a, b in zip(first, second)]
-    return stat_tests.TestResult(rows[0].test, np.concatenate([r.estimate for r in rows]),
+    return rank_tests.TestResult(rows[0].test, np.concatenate([r.estimate for r in rows]),
                                  np.concatenate([r.statistic for r in rows]),
                                  np.concatenate([r.p for r in rows]), rows[0].variants,
                                  primary=np.concatenate([r.primary for r in rows]))
@@ -106,7 +106,7 @@ def tested_claim_holds(claim: Claim, estimate: np.ndarray, p: np.ndarray) -> np.
     return direction_ok & on_side & ~np.isnan(p).any(axis=1)
 
 
-def _test_outcome(claim: Claim, result: stat_tests.TestResult) -> Outcome:
+def _test_outcome(claim: Claim, result: rank_tests.TestResult) -> Outcome:
     with np.errstate(invalid="ignore"):
         worst = np.max(result.p, axis=1) if _claims_significance(claim) else np.min(result.p, axis=1)
     return Outcome(claim, tested_claim_holds(claim, result.estimate, result.p), result.estimate,
@@ -116,9 +116,9 @@ def _test_outcome(claim: Claim, result: stat_tests.TestResult) -> Outcome:
 def _paired_change(claim: Claim, cohorts: Cohorts) -> Outcome:
     before, after = _paired_arrays(claim, cohorts)
     if isinstance(before, list):
-        result = _per_row(stat_tests.signed_rank, before, after)
+        result = _per_row(rank_tests.signed_rank, before, after)
     else:
-        result = stat_tests.signed_rank(before, after)
+        result = rank_tests.signed_rank(before, after)
     return _test_outcome(claim, result)
 
 
@@ -134,14 +134,14 @@ def _paired_direction(claim: Claim, cohorts: Cohorts) -> Outcome:
 
 def _group_difference(claim: Claim, cohorts: Cohorts) -> Outcome:
     molecule = claim.variables[0]
-    result = stat_tests.rank_sum(cohorts.values(molecule, "baseline"), cohorts.control[molecule])
+    result = rank_tests.rank_sum(cohorts.values(molecule, "baseline"), cohorts.control[molecule])
     return _test_outcome(claim, result)
 
 
 def _correlation(claim: Claim, cohorts: Cohorts) -> Outcome:
     visit = claim.visits[0]
     x, y = (cohorts.values(v, visit) for v in claim.variables)
-    return _test_outcome(claim, stat_tests.spearman(x, y))
+    return _test_outcome(claim, rank_tests.spearman(x, y))
 
 
 _EVALUATORS = {

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .claims import Registry, load_claims
-from .marginals import dose_grid, median_pairs
-from .rounding import round_half_up
+from tacmg.claims.registry import Registry, load_claims
+from tacmg.reconstruction.marginals import dose_grid, median_pairs
+from tacmg.stats.rounding import round_half_up
 
 PERCENT_PUBLISHED = 33  # the news summary's "roughly 33%" of patients at minimal manifestation
 

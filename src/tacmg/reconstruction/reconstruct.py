@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import __version__
-from .claims import load_claims
-from .datapackage import write_datapackage
-from .generator import generate
-from .tables import cohort_tables, write_tables
+from tacmg._version import __version__
+from tacmg.claims.registry import load_claims
+from tacmg.data.datapackage import write_datapackage
+from tacmg.reconstruction.generator import generate
+from tacmg.data.tables import cohort_tables, write_tables
 
 DEFAULT_SEED = 20220827  # the article's e-publication date
 

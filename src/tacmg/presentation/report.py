@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .claims import Registry, load_claims
-from .evaluate import evaluate
-from .loader import Dataset, load
-from .paths import RECONSTRUCTED_DIR, REPO_ROOT
+from tacmg.claims.registry import Registry, load_claims
+from tacmg.claims.evaluate import evaluate
+from tacmg.data.loader import Dataset, load
+from tacmg.data.paths import RECONSTRUCTED_DIR, REPO_ROOT
 
 DATA_DIR_VARIABLE = "MG_DATA_DIR"
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from tacmg.contract import TABLES, Column, Table
+from tacmg.data.contract import TABLES, Column, Table
 
 DATAPACKAGE_FILE = "datapackage.json"
 PROFILE_V2 = "https://datapackage.org/profiles/2.0/datapackage.json"

@@ -20,14 +20,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import contract
-from .claims import Claim, load_claims
-from .cohorts import STATUS_INDEX, Cohorts, key
-from .evaluate import holds_matrix
-from .iman_conover import iman_conover
-from .marginals import (counts_from_shares, dose_grid, force_integer_sum, force_median,
+from tacmg.data import contract
+from tacmg.claims.registry import Claim, load_claims
+from tacmg.data.cohorts import STATUS_INDEX, Cohorts, key
+from tacmg.claims.evaluate import holds_matrix
+from tacmg.reconstruction.iman_conover import iman_conover
+from tacmg.reconstruction.marginals import (counts_from_shares, dose_grid, force_integer_sum, force_median,
                         round_significant, snap, target_sum_for_mean)
-from .priors import Priors, load_priors
+from tacmg.reconstruction.priors import Priors, load_priors
 
 BASELINE_BLOCK = (*contract.SCORES, "prednisone_mg_day", *contract.MOLECULES)
 PREDNISONE_GRID = dose_grid(contract.PREDNISONE_MAX_MG_DAY)

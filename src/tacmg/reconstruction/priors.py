@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from .claims import load_claims, read_yaml
-from .paths import PRIORS_PATH
+from tacmg.claims.registry import load_claims, read_yaml
+from tacmg.data.paths import PRIORS_PATH
 
 
 class Priors:

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import contract
-from .cohorts import VISIT_VARIABLES, Cohorts, key
+from tacmg.data import contract
+from tacmg.data.cohorts import VISIT_VARIABLES, Cohorts, key
 
 
 def _code(codes, values) -> list[str]:
