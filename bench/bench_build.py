@@ -25,7 +25,12 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD_CMD = [
-    str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "-W", "-n", "--keep-going",
+    str(Path(sys.executable).parent / "jupyter-book"),
+    "build",
+    str(ROOT),
+    "-W",
+    "-n",
+    "--keep-going",
 ]
 RATIO_GOAL = 1.5
 REBUILD_GOAL_S = 3.0
@@ -36,7 +41,10 @@ def raw_execution() -> float:
     for md_path in sorted((ROOT / "notebooks").glob("*.md")):
         nb = jupytext.read(md_path)
         nbclient.NotebookClient(
-            nb, record_timing=False, timeout=600, kernel_name="python3",
+            nb,
+            record_timing=False,
+            timeout=600,
+            kernel_name="python3",
             resources={"metadata": {"path": str(md_path.parent)}},
         ).execute()
     return time.perf_counter() - start
@@ -65,8 +73,7 @@ def toc_files() -> set[str]:
 
 
 def main() -> None:
-    subprocess.run([sys.executable, str(ROOT / "tools" / "vendor_vega.py")], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, str(ROOT / "tools" / "vendor_vega.py")], check=True, stdout=subprocess.DEVNULL)
     notebooks = sorted((ROOT / "notebooks").glob("*.md"))
     # Both cold runs start without _build: notebooks may keep their own caches there.
     shutil.rmtree(ROOT / "_build", ignore_errors=True)
@@ -81,10 +88,14 @@ def main() -> None:
         print(f"note: not in _toc.yml, so executed in (a) but not built in (b): {', '.join(outside)}")
     print(f"(a) raw nbclient execution:      {raw:6.1f} s")
     print(f"(b) cold jupyter-book build:     {cold:6.1f} s")
-    print(f"(c) unchanged rebuild:           {rebuild:6.1f} s   (goal <= {REBUILD_GOAL_S:.0f} s: "
-          f"{'met' if rebuild <= REBUILD_GOAL_S else 'missed'})")
-    print(f"cold build / raw execution:      {ratio:6.2f}     (goal <= {RATIO_GOAL}: "
-          f"{'met' if ratio <= RATIO_GOAL else 'missed'})")
+    print(
+        f"(c) unchanged rebuild:           {rebuild:6.1f} s   (goal <= {REBUILD_GOAL_S:.0f} s: "
+        f"{'met' if rebuild <= REBUILD_GOAL_S else 'missed'})"
+    )
+    print(
+        f"cold build / raw execution:      {ratio:6.2f}     (goal <= {RATIO_GOAL}: "
+        f"{'met' if ratio <= RATIO_GOAL else 'missed'})"
+    )
 
 
 if __name__ == "__main__":

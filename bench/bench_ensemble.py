@@ -26,8 +26,14 @@ def main() -> None:
     args = parser.parse_args()
     registry = load_claims()
     start = time.perf_counter()
-    ensemble = generate(args.seed, args.cohorts, registry.select(kind="descriptive"), evaluate="all",
-                        chunk_size=args.chunk_size, workers=args.workers)
+    ensemble = generate(
+        args.seed,
+        args.cohorts,
+        registry.select(kind="descriptive"),
+        evaluate="all",
+        chunk_size=args.chunk_size,
+        workers=args.workers,
+    )
     elapsed = time.perf_counter() - start
     n, k = ensemble.holds.shape
     print(f"cohorts accepted:          {n}")

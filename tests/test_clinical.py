@@ -15,38 +15,54 @@ from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
 from tacmg import load
-from tacmg.presentation import charts
-from tacmg.analyses import clinical
+from tacmg.analyses import cohort, prednisone, scores, status
+from tacmg.claims import consistency
+from tacmg.claims.registry import load_claims, published_number
 from tacmg.data import contract
-from tacmg.stats import estimates
-from tacmg.claims.registry import load_claims
 from tacmg.data.loader import Dataset
 from tacmg.data.paths import CLAIMS_PATH, RECONSTRUCTED_DIR
+from tacmg.presentation import clinical_charts, prose, tables
 from tacmg.reconstruction.priors import load_priors
+from tacmg.stats import estimates, rounding
 
 SCORE_COLUMNS = list(contract.SCORES)
 
 
-def make_dataset(before: dict[str, list[float]], after: dict[str, list[float]], statuses=None,
-                 patients: dict | None = None) -> Dataset:
+def make_dataset(
+    before: dict[str, list[float]], after: dict[str, list[float]], statuses=None, patients: dict | None = None
+) -> Dataset:
     """A Dataset built in memory: `before`/`after` give columns of visits.csv per patient; every
     other visit column is filled with a constant, every patient column with a plain default."""
     n = len(next(iter(before.values())))
     ids = [f"P{i + 1:02d}" for i in range(n)]
-    patient_frame = pd.DataFrame({
-        "patient_id": ids, "sex": ["F"] * n, "age_at_onset_years": [40.0] * n,
-        "disease_duration_years": [5.0] * n, "mgfa_class": ["IIa"] * n, "antibody_status": ["AChR"] * n,
-        "thymectomy": [False] * n, "post_intervention_status": statuses or ["I"] * n,
-        **(patients or {})})
+    patient_frame = pd.DataFrame(
+        {
+            "patient_id": ids,
+            "sex": ["F"] * n,
+            "age_at_onset_years": [40.0] * n,
+            "disease_duration_years": [5.0] * n,
+            "mgfa_class": ["IIa"] * n,
+            "antibody_status": ["AChR"] * n,
+            "thymectomy": [False] * n,
+            "post_intervention_status": statuses or ["I"] * n,
+            **(patients or {}),
+        }
+    )
     value_columns = [*contract.SCORES, "prednisone_mg_day", *contract.MOLECULES]
     rows = []
     for visit, values in (("baseline", before), ("month_12", after)):
         for i, pid in enumerate(ids):
-            rows.append({"patient_id": pid, "visit": visit,
-                         **{c: float(values[c][i]) if c in values else 1.0 for c in value_columns}})
+            rows.append(
+                {
+                    "patient_id": pid,
+                    "visit": visit,
+                    **{c: float(values[c][i]) if c in values else 1.0 for c in value_columns},
+                }
+            )
     visits = pd.DataFrame(rows)
-    controls = pd.DataFrame({"control_id": ["C01"], "sex": ["F"], "age_years": [40.0],
-                             **{m: [1.0] for m in contract.MOLECULES}})
+    controls = pd.DataFrame(
+        {"control_id": ["C01"], "sex": ["F"], "age_years": [40.0], **{m: [1.0] for m in contract.MOLECULES}}
+    )
     return Dataset(patient_frame, visits, controls, Path("."), "0" * 64, None)
 
 
@@ -60,28 +76,28 @@ def reconstruction():
 
 def test_round_half_up_rounds_printed_halves_away_from_zero():
     assert format(31.25, ".1f") == "31.2"  # why the helper exists: binary half-to-even
-    assert clinical.round_half_up(31.25, 1) == 31.3
-    assert clinical.round_half_up(34.375, 1) == 34.4
-    assert clinical.round_half_up(-2.5, 0) == -3.0
-    assert math.isnan(clinical.round_half_up(float("nan"), 1))
-    assert clinical.percent(10, 32) == 31.3 and math.isnan(clinical.percent(1, 0))
+    assert rounding.round_half_up(31.25, 1) == 31.3
+    assert rounding.round_half_up(34.375, 1) == 34.4
+    assert rounding.round_half_up(-2.5, 0) == -3.0
+    assert math.isnan(rounding.round_half_up(float("nan"), 1))
+    assert rounding.percent(10, 32) == 31.3 and math.isnan(rounding.percent(1, 0))
 
 
 def test_published_number_and_verdict_word():
-    assert clinical.published_number("roughly 33%") == 33.0
-    assert clinical.published_number(13.75) == 13.75
+    assert published_number("roughly 33%") == 33.0
+    assert published_number(13.75) == 13.75
     with pytest.raises(ValueError):
-        clinical.published_number("decrease")
-    assert clinical.verdict_word(["reproduced", "reproduced"]) == "reproduces"
-    assert clinical.verdict_word(["reproduced", "not reproduced"]) == "does not reproduce"
-    assert clinical.verdict_word([]) == "does not reproduce"
+        published_number("decrease")
+    assert prose.verdict_word(["reproduced", "reproduced"]) == "reproduces"
+    assert prose.verdict_word(["reproduced", "not reproduced"]) == "does not reproduce"
+    assert prose.verdict_word([]) == "does not reproduce"
 
 
 @pytest.mark.parametrize("n", [5, 12, 32])
 def test_smallest_signed_rank_p_is_scipys_exact_p_when_every_patient_falls(n):
     d = -np.arange(1, n + 1, dtype=float)
-    assert clinical.smallest_signed_rank_p(n) == pytest.approx(stats.wilcoxon(d, method="exact").pvalue, rel=1e-9)
-    assert clinical.smallest_signed_rank_p(32) == pytest.approx(4.66e-10, rel=1e-3)
+    assert consistency.smallest_signed_rank_p(n) == pytest.approx(stats.wilcoxon(d, method="exact").pvalue, rel=1e-9)
+    assert consistency.smallest_signed_rank_p(32) == pytest.approx(4.66e-10, rel=1e-3)
 
 
 # ----------------------------------------------------------------------------- Table 1
@@ -89,12 +105,17 @@ def test_smallest_signed_rank_p_is_scipys_exact_p_when_every_patient_falls(n):
 
 def test_table_one_on_a_small_cohort():
     ages = [34.0, 41.0, 29.0, 47.0]
-    data = make_dataset({"qmg": [10, 12, 9, 14], "prednisone_mg_day": [30, 35, 30, 40]},
-                        {"qmg": [6, 7, 5, 11], "prednisone_mg_day": [12.5, 15, 10, 20]},
-                        patients={"sex": ["F", "M", "F", "F"], "age_at_onset_years": ages,
-                                  "thymectomy": [True, False, False, True],
-                                  "mgfa_class": ["IIa", "IIIb", "IIb", "IIIb"]})
-    table = clinical.table_one(data)
+    data = make_dataset(
+        {"qmg": [10, 12, 9, 14], "prednisone_mg_day": [30, 35, 30, 40]},
+        {"qmg": [6, 7, 5, 11], "prednisone_mg_day": [12.5, 15, 10, 20]},
+        patients={
+            "sex": ["F", "M", "F", "F"],
+            "age_at_onset_years": ages,
+            "thymectomy": [True, False, False, True],
+            "mgfa_class": ["IIa", "IIIb", "IIb", "IIIb"],
+        },
+    )
+    table = cohort.table_one(data)
     assert list(table.columns) == ["section", "characteristic", "statistic", "value", "summary", "basis"]
     row = table.set_index(["characteristic", "statistic"])
     assert row.loc[("Patients", "n"), "value"] == 4
@@ -107,7 +128,8 @@ def test_table_one_on_a_small_cohort():
     assert classes == ["MGFA class IIa at baseline", "MGFA class IIb at baseline", "MGFA class IIIb at baseline"]
     qmg = np.array([10, 12, 9, 14], float)
     assert row.loc[("QMG (points)", "median (IQR)"), "summary"] == (
-        f"{np.median(qmg):g} ({np.quantile(qmg, 0.25):g} to {np.quantile(qmg, 0.75):g})")
+        f"{np.median(qmg):g} ({np.quantile(qmg, 0.25):g} to {np.quantile(qmg, 0.75):g})"
+    )
 
 
 def test_table_one_basis_takes_published_figures_from_the_registry(tmp_path):
@@ -118,33 +140,34 @@ def test_table_one_basis_takes_published_figures_from_the_registry(tmp_path):
     changed = tmp_path / "claims.yaml"
     changed.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
     data = make_dataset({"qmg": [1, 2]}, {"qmg": [0, 1]})
-    basis = clinical.table_one(data, load_claims(changed)).set_index("characteristic")["basis"]
+    basis = cohort.table_one(data, load_claims(changed)).set_index("characteristic")["basis"]
     assert basis["Age at onset (years)"].startswith("published: mean 41.2 years (claim cohort-age-at-onset)")
     assert basis["Women"] == "assumed (priors.yaml: cohort.female_share)"
     assert basis["Age at onset (years)"].endswith(
-        "; SD assumed (priors.yaml: cohort.age_at_onset_sd_years, cohort.age_at_onset_range_years)")
+        "; SD assumed (priors.yaml: cohort.age_at_onset_sd_years, cohort.age_at_onset_range_years)"
+    )
 
 
 def test_every_assumption_named_in_table_one_exists_in_priors(reconstruction):
     priors = load_priors()
     named = set()
-    for basis in clinical.table_one(reconstruction)["basis"]:
+    for basis in cohort.table_one(reconstruction)["basis"]:
         for group in re.findall(r"priors\.yaml: ([^)]*)\)", basis):
             named.update(part.strip() for part in group.split(","))
-    assert named == {p for paths in clinical.TABLE_ONE_PRIORS.values() for p in paths}
+    assert named == {p for paths in cohort.TABLE_ONE_PRIORS.values() for p in paths}
     for dotted in named:
         priors[dotted]  # raises KeyError if the entry does not exist
 
 
 def test_table_one_published_rows_match_the_reconstruction(reconstruction):
     registry = load_claims()
-    table = clinical.table_one(reconstruction, registry)
+    table = cohort.table_one(reconstruction, registry)
     published = table[table["basis"].str.startswith("published")]
     for _, row in published.iterrows():
         claim_id = re.search(r"claim ([\w-]+)", row["basis"]).group(1)
         claim = registry.by_id(claim_id)
         decimals = claim.params.get("decimals")
-        value = clinical.round_half_up(row["value"], decimals) if decimals is not None else row["value"]
+        value = rounding.round_half_up(row["value"], decimals) if decimals is not None else row["value"]
         assert value == pytest.approx(float(claim.published)), claim_id
 
 
@@ -152,11 +175,19 @@ def test_table_one_published_rows_match_the_reconstruction(reconstruction):
 
 
 def test_score_changes_hand_checked_values_and_scipy_agreement():
-    before = {"qmg": [10, 12, 9, 14, 8, 11], "mmt": [11, 15, 8, 20, 9, 10],
-              "mg_adl": [5, 4, 5, 6, 3, 4], "mg_qol15": [12, 10, 11, 15, 9, 14]}
-    after = {"qmg": [6, 7, 5, 11, 8, 13], "mmt": [4, 5, 3, 12, 9, 9],
-             "mg_adl": [2, 2, 1, 4, 3, 4], "mg_qol15": [7, 8, 6, 12, 9, 15]}
-    table = clinical.score_changes(make_dataset(before, after)).set_index("score")
+    before = {
+        "qmg": [10, 12, 9, 14, 8, 11],
+        "mmt": [11, 15, 8, 20, 9, 10],
+        "mg_adl": [5, 4, 5, 6, 3, 4],
+        "mg_qol15": [12, 10, 11, 15, 9, 14],
+    }
+    after = {
+        "qmg": [6, 7, 5, 11, 8, 13],
+        "mmt": [4, 5, 3, 12, 9, 9],
+        "mg_adl": [2, 2, 1, 4, 3, 4],
+        "mg_qol15": [7, 8, 6, 12, 9, 15],
+    }
+    table = scores.score_changes(make_dataset(before, after)).set_index("score")
     assert list(table.index) == SCORE_COLUMNS
     qmg = table.loc["qmg"]
     change = np.subtract(after["qmg"], before["qmg"])  # -4 -5 -4 -3 0 +2
@@ -165,11 +196,15 @@ def test_score_changes_hand_checked_values_and_scipy_agreement():
     assert (qmg["n_improved"], qmg["n_unchanged"], qmg["n_worse"]) == (4, 1, 1)
     assert qmg["n_mcid"] == 4 and qmg["share_mcid"] == pytest.approx(4 / 6)  # -3 counts: ">= 3 points"
     expected = stats.wilcoxon(change, zero_method="wilcox", method="asymptotic", correction=False)
-    assert qmg["p_value"] == pytest.approx(expected.pvalue) and qmg["wilcoxon_statistic"] == expected.statistic
+    assert qmg["p_value"] == pytest.approx(expected.pvalue) and qmg["statistic"] == expected.statistic
     assert qmg["p_method"].startswith("normal approximation")
     shift = estimates.paired_shift(before["qmg"], after["qmg"])
-    assert (qmg["hl_change"], qmg["hl_low"], qmg["hl_high"]) == (shift.estimate, shift.low, shift.high)
-    assert qmg["rank_biserial"] == pytest.approx(estimates.paired_rank_biserial(before["qmg"], after["qmg"]))
+    assert (qmg["hl_change"], qmg["hl_change_ci_low"], qmg["hl_change_ci_high"]) == (
+        shift.estimate,
+        shift.low,
+        shift.high,
+    )
+    assert qmg["effect_size"] == pytest.approx(estimates.paired_rank_biserial(before["qmg"], after["qmg"]))
     mmt = table.loc["mmt"]
     assert math.isnan(mmt["mcid_points"]) and math.isnan(mmt["share_mcid"])
     assert "none established" in mmt["mcid_basis"]
@@ -178,71 +213,74 @@ def test_score_changes_hand_checked_values_and_scipy_agreement():
 def test_score_changes_uses_the_exact_p_without_ties_or_zeros():
     before = {s: [20.0] * 8 for s in SCORE_COLUMNS}
     after = {s: [20.0 - k for k in range(1, 9)] for s in SCORE_COLUMNS}
-    row = clinical.score_changes(make_dataset(before, after)).iloc[0]
+    row = scores.score_changes(make_dataset(before, after)).iloc[0]
     assert row["p_method"] == "exact"
-    assert row["p_value"] == pytest.approx(clinical.smallest_signed_rank_p(8))
-    assert row["rank_biserial"] == -1.0
+    assert row["p_value"] == pytest.approx(consistency.smallest_signed_rank_p(8))
+    assert row["effect_size"] == -1.0
 
 
 def test_score_changes_thresholds_can_be_overridden():
     before = {s: [10, 10, 10, 10] for s in SCORE_COLUMNS}
     after = {s: [9, 8, 7, 12] for s in SCORE_COLUMNS}
     data = make_dataset(before, after)
-    table = clinical.score_changes(data, mcid={"qmg": 1, "mg_qol15": None}).set_index("score")
+    table = scores.score_changes(data, mcid={"qmg": 1, "mg_qol15": None}).set_index("score")
     assert table.loc["qmg", "n_mcid"] == 3 and table.loc["qmg", "mcid_basis"] == "set by the reader"
     assert math.isnan(table.loc["mg_qol15", "n_mcid"])
     assert table.loc["mg_adl", "n_mcid"] == 2  # default 2 points still applies
-    assert clinical.score_changes(data, confidence=0.8).loc[0, "confidence"] == 0.8
+    assert scores.score_changes(data, confidence=0.8).loc[0, "confidence"] == 0.8
     # passing the defaults explicitly keeps their citations
-    restated = clinical.score_changes(data, mcid=dict(clinical.MCID_POINTS)).set_index("score")
+    restated = scores.score_changes(data, mcid=dict(scores.MCID_POINTS)).set_index("score")
     assert restated.loc["qmg", "mcid_basis"].startswith("Katzberg")
-    bases = clinical.mcid_table({"qmg": 2}).set_index("score")["basis"]
+    bases = scores.mcid_table({"qmg": 2}).set_index("score")["basis"]
     assert bases["qmg"] == "set by the reader" and bases["mg_adl"].startswith("Muppidi")
 
 
 def test_table_view_escapes_published_bounds():
-    html = clinical.table_view(pd.DataFrame({"published": ["decrease, P < 0.0001"]})).to_html()
+    html = tables.table_view(pd.DataFrame({"published": ["decrease, P < 0.0001"]})).to_html()
     assert "P &lt; 0.0001" in html
     frame = pd.DataFrame({"a": [1.5, float("nan")]})
-    assert clinical.table_view(frame).to_html() == clinical.table_view(frame.copy()).to_html()  # no random ids
-    assert "0x" not in repr(clinical.table_view(frame)) and "n/a" in clinical.table_view(frame).to_html()
+    assert tables.table_view(frame).to_html() == tables.table_view(frame.copy()).to_html()  # no random ids
+    assert "0x" not in repr(tables.table_view(frame)) and "n/a" in tables.table_view(frame).to_html()
 
 
 def test_score_changes_with_no_change_at_all_is_not_computable():
     data = make_dataset({s: [3, 4, 5] for s in SCORE_COLUMNS}, {s: [3, 4, 5] for s in SCORE_COLUMNS})
-    row = clinical.score_changes(data).iloc[0]
+    row = scores.score_changes(data).iloc[0]
     assert math.isnan(row["p_value"]) and row["n_unchanged"] == 3 and row["hl_change"] == 0
 
 
 def test_score_changes_on_the_reconstruction_match_the_published_medians(reconstruction):
     registry = load_claims()
-    table = clinical.score_changes(reconstruction).set_index("score")
+    table = scores.score_changes(reconstruction).set_index("score")
     for claim in registry.select(finding="clinical_scores"):
         if claim.quantity == "median":
             column = "median_baseline" if claim.visits[0] == "baseline" else "median_month_12"
             assert table.loc[claim.variables[0], column] == float(claim.published)
-    assert (table["hl_high"] < 0).all() and (table["p_value"] < 1e-4).all()
+    assert (table["hl_change_ci_high"] < 0).all() and (table["p_value"] < 1e-4).all()
 
 
 def test_format_changes_prints_intervals_and_mcid_counts():
     before = {s: [10, 10, 10, 10] for s in SCORE_COLUMNS}
     after = {s: [9, 8, 7, 12] for s in SCORE_COLUMNS}
-    text = clinical.format_changes(clinical.score_changes(make_dataset(before, after)))
+    text = tables.format_changes(scores.score_changes(make_dataset(before, after)))
     assert list(text["outcome"]) == ["QMG", "MMT", "MG-ADL", "MG-QOL15"]
     assert text.loc[1, "reached MCID"] == "no MCID"
     assert text.loc[0, "reached MCID"] == "1/4 (fall >= 3)"
     assert text.loc[0, "improved at all"] == "3/4"
 
 
-@pytest.mark.parametrize("hl, low, high, mcid, start", [
-    (-5, -7.5, -3, 3, "lies entirely at or beyond"),
-    (-5, -7, -4, 5, "is at or beyond"),
-    (-2, -4, -1, 3, "falls short of the minimal clinically important improvement, though"),
-    (-1, -2, 0, 3, "lies entirely short"),
-    (-1, -2, 0, None, "cannot be set"),
-])
+@pytest.mark.parametrize(
+    "hl, low, high, mcid, start",
+    [
+        (-5, -7.5, -3, 3, "lies entirely at or beyond"),
+        (-5, -7, -4, 5, "is at or beyond"),
+        (-2, -4, -1, 3, "falls short of the minimal clinically important improvement, though"),
+        (-1, -2, 0, 3, "lies entirely short"),
+        (-1, -2, 0, None, "cannot be set"),
+    ],
+)
 def test_mcid_reading_places_the_interval_against_the_threshold(hl, low, high, mcid, start):
-    assert clinical.mcid_reading(hl, low, high, mcid).startswith(start)
+    assert prose.mcid_reading(hl, low, high, mcid).startswith(start)
 
 
 # ----------------------------------------------------------------------------- prednisone
@@ -251,8 +289,9 @@ def test_mcid_reading_places_the_interval_against_the_threshold(hl, low, high, m
 def test_prednisone_taper_courses_and_tidy_doses():
     before = [30, 20, 10, 15, 25]
     after = [0, 10, 10, 20, 12.5]
-    taper = clinical.prednisone_taper(make_dataset({"prednisone_mg_day": before}, {"prednisone_mg_day": after},
-                                                   statuses=["MM", "I", "U", "U", "I"]))
+    taper = prednisone.prednisone_taper(
+        make_dataset({"prednisone_mg_day": before}, {"prednisone_mg_day": after}, statuses=["MM", "I", "U", "U", "I"])
+    )
     s = taper.summary.iloc[0]
     assert (s["n_tapered"], s["n_stopped"], s["n_unchanged"], s["n_increased"]) == (3, 1, 1, 1)
     assert s["share_tapered"] == pytest.approx(0.6)
@@ -265,24 +304,25 @@ def test_prednisone_taper_courses_and_tidy_doses():
     assert list(doses["visit"].unique()) == ["Baseline", "Month 12"]
     first = doses[doses["patient"] == 0].set_index("visit")
     assert first.loc["Month 12", "dose_mg_day"] == 0 and set(first["course"]) == {"stopped"}
-    assert set(doses["course"]) <= set(clinical.COURSES)
-    courses = clinical.course_table(taper.summary).set_index("course")
+    assert set(doses["course"]) <= set(prednisone.COURSES)
+    courses = prednisone.course_table(taper.summary).set_index("course")
     assert courses.loc["tapered (stopped included)", "patients"] == 3
     assert courses.loc["increased", "percent"] == 20.0
 
 
 def test_prednisone_taper_on_the_reconstruction_gives_the_published_medians(reconstruction):
     registry = load_claims()
-    s = clinical.prednisone_taper(reconstruction).summary.iloc[0]
+    s = prednisone.prednisone_taper(reconstruction).summary.iloc[0]
     assert s["median_baseline"] == float(registry.by_id("prednisone-median-baseline").published)
     assert s["median_month_12"] == float(registry.by_id("prednisone-median-month-12").published)
 
 
 def test_median_explained_names_the_middle_values():
     doses = [15, 12.5, 5, 40]
-    assert clinical.median_explained(doses, "mg/day") == (
-        "the mean of the two middle values, ranked 2 and 3 of 4: 12.5 and 15 mg/day")
-    assert clinical.median_explained([3, 1, 2], "points") == "the middle value, ranked 2 of 3: 2 points"
+    assert prose.median_explained(doses, "mg/day") == (
+        "the mean of the two middle values, ranked 2 and 3 of 4: 12.5 and 15 mg/day"
+    )
+    assert prose.median_explained([3, 1, 2], "points") == "the middle value, ranked 2 of 3: 2 points"
 
 
 # ----------------------------------------------------------------------------- status
@@ -291,28 +331,33 @@ def test_median_explained_names_the_middle_values():
 def test_status_counts_clopper_pearson_against_beta_quantiles():
     statuses = ["MM"] * 3 + ["I"] * 5 + ["U"] * 2
     data = make_dataset({"qmg": [1] * 10}, {"qmg": [0] * 10}, statuses=statuses)
-    table = clinical.status_counts(data, confidence=0.9)
+    table = status.status_counts(data, confidence=0.9)
     assert list(table["status"]) == list(contract.STATUS_CODES)
     assert table["count"].sum() == 10
     mm = table.set_index("status").loc["MM"]
     alpha = 0.1
-    assert mm["ci_low"] == pytest.approx(stats.beta.ppf(alpha / 2, 3, 10 - 3 + 1))
-    assert mm["ci_high"] == pytest.approx(stats.beta.ppf(1 - alpha / 2, 3 + 1, 10 - 3))
+    assert mm["share_ci_low"] == pytest.approx(stats.beta.ppf(alpha / 2, 3, 10 - 3 + 1))
+    assert mm["share_ci_high"] == pytest.approx(stats.beta.ppf(1 - alpha / 2, 3 + 1, 10 - 3))
     worse = table.set_index("status").loc["W"]
-    assert worse["ci_low"] == 0 and worse["ci_high"] == pytest.approx(1 - (alpha / 2) ** (1 / 10))
-    assert clinical.share_interval(3, 10, 0.9) == (mm["ci_low"], mm["ci_high"])
-    text = clinical.format_status(table).set_index("status")
+    assert worse["share_ci_low"] == 0 and worse["share_ci_high"] == pytest.approx(1 - (alpha / 2) ** (1 / 10))
+    assert status.share_interval(3, 10, 0.9) == (mm["share_ci_low"], mm["share_ci_high"])
+    text = tables.format_status(table).set_index("status")
     assert text.loc["MM", "patients"] == "3/10" and text.loc["MM", "percent"] == "30.0"
-    assert text.loc["W", "exact 90% interval (%)"] == f"0.0 to {clinical.round_half_up(100 * worse['ci_high'], 1):.1f}"
-    present = clinical.status_counts(data, include_absent=False)
+    assert (
+        text.loc["W", "exact 90% interval (%)"]
+        == f"0.0 to {rounding.round_half_up(100 * worse['share_ci_high'], 1):.1f}"
+    )
+    present = status.status_counts(data, include_absent=False)
     assert list(present["status"]) == ["MM", "I", "U"]
 
 
 def test_changes_by_status_takes_medians_within_each_status():
-    data = make_dataset({"qmg": [10, 12, 9, 14, 8], "prednisone_mg_day": [30, 20, 10, 15, 25]},
-                        {"qmg": [2, 6, 5, 14, 9], "prednisone_mg_day": [0, 10, 10, 20, 12.5]},
-                        statuses=["MM", "I", "I", "U", "U"])
-    table = clinical.changes_by_status(data, ["qmg", "prednisone_mg_day"]).set_index("status")
+    data = make_dataset(
+        {"qmg": [10, 12, 9, 14, 8], "prednisone_mg_day": [30, 20, 10, 15, 25]},
+        {"qmg": [2, 6, 5, 14, 9], "prednisone_mg_day": [0, 10, 10, 20, 12.5]},
+        statuses=["MM", "I", "I", "U", "U"],
+    )
+    table = status.changes_by_status(data, ["qmg", "prednisone_mg_day"]).set_index("status")
     assert list(table.index) == ["MM", "I", "U"] and list(table["n"]) == [1, 2, 2]
     assert table.loc["MM", "QMG (points)"] == -8
     assert table.loc["I", "QMG (points)"] == np.median([-6, -4])
@@ -320,14 +365,14 @@ def test_changes_by_status_takes_medians_within_each_status():
 
 
 def test_status_counts_on_the_reconstruction_agree_with_statsmodels(reconstruction):
-    table = clinical.status_counts(reconstruction)
+    table = status.status_counts(reconstruction)
     low, high = proportion_confint(table["count"], table["n"], alpha=0.05, method="beta")
-    assert np.allclose(table["ci_low"], low) and np.allclose(table["ci_high"], high)
-    assert clinical.claim_bounds(load_claims(), "status-mm")[0] <= table.set_index("status").loc["MM", "count"]
+    assert np.allclose(table["share_ci_low"], low) and np.allclose(table["share_ci_high"], high)
+    assert status.claim_bounds(load_claims(), "status-mm")[0] <= table.set_index("status").loc["MM", "count"]
 
 
 def test_share_arithmetic_of_roughly_a_third_of_32():
-    table = clinical.share_arithmetic(32, 33, observed=11)
+    table = status.share_arithmetic(32, 33, observed=11)
     at_32 = table[table["denominator"] == 32].set_index("count")
     assert at_32.loc[10, "percent_1dp"] == 31.3 and at_32.loc[11, "percent_1dp"] == 34.4
     assert not at_32["rounds_to_published"].any()
@@ -344,15 +389,23 @@ def test_share_arithmetic_of_roughly_a_third_of_32():
 
 
 def test_clinical_charts_build_and_carry_no_patient_codes(reconstruction):
-    panels = [dict(label=contract.SCORES[s][0], unit="points", paired=clinical.paired_with_status(reconstruction, s),
-                   mcid=clinical.MCID_POINTS[s]) for s in SCORE_COLUMNS]
+    panels = [
+        dict(
+            label=contract.SCORES[s][0],
+            unit="points",
+            paired=scores.paired_with_status(reconstruction, s),
+            mcid=scores.MCID_POINTS[s],
+        )
+        for s in SCORE_COLUMNS
+    ]
     built = [
-        charts.score_change_grid(panels, True),
-        charts.dose_chart(clinical.prednisone_taper(reconstruction).doses, True),
-        charts.status_intervals(clinical.status_counts(reconstruction), True),
-        charts.share_arithmetic_chart(clinical.share_arithmetic(observed=11), 33, True),
-        charts.mean_against_published(reconstruction.patients["age_at_onset_years"], "Age at onset", "years",
-                                      True, published_mean=37.8),
+        clinical_charts.score_change_grid(panels, True),
+        clinical_charts.dose_chart(prednisone.prednisone_taper(reconstruction).doses, True),
+        clinical_charts.status_intervals(status.status_counts(reconstruction), True),
+        clinical_charts.share_arithmetic_chart(status.share_arithmetic(observed=11), 33, True),
+        clinical_charts.mean_against_published(
+            reconstruction.patients["age_at_onset_years"], "Age at onset", "years", True, published_mean=37.8
+        ),
     ]
     for chart in built:
         spec = json.dumps(chart.to_dict())

@@ -13,14 +13,14 @@ def test_no_whole_count_of_32_is_exactly_or_roundly_33_percent():
 
 
 def test_grim_detects_an_impossible_mean_when_n_is_small():
-    assert not consistency.grim_consistent(5.19, 7, 2)       # 36/7 = 5.14, 37/7 = 5.29
+    assert not consistency.grim_consistent(5.19, 7, 2)  # 36/7 = 5.14, 37/7 = 5.29
     assert consistency.grim_consistent(5.14, 7, 2)
     assert consistency.grim_power(32, 1) == 0.0
     assert consistency.grim_power(5, 1) == pytest.approx(0.5)
 
 
 def test_smallest_wilcoxon_p_at_32_is_about_4_7e_minus_10():
-    assert consistency.smallest_signed_rank_p(32) == pytest.approx(2 / 2 ** 32)
+    assert consistency.smallest_signed_rank_p(32) == pytest.approx(2 / 2**32)
     assert consistency.fewest_changes_for(1e-4) == 15
 
 

@@ -14,8 +14,14 @@ def _run(build, env_dir=None):
     env = {"PATH": "/usr/bin:/bin"}
     if env_dir is not None:
         env["MG_DATA_DIR"] = str(env_dir)
-    return subprocess.run([sys.executable, str(SCRIPT), "--build", str(build)], env=env, cwd=REPO_ROOT,
-                          capture_output=True, text=True, check=True)
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), "--build", str(build)],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
 
 
 def _stale_dirs(build):

@@ -10,7 +10,11 @@ import frictionless
 import pytest
 
 from tacmg.data.contract import TABLES
-from tacmg.data.datapackage import datapackage_fields_table, table_schemas, write_datapackage
+from tacmg.data.datapackage import (
+    datapackage_fields_table,
+    table_schemas,
+    write_datapackage,
+)
 from tacmg.data.loader import load
 
 PROVENANCE = {
@@ -27,7 +31,9 @@ def _frictionless_cli(path) -> subprocess.CompletedProcess:
     # `python -m frictionless` uses the same environment as the tests, whatever PATH says.
     return subprocess.run(
         [sys.executable, "-m", "frictionless", "validate", str(path)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -77,8 +83,7 @@ def test_package_says_reconstructed_and_keeps_provenance(package_path):
     assert "not patient data" in descriptor["description"]
     assert descriptor["provenance"] == PROVENANCE
     assert descriptor["licenses"][0]["name"] == "CC0-1.0"
-    assert [resource["path"] for resource in descriptor["resources"]] == [
-        "patients.csv", "visits.csv", "controls.csv"]
+    assert [resource["path"] for resource in descriptor["resources"]] == ["patients.csv", "visits.csv", "controls.csv"]
     for resource in descriptor["resources"]:
         assert (resource["format"], resource["encoding"], resource["mediatype"]) == ("csv", "utf-8", "text/csv")
     assert load(package_path.parent).provenance == PROVENANCE
@@ -142,5 +147,6 @@ def test_frictionless_refuses_what_the_loader_refuses(package_path, edit, file, 
 
 def test_committed_reconstruction_passes_the_frictionless_command_line_tool():
     from tacmg.data.paths import RECONSTRUCTED_DIR
+
     result = _frictionless_cli(RECONSTRUCTED_DIR / "datapackage.json")
     assert result.returncode == 0, result.stdout + result.stderr

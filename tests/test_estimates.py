@@ -11,11 +11,10 @@ from tacmg.stats import estimates
 
 def test_signed_rank_null_distribution_matches_scipy_exact_p():
     counts = estimates._signed_rank_null_counts(10)
-    assert counts.sum() == 2 ** 10
+    assert counts.sum() == 2**10
     # P(T+ <= 8) for n = 10, against scipy's exact one-sided p of a sample with T+ = 8.
     d = np.array([1, 2, 5, -3, -4, -6, -7, -8, -9, -10], float)
-    assert stats.wilcoxon(d, alternative="less", method="exact").pvalue == pytest.approx(
-        counts[:9].sum() / 2 ** 10)
+    assert stats.wilcoxon(d, alternative="less", method="exact").pvalue == pytest.approx(counts[:9].sum() / 2**10)
 
 
 def test_paired_shift_of_a_constant_change_is_that_change():

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from tacmg import load
+from tacmg.claims.evaluate import evaluate, evaluate_batch
 from tacmg.claims.registry import load_claims
 from tacmg.data.cohorts import Cohorts, key
-from tacmg.claims.evaluate import evaluate, evaluate_batch
 from tacmg.data.paths import RECONSTRUCTED_DIR
 
 
@@ -30,8 +30,19 @@ def test_every_claim_holds_on_the_committed_reconstruction(table):
 
 
 def test_table_is_tidy_with_the_promised_columns(table):
-    assert list(table.columns) == ["claim_id", "finding", "kind", "published", "reproduced", "estimate",
-                                   "statistic", "p_value", "p_value_worst_variant", "test", "verdict"]
+    assert list(table.columns) == [
+        "claim_id",
+        "finding",
+        "kind",
+        "published",
+        "reproduced",
+        "estimate",
+        "statistic",
+        "p_value",
+        "p_value_worst_variant",
+        "test",
+        "verdict",
+    ]
     assert table["claim_id"].is_unique
     inferential = table[table["kind"] == "inferential"]
     tested = inferential[inferential["test"] != ""]
@@ -79,13 +90,15 @@ def test_a_claim_must_hold_under_every_variant():
         before = rng.lognormal(size=(1, 32))
         after = before * np.exp(rng.normal(-0.2, 0.5, size=before.shape))
         from tacmg.stats import rank_tests
+
         p = rank_tests.signed_rank(before, after).p[0]
         if p.min() < 0.05 <= p.max():
             found = (before, after)
             break
     assert found is not None, "no borderline sample found"
-    cohorts = Cohorts({"status": np.zeros((1, 32), int)},
-                      {key("spd1", "baseline"): found[0], key("spd1", "month_12"): found[1]}, {})
+    cohorts = Cohorts(
+        {"status": np.zeros((1, 32), int)}, {key("spd1", "baseline"): found[0], key("spd1", "month_12"): found[1]}, {}
+    )
     outcome = evaluate_batch(cohorts, claims)[0]
     assert not outcome.holds[0]
 

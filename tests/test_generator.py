@@ -12,13 +12,23 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tacmg import load
-from tacmg.data import contract
-from tacmg.claims.registry import load_claims
-from tacmg.data.cohorts import STATUS_INDEX, key
 from tacmg.claims.evaluate import holds_matrix
-from tacmg.reconstruction.generator import PREDNISONE_GRID, Targets, draw_candidates, generate
-from tacmg.reconstruction.marginals import force_integer_sum, force_median, median_pair, target_sum_for_mean
+from tacmg.claims.registry import load_claims
+from tacmg.data import contract
+from tacmg.data.cohorts import STATUS_INDEX, key
 from tacmg.data.paths import RECONSTRUCTED_DIR, REPO_ROOT
+from tacmg.reconstruction.generator import (
+    PREDNISONE_GRID,
+    Targets,
+    draw_candidates,
+    generate,
+)
+from tacmg.reconstruction.marginals import (
+    force_integer_sum,
+    force_median,
+    median_pair,
+    target_sum_for_mean,
+)
 from tacmg.reconstruction.priors import load_priors
 
 PRIORS = load_priors()
@@ -29,8 +39,12 @@ DESCRIPTIVE = REGISTRY.select(kind="descriptive")
 def test_committed_data_regenerates_byte_for_byte(tmp_path):
     provenance = load(RECONSTRUCTED_DIR).provenance
     seed = provenance["seed"]
-    subprocess.run([sys.executable, "-m", "tacmg", "reconstruct", "--seed", str(seed), "--out", str(tmp_path),
-                    "--quiet"], check=True, cwd=REPO_ROOT, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "tacmg", "reconstruct", "--seed", str(seed), "--out", str(tmp_path), "--quiet"],
+        check=True,
+        cwd=REPO_ROOT,
+        capture_output=True,
+    )
     for name in ("patients.csv", "visits.csv", "controls.csv", "datapackage.json"):
         assert filecmp.cmp(tmp_path / name, RECONSTRUCTED_DIR / name, shallow=False), name
 
@@ -60,6 +74,7 @@ def test_generation_conditions_on_any_subset_of_claims():
 
 def test_unknown_claim_to_condition_on_is_refused():
     from tacmg.claims.registry import ClaimsError
+
     with pytest.raises(ClaimsError, match="unknown claim id"):
         generate(1, 1, ["no-such-claim"], workers=1)
 

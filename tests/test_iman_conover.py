@@ -14,15 +14,14 @@ SINGLE_TOLERANCE = 0.2
 
 
 def _target():
-    return np.array([[1.0, 0.55, -0.5],
-                     [0.55, 1.0, 0.0],
-                     [-0.5, 0.0, 1.0]])
+    return np.array([[1.0, 0.55, -0.5], [0.55, 1.0, 0.0], [-0.5, 0.0, 1.0]])
 
 
 def test_marginals_are_kept_exactly():
     rng = np.random.default_rng(1)
-    values = np.stack([rng.lognormal(size=(50, 32)), rng.integers(0, 10, size=(50, 32)),
-                       rng.gamma(2.0, size=(50, 32))], axis=2)
+    values = np.stack(
+        [rng.lognormal(size=(50, 32)), rng.integers(0, 10, size=(50, 32)), rng.gamma(2.0, size=(50, 32))], axis=2
+    )
     out = iman_conover(values, _target(), rng)
     assert out.shape == values.shape
     np.testing.assert_array_equal(np.sort(out, axis=1), np.sort(values, axis=1))

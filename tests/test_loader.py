@@ -76,8 +76,10 @@ def test_checksum_is_stable_and_changes_with_one_byte(valid_dir, tmp_path, edit)
 
 def test_extra_columns_are_kept_as_text(valid_dir, edit):
     rows = edit.read_rows(valid_dir / "patients.csv")
-    edit.write_rows(valid_dir / "patients.csv", [rows[0] + ["site"]] + [row + ["A"] for row in rows[1:3]]
-                    + [row + [""] for row in rows[3:]])
+    edit.write_rows(
+        valid_dir / "patients.csv",
+        [rows[0] + ["site"]] + [[*row, "A"] for row in rows[1:3]] + [[*row, ""] for row in rows[3:]],
+    )
     patients = load(valid_dir).patients
     assert patients["site"].tolist() == ["A", "A", "", ""]
 
@@ -105,14 +107,16 @@ def _drop_column(file, column):
     def mutate(directory, edit):
         rows = edit.read_rows(directory / file)
         index = rows[0].index(column)
-        edit.write_rows(directory / file, [row[:index] + row[index + 1:] for row in rows])
+        edit.write_rows(directory / file, [row[:index] + row[index + 1 :] for row in rows])
+
     return mutate
 
 
 def _add_column(file, name, value="x"):
     def mutate(directory, edit):
         rows = edit.read_rows(directory / file)
-        edit.write_rows(directory / file, [rows[0] + [name]] + [row + [value] for row in rows[1:]])
+        edit.write_rows(directory / file, [rows[0] + [name]] + [[*row, value] for row in rows[1:]])
+
     return mutate
 
 
@@ -120,19 +124,22 @@ def _drop_lines(file, *lines):
     def mutate(directory, edit):
         rows = edit.read_rows(directory / file)
         edit.write_rows(directory / file, [row for number, row in enumerate(rows, 1) if number not in lines])
+
     return mutate
 
 
 def _append_line(file, copy_of_line):
     def mutate(directory, edit):
         rows = edit.read_rows(directory / file)
-        edit.write_rows(directory / file, rows + [rows[copy_of_line - 1]])
+        edit.write_rows(directory / file, [*rows, rows[copy_of_line - 1]])
+
     return mutate
 
 
 def _keep_header_only(file):
     def mutate(directory, edit):
         edit.write_rows(directory / file, edit.read_rows(directory / file)[:1])
+
     return mutate
 
 
@@ -144,6 +151,7 @@ def _replace_bytes(file, old, new):
     def mutate(directory, edit):
         path = directory / file
         path.write_bytes(path.read_bytes().replace(old, new, 1))
+
     return mutate
 
 
@@ -153,100 +161,163 @@ def _remove(file):
 
 BAD_INPUTS = {
     "missing file": (_remove("visits.csv"), "visits.csv: file is missing"),
-    "empty file": (_write_bytes("controls.csv", b""),
-                   "controls.csv: file is empty (0 bytes); a header line and data rows are needed"),
-    "header only": (_keep_header_only("controls.csv"),
-                    "controls.csv, line 1: file has a header but no data rows"),
-    "not utf-8": (_replace_bytes("patients.csv", b"P03,F,29", b"P03,F,2\xe9"),
-                  "patients.csv, line 4, column age_at_onset_years: cell is not valid UTF-8; "
-                  "save the file as UTF-8"),
-    "missing column": (_drop_column("visits.csv", "mg_adl"),
-                       "visits.csv, line 1, column mg_adl: required column is missing"),
-    "column in wrong case": (_replace_bytes("visits.csv", b",mg_adl,", b",MG_ADL,"),
-                             'visits.csv, line 1, column mg_adl: required column is missing '
-                             '(found "MG_ADL": names are case-sensitive, without spaces)'),
-    "text in a score": (_set("visits.csv", 3, "qmg", "abc"),
-                        'visits.csv, line 3, column qmg: "abc" is not a whole number'),
-    "decimal in a score": (_set("visits.csv", 4, "mg_adl", "3.5"),
-                           'visits.csv, line 4, column mg_adl: "3.5" is not a whole number'),
-    "non-ASCII digit in a score": (_set("visits.csv", 2, "qmg", "\u0663"),
-                                   'visits.csv, line 2, column qmg: "\u0663" is not a whole number'),
-    "text in a number": (_set("patients.csv", 2, "age_at_onset_years", "34y"),
-                         'patients.csv, line 2, column age_at_onset_years: "34y" is not a (finite) number'),
-    "not a finite number": (_set("visits.csv", 2, "spd1", "nan"),
-                            'visits.csv, line 2, column spd1: "nan" is not a (finite) number'),
-    "overflowing number": (_set("controls.csv", 2, "spd1", "1e400"),
-                           'controls.csv, line 2, column spd1: "1e400" is not a (finite) number'),
-    "boolean not lower case": (_set("patients.csv", 5, "thymectomy", "yes"),
-                               'patients.csv, line 5, column thymectomy: "yes" is not true or false '
-                               "(lower case)"),
-    "score above its scale": (_set("visits.csv", 2, "qmg", "45"),
-                              "visits.csv, line 2, column qmg: 45 is outside the QMG range 0-39"),
-    "score below its scale": (_set("visits.csv", 9, "mg_qol15", "-1"),
-                              "visits.csv, line 9, column mg_qol15: -1 is outside the MG-QOL15 range 0-60"),
-    "prednisone above maximum": (_set("visits.csv", 2, "prednisone_mg_day", "250"),
-                                 "visits.csv, line 2, column prednisone_mg_day: 250 is outside the "
-                                 "prednisone dose range 0-100 mg/day"),
-    "age out of range": (_set("controls.csv", 3, "age_years", "130"),
-                         "controls.csv, line 3, column age_years: 130 is outside the age range 0-120 years"),
-    "zero concentration": (_set("visits.csv", 6, "il2", "0"),
-                           "visits.csv, line 6, column il2: 0 is not a valid IL-2 concentration: "
-                           "it must be greater than 0 pg/mL"),
-    "negative concentration": (_set("controls.csv", 2, "scd40l", "-5.5"),
-                               "controls.csv, line 2, column scd40l: -5.5 is not a valid sCD40L "
-                               "concentration: it must be greater than 0 pg/mL"),
-    "missing concentration": (_set("visits.csv", 7, "spdl1", ""),
-                              "visits.csv, line 7, column spdl1: cell is blank; every spdl1 value is required"),
-    "unknown visit code": (_set("visits.csv", 3, "visit", "month_6"),
-                           ('visits.csv, line 3, column visit: unknown visit code "month_6"; '
-                            "allowed: baseline, month_12",
-                            'visits.csv, line 2, column visit: patient "P01" has no month_12 row')),
-    "unknown status": (_set("patients.csv", 3, "post_intervention_status", "better"),
-                       'patients.csv, line 3, column post_intervention_status: unknown '
-                       'post-intervention status "better"; allowed: CSR, PR, MM, I, U, W, E, D'),
-    "unknown sex": (_set("controls.csv", 4, "sex", "female"),
-                    'controls.csv, line 4, column sex: unknown sex code "female"; allowed: F, M'),
-    "unknown MGFA class": (_set("patients.csv", 2, "mgfa_class", "2a"),
-                           'patients.csv, line 2, column mgfa_class: unknown MGFA class "2a"; '
-                           "allowed: I, IIa, IIb, IIIa, IIIb, IVa, IVb, V"),
-    "unknown antibody": (_set("patients.csv", 4, "antibody_status", "AChR+"),
-                         'patients.csv, line 4, column antibody_status: unknown antibody status '
-                         '"AChR+"; allowed: AChR, MuSK, LRP4, seronegative'),
-    "bad control code": (_set("controls.csv", 2, "control_id", "C 01"),
-                         'controls.csv, line 2, column control_id: "C 01" is not a valid control_id: '
-                         "use letters, digits, _ and - only"),
-    "duplicate visit": (_set("visits.csv", 3, "visit", "baseline"),
-                        ('visits.csv, line 3, column visit: duplicate patient_id "P01", visit "baseline" '
-                         "(first on line 2)",
-                         'visits.csv, line 2, column visit: patient "P01" has no month_12 row')),
-    "duplicate patient": (_append_line("patients.csv", 3),
-                          'patients.csv, line 6, column patient_id: duplicate patient_id "P02" '
-                          "(first on line 3)"),
-    "duplicate control": (_set("controls.csv", 4, "control_id", "C01"),
-                          'controls.csv, line 4, column control_id: duplicate control_id "C01" '
-                          "(first on line 2)"),
-    "unknown patient in visits": (_replace_bytes("visits.csv", b"P04,month_12", b"P05,month_12"),
-                                  ('visits.csv, line 9, column patient_id: patient_id "P05" is not in '
-                                   "patients.csv",
-                                   'visits.csv, line 8, column visit: patient "P04" has no month_12 row')),
-    "patient lacks one visit": (_drop_lines("visits.csv", 5),
-                                'visits.csv, line 4, column visit: patient "P02" has no month_12 row'),
-    "patient lacks all visits": (_drop_lines("visits.csv", 8, 9),
-                                 'patients.csv, line 5, column patient_id: patient "P04" has no rows in '
-                                 "visits.csv (needs baseline and month_12)"),
-    "blank cell": (_set("patients.csv", 3, "sex", " "),
-                   "patients.csv, line 3, column sex: cell is blank; every sex value is required"),
-    "short row": (_replace_bytes("controls.csv", b"C02,M,45,", b"C02,45,"),
-                  "controls.csv, line 3: row has 10 cells but the header has 11"),
-    "blank row": (_replace_bytes("patients.csv", b"\nP02,", b"\n\nP02,"),
-                  "patients.csv, line 3: row is blank; remove the line"),
-    "duplicate column name": (_add_column("controls.csv", "sex", "F"),
-                              "controls.csv, line 1, column sex: column name appears more than once in "
-                              "the header"),
-    "unnamed column": (_add_column("controls.csv", ""),
-                       "controls.csv, line 1, column #12: column has no name"),
-    "bad json": (_write_bytes("datapackage.json", b'{\n  "provenance": \n'),
-                 "datapackage.json, line 3: not valid JSON (Expecting value)"),
+    "empty file": (
+        _write_bytes("controls.csv", b""),
+        "controls.csv: file is empty (0 bytes); a header line and data rows are needed",
+    ),
+    "header only": (_keep_header_only("controls.csv"), "controls.csv, line 1: file has a header but no data rows"),
+    "not utf-8": (
+        _replace_bytes("patients.csv", b"P03,F,29", b"P03,F,2\xe9"),
+        "patients.csv, line 4, column age_at_onset_years: cell is not valid UTF-8; save the file as UTF-8",
+    ),
+    "missing column": (
+        _drop_column("visits.csv", "mg_adl"),
+        "visits.csv, line 1, column mg_adl: required column is missing",
+    ),
+    "column in wrong case": (
+        _replace_bytes("visits.csv", b",mg_adl,", b",MG_ADL,"),
+        "visits.csv, line 1, column mg_adl: required column is missing "
+        '(found "MG_ADL": names are case-sensitive, without spaces)',
+    ),
+    "text in a score": (
+        _set("visits.csv", 3, "qmg", "abc"),
+        'visits.csv, line 3, column qmg: "abc" is not a whole number',
+    ),
+    "decimal in a score": (
+        _set("visits.csv", 4, "mg_adl", "3.5"),
+        'visits.csv, line 4, column mg_adl: "3.5" is not a whole number',
+    ),
+    "non-ASCII digit in a score": (
+        _set("visits.csv", 2, "qmg", "\u0663"),
+        'visits.csv, line 2, column qmg: "\u0663" is not a whole number',
+    ),
+    "text in a number": (
+        _set("patients.csv", 2, "age_at_onset_years", "34y"),
+        'patients.csv, line 2, column age_at_onset_years: "34y" is not a (finite) number',
+    ),
+    "not a finite number": (
+        _set("visits.csv", 2, "spd1", "nan"),
+        'visits.csv, line 2, column spd1: "nan" is not a (finite) number',
+    ),
+    "overflowing number": (
+        _set("controls.csv", 2, "spd1", "1e400"),
+        'controls.csv, line 2, column spd1: "1e400" is not a (finite) number',
+    ),
+    "boolean not lower case": (
+        _set("patients.csv", 5, "thymectomy", "yes"),
+        'patients.csv, line 5, column thymectomy: "yes" is not true or false (lower case)',
+    ),
+    "score above its scale": (
+        _set("visits.csv", 2, "qmg", "45"),
+        "visits.csv, line 2, column qmg: 45 is outside the QMG range 0-39",
+    ),
+    "score below its scale": (
+        _set("visits.csv", 9, "mg_qol15", "-1"),
+        "visits.csv, line 9, column mg_qol15: -1 is outside the MG-QOL15 range 0-60",
+    ),
+    "prednisone above maximum": (
+        _set("visits.csv", 2, "prednisone_mg_day", "250"),
+        "visits.csv, line 2, column prednisone_mg_day: 250 is outside the prednisone dose range 0-100 mg/day",
+    ),
+    "age out of range": (
+        _set("controls.csv", 3, "age_years", "130"),
+        "controls.csv, line 3, column age_years: 130 is outside the age range 0-120 years",
+    ),
+    "zero concentration": (
+        _set("visits.csv", 6, "il2", "0"),
+        "visits.csv, line 6, column il2: 0 is not a valid IL-2 concentration: it must be greater than 0 pg/mL",
+    ),
+    "negative concentration": (
+        _set("controls.csv", 2, "scd40l", "-5.5"),
+        "controls.csv, line 2, column scd40l: -5.5 is not a valid sCD40L "
+        "concentration: it must be greater than 0 pg/mL",
+    ),
+    "missing concentration": (
+        _set("visits.csv", 7, "spdl1", ""),
+        "visits.csv, line 7, column spdl1: cell is blank; every spdl1 value is required",
+    ),
+    "unknown visit code": (
+        _set("visits.csv", 3, "visit", "month_6"),
+        (
+            'visits.csv, line 3, column visit: unknown visit code "month_6"; allowed: baseline, month_12',
+            'visits.csv, line 2, column visit: patient "P01" has no month_12 row',
+        ),
+    ),
+    "unknown status": (
+        _set("patients.csv", 3, "post_intervention_status", "better"),
+        "patients.csv, line 3, column post_intervention_status: unknown "
+        'post-intervention status "better"; allowed: CSR, PR, MM, I, U, W, E, D',
+    ),
+    "unknown sex": (
+        _set("controls.csv", 4, "sex", "female"),
+        'controls.csv, line 4, column sex: unknown sex code "female"; allowed: F, M',
+    ),
+    "unknown MGFA class": (
+        _set("patients.csv", 2, "mgfa_class", "2a"),
+        'patients.csv, line 2, column mgfa_class: unknown MGFA class "2a"; '
+        "allowed: I, IIa, IIb, IIIa, IIIb, IVa, IVb, V",
+    ),
+    "unknown antibody": (
+        _set("patients.csv", 4, "antibody_status", "AChR+"),
+        "patients.csv, line 4, column antibody_status: unknown antibody status "
+        '"AChR+"; allowed: AChR, MuSK, LRP4, seronegative',
+    ),
+    "bad control code": (
+        _set("controls.csv", 2, "control_id", "C 01"),
+        'controls.csv, line 2, column control_id: "C 01" is not a valid control_id: use letters, digits, _ and - only',
+    ),
+    "duplicate visit": (
+        _set("visits.csv", 3, "visit", "baseline"),
+        (
+            'visits.csv, line 3, column visit: duplicate patient_id "P01", visit "baseline" (first on line 2)',
+            'visits.csv, line 2, column visit: patient "P01" has no month_12 row',
+        ),
+    ),
+    "duplicate patient": (
+        _append_line("patients.csv", 3),
+        'patients.csv, line 6, column patient_id: duplicate patient_id "P02" (first on line 3)',
+    ),
+    "duplicate control": (
+        _set("controls.csv", 4, "control_id", "C01"),
+        'controls.csv, line 4, column control_id: duplicate control_id "C01" (first on line 2)',
+    ),
+    "unknown patient in visits": (
+        _replace_bytes("visits.csv", b"P04,month_12", b"P05,month_12"),
+        (
+            'visits.csv, line 9, column patient_id: patient_id "P05" is not in patients.csv',
+            'visits.csv, line 8, column visit: patient "P04" has no month_12 row',
+        ),
+    ),
+    "patient lacks one visit": (
+        _drop_lines("visits.csv", 5),
+        'visits.csv, line 4, column visit: patient "P02" has no month_12 row',
+    ),
+    "patient lacks all visits": (
+        _drop_lines("visits.csv", 8, 9),
+        'patients.csv, line 5, column patient_id: patient "P04" has no rows in '
+        "visits.csv (needs baseline and month_12)",
+    ),
+    "blank cell": (
+        _set("patients.csv", 3, "sex", " "),
+        "patients.csv, line 3, column sex: cell is blank; every sex value is required",
+    ),
+    "short row": (
+        _replace_bytes("controls.csv", b"C02,M,45,", b"C02,45,"),
+        "controls.csv, line 3: row has 10 cells but the header has 11",
+    ),
+    "blank row": (
+        _replace_bytes("patients.csv", b"\nP02,", b"\n\nP02,"),
+        "patients.csv, line 3: row is blank; remove the line",
+    ),
+    "duplicate column name": (
+        _add_column("controls.csv", "sex", "F"),
+        "controls.csv, line 1, column sex: column name appears more than once in the header",
+    ),
+    "unnamed column": (_add_column("controls.csv", ""), "controls.csv, line 1, column #12: column has no name"),
+    "bad json": (
+        _write_bytes("datapackage.json", b'{\n  "provenance": \n'),
+        "datapackage.json, line 3: not valid JSON (Expecting value)",
+    ),
 }
 
 
@@ -276,8 +347,19 @@ def test_a_directory_in_place_of_a_file_is_reported(valid_dir):
     assert validate(valid_dir) == ["controls.csv: is not a file"]
 
 
-IDENTIFYING_NAMES = ["Name", "patient_name", "date_of_birth", "Phone", "home address", "ID number",
-                     "national_id", "E-mail", "zip", "MRN", "hospital_number_2"]
+IDENTIFYING_NAMES = [
+    "Name",
+    "patient_name",
+    "date_of_birth",
+    "Phone",
+    "home address",
+    "ID number",
+    "national_id",
+    "E-mail",
+    "zip",
+    "MRN",
+    "hospital_number_2",
+]
 
 
 @pytest.mark.parametrize("file", ["patients.csv", "visits.csv", "controls.csv"])
@@ -300,11 +382,11 @@ def test_harmless_extra_column_names_are_allowed(valid_dir, edit, name):
 
 def test_contract_columns_never_look_like_identifiers():
     # patient_id and control_id contain "id" and "name"-like fragments; they must pass.
-    from tacmg.data.loader import _identifier_match
+    from tacmg.data.cell_rules import identifier_match
 
     for table in TABLES.values():
         for column in table.column_names:
-            assert _identifier_match(column) is None, column
+            assert identifier_match(column) is None, column
 
 
 def test_validate_lists_every_problem_in_file_order(valid_dir, edit):

@@ -19,10 +19,10 @@ import pytest
 from nbclient.exceptions import CellExecutionError
 
 from tacmg import load
-from tacmg.presentation import report
-from tacmg.claims.registry import load_claims
 from tacmg.claims.evaluate import evaluate
+from tacmg.claims.registry import load_claims
 from tacmg.data.paths import REPO_ROOT
+from tacmg.presentation import report
 from tacmg.reconstruction.reconstruct import reconstruct
 
 NOTEBOOKS = REPO_ROOT / "notebooks"
@@ -34,8 +34,9 @@ SECOND_SEED = 7
 def _execute(path, monkeypatch, data_dir):
     monkeypatch.setenv("MG_DATA_DIR", str(data_dir))
     notebook = jupytext.read(path)
-    client = nbclient.NotebookClient(notebook, timeout=600, kernel_name="python3",
-                                     resources={"metadata": {"path": str(path.parent)}})
+    client = nbclient.NotebookClient(
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
     client.execute()
     return notebook
 
@@ -120,7 +121,7 @@ def test_an_invalid_dataset_stops_the_first_chapter_with_one_line(tmp_path, monk
         _execute(first, monkeypatch, broken)
     message = str(error.value)
     assert "DataError: visits.csv, line 4, column qmg: 45 is outside the QMG range 0-39" in message
-    assert "Traceback" not in message and "File \"" not in message
+    assert "Traceback" not in message and 'File "' not in message
 
 
 def test_a_relative_data_directory_is_taken_from_the_repository_root(monkeypatch):

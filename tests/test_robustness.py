@@ -5,11 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from statsmodels.stats.multitest import multipletests
 
 from tacmg.analyses import robustness
-from tacmg.claims.registry import load_claims
 from tacmg.claims.evaluate import holds_matrix
+from tacmg.claims.registry import load_claims
 from tacmg.reconstruction.generator import generate
 
 REGISTRY = load_claims()
@@ -21,15 +20,10 @@ def ensemble():
     return generate(2, 200, REGISTRY.select(kind="descriptive"), workers=1)
 
 
-def test_bh_adjust_matches_statsmodels_row_by_row():
-    p = np.random.default_rng(0).random((20, 15)) ** 3
-    expected = np.array([multipletests(row, method="fdr_bh")[1] for row in p])
-    np.testing.assert_allclose(robustness.bh_adjust(p), expected)
-
-
 def test_the_chosen_analysis_agrees_with_claim_evaluation(ensemble):
-    np.testing.assert_array_equal(robustness.holds_under(ensemble.cohorts, INFERENTIAL),
-                                  holds_matrix(ensemble.cohorts, INFERENTIAL))
+    np.testing.assert_array_equal(
+        robustness.holds_under(ensemble.cohorts, INFERENTIAL), holds_matrix(ensemble.cohorts, INFERENTIAL)
+    )
 
 
 def test_correction_never_makes_a_significance_claim_easier(ensemble):
@@ -61,8 +55,14 @@ def test_cache_returns_the_stored_value_without_recomputing(tmp_path, monkeypatc
 
 
 def test_null_priors_make_molecule_claims_a_matter_of_chance():
-    ensemble = generate(4, 300, REGISTRY.select(kind="descriptive"), evaluate=INFERENTIAL, workers=1,
-                        priors_overrides=robustness.PRIOR_SCENARIOS["no molecule effects (null priors)"])
+    ensemble = generate(
+        4,
+        300,
+        REGISTRY.select(kind="descriptive"),
+        evaluate=INFERENTIAL,
+        workers=1,
+        priors_overrides=robustness.PRIOR_SCENARIOS["no molecule effects (null priors)"],
+    )
     table = robustness.share_table(ensemble.holds, INFERENTIAL).set_index("claim_id")
     assert table.loc["spd1-vs-controls", "share"] < 0.2
     assert table.loc["qmg-decrease", "share"] > 0.95
@@ -76,8 +76,7 @@ def test_summary_quotes_the_results_it_is_given():
     priors = pd.concat([shares.assign(scenario=robustness.NULL_SCENARIO)])
     chosen = shares.assign(analysis=robustness.CHOSEN_ANALYSIS)
     corrected = robustness.share_table(np.zeros((10, 2), bool), claims).assign(analysis=robustness.CORRECTED_ANALYSIS)
-    results = {"shares": shares, "priors": priors, "analyses": pd.concat([chosen, corrected]),
-               "acceptance_rate": 0.5}
+    results = {"shares": shares, "priors": priors, "analyses": pd.concat([chosen, corrected]), "acceptance_rate": 0.5}
     figures = robustness.summary(results)
     assert figures["cohorts"] == 10 and figures["acceptance"] == 50.0
     assert (figures["always"], figures["sometimes"], figures["never"]) == (1, 0, 1)

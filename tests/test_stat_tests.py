@@ -35,9 +35,11 @@ def test_rank_sum_matches_scipy_row_by_row(rng):
         assert result.p[i, 0] == pytest.approx(exact.pvalue)
         assert result.statistic[i] == exact.statistic
         assert result.p[i, 1] == pytest.approx(
-            stats.mannwhitneyu(patients[i], controls[i], method="asymptotic", use_continuity=False).pvalue)
+            stats.mannwhitneyu(patients[i], controls[i], method="asymptotic", use_continuity=False).pvalue
+        )
         assert result.p[i, 2] == pytest.approx(
-            stats.mannwhitneyu(patients[i], controls[i], method="asymptotic", use_continuity=True).pvalue)
+            stats.mannwhitneyu(patients[i], controls[i], method="asymptotic", use_continuity=True).pvalue
+        )
 
 
 def test_spearman_matches_scipy_spearmanr(rng):
@@ -68,4 +70,4 @@ def test_reported_p_is_exact_without_ties_and_normal_with_ties():
     untied = rank_tests.signed_rank(untied_before, untied_after)
     tied = rank_tests.signed_rank(untied_before, tied_after)
     assert untied.p_primary[0] == untied.p[0, 0]  # exact
-    assert tied.p_primary[0] == tied.p[0, 1]      # normal approximation
+    assert tied.p_primary[0] == tied.p[0, 1]  # normal approximation

@@ -25,6 +25,7 @@ def test_template_command_writes_headers_and_validate_exits_1_on_an_empty_templa
 
 
 def test_validate_exits_0_on_the_reconstruction():
-    result = subprocess.run([sys.executable, "-m", "tacmg", "validate", str(DATA_DIR / "reconstructed")],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "tacmg", "validate", str(DATA_DIR / "reconstructed")], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import json
 import re
 import sys
 from pathlib import Path
@@ -43,12 +42,16 @@ def sanitizer():
 @pytest.mark.parametrize(
     "first, second",
     [
-        ('<div id="altair-viz-0123456789abcdef0123456789abcdef">',
-         '<div id="altair-viz-fedcba9876543210fedcba9876543210">'),
+        (
+            '<div id="altair-viz-0123456789abcdef0123456789abcdef">',
+            '<div id="altair-viz-fedcba9876543210fedcba9876543210">',
+        ),
         ("#T_1a2b3_row0_col0 {", "#T_9f8e7_row0_col0 {"),
         ("<function f at 0x7f3a2b1c4d50>", "<function f at 0x7f00deadbeef>"),
-        ("/work/main/.venv/lib/python3.11/site-packages/scipy/x.py:3: RuntimeWarning",
-         "/tmp/clone/.venv/lib/python3.11/site-packages/scipy/x.py:3: RuntimeWarning"),
+        (
+            "/work/main/.venv/lib/python3.11/site-packages/scipy/x.py:3: RuntimeWarning",
+            "/tmp/clone/.venv/lib/python3.11/site-packages/scipy/x.py:3: RuntimeWarning",
+        ),
         ("/work/main/src/tacmg/stats.py:12: UserWarning", "/tmp/x/src/tacmg/stats.py:12: UserWarning"),
         ("100%|##########| 32/32 [00:01<00:00, 27.53it/s]", "100%|##########| 32/32 [00:00<00:00, 91.20it/s]"),
     ],
@@ -140,11 +143,15 @@ def test_cell_and_chart_ids_are_deterministic():
 
     def fresh():
         nb = jupytext.reads(MD_NOTEBOOK, fmt="md:myst")
-        nb.cells[1].outputs = [nbformat.v4.new_output(
-            "display_data",
-            data={"text/html": '<div id="altair-viz-%s"></div><script>"altair-viz-%s"</script>'
-                  % ((__import__("uuid").uuid4().hex,) * 2)},
-        )]
+        nb.cells[1].outputs = [
+            nbformat.v4.new_output(
+                "display_data",
+                data={
+                    "text/html": '<div id="altair-viz-%s"></div><script>"altair-viz-%s"</script>'
+                    % ((__import__("uuid").uuid4().hex,) * 2)
+                },
+            )
+        ]
         execute_notebooks.stable_cell_ids(nb)
         execute_notebooks.stable_altair_ids(nb, salt="nb")
         return nb
@@ -184,16 +191,30 @@ def test_cdn_check_accepts_neutralised_altair_fallback():
 @pytest.mark.parametrize(
     "page, claims, expected",
     [
-        (ALTAIR_PAGE.replace('<script src="../_static/vega-bundle.js?v=1"></script>', ""), CLAIMS,
-         "does not load _static/vega-bundle.js"),
+        (
+            ALTAIR_PAGE.replace('<script src="../_static/vega-bundle.js?v=1"></script>', ""),
+            CLAIMS,
+            "does not load _static/vega-bundle.js",
+        ),
         (ALTAIR_PAGE, {**CLAIMS, "vegalite_version": "6.1.0"}, "vegalite_version"),
         (ALTAIR_PAGE, None, "missing from the build"),
-        (ALTAIR_PAGE.replace("</body>", '<script src="https://cdn.jsdelivr.net/npm/vega@6"></script></body>'),
-         CLAIMS, "references a CDN"),
-        (ALTAIR_PAGE.replace("</head>", '<script src="https://cdnjs.cloudflare.com/require.min.js"></script></head>'),
-         CLAIMS, "require.js"),
-        (ALTAIR_PAGE.replace("</head>", '<link rel="stylesheet" href="https://example.org/x.css"></head>'),
-         CLAIMS, "another host"),
+        (
+            ALTAIR_PAGE.replace("</body>", '<script src="https://cdn.jsdelivr.net/npm/vega@6"></script></body>'),
+            CLAIMS,
+            "references a CDN",
+        ),
+        (
+            ALTAIR_PAGE.replace(
+                "</head>", '<script src="https://cdnjs.cloudflare.com/require.min.js"></script></head>'
+            ),
+            CLAIMS,
+            "require.js",
+        ),
+        (
+            ALTAIR_PAGE.replace("</head>", '<link rel="stylesheet" href="https://example.org/x.css"></head>'),
+            CLAIMS,
+            "another host",
+        ),
     ],
 )
 def test_cdn_check_rejects_live_cdn_use(page, claims, expected):
@@ -217,17 +238,28 @@ def test_browser_check_classifies_console_events():
     browser_check = load_tool("browser_check")
     base = "http://127.0.0.1:8000/"
     events = [
-        {"method": "Runtime.exceptionThrown", "params": {"exceptionDetails": {
-            "exception": {"description": "SyntaxError: Identifier 'THEBE_JS_URL' has already been declared"}}}},
+        {
+            "method": "Runtime.exceptionThrown",
+            "params": {
+                "exceptionDetails": {
+                    "exception": {"description": "SyntaxError: Identifier 'THEBE_JS_URL' has already been declared"}
+                }
+            },
+        },
         {"method": "Runtime.consoleAPICalled", "params": {"type": "error", "args": [{"value": "boom"}]}},
         {"method": "Runtime.consoleAPICalled", "params": {"type": "log", "args": [{"value": "fine"}]}},
         {"method": "Network.requestWillBeSent", "params": {"request": {"url": base + "_static/x.js"}}},
         {"method": "Network.requestWillBeSent", "params": {"request": {"url": "https://cdn.jsdelivr.net/npm/vega@6"}}},
-        {"method": "Network.requestWillBeSent", "params": {"request": {
-            "url": "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"}}},
+        {
+            "method": "Network.requestWillBeSent",
+            "params": {"request": {"url": "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"}},
+        },
     ]
     problems, ignored, warnings = browser_check._console_problems(events, base)
-    assert problems == ["console.error: boom", "request left the local server (CDN?): https://cdn.jsdelivr.net/npm/vega@6"]
+    assert problems == [
+        "console.error: boom",
+        "request left the local server (CDN?): https://cdn.jsdelivr.net/npm/vega@6",
+    ]
     assert len(ignored) == 1 and "THEBE_JS_URL" in ignored[0]
     assert len(warnings) == 1 and "mathjax" in warnings[0]
 
@@ -295,13 +327,23 @@ def test_ci_runs_exactly_the_readme_test_command():
 
 def test_lock_pins_every_requirement_exactly():
     lines = [
-        line.strip() for line in (ROOT / "requirements.lock").read_text().splitlines()
+        line.strip()
+        for line in (ROOT / "requirements.lock").read_text().splitlines()
         if line.strip() and not line.startswith("#")
     ]
     assert lines and all(re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[^=\s]+", line) for line in lines)
     names = {line.split("==")[0].lower().replace("_", "-") for line in lines}
-    assert {"jupyter-book", "myst-nb", "altair", "vl-convert-python", "nbval", "jupytext",
-            "jupyterlab", "nbclient", "pandas"} <= names
+    assert {
+        "jupyter-book",
+        "myst-nb",
+        "altair",
+        "vl-convert-python",
+        "nbval",
+        "jupytext",
+        "jupyterlab",
+        "nbclient",
+        "pandas",
+    } <= names
 
 
 def test_package_versions_directive_reads_installed_versions():

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import functools
 import http.server
 import json
@@ -88,15 +89,12 @@ TOOLTIP_JS = (
     "(() => { const t = document.getElementById('vg-tooltip-element');"
     " return t && t.classList.contains('visible') ? t.innerText : null; })()"
 )
-CHART_ERRORS_JS = (
-    "Array.from(document.querySelectorAll('[id^=\"altair-viz-\"] .error'))"
-    ".map(e => e.textContent)"
-)
+CHART_ERRORS_JS = "Array.from(document.querySelectorAll('[id^=\"altair-viz-\"] .error')).map(e => e.textContent)"
 
 
 # ----------------------------------------------------------------------------- local web server
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - signature fixed by the base class
+    def log_message(self, format, *args):
         pass
 
 
@@ -122,10 +120,15 @@ class DevTools:
             os.dup2(from_chrome_w, 4)
 
         self.proc = subprocess.Popen(
-            [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={user_data_dir}",
-             # Every host but the local server is unresolvable: a CDN request fails at once.
-             "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-             "--remote-debugging-pipe", "about:blank"],
+            [
+                chromium,
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={user_data_dir}",
+                # Every host but the local server is unresolvable: a CDN request fails at once.
+                "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+                "--remote-debugging-pipe",
+                "about:blank",
+            ],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -157,8 +160,7 @@ class DevTools:
                     else:
                         self.events.append(message)
 
-    def send(self, method: str, params: dict | None = None, session: str | None = None,
-             timeout: float = 30.0) -> dict:
+    def send(self, method: str, params: dict | None = None, session: str | None = None, timeout: float = 30.0) -> dict:
         """Send one command and return its ``result`` (raise RuntimeError on a protocol error)."""
         with self._lock:
             self._next_id += 1
@@ -178,19 +180,15 @@ class DevTools:
         return reply.get("result", {})
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(RuntimeError, OSError):
             self.send("Browser.close", timeout=5)
-        except (RuntimeError, OSError):
-            pass
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-        try:
+        with contextlib.suppress(OSError):
             os.close(self._to_chrome_w)
-        except OSError:
-            pass
 
 
 # ------------------------------------------------------------------------------- one page
@@ -239,17 +237,16 @@ def _console_problems(events: list[dict], base: str) -> tuple[list[str], list[st
     return problems, ignored, warnings
 
 
-def check_page(chromium: str, base: str, html_root: Path, page: Path, expected: int,
-               timeout: float, screenshots: Path | None) -> PageResult:
+def check_page(
+    chromium: str, base: str, html_root: Path, page: Path, expected: int, timeout: float, screenshots: Path | None
+) -> PageResult:
     relative = page.relative_to(html_root).as_posix()
     result = PageResult(page=relative, expected_charts=expected)
     with tempfile.TemporaryDirectory(prefix="tacmg-chromium-") as profile:
         browser = DevTools(chromium, profile)
         try:
             target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-            session = browser.send(
-                "Target.attachToTarget", {"targetId": target, "flatten": True}
-            )["sessionId"]
+            session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
             for domain in ("Runtime", "Log", "Network", "Page"):
                 browser.send(f"{domain}.enable", session=session)
             browser.events.clear()
@@ -259,7 +256,8 @@ def check_page(chromium: str, base: str, html_root: Path, page: Path, expected: 
             while time.monotonic() < deadline:
                 loaded = loaded or any(e.get("method") == "Page.loadEventFired" for e in browser.events)
                 marks = browser.send(
-                    "Runtime.evaluate", {"expression": RENDERED_JS, "returnByValue": True},
+                    "Runtime.evaluate",
+                    {"expression": RENDERED_JS, "returnByValue": True},
                     session=session,
                 )["result"].get("value", 0)
                 result.rendered_marks = marks
@@ -269,14 +267,16 @@ def check_page(chromium: str, base: str, html_root: Path, page: Path, expected: 
             # Let late errors (a chart failing after load) arrive before reading the log.
             time.sleep(0.5)
             chart_errors = browser.send(
-                "Runtime.evaluate", {"expression": CHART_ERRORS_JS, "returnByValue": True},
+                "Runtime.evaluate",
+                {"expression": CHART_ERRORS_JS, "returnByValue": True},
                 session=session,
             )["result"].get("value", [])
             if expected and result.rendered_marks:
                 result.notes.append(_hover_first_mark(browser, session))
             if screenshots is not None:
                 shot = browser.send(
-                    "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True},
+                    "Page.captureScreenshot",
+                    {"format": "png", "captureBeyondViewport": True},
                     session=session,
                 )
                 out = screenshots / (relative.replace("/", "__").removesuffix(".html") + ".png")
@@ -287,9 +287,7 @@ def check_page(chromium: str, base: str, html_root: Path, page: Path, expected: 
     if not loaded:
         result.problems.append(f"page did not finish loading within {timeout:.0f} s")
     if result.rendered_marks < expected:
-        result.problems.append(
-            f"{result.rendered_marks} rendered chart(s) (svg.marks) for {expected} Altair chart(s)"
-        )
+        result.problems.append(f"{result.rendered_marks} rendered chart(s) (svg.marks) for {expected} Altair chart(s)")
     for text in chart_errors:
         result.problems.append(f"chart shows an error: {text.strip()[:200]}")
     problems, ignored, warnings = _console_problems(browser.events, base)
@@ -302,18 +300,17 @@ def check_page(chromium: str, base: str, html_root: Path, page: Path, expected: 
 
 def _hover_first_mark(browser: DevTools, session: str) -> str:
     """Move the mouse over the first mark; say whether a tooltip appeared (a note, not a check)."""
-    point = browser.send(
-        "Runtime.evaluate", {"expression": FIRST_MARK_JS, "returnByValue": True}, session=session
-    )["result"].get("value")
+    point = browser.send("Runtime.evaluate", {"expression": FIRST_MARK_JS, "returnByValue": True}, session=session)[
+        "result"
+    ].get("value")
     if not point:
         return "no mark to hover"
-    browser.send("Input.dispatchMouseEvent",
-                 {"type": "mouseMoved", "x": point[0], "y": point[1]}, session=session)
+    browser.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": point[0], "y": point[1]}, session=session)
     for _ in range(10):
         time.sleep(0.1)
-        tooltip = browser.send(
-            "Runtime.evaluate", {"expression": TOOLTIP_JS, "returnByValue": True}, session=session
-        )["result"].get("value")
+        tooltip = browser.send("Runtime.evaluate", {"expression": TOOLTIP_JS, "returnByValue": True}, session=session)[
+            "result"
+        ].get("value")
         if tooltip:
             return f"tooltip on hover: {' '.join(tooltip.split())[:80]!r}"
     return "no tooltip on hovering the first mark"
@@ -339,7 +336,8 @@ def charts_in_notebook(ipynb: Path) -> int:
 def pages_to_check(html_root: Path) -> list[Path]:
     chapters = sorted((html_root / "notebooks").rglob("*.html"))
     others = [
-        p for p in sorted(html_root.rglob("*.html"))
+        p
+        for p in sorted(html_root.rglob("*.html"))
         if p not in chapters and "_static" not in p.parts and charts_in_html(p)
     ]
     return chapters + others
@@ -363,8 +361,7 @@ def main(argv: list[str] | None = None) -> int:
 
     chromium = find_chromium(args.chromium)
     if chromium is None:
-        print("browser_check: no chromium found; run `make browser` (apt-get install chromium)",
-              file=sys.stderr)
+        print("browser_check: no chromium found; run `make browser` (apt-get install chromium)", file=sys.stderr)
         return 2
     html_root = args.html.resolve()
     if not (html_root / "index.html").exists():
@@ -393,8 +390,7 @@ def main(argv: list[str] | None = None) -> int:
                             f"built page has {expected} Altair chart(s) but {ipynb.name} displays "
                             f"{stored}: outputs lost in the build (execution cache?)"
                         )
-            result = check_page(chromium, base, html_root, page, expected, args.timeout,
-                                args.screenshots)
+            result = check_page(chromium, base, html_root, page, expected, args.timeout, args.screenshots)
             if stored_problem:
                 result.problems.insert(0, stored_problem)
             status = "ok  " if not result.problems else "FAIL"

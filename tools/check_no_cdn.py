@@ -39,16 +39,12 @@ CDN_HOSTS = (
     "cdn.plot.ly",
     "vega.github.io/vega/vega",  # the old self-hosted builds (not the $schema URLs)
 )
-CDN_URL = re.compile(
-    r"(?:https?:)?//(?:" + "|".join(re.escape(h) for h in CDN_HOSTS) + r")[^\s\"'<>)]*"
-)
+CDN_URL = re.compile(r"(?:https?:)?//(?:" + "|".join(re.escape(h) for h in CDN_HOSTS) + r")[^\s\"'<>)]*")
 ALTAIR_PATHS = re.compile(r"const paths = \{.*?\};", re.DOTALL)
 ALTAIR_WANTS = re.compile(r'maybeLoadScript\("(vega|vega-lite|vega-embed)", "([^"]+)"\)')
 BUNDLE_TAG = re.compile(r'<script[^>]+src="(?:\.\./)*_static/vega-bundle\.js(?:\?[^"]*)?"')
 BUNDLE_CLAIM = re.compile(r"Object\.assign\(VEGA_DEBUG, (\{[^}]*\})\);\s*$")
-EXTERNAL_ASSET = re.compile(
-    r"<(?:script[^>]+src|link[^>]+href)=\"((?:https?:)?//[^\"]+)\"[^>]*>", re.IGNORECASE
-)
+EXTERNAL_ASSET = re.compile(r"<(?:script[^>]+src|link[^>]+href)=\"((?:https?:)?//[^\"]+)\"[^>]*>", re.IGNORECASE)
 STYLESHEET_OR_SCRIPT = re.compile(r"^<script|rel=\"(?:stylesheet|preload|modulepreload)\"", re.IGNORECASE)
 AMD_LOADER = re.compile(r"<script[^>]+src=\"[^\"]*require(?:\.min)?\.js", re.IGNORECASE)
 THEBE_CONSTANT = re.compile(r'const THEBE_JS_URL = "[^"]*"')
@@ -66,9 +62,7 @@ def bundle_claims(html_root: Path) -> dict[str, str] | None:
     return json.loads(match.group(1)) if match else {}
 
 
-def check_page(
-    text: str, claims: dict[str, str] | None, warnings: list[str] | None = None
-) -> tuple[list[str], int]:
+def check_page(text: str, claims: dict[str, str] | None, warnings: list[str] | None = None) -> tuple[list[str], int]:
     """Return (problems, number of neutralised Altair fallbacks) for one page's HTML.
 
     Non-fatal findings (MathJax from a CDN) are appended to ``warnings`` when it is given.

@@ -61,9 +61,7 @@ def check_directory(directory: Path) -> list[str]:
         else:
             detail = compare_pair(md_path, ipynb_path)
             if detail:
-                problems.append(
-                    f"{md_path} and {ipynb_path.name} are not in sync (run `make notebooks`): {detail}"
-                )
+                problems.append(f"{md_path} and {ipynb_path.name} are not in sync (run `make notebooks`): {detail}")
     return problems
 
 

@@ -26,8 +26,13 @@ def inputs_key() -> str:
     digest = hashlib.sha256()
     directory = data_directory().resolve()
     digest.update(str(directory).encode())
-    files = [*sorted(directory.glob("*.csv")), *sorted(directory.glob("*.json")), CLAIMS_PATH, PRIORS_PATH,
-             *sorted((REPO_ROOT / "src" / "tacmg").rglob("*.py"))]
+    files = [
+        *sorted(directory.glob("*.csv")),
+        *sorted(directory.glob("*.json")),
+        CLAIMS_PATH,
+        PRIORS_PATH,
+        *sorted((REPO_ROOT / "src" / "tacmg").rglob("*.py")),
+    ]
     for path in files:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

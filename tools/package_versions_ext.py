@@ -44,8 +44,11 @@ class PackageVersions(SphinxDirective):
         for name in names:
             found = installed_version(name)
             if found is None:
-                return [self.state.document.reporter.warning(
-                    f"package-versions: {name!r} is not installed", line=self.lineno)]
+                return [
+                    self.state.document.reporter.warning(
+                        f"package-versions: {name!r} is not installed", line=self.lineno
+                    )
+                ]
             rows.append((name, found))
 
         table = nodes.table(classes=["package-versions"])

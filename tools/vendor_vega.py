@@ -53,9 +53,7 @@ def check_compatible() -> None:
     if _major(vlc.get_vega_version()) != _major(alt.VEGA_VERSION):
         problems.append(f"vega {vlc.get_vega_version()} vs Altair's {alt.VEGA_VERSION}")
     if _major(vlc.get_vega_embed_version()) != _major(alt.VEGAEMBED_VERSION):
-        problems.append(
-            f"vega-embed {vlc.get_vega_embed_version()} vs Altair's {alt.VEGAEMBED_VERSION}"
-        )
+        problems.append(f"vega-embed {vlc.get_vega_embed_version()} vs Altair's {alt.VEGAEMBED_VERSION}")
     if problems:
         raise SystemExit("vendor_vega: incompatible versions: " + "; ".join(problems))
 

@@ -5,9 +5,8 @@ No patient-level data of the study is public: every dataset this package generat
 """
 
 from tacmg._version import __version__
+from tacmg.claims.evaluate import evaluate
+from tacmg.claims.registry import load_claims
+from tacmg.data.loader import DataError, Dataset, load, validate
 
-from tacmg.data.loader import DataError, Dataset, load, validate  # noqa: E402
-from tacmg.claims.registry import load_claims  # noqa: E402
-from tacmg.claims.evaluate import evaluate  # noqa: E402
-
-__all__ = ["DataError", "Dataset", "load", "validate", "load_claims", "evaluate", "__version__"]
+__all__ = ["DataError", "Dataset", "__version__", "evaluate", "load", "load_claims", "validate"]

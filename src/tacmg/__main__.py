@@ -1,9 +1,9 @@
 """Command line: reconstruct a cohort, validate a dataset, evaluate the claims on it.
 
-    python -m tacmg reconstruct --seed N --out DIR [--condition-on descriptive|all|ID,ID...]
-    python -m tacmg validate DIR        (exit 0 if valid, 1 with one line per problem)
-    python -m tacmg evaluate DIR        (the claims table; exit 0 whatever the verdicts)
-    python -m tacmg template DIR        (header-only CSVs to fill in with your own cohort)
+python -m tacmg reconstruct --seed N --out DIR [--condition-on descriptive|all|ID,ID...]
+python -m tacmg validate DIR        (exit 0 if valid, 1 with one line per problem)
+python -m tacmg evaluate DIR        (the claims table; exit 0 whatever the verdicts)
+python -m tacmg template DIR        (header-only CSVs to fill in with your own cohort)
 """
 
 from __future__ import annotations
@@ -31,8 +31,9 @@ def main(argv=None) -> int:
     rec = commands.add_parser("reconstruct", help="generate a reconstructed dataset")
     rec.add_argument("--seed", type=int, default=DEFAULT_SEED)
     rec.add_argument("--out", required=True, help="directory to write the CSVs and datapackage.json")
-    rec.add_argument("--condition-on", default="all",
-                     help="'all' (default), 'descriptive', or comma-separated claim ids")
+    rec.add_argument(
+        "--condition-on", default="all", help="'all' (default), 'descriptive', or comma-separated claim ids"
+    )
     rec.add_argument("--quiet", action="store_true", help="no progress bar")
     val = commands.add_parser("validate", help="check a dataset against the data contract")
     val.add_argument("directory")
@@ -43,8 +44,13 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "reconstruct":
-            path = reconstruct(args.out, args.seed, _claim_selection(args.condition_on),
-                               progress=not args.quiet, condition_label=args.condition_on)
+            path = reconstruct(
+                args.out,
+                args.seed,
+                _claim_selection(args.condition_on),
+                progress=not args.quiet,
+                condition_label=args.condition_on,
+            )
             print(f"wrote {path.parent} (seed {args.seed})")
             return 0
         if args.command == "validate":
@@ -56,11 +62,13 @@ def main(argv=None) -> int:
             return 1 if problems else 0
         if args.command == "template":
             from tacmg.data.tables import write_template
+
             for path in write_template(args.directory):
                 print(f"wrote {path}")
             return 0
         if args.command == "evaluate":
             from tacmg.claims.evaluate import evaluate
+
             table = evaluate(load(args.directory))
             print(table[["claim_id", "published", "reproduced", "verdict"]].to_string(index=False))
             return 0

@@ -20,13 +20,14 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from tacmg.data import contract
-from tacmg.stats import rank_tests
-from tacmg.claims.registry import Claim, load_claims
-from tacmg.data.cohorts import Cohorts, status_mask
 from tacmg.claims.evaluate import IMPROVED_STATUSES, holds_matrix, tested_claim_holds
-from tacmg.reconstruction.generator import generate
+from tacmg.claims.registry import Claim, load_claims
+from tacmg.data import contract
+from tacmg.data.cohorts import Cohorts, status_mask
 from tacmg.data.paths import CLAIMS_PATH, PRIORS_PATH, REPO_ROOT
+from tacmg.reconstruction.generator import generate
+from tacmg.stats import rank_tests
+from tacmg.stats.multiplicity import benjamini_hochberg
 
 CACHE_DIR = REPO_ROOT / "_build" / ".tacmg-cache"
 
@@ -51,9 +52,9 @@ PRIOR_SCENARIOS = {
 class Analysis:
     """An analysis choice: correlation method and visit, and multiplicity correction."""
 
-    correlation: str = "spearman"      # or "pearson_log": Pearson on log concentrations
-    visit: str = "baseline"            # visit at which correlations are computed
-    multiplicity: str = "none"         # or "fdr_bh": Benjamini-Hochberg within each family of tests
+    correlation: str = "spearman"  # or "pearson_log": Pearson on log concentrations
+    visit: str = "baseline"  # visit at which correlations are computed
+    multiplicity: str = "none"  # or "fdr_bh": Benjamini-Hochberg within each family of tests
 
 
 ANALYSES = {
@@ -64,18 +65,6 @@ ANALYSES = {
 }
 
 
-def bh_adjust(p: np.ndarray) -> np.ndarray:
-    """Benjamini-Hochberg adjusted p-values along axis 1 of a (B, m) array (NaN stays NaN)."""
-    p = np.asarray(p, float)
-    m = p.shape[1]
-    order = np.argsort(p, axis=1)
-    ranked = np.take_along_axis(p, order, axis=1) * m / np.arange(1, m + 1)
-    ranked = np.minimum.accumulate(ranked[:, ::-1], axis=1)[:, ::-1]
-    adjusted = np.empty_like(p)
-    np.put_along_axis(adjusted, order, np.minimum(ranked, 1.0), axis=1)
-    return adjusted
-
-
 def _pearson_log(x: np.ndarray, y: np.ndarray, x_name: str, y_name: str) -> rank_tests.TestResult:
     """Pearson r on log concentrations (scores stay as they are); t and Fisher-z p-values."""
     x = np.log(x) if x_name in contract.MOLECULES else x
@@ -84,8 +73,9 @@ def _pearson_log(x: np.ndarray, y: np.ndarray, x_name: str, y_name: str) -> rank
     r = np.asarray(result.statistic, float)
     n = x.shape[1]
     p_fisher = 2 * stats.norm.sf(np.abs(np.arctanh(np.clip(r, -0.999999, 0.999999))) * np.sqrt(n - 3))
-    return rank_tests.TestResult("Pearson (log)", r, r, np.column_stack([np.asarray(result.pvalue), p_fisher]),
-                                 ("t", "Fisher z"))
+    return rank_tests.TestResult(
+        "Pearson (log)", r, r, np.column_stack([np.asarray(result.pvalue), p_fisher]), ("t", "Fisher z")
+    )
 
 
 def _correlation_test(cohorts: Cohorts, x_name: str, y_name: str, analysis: Analysis):
@@ -109,7 +99,7 @@ def _families(analysis: Analysis) -> dict[str, list[tuple]]:
     """Every test the study design implies, grouped into the families corrected together."""
     molecules, scores = list(contract.MOLECULES), list(contract.SCORES)
     pairs = [(m, s) for m in molecules for s in scores]
-    pairs += [(a, b) for i, a in enumerate(molecules) for b in molecules[i + 1:]]
+    pairs += [(a, b) for i, a in enumerate(molecules) for b in molecules[i + 1 :]]
     return {
         "clinical": [("paired", v, "all") for v in (*scores, "prednisone_mg_day")],
         "molecules_vs_controls": [("controls", m) for m in molecules],
@@ -157,7 +147,7 @@ def holds_under(cohorts: Cohorts, claims, analysis: Analysis = Analysis()) -> np
                 continue
             results = {k: _run(cohorts, k, analysis) for k in keys}
             stacked = np.stack([results[k].p for k in keys], axis=1)  # (B, m, variants)
-            per_variant = np.stack([bh_adjust(stacked[:, :, v]) for v in range(stacked.shape[2])], axis=2)
+            per_variant = np.stack([benjamini_hochberg(stacked[:, :, v]) for v in range(stacked.shape[2])], axis=2)
             adjusted[name] = {k: per_variant[:, i, :] for i, k in enumerate(keys)}
     for j, claim in enumerate(claims):
         key = _test_key(claim)
@@ -181,18 +171,20 @@ def share_table(holds: np.ndarray, claims, confidence: float = 0.95) -> pd.DataF
     count = holds.sum(axis=0)
     low, high = proportion_confint(count, n, alpha=1 - confidence, method="wilson")
     registry = load_claims()
-    return pd.DataFrame({
-        "claim_id": [c.id for c in claims],
-        "finding": [c.finding for c in claims],
-        "finding_title": [registry.findings[c.finding] for c in claims],
-        "published": [c.published_text for c in claims],
-        "cohorts": n,
-        "holds": count,
-        "share": count / n,
-        "ci_low": low,
-        "ci_high": high,
-        "reading": [_reading(s) for s in count / n],
-    })
+    return pd.DataFrame(
+        {
+            "claim_id": [c.id for c in claims],
+            "finding": [c.finding for c in claims],
+            "finding_title": [registry.findings[c.finding] for c in claims],
+            "published": [c.published_text for c in claims],
+            "cohorts": n,
+            "holds": count,
+            "share": count / n,
+            "ci_low": low,
+            "ci_high": high,
+            "reading": [_reading(s) for s in count / n],
+        }
+    )
 
 
 READINGS = ("holds almost always", "holds sometimes", "holds almost never")
@@ -208,10 +200,18 @@ def _reading(share: float) -> str:
 
 
 # The modules an ensemble's result depends on; a change to any of them invalidates the cache.
-_COMPUTING_MODULES = ("tacmg.claims.registry", "tacmg.data.cohorts", "tacmg.data.contract",
-                      "tacmg.claims.evaluate", "tacmg.reconstruction.generator",
-                      "tacmg.reconstruction.iman_conover", "tacmg.reconstruction.marginals",
-                      "tacmg.reconstruction.priors", "tacmg.analyses.robustness", "tacmg.stats.rank_tests")
+_COMPUTING_MODULES = (
+    "tacmg.claims.registry",
+    "tacmg.data.cohorts",
+    "tacmg.data.contract",
+    "tacmg.claims.evaluate",
+    "tacmg.reconstruction.generator",
+    "tacmg.reconstruction.iman_conover",
+    "tacmg.reconstruction.marginals",
+    "tacmg.reconstruction.priors",
+    "tacmg.analyses.robustness",
+    "tacmg.stats.rank_tests",
+)
 
 
 def _inputs_digest(*parts) -> str:
@@ -236,13 +236,19 @@ def cached(name: str, compute, *key_parts):
     return value
 
 
-def robustness(seed: int = 1, n_cohorts: int = 10_000, sensitivity_cohorts: int = 2_000,
-               workers: int | None = None, use_cache: bool = True) -> dict[str, pd.DataFrame]:
+def robustness(
+    seed: int = 1,
+    n_cohorts: int = 10_000,
+    sensitivity_cohorts: int = 2_000,
+    workers: int | None = None,
+    use_cache: bool = True,
+) -> dict[str, pd.DataFrame]:
     """The robustness chapter's results: main shares, prior sensitivity, analysis sensitivity.
 
     Returns {"shares": ..., "priors": ..., "analyses": ...}, tidy frames (one row per claim and
     scenario) with share, Wilson interval and reading. Cached on its inputs.
     """
+
     def compute():
         registry = load_claims()
         descriptive = registry.select(kind="descriptive")
@@ -252,8 +258,15 @@ def robustness(seed: int = 1, n_cohorts: int = 10_000, sensitivity_cohorts: int 
         prior_rows = []
         for scenario, overrides in PRIOR_SCENARIOS.items():
             if overrides:
-                ensemble = generate(seed + 1, sensitivity_cohorts, descriptive, evaluate=inferential,
-                                    chunk_size=1000, workers=workers, priors_overrides=overrides)
+                ensemble = generate(
+                    seed + 1,
+                    sensitivity_cohorts,
+                    descriptive,
+                    evaluate=inferential,
+                    chunk_size=1000,
+                    workers=workers,
+                    priors_overrides=overrides,
+                )
                 holds = ensemble.holds
             else:
                 holds = main.holds[:sensitivity_cohorts]
@@ -263,14 +276,17 @@ def robustness(seed: int = 1, n_cohorts: int = 10_000, sensitivity_cohorts: int 
         for label, analysis in ANALYSES.items():
             holds = holds_under(subset, inferential, analysis)
             analysis_rows.append(share_table(holds, inferential).assign(analysis=label))
-        return {"shares": shares, "priors": pd.concat(prior_rows, ignore_index=True),
-                "analyses": pd.concat(analysis_rows, ignore_index=True),
-                "acceptance_rate": main.acceptance_rate, "candidates": main.candidates}
+        return {
+            "shares": shares,
+            "priors": pd.concat(prior_rows, ignore_index=True),
+            "analyses": pd.concat(analysis_rows, ignore_index=True),
+            "acceptance_rate": main.acceptance_rate,
+            "candidates": main.candidates,
+        }
 
     if not use_cache:
         return compute()
     return cached("robustness", compute, seed, n_cohorts, sensitivity_cohorts)
-
 
 
 CLINICAL_FINDINGS = ("clinical_scores", "prednisone")
@@ -286,8 +302,10 @@ def summary(results: dict) -> dict:
         "cohorts": int(shares["cohorts"].iloc[0]),
         "acceptance": float(100 * results["acceptance_rate"]),
         "claims": len(shares),
-        **{key: int((shares["reading"] == reading).sum())
-           for key, reading in zip(("always", "sometimes", "never"), READINGS)},
+        **{
+            key: int((shares["reading"] == reading).sum())
+            for key, reading in zip(("always", "sometimes", "never"), READINGS)
+        },
     }
     priors = results["priors"]
     null = priors[priors["scenario"] == NULL_SCENARIO]

@@ -14,7 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from tacmg.claims.registry import Registry, load_claims
-from tacmg.reconstruction.marginals import dose_grid, median_pairs
+from tacmg.stats.grids import dose_grid, median_pairs
 from tacmg.stats.rounding import round_half_up
 
 PERCENT_PUBLISHED = 33  # the news summary's "roughly 33%" of patients at minimal manifestation
@@ -36,7 +36,7 @@ def grim_consistent(mean: float, n: int, decimals: int, step: float = 1.0) -> bo
 
 def grim_power(n: int, decimals: int, step: float = 1.0) -> float:
     """Share of possible printed means that GRIM could reject: 0 once n * 10^-decimals >= step."""
-    spacing = 10.0 ** -decimals
+    spacing = 10.0**-decimals
     return float(max(0.0, 1 - n * spacing / step))
 
 
@@ -60,29 +60,34 @@ def checks(registry: Registry | None = None) -> pd.DataFrame:
     rows = []
 
     def add(check, figures, finding, verdict, meaning):
-        rows.append({"check": check, "figures": figures, "finding": finding, "verdict": verdict,
-                     "meaning": meaning})
+        rows.append({"check": check, "figures": figures, "finding": finding, "verdict": verdict, "meaning": meaning})
 
     # 1. "roughly 33%" of 32 patients.
     exact = [k for k in range(n + 1) if 100 * k / n == PERCENT_PUBLISHED]
     rounding = counts_rounding_to(PERCENT_PUBLISHED, n)
     nearest = sorted(range(n + 1), key=lambda k: abs(100 * k / n - PERCENT_PUBLISHED))[:2]
-    add("percentage against n", f"{PERCENT_PUBLISHED}% of {n}",
+    add(
+        "percentage against n",
+        f"{PERCENT_PUBLISHED}% of {n}",
         f"no count gives exactly {PERCENT_PUBLISHED}%; counts rounding to it: {rounding or 'none'}; "
         f"nearest: {', '.join(f'{k}/{n} = {100 * k / n:.2f}%' for k in sorted(nearest))}; "
         f"10/30 = {100 * 10 / 30:.2f}%",
         "ambiguous" if not exact else "consistent",
         "The share is not a whole number of patients of 32: either it was rounded loosely, or it was "
-        "computed on fewer patients (for example completers). Recorded as decision mm-share.")
+        "computed on fewer patients (for example completers). Recorded as decision mm-share.",
+    )
 
     # 2. Status counts add up.
     mm_low, mm_high = registry.by_id("status-mm").params["min"], registry.by_id("status-mm").params["max"]
     improved = registry.by_id("status-improved").params["min"]
     rest = (n - mm_high - improved, n - mm_low - improved)
-    add("status counts add up", f"MM {mm_low}-{mm_high} + I {improved} of {n}",
+    add(
+        "status counts add up",
+        f"MM {mm_low}-{mm_high} + I {improved} of {n}",
         f"{rest[0]} to {rest[1]} patients left for unchanged, worse or other statuses",
         "consistent" if rest[0] >= 0 else "inconsistent",
-        "The two status figures fit in the cohort, leaving a handful who did not improve.")
+        "The two status figures fit in the cohort, leaving a handful who did not improve.",
+    )
 
     # 3. Medians of an even n.
     for claim in registry.select(kind="descriptive"):
@@ -93,19 +98,28 @@ def checks(registry: Registry | None = None) -> pd.DataFrame:
             pairs_2_5 = median_pairs(value, np.arange(0, 100.1, 2.5))
             pairs_mixed = median_pairs(value, dose_grid(100))
             fits_half = bool(pairs_2_5)
-            add("median of an even n on a dose grid", f"{claim.id}: {value:g} mg/day",
+            add(
+                "median of an even n on a dose grid",
+                f"{claim.id}: {value:g} mg/day",
                 f"pairs of 2.5 mg doses with this mean: {pairs_2_5[-1] if pairs_2_5 else 'none'}; "
                 f"with whole-mg doses too: {pairs_mixed[-1]}",
                 "consistent" if fits_half else "ambiguous",
                 "A median of an even n is the mean of the 16th and 17th values. "
-                + ("It fits doses in 2.5 mg steps." if fits_half else
-                   "It cannot come from doses in 2.5 mg steps only: the 16th and 17th patients took "
-                   "whole-milligram doses (for example both 32 mg), or the figure is a mean."))
+                + (
+                    "It fits doses in 2.5 mg steps."
+                    if fits_half
+                    else "It cannot come from doses in 2.5 mg steps only: the 16th and 17th patients took "
+                    "whole-milligram doses (for example both 32 mg), or the figure is a mean."
+                ),
+            )
         elif value != int(value):
-            add("median of an even n on an integer scale", f"{claim.id}: {value:g}",
+            add(
+                "median of an even n on an integer scale",
+                f"{claim.id}: {value:g}",
                 f"16th and 17th values differ: e.g. ({int(np.floor(value))}, {int(np.ceil(value))})",
                 "consistent" if n % 2 == 0 else "inconsistent",
-                "A half-point median of integer scores needs an even n; 32 is even.")
+                "A half-point median of integer scores needs an even n; 32 is even.",
+            )
 
     # 4. Means of integer-like data (GRIM).
     for claim in registry.select(kind="descriptive"):
@@ -113,40 +127,64 @@ def checks(registry: Registry | None = None) -> pd.DataFrame:
             continue
         decimals = claim.params["decimals"]
         ok = grim_consistent(float(claim.published), n, decimals)
-        add("GRIM (mean of whole numbers)", f"{claim.id}: {claim.published} with n = {n}",
+        add(
+            "GRIM (mean of whole numbers)",
+            f"{claim.id}: {claim.published} with n = {n}",
             f"a sum of {n} whole years can give it: {ok}; share of printed means GRIM could reject "
             f"at n = {n}: {grim_power(n, decimals):.0%}",
             "uninformative" if grim_power(n, decimals) == 0 else ("consistent" if ok else "inconsistent"),
             "With 32 values and one decimal every printed mean is reachable, so GRIM cannot flag anything "
-            "here; it has power only when n is below 10 at one decimal.")
+            "here; it has power only when n is below 10 at one decimal.",
+        )
 
     # 5. The P < 0.0001 bounds against the smallest p possible at n.
     smallest = smallest_signed_rank_p(n)
     fewest = fewest_changes_for(1e-4)
-    add("smallest Wilcoxon p at n", f"P < 0.0001 with n = {n}",
+    add(
+        "smallest Wilcoxon p at n",
+        f"P < 0.0001 with n = {n}",
         f"smallest exact two-sided p with {n} non-zero changes: {smallest:.2g}; "
         f"fewest non-zero changes that can reach P < 0.0001: {fewest}",
         "consistent",
         "The bound is easy to reach with 32 pairs, so P < 0.0001 says little beyond 'most patients "
-        f"moved the same way'; it does require at least {fewest} patients whose score changed.")
+        f"moved the same way'; it does require at least {fewest} patients whose score changed.",
+    )
 
     # 6. Two sources, two lists.
     for label, short_ids, long_finding in (
-            ("significant against controls", ("spd1-vs-controls", "scd40-vs-controls", "il2-vs-controls"),
-             "molecules_vs_controls"),
-            ("significant decrease at 12 months", ("spd1-decrease", "scd40-decrease", "il2-decrease"),
-             "molecule_change")):
-        long_ids = {c.id for c in registry.select(finding=long_finding)
-                    if c.params.get("significant", True) and c.quantity != "paired_direction"}
+        (
+            "significant against controls",
+            ("spd1-vs-controls", "scd40-vs-controls", "il2-vs-controls"),
+            "molecules_vs_controls",
+        ),
+        ("significant decrease at 12 months", ("spd1-decrease", "scd40-decrease", "il2-decrease"), "molecule_change"),
+    ):
+        long_ids = {
+            c.id
+            for c in registry.select(finding=long_finding)
+            if c.params.get("significant", True) and c.quantity != "paired_direction"
+        }
         subset = set(short_ids) <= long_ids
-        add(f"abstract vs news: {label}", f"abstract {len(short_ids)} molecules, news {len(long_ids)}",
+        add(
+            f"abstract vs news: {label}",
+            f"abstract {len(short_ids)} molecules, news {len(long_ids)}",
             "the abstract's list is contained in the news summary's" if subset else "the lists disagree",
             "consistent" if subset else "inconsistent",
-            "The abstract names fewer molecules; nothing contradicts the longer list (decision significant-lists).")
-    add("sample matrix", "abstract methods: serum; abstract results and news: plasma",
-        "the two words name different sample types", "inconsistent",
+            "The abstract names fewer molecules; nothing contradicts the longer list (decision significant-lists).",
+        )
+    add(
+        "sample matrix",
+        "abstract methods: serum; abstract results and news: plasma",
+        "the two words name different sample types",
+        "inconsistent",
         "Levels of some molecules differ between serum and plasma (decision serum-or-plasma); the "
-        "reconstruction's levels are priors from either, so absolute levels are not comparable across studies.")
-    add("drug name", "abstract: prednisolone (PSL); news: prednisone", "equipotent, dosed mg for mg",
-        "consistent", "The dose figures mean the same under either name (decision prednisone-name).")
+        "reconstruction's levels are priors from either, so absolute levels are not comparable across studies.",
+    )
+    add(
+        "drug name",
+        "abstract: prednisolone (PSL); news: prednisone",
+        "equipotent, dosed mg for mg",
+        "consistent",
+        "The dose figures mean the same under either name (decision prednisone-name).",
+    )
     return pd.DataFrame(rows)

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tacmg.stats import rank_tests
 from tacmg.claims.registry import Claim, Registry, load_claims
 from tacmg.data.cohorts import Cohorts, status_mask
+from tacmg.stats import rank_tests
 from tacmg.stats.rounding import round_half_up, round_half_up_array
 
 IMPROVED_STATUSES = ("I",)  # the reading recorded as decision 'improved-subset'
@@ -28,7 +28,7 @@ class Outcome:
     holds: np.ndarray
     estimate: np.ndarray
     statistic: np.ndarray
-    p_value: np.ndarray        # primary variant
+    p_value: np.ndarray  # primary variant
     p_value_worst: np.ndarray  # the variant least favourable to the claim
     test: str
 
@@ -73,10 +73,14 @@ def _paired_arrays(claim: Claim, cohorts: Cohorts):
 def _per_row(test, first, second) -> rank_tests.TestResult:
     """Run a batched test on ragged per-cohort samples (subsets of different sizes), row by row."""
     rows = [test(np.asarray(a, float)[None], np.asarray(b, float)[None]) for a, b in zip(first, second)]
-    return rank_tests.TestResult(rows[0].test, np.concatenate([r.estimate for r in rows]),
-                                 np.concatenate([r.statistic for r in rows]),
-                                 np.concatenate([r.p for r in rows]), rows[0].variants,
-                                 primary=np.concatenate([r.primary for r in rows]))
+    return rank_tests.TestResult(
+        rows[0].test,
+        np.concatenate([r.estimate for r in rows]),
+        np.concatenate([r.statistic for r in rows]),
+        np.concatenate([r.p for r in rows]),
+        rows[0].variants,
+        primary=np.concatenate([r.primary for r in rows]),
+    )
 
 
 def _direction_holds(estimate: np.ndarray, want_positive: bool) -> np.ndarray:
@@ -109,8 +113,15 @@ def tested_claim_holds(claim: Claim, estimate: np.ndarray, p: np.ndarray) -> np.
 def _test_outcome(claim: Claim, result: rank_tests.TestResult) -> Outcome:
     with np.errstate(invalid="ignore"):
         worst = np.max(result.p, axis=1) if _claims_significance(claim) else np.min(result.p, axis=1)
-    return Outcome(claim, tested_claim_holds(claim, result.estimate, result.p), result.estimate,
-                   result.statistic, result.p_primary, worst, f"{result.test} ({', '.join(result.variants)})")
+    return Outcome(
+        claim,
+        tested_claim_holds(claim, result.estimate, result.p),
+        result.estimate,
+        result.statistic,
+        result.p_primary,
+        worst,
+        f"{result.test} ({', '.join(result.variants)})",
+    )
 
 
 def _paired_change(claim: Claim, cohorts: Cohorts) -> Outcome:
@@ -201,19 +212,21 @@ def outcomes_table(outcomes: list[Outcome], index: int = 0) -> pd.DataFrame:
     rows = []
     for o in outcomes:
         c = o.claim
-        rows.append({
-            "claim_id": c.id,
-            "finding": c.finding,
-            "kind": c.kind,
-            "published": c.published_text,
-            "reproduced": _reproduced_text(o, index),
-            "estimate": o.estimate[index],
-            "statistic": o.statistic[index],
-            "p_value": o.p_value[index],
-            "p_value_worst_variant": o.p_value_worst[index],
-            "test": o.test,
-            "verdict": "reproduced" if o.holds[index] else "not reproduced",
-        })
+        rows.append(
+            {
+                "claim_id": c.id,
+                "finding": c.finding,
+                "kind": c.kind,
+                "published": c.published_text,
+                "reproduced": _reproduced_text(o, index),
+                "estimate": o.estimate[index],
+                "statistic": o.statistic[index],
+                "p_value": o.p_value[index],
+                "p_value_worst_variant": o.p_value_worst[index],
+                "test": o.test,
+                "verdict": "reproduced" if o.holds[index] else "not reproduced",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -228,4 +241,3 @@ def evaluate(data, claims: Registry | list[Claim] | None = None) -> pd.DataFrame
     if cohorts.size != 1:
         raise ValueError("evaluate() takes one cohort; use evaluate_batch for many")
     return outcomes_table(evaluate_batch(cohorts, list(claims)))
-

@@ -7,6 +7,7 @@ bound). `load_claims` refuses a malformed registry with one line naming the clai
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,14 +17,21 @@ import yaml
 from tacmg.data import contract
 from tacmg.data.paths import CLAIMS_PATH
 
-QUANTITIES = ("count", "mean", "median", "status_count", "paired_change", "paired_direction",
-              "group_difference", "correlation")
+QUANTITIES = (
+    "count",
+    "mean",
+    "median",
+    "status_count",
+    "paired_change",
+    "paired_direction",
+    "group_difference",
+    "correlation",
+)
 KINDS = ("descriptive", "inferential")
 SOURCES = ("abstract", "news")
 SUBSETS = ("all", "improved")
 
-_COMMON = ("id", "finding", "quantity", "variables", "visits", "published", "source", "kind",
-           "paraphrase")
+_COMMON = ("id", "finding", "quantity", "variables", "visits", "published", "source", "kind", "paraphrase")
 # Fields each quantity needs beyond the common ones.
 _REQUIRED_BY_QUANTITY = {
     "count": (),
@@ -36,9 +44,11 @@ _REQUIRED_BY_QUANTITY = {
     "correlation": ("sign", "p_below"),
 }
 _OPTIONAL = ("reading", "subset")
-_KNOWN_VARIABLES = set(contract.SCORES) | set(contract.MOLECULES) | {
-    "patient_id", "prednisone_mg_day", "age_at_onset_years", "disease_duration_years",
-    "post_intervention_status"}
+_KNOWN_VARIABLES = (
+    set(contract.SCORES)
+    | set(contract.MOLECULES)
+    | {"patient_id", "prednisone_mg_day", "age_at_onset_years", "disease_duration_years", "post_intervention_status"}
+)
 
 
 class ClaimsError(ValueError):
@@ -94,10 +104,13 @@ class Registry:
             unknown = set(ids) - {c.id for c in self.claims}
             if unknown:
                 raise ClaimsError(f"{self.path.name}: unknown claim id(s) {', '.join(sorted(unknown))}")
-        return tuple(c for c in self.claims
-                     if (ids is None or c.id in ids)
-                     and (kind is None or c.kind == kind)
-                     and (finding is None or c.finding == finding))
+        return tuple(
+            c
+            for c in self.claims
+            if (ids is None or c.id in ids)
+            and (kind is None or c.kind == kind)
+            and (finding is None or c.finding == finding)
+        )
 
 
 def _as_tuple(value) -> tuple:
@@ -145,10 +158,20 @@ def _check_claim(raw: dict, where: str, findings: dict, decisions: dict) -> Clai
         raise ClaimsError(f"{where}, field 'paraphrase': empty")
     params = {name: raw[name] for name in needed}
     _check_params(quantity, params, variables, where)
-    return Claim(id=str(raw["id"]), finding=raw["finding"], quantity=quantity, variables=variables,
-                 visits=visits, published=raw["published"], source=sources, kind=raw["kind"],
-                 paraphrase=str(raw["paraphrase"]).strip(), reading=reading, subset=subset,
-                 params=params)
+    return Claim(
+        id=str(raw["id"]),
+        finding=raw["finding"],
+        quantity=quantity,
+        variables=variables,
+        visits=visits,
+        published=raw["published"],
+        source=sources,
+        kind=raw["kind"],
+        paraphrase=str(raw["paraphrase"]).strip(),
+        reading=reading,
+        subset=subset,
+        params=params,
+    )
 
 
 def _check_params(quantity: str, params: dict, variables: tuple, where: str) -> None:
@@ -160,23 +183,32 @@ def _check_params(quantity: str, params: dict, variables: tuple, where: str) -> 
         p = params["p_below"]
         need(isinstance(p, (int, float)) and 0 < p < 1, f"field 'p_below': {p!r} is not a probability")
     if quantity in ("paired_change", "paired_direction"):
-        need(params["direction"] in ("decrease", "increase"),
-             f"field 'direction': {params['direction']!r} must be decrease or increase")
+        need(
+            params["direction"] in ("decrease", "increase"),
+            f"field 'direction': {params['direction']!r} must be decrease or increase",
+        )
     if quantity == "group_difference":
-        need(params["direction"] in ("higher", "lower"),
-             f"field 'direction': {params['direction']!r} must be higher or lower")
+        need(
+            params["direction"] in ("higher", "lower"),
+            f"field 'direction': {params['direction']!r} must be higher or lower",
+        )
         need(isinstance(params["significant"], bool), "field 'significant': must be true or false")
     if quantity == "correlation":
-        need(params["sign"] in ("positive", "negative"),
-             f"field 'sign': {params['sign']!r} must be positive or negative")
+        need(
+            params["sign"] in ("positive", "negative"), f"field 'sign': {params['sign']!r} must be positive or negative"
+        )
         need(len(variables) == 2, "a correlation needs exactly two variables")
     if quantity == "status_count":
-        need(set(params["statuses"]) <= set(contract.STATUS_CODES),
-             f"field 'statuses': {params['statuses']} must be MGFA post-intervention codes")
+        need(
+            set(params["statuses"]) <= set(contract.STATUS_CODES),
+            f"field 'statuses': {params['statuses']} must be MGFA post-intervention codes",
+        )
         need(0 <= params["min"] <= params["max"], "fields 'min'/'max': need 0 <= min <= max")
     if quantity == "mean":
-        need(isinstance(params["decimals"], int) and params["decimals"] >= 0,
-             "field 'decimals': must be a non-negative integer")
+        need(
+            isinstance(params["decimals"], int) and params["decimals"] >= 0,
+            "field 'decimals': must be a non-negative integer",
+        )
 
 
 def load_claims(path: str | Path | None = None) -> Registry:
@@ -191,7 +223,7 @@ def load_claims(path: str | Path | None = None) -> Registry:
 def read_yaml(path: Path):
     """Parse a YAML file with the C parser when available (many times faster)."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (safe loader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
 
 
 @functools.lru_cache(maxsize=8)
@@ -230,5 +262,12 @@ def _load_claims_cached(path: Path, _mtime_ns: int) -> Registry:
         claims.append(claim)
     if not claims:
         raise ClaimsError(f"{name}: no claims")
-    return Registry(claims=tuple(claims), findings=findings, decisions=decisions,
-                    study=dict(raw["study"]), path=path)
+    return Registry(claims=tuple(claims), findings=findings, decisions=decisions, study=dict(raw["study"]), path=path)
+
+
+def published_number(text) -> float:
+    """The first number in a published figure's text: 'roughly 33%' -> 33.0, 13.75 -> 13.75."""
+    match = re.search(r"-?\d+(?:\.\d+)?", str(text))
+    if match is None:
+        raise ValueError(f"no number in published figure {text!r}")
+    return float(match.group(0))

@@ -48,21 +48,23 @@ class Cohorts:
             return self.patient[variable]
         return self.visit[key(variable, visit)]
 
-    def take(self, index) -> "Cohorts":
+    def take(self, index) -> Cohorts:
         """The cohorts at `index` (an int, slice or index array), still as a batch."""
         index = np.atleast_1d(np.arange(self.size)[index])
         pick = lambda d: {k: v[index] for k, v in d.items()}  # noqa: E731
         return Cohorts(pick(self.patient), pick(self.visit), pick(self.control))
 
     @staticmethod
-    def concat(batches: list["Cohorts"]) -> "Cohorts":
+    def concat(batches: list[Cohorts]) -> Cohorts:
         first = batches[0]
-        join = lambda name: {k: np.concatenate([getattr(b, name)[k] for b in batches])  # noqa: E731
-                             for k in getattr(first, name)}
+
+        def join(name):
+            return {k: np.concatenate([getattr(b, name)[k] for b in batches]) for k in getattr(first, name)}
+
         return Cohorts(join("patient"), join("visit"), join("control"))
 
     @classmethod
-    def from_dataset(cls, dataset) -> "Cohorts":
+    def from_dataset(cls, dataset) -> Cohorts:
         """A batch of one from a loaded `Dataset` (patients in patient_id order)."""
         patients = dataset.patients.sort_values("patient_id").reset_index(drop=True)
         order = patients["patient_id"].to_numpy()

@@ -18,32 +18,31 @@ import csv
 import hashlib
 import io
 import json
-import math
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from tacmg.data.cell_rules import (
+    cell_problem,
+    cell_value,
+    column_ref,
+    has_bad_bytes,
+    identifier_match,
+    letters_only,
+    show_value,
+)
 from tacmg.data.contract import (
-    IDENTIFIER_PATTERNS,
     PATIENTS_TABLE,
     TABLES,
     VISITS,
     VISITS_TABLE,
-    Column,
     Table,
 )
 
 DATAPACKAGE_FILE = "datapackage.json"
-
-# Identifier patterns this long are refused anywhere inside a column name; shorter ones
-# ("dob", "zip", "name", ...) only as the whole name, so "patient_id" or "mg_adl" never trip.
-SUBSTRING_PATTERN_MIN_LENGTH = 5
-# Longest cell value quoted back in a message.
-MAX_SHOWN_CHARS = 40
 
 
 class DataError(ValueError):
@@ -52,8 +51,9 @@ class DataError(ValueError):
     `file`, `line` and `column` repeat the location for programs (None where not applicable).
     """
 
-    def __init__(self, message: str, file: str | None = None, line: int | None = None,
-                 column: str | None = None) -> None:
+    def __init__(
+        self, message: str, file: str | None = None, line: int | None = None, column: str | None = None
+    ) -> None:
         super().__init__(message)
         self.file, self.line, self.column = file, line, column
 
@@ -88,9 +88,6 @@ class Dataset:
         return wide.loc[:, list(VISITS)].sort_index().rename_axis(columns=None)
 
 
-# ----------------------------------------------------------------------------- problems
-
-
 @dataclass(frozen=True)
 class _Problem:
     file: str
@@ -109,31 +106,6 @@ class _Problem:
     def error(self) -> DataError:
         """Return this problem as a DataError."""
         return DataError(str(self), self.file, self.line, self.column)
-
-
-def _show(value: str) -> str:
-    """Return a cell value quoted for a message: one line, bounded length, bad bytes as U+FFFD."""
-    text = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    if len(text) > MAX_SHOWN_CHARS:
-        text = text[:MAX_SHOWN_CHARS] + "..."
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _column_ref(name: str, position: int) -> str:
-    """Return how a column is named in messages: its name, or '#<position>' if it has none."""
-    if not name.strip():
-        return f"#{position}"
-    if name.isprintable() and name == name.strip():
-        return name
-    return _show(name)
-
-
-def _number(value: float) -> str:
-    """Return a bound as text without a trailing '.0'."""
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
-# ----------------------------------------------------------------------------- reading
 
 
 @dataclass
@@ -193,38 +165,22 @@ def _read_table(directory: Path, table: Table) -> tuple[_RawTable | None, list[_
     text = data.removeprefix(codecs.BOM_UTF8).decode("utf-8", "surrogateescape")
     records, problems = _parse_csv(text, table.file)
     if not records or not records[0][1]:
-        return None, problems + [_Problem(table.file, "the header line is blank", line=1)]
+        return None, [*problems, _Problem(table.file, "the header line is blank", line=1)]
     raw = _RawTable(table, data, records[0][1], records[1:])
     if not raw.rows and not problems:
         problems.append(_Problem(table.file, "file has a header but no data rows", line=1))
     return raw, problems
 
 
-# ----------------------------------------------------------------------------- header checks
-
-
-def _normalised(name: str) -> str:
-    return re.sub("[^a-z]", "", name.lower())
-
-
-def _identifier_match(name: str) -> str | None:
-    """Return the identifier pattern a column name matches, or None."""
-    letters = _normalised(name)
-    for pattern in IDENTIFIER_PATTERNS:
-        if letters == pattern or (len(pattern) >= SUBSTRING_PATTERN_MIN_LENGTH and pattern in letters):
-            return pattern
-    return None
-
-
 def _check_header_cell(raw: _RawTable, position: int, name: str) -> Iterator[_Problem]:
-    file, ref = raw.table.file, _column_ref(name, position + 1)
-    if _has_bad_bytes(name):
+    file, ref = raw.table.file, column_ref(name, position + 1)
+    if has_bad_bytes(name):
         yield _Problem(file, "column name is not valid UTF-8; save the file as UTF-8", 1, ref)
     elif not name.strip():
         yield _Problem(file, "column has no name", 1, ref)
     elif raw.header.index(name) < position:
         yield _Problem(file, "column name appears more than once in the header", 1, ref)
-    elif name not in raw.table.column_names and (pattern := _identifier_match(name)):
+    elif name not in raw.table.column_names and (pattern := identifier_match(name)):
         yield _Problem(
             file,
             f'column name looks like a direct identifier (matches "{pattern}"); '
@@ -245,84 +201,9 @@ def _check_header(raw: _RawTable) -> Iterator[_Problem]:
 def _near_miss(raw: _RawTable, column: str) -> str:
     """Return a hint if the header has the column with other case or spaces, else ''."""
     for name in raw.header:
-        if _normalised(name) == _normalised(column) and name != column:
-            return f" (found {_show(name)}: names are case-sensitive, without spaces)"
+        if letters_only(name) == letters_only(column) and name != column:
+            return f" (found {show_value(name)}: names are case-sensitive, without spaces)"
     return ""
-
-
-# ----------------------------------------------------------------------------- cell checks
-
-_INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
-_BOOLEANS = {"true": True, "false": False}
-_BAD_BYTES = re.compile("[\udc80-\udcff]")
-
-# Per contract type: (does the text have this type?, convert text to value, what is wrong).
-_TYPES: dict[str, tuple[Callable[[str], bool], Callable[[str], Any], str]] = {
-    "integer": (lambda text: bool(_INTEGER.fullmatch(text)), int, "is not a whole number"),
-    "number": (lambda text: bool(_NUMBER.fullmatch(text)) and math.isfinite(float(text)), float,
-               "is not a (finite) number"),
-    "boolean": (lambda text: text in _BOOLEANS, _BOOLEANS.__getitem__, "is not true or false (lower case)"),
-    "string": (lambda text: True, str, ""),
-}
-
-
-def _has_bad_bytes(text: str) -> bool:
-    return bool(_BAD_BYTES.search(text))
-
-
-def _type_problem(column: Column, text: str) -> str | None:
-    has_type, _, wrong = _TYPES[column.type]
-    return None if has_type(text) else f"{_show(text)} {wrong}"
-
-
-def _range_problem(column: Column, text: str) -> str | None:
-    if column.minimum is None and column.maximum is None and column.exclusive_minimum is None:
-        return None
-    value = _TYPES[column.type][1](text)
-    unit = f" {column.unit}" if column.unit else ""
-    if column.exclusive_minimum is not None and not value > column.exclusive_minimum:
-        return f"{text} is not a valid {column.label}: it must be greater than {_number(column.exclusive_minimum)}{unit}"
-    low = column.minimum if column.minimum is not None else float("-inf")
-    high = column.maximum if column.maximum is not None else float("inf")
-    if not low <= value <= high:
-        return f"{text} is outside the {column.label} range {_number(low)}-{_number(high)}{unit}"
-    return None
-
-
-def _enum_problem(column: Column, text: str) -> str | None:
-    if not column.enum or text in column.enum:
-        return None
-    return f"unknown {column.label} {_show(text)}; allowed: {', '.join(column.enum)}"
-
-
-def _pattern_problem(column: Column, text: str) -> str | None:
-    if not column.pattern or re.fullmatch(column.pattern, text):
-        return None
-    return f"{_show(text)} is not a valid {column.label}: use letters, digits, _ and - only"
-
-
-# Applied in order; the first rule a cell breaks is its one reported problem.
-_CELL_RULES: tuple[Callable[[Column, str], str | None], ...] = (
-    _type_problem,
-    _range_problem,
-    _enum_problem,
-    _pattern_problem,
-)
-
-
-def _cell_problem(column: Column | None, text: str) -> str | None:
-    """Return what is wrong with one cell (None if nothing); extra columns may be blank."""
-    if _has_bad_bytes(text):
-        return "cell is not valid UTF-8; save the file as UTF-8"
-    if column is None:
-        return None
-    if not text.strip():
-        return f"cell is blank; every {column.name} value is required"
-    for rule in _CELL_RULES:
-        if problem := rule(column, text):
-            return problem
-    return None
 
 
 def _check_row(raw: _RawTable, line: int, cells: list[str]) -> Iterator[_Problem]:
@@ -335,16 +216,13 @@ def _check_row(raw: _RawTable, line: int, cells: list[str]) -> Iterator[_Problem
         return
     columns = {column.name: column for column in raw.table.columns}
     for position, (name, text) in enumerate(zip(raw.header, cells)):
-        if problem := _cell_problem(columns.get(name), text):
-            yield _Problem(file, problem, line, _column_ref(name, position + 1))
+        if problem := cell_problem(columns.get(name), text):
+            yield _Problem(file, problem, line, column_ref(name, position + 1))
 
 
 def _check_cells(raw: _RawTable) -> Iterator[_Problem]:
     for line, cells in raw.rows:
         yield from _check_row(raw, line, cells)
-
-
-# ----------------------------------------------------------------------------- key checks
 
 
 def _key_rows(raw: _RawTable, columns: tuple[str, ...]) -> Iterator[tuple[int, tuple[str, ...]]]:
@@ -358,7 +236,7 @@ def _key_rows(raw: _RawTable, columns: tuple[str, ...]) -> Iterator[tuple[int, t
 
 
 def _describe_key(columns: tuple[str, ...], key: tuple[str, ...]) -> str:
-    return ", ".join(f"{column} {_show(part)}" for column, part in zip(columns, key))
+    return ", ".join(f"{column} {show_value(part)}" for column, part in zip(columns, key))
 
 
 def _check_primary_key(raw: _RawTable) -> Iterator[_Problem]:
@@ -396,14 +274,11 @@ def _check_visit_pairs(raws: dict[str, _RawTable]) -> Iterator[_Problem]:
         lines = seen.get(patient, {})
         missing = [visit for visit in VISITS if visit not in lines]
         if not lines:
-            text = f"patient {_show(patient)} has no rows in visits.csv (needs {' and '.join(VISITS)})"
+            text = f"patient {show_value(patient)} has no rows in visits.csv (needs {' and '.join(VISITS)})"
             yield _Problem(patients.table.file, text, line, "patient_id")
         elif missing:
-            text = f"patient {_show(patient)} has no {' or '.join(missing)} row"
+            text = f"patient {show_value(patient)} has no {' or '.join(missing)} row"
             yield _Problem(visits.table.file, text, min(lines.values()), "visit")
-
-
-# ----------------------------------------------------------------------------- provenance
 
 
 def _read_provenance(directory: Path) -> tuple[dict[str, Any] | None, list[_Problem]]:
@@ -423,9 +298,6 @@ def _read_provenance(directory: Path) -> tuple[dict[str, Any] | None, list[_Prob
     if provenance is not None and not isinstance(provenance, dict):
         return None, [_Problem(DATAPACKAGE_FILE, '"provenance" must be a JSON object')]
     return provenance, []
-
-
-# ----------------------------------------------------------------------------- entry points
 
 
 @dataclass
@@ -465,7 +337,7 @@ def _to_frame(raw: _RawTable) -> pd.DataFrame:
     columns = {column.name: column for column in raw.table.columns}
     frame = pd.DataFrame([cells for _, cells in raw.rows], columns=raw.header, dtype=str)
     for name, column in columns.items():
-        frame[name] = frame[name].map(_TYPES[column.type][1])
+        frame[name] = frame[name].map(lambda text, column=column: cell_value(column, text))
     return frame.astype({name: _DTYPES[column.type] for name, column in columns.items()})
 
 

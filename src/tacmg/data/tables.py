@@ -24,28 +24,43 @@ def cohort_tables(cohorts: Cohorts, index: int = 0) -> dict[str, pd.DataFrame]:
     """The cohort at `index` as {'patients', 'visits', 'controls'} frames in contract column order."""
     p, n = cohorts.patient, cohorts.n_patients
     patient_ids = [f"P{i + 1:02d}" for i in range(n)]
-    patients = pd.DataFrame({
-        "patient_id": patient_ids,
-        "sex": _code(contract.SEXES, p["sex"][index]),
-        "age_at_onset_years": p["age_at_onset_years"][index],
-        "disease_duration_years": p["disease_duration_years"][index],
-        "mgfa_class": _code(contract.MGFA_CLASSES, p["mgfa_class"][index]),
-        "antibody_status": _code(contract.ANTIBODY_STATUSES, p["antibody_status"][index]),
-        "thymectomy": np.where(p["thymectomy"][index], "true", "false"),
-        "post_intervention_status": _code(contract.STATUS_CODES, p["status"][index]),
-    })
-    visits = pd.concat([
-        pd.DataFrame({"patient_id": patient_ids, "visit": visit,
-                      **{v: cohorts.visit[key(v, visit)][index] for v in VISIT_VARIABLES}})
-        for visit in contract.VISITS
-    ]).sort_values(["patient_id", "visit"], kind="stable").reset_index(drop=True)
+    patients = pd.DataFrame(
+        {
+            "patient_id": patient_ids,
+            "sex": _code(contract.SEXES, p["sex"][index]),
+            "age_at_onset_years": p["age_at_onset_years"][index],
+            "disease_duration_years": p["disease_duration_years"][index],
+            "mgfa_class": _code(contract.MGFA_CLASSES, p["mgfa_class"][index]),
+            "antibody_status": _code(contract.ANTIBODY_STATUSES, p["antibody_status"][index]),
+            "thymectomy": np.where(p["thymectomy"][index], "true", "false"),
+            "post_intervention_status": _code(contract.STATUS_CODES, p["status"][index]),
+        }
+    )
+    visits = (
+        pd.concat(
+            [
+                pd.DataFrame(
+                    {
+                        "patient_id": patient_ids,
+                        "visit": visit,
+                        **{v: cohorts.visit[key(v, visit)][index] for v in VISIT_VARIABLES},
+                    }
+                )
+                for visit in contract.VISITS
+            ]
+        )
+        .sort_values(["patient_id", "visit"], kind="stable")
+        .reset_index(drop=True)
+    )
     c, m = cohorts.control, cohorts.control["sex"].shape[1]
-    controls = pd.DataFrame({
-        "control_id": [f"C{i + 1:02d}" for i in range(m)],
-        "sex": _code(contract.SEXES, c["sex"][index]),
-        "age_years": c["age_years"][index],
-        **{molecule: c[molecule][index] for molecule in contract.MOLECULES},
-    })
+    controls = pd.DataFrame(
+        {
+            "control_id": [f"C{i + 1:02d}" for i in range(m)],
+            "sex": _code(contract.SEXES, c["sex"][index]),
+            "age_years": c["age_years"][index],
+            **{molecule: c[molecule][index] for molecule in contract.MOLECULES},
+        }
+    )
     return {"patients": patients, "visits": visits, "controls": controls}
 
 
@@ -53,7 +68,7 @@ def _as_text(frame: pd.DataFrame, table: contract.Table) -> pd.DataFrame:
     out = frame.copy()
     for column in table.columns:
         if column.type == "integer":
-            out[column.name] = out[column.name].map(lambda v: str(int(round(v))))
+            out[column.name] = out[column.name].map(lambda v: str(round(v)))
         elif column.type == "number":
             out[column.name] = out[column.name].map(_plain)
     return out

@@ -9,8 +9,9 @@ ENSEMBLE_NOTE = "Reconstructed cohorts, not patient data"
 
 
 def _title(text: str) -> alt.TitleParams:
-    return alt.TitleParams(text, subtitle=[ENSEMBLE_NOTE], anchor="start", subtitleColor="#a33",
-                           subtitleFontStyle="italic")
+    return alt.TitleParams(
+        text, subtitle=[ENSEMBLE_NOTE], anchor="start", subtitleColor="#a33", subtitleFontStyle="italic"
+    )
 
 
 def claims_by_share(shares: pd.DataFrame) -> alt.LayerChart:
@@ -21,18 +22,26 @@ def claims_by_share(shares: pd.DataFrame) -> alt.LayerChart:
         color=alt.Color("finding_title:N", title="Finding"),
     )
     points = base.mark_circle(size=70).encode(
-        x=alt.X("share:Q", title="Share of cohorts in which the claim holds", scale=alt.Scale(domain=[0, 1]),
-                axis=alt.Axis(format="%")),
-        tooltip=[alt.Tooltip("claim_id:N", title="Claim"), alt.Tooltip("published:N", title="Published"),
-                 alt.Tooltip("share:Q", title="Share", format=".1%"),
-                 alt.Tooltip("ci_low:Q", title="95% CI from", format=".1%"),
-                 alt.Tooltip("ci_high:Q", title="95% CI to", format=".1%"),
-                 alt.Tooltip("reading:N", title="Reading")],
+        x=alt.X(
+            "share:Q",
+            title="Share of cohorts in which the claim holds",
+            scale=alt.Scale(domain=[0, 1]),
+            axis=alt.Axis(format="%"),
+        ),
+        tooltip=[
+            alt.Tooltip("claim_id:N", title="Claim"),
+            alt.Tooltip("published:N", title="Published"),
+            alt.Tooltip("share:Q", title="Share", format=".1%"),
+            alt.Tooltip("ci_low:Q", title="95% CI from", format=".1%"),
+            alt.Tooltip("ci_high:Q", title="95% CI to", format=".1%"),
+            alt.Tooltip("reading:N", title="Reading"),
+        ],
     )
     bars = base.mark_rule().encode(x="ci_low:Q", x2="ci_high:Q")
     guides = alt.Chart(pd.DataFrame({"x": [0.05, 0.95]})).mark_rule(strokeDash=[4, 3], color="#999").encode(x="x:Q")
-    return (guides + bars + points).properties(width=420, height=alt.Step(14),
-                                               title=_title("Claim by share of cohorts"))
+    return (guides + bars + points).properties(
+        width=420, height=alt.Step(14), title=_title("Claim by share of cohorts")
+    )
 
 
 def share_heatmap(frame: pd.DataFrame, column: str, columns_order: list[str], title: str) -> alt.LayerChart:
@@ -43,12 +52,19 @@ def share_heatmap(frame: pd.DataFrame, column: str, columns_order: list[str], ti
         y=alt.Y("claim_id:N", sort=order, title=None),
     )
     cells = base.mark_rect().encode(
-        color=alt.Color("share:Q", title="Share of cohorts", scale=alt.Scale(domain=[0, 1], scheme="redyellowgreen"),
-                        legend=alt.Legend(format="%")),
-        tooltip=[alt.Tooltip("claim_id:N", title="Claim"), alt.Tooltip(f"{column}:N", title=column.title()),
-                 alt.Tooltip("share:Q", title="Share", format=".1%"),
-                 alt.Tooltip("ci_low:Q", title="95% CI from", format=".1%"),
-                 alt.Tooltip("ci_high:Q", title="95% CI to", format=".1%")],
+        color=alt.Color(
+            "share:Q",
+            title="Share of cohorts",
+            scale=alt.Scale(domain=[0, 1], scheme="redyellowgreen"),
+            legend=alt.Legend(format="%"),
+        ),
+        tooltip=[
+            alt.Tooltip("claim_id:N", title="Claim"),
+            alt.Tooltip(f"{column}:N", title=column.title()),
+            alt.Tooltip("share:Q", title="Share", format=".1%"),
+            alt.Tooltip("ci_low:Q", title="95% CI from", format=".1%"),
+            alt.Tooltip("ci_high:Q", title="95% CI to", format=".1%"),
+        ],
     )
     labels = base.mark_text(fontSize=9).encode(text=alt.Text("share:Q", format=".0%"))
     return (cells + labels).properties(width=alt.Step(70), height=alt.Step(14), title=_title(title))

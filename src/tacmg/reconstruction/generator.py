@@ -20,32 +20,40 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tacmg.data import contract
-from tacmg.claims.registry import Claim, load_claims
-from tacmg.data.cohorts import STATUS_INDEX, Cohorts, key
 from tacmg.claims.evaluate import holds_matrix
+from tacmg.claims.registry import Claim, load_claims
+from tacmg.data import contract
+from tacmg.data.cohorts import STATUS_INDEX, Cohorts, key
 from tacmg.reconstruction.iman_conover import iman_conover
-from tacmg.reconstruction.marginals import (counts_from_shares, dose_grid, force_integer_sum, force_median,
-                        round_significant, snap, target_sum_for_mean)
+from tacmg.reconstruction.marginals import (
+    counts_from_shares,
+    force_integer_sum,
+    force_median,
+    round_significant,
+    snap,
+    target_sum_for_mean,
+)
 from tacmg.reconstruction.priors import Priors, load_priors
+from tacmg.stats.grids import dose_grid
 
 BASELINE_BLOCK = (*contract.SCORES, "prednisone_mg_day", *contract.MOLECULES)
 PREDNISONE_GRID = dose_grid(contract.PREDNISONE_MAX_MG_DAY)
 # Order in which tied values are ranked when a median is forced: patients further from the middle
 # by their status go to the ends, so a forced median never pushes a minimal-manifestation patient up.
-_STATUS_TIE_PRIORITY = np.array([{"CSR": 0, "PR": 0, "MM": 0, "I": 1, "U": 2, "W": 3, "E": 3, "D": 3}[c]
-                                 for c in contract.STATUS_CODES])
+_STATUS_TIE_PRIORITY = np.array(
+    [{"CSR": 0, "PR": 0, "MM": 0, "I": 1, "U": 2, "W": 3, "E": 3, "D": 3}[c] for c in contract.STATUS_CODES]
+)
 
 
 @dataclass(frozen=True)
 class Targets:
     """What the conditioned descriptive claims fix exactly: medians, means, status counts."""
 
-    medians: dict[str, float]       # "variable@visit" -> median
+    medians: dict[str, float]  # "variable@visit" -> median
     means: dict[str, tuple[float, int]]  # variable -> (mean, decimals)
 
     @classmethod
-    def from_claims(cls, claims) -> "Targets":
+    def from_claims(cls, claims) -> Targets:
         medians, means = {}, {}
         for c in claims:
             if c.quantity == "median":
@@ -67,30 +75,37 @@ def _patient_characteristics(rng, batch: int, targets: Targets, priors: Priors) 
     female = round(priors["cohort.female_share"] * n)
     characteristics = {
         "sex": _labels({"F": female, "M": n - female}, batch, rng, contract.SEXES),
-        "antibody_status": _labels(counts_from_shares(priors["cohort.antibody_shares"], n), batch, rng,
-                                   contract.ANTIBODY_STATUSES),
-        "mgfa_class": _labels(counts_from_shares(priors["cohort.mgfa_class_shares"], n), batch, rng,
-                              contract.MGFA_CLASSES),
-        "thymectomy": _labels({"no": n - round(priors["cohort.thymectomy_share"] * n),
-                               "yes": round(priors["cohort.thymectomy_share"] * n)}, batch, rng,
-                              ("no", "yes")).astype(bool),
+        "antibody_status": _labels(
+            counts_from_shares(priors["cohort.antibody_shares"], n), batch, rng, contract.ANTIBODY_STATUSES
+        ),
+        "mgfa_class": _labels(
+            counts_from_shares(priors["cohort.mgfa_class_shares"], n), batch, rng, contract.MGFA_CLASSES
+        ),
+        "thymectomy": _labels(
+            {
+                "no": n - round(priors["cohort.thymectomy_share"] * n),
+                "yes": round(priors["cohort.thymectomy_share"] * n),
+            },
+            batch,
+            rng,
+            ("no", "yes"),
+        ).astype(bool),
     }
     onset_mean = targets.means.get("age_at_onset_years", (priors.published_mean("age_at_onset_years"), 1))
     low, high = priors["cohort.age_at_onset_range_years"]
-    onset = np.clip(np.round(rng.normal(onset_mean[0], priors["cohort.age_at_onset_sd_years"], (batch, n))),
-                    low, high)
+    onset = np.clip(np.round(rng.normal(onset_mean[0], priors["cohort.age_at_onset_sd_years"], (batch, n))), low, high)
     if "age_at_onset_years" in targets.means:
         onset = force_integer_sum(onset, target_sum_for_mean(*onset_mean, n, 1.0), low, high, rng)
     characteristics["age_at_onset_years"] = onset.astype(float)
 
-    duration_mean = targets.means.get("disease_duration_years",
-                                      (priors.published_mean("disease_duration_years"), 1))
+    duration_mean = targets.means.get("disease_duration_years", (priors.published_mean("disease_duration_years"), 1))
     shape = 1 / priors["cohort.disease_duration_cv"] ** 2
     low, high = priors["cohort.disease_duration_range_years"]
     tenths = np.clip(np.round(rng.gamma(shape, duration_mean[0] / shape, (batch, n)) * 10), low * 10, high * 10)
     if "disease_duration_years" in targets.means:
-        tenths = force_integer_sum(tenths, target_sum_for_mean(*duration_mean, n, 0.1), int(low * 10),
-                                   int(high * 10), rng)
+        tenths = force_integer_sum(
+            tenths, target_sum_for_mean(*duration_mean, n, 0.1), int(low * 10), int(high * 10), rng
+        )
     characteristics["disease_duration_years"] = tenths / 10
     return characteristics
 
@@ -106,16 +121,17 @@ def _baseline_values(rng, batch: int, targets: Targets, priors: Priors, status: 
     for score, (_, low, high, _) in contract.SCORES.items():
         name = key(score, "baseline")
         centre = targets.medians.get(name, priors.published_median(name))
-        raw = np.clip(np.round(_lognormal_around(rng, centre, priors["scores.baseline_log_sd"], (batch, n))),
-                      low, high)
+        raw = np.clip(np.round(_lognormal_around(rng, centre, priors["scores.baseline_log_sd"], (batch, n))), low, high)
         values[score] = force_median(raw, centre, rng) if name in targets.medians else raw
     name = key("prednisone_mg_day", "baseline")
     centre = targets.medians.get(name, priors.published_median(name))
     low, high = priors["prednisone.range_mg_day"]
-    dose = np.clip(snap(_lognormal_around(rng, centre, priors["prednisone.baseline_log_sd"], (batch, n)), 2.5),
-                   low, high)
-    values["prednisone_mg_day"] = (force_median(dose, centre, rng, grid=PREDNISONE_GRID)
-                                   if name in targets.medians else dose)
+    dose = np.clip(
+        snap(_lognormal_around(rng, centre, priors["prednisone.baseline_log_sd"], (batch, n)), 2.5), low, high
+    )
+    values["prednisone_mg_day"] = (
+        force_median(dose, centre, rng, grid=PREDNISONE_GRID) if name in targets.medians else dose
+    )
     for molecule in contract.MOLECULES:
         median = priors["molecules.control_median"][molecule] * priors["molecules.patient_to_control_ratio"][molecule]
         values[molecule] = _lognormal_around(rng, median, priors["molecules.log_sd"], (batch, n))
@@ -155,16 +171,16 @@ def _month_12_scores(rng, baseline: dict, status: np.ndarray, targets: Targets, 
     return out
 
 
-def _month_12_prednisone(rng, baseline: np.ndarray, status: np.ndarray, targets: Targets,
-                         priors: Priors) -> np.ndarray:
+def _month_12_prednisone(rng, baseline: np.ndarray, status: np.ndarray, targets: Targets, priors: Priors) -> np.ndarray:
     fraction = np.zeros(baseline.shape)
     for code, (low, high) in priors["prednisone.fraction_kept"].items():
         fraction = np.where(status == STATUS_INDEX[code], rng.uniform(low, high, baseline.shape), fraction)
     dose = snap(baseline * fraction, 2.5)
     name = key("prednisone_mg_day", "month_12")
     if name in targets.medians:
-        dose = force_median(dose, targets.medians[name], rng, tie_priority=_STATUS_TIE_PRIORITY[status],
-                            grid=PREDNISONE_GRID)
+        dose = force_median(
+            dose, targets.medians[name], rng, tie_priority=_STATUS_TIE_PRIORITY[status], grid=PREDNISONE_GRID
+        )
     return dose
 
 
@@ -198,15 +214,18 @@ def _status_consistent(baseline: dict, month_12: dict, status: np.ndarray, prior
     return ok.all(axis=1)
 
 
-def draw_candidates(rng: np.random.Generator, batch: int, targets: Targets, priors: Priors) -> tuple[Cohorts, np.ndarray]:
+def draw_candidates(
+    rng: np.random.Generator, batch: int, targets: Targets, priors: Priors
+) -> tuple[Cohorts, np.ndarray]:
     """`batch` candidate cohorts and a (B,) mask of those whose statuses agree with their scores."""
     status = _labels(priors["scores.status_counts"], batch, rng, contract.STATUS_CODES)
     characteristics = _patient_characteristics(rng, batch, targets, priors)
     baseline = _correlated_baseline(rng, _baseline_values(rng, batch, targets, priors, status), priors)
-    month_12 = {**_month_12_scores(rng, baseline, status, targets, priors),
-                "prednisone_mg_day": _month_12_prednisone(rng, baseline["prednisone_mg_day"], status,
-                                                          targets, priors),
-                **_month_12_molecules(rng, baseline, status, priors)}
+    month_12 = {
+        **_month_12_scores(rng, baseline, status, targets, priors),
+        "prednisone_mg_day": _month_12_prednisone(rng, baseline["prednisone_mg_day"], status, targets, priors),
+        **_month_12_molecules(rng, baseline, status, priors),
+    }
     digits = priors["molecules.significant_digits"]
     visit = {}
     for name, values in (("baseline", baseline), ("month_12", month_12)):
@@ -214,14 +233,21 @@ def draw_candidates(rng: np.random.Generator, batch: int, targets: Targets, prio
             v = values[variable]
             visit[key(variable, name)] = round_significant(v, digits) if variable in contract.MOLECULES else v
     m = priors["cohort.n_controls"]
-    control = {molecule: round_significant(_lognormal_around(rng, priors["molecules.control_median"][molecule],
-                                                             priors["molecules.log_sd"], (batch, m)), digits)
-               for molecule in contract.MOLECULES}
+    control = {
+        molecule: round_significant(
+            _lognormal_around(
+                rng, priors["molecules.control_median"][molecule], priors["molecules.log_sd"], (batch, m)
+            ),
+            digits,
+        )
+        for molecule in contract.MOLECULES
+    }
     female = round(priors["cohort.female_share"] * m)
     control["sex"] = _labels({"F": female, "M": m - female}, batch, rng, contract.SEXES)
     mean_age = priors.published_mean("age_at_onset_years") + priors.published_mean("disease_duration_years")
-    control["age_years"] = np.clip(np.round(rng.normal(mean_age, priors["cohort.controls_age_sd_years"], (batch, m))),
-                                   18, 80)
+    control["age_years"] = np.clip(
+        np.round(rng.normal(mean_age, priors["cohort.controls_age_sd_years"], (batch, m))), 18, 80
+    )
     patient = {**characteristics, "status": status}
     consistent = _status_consistent(baseline, month_12, status, priors)
     return Cohorts(patient, visit, control), consistent
@@ -235,8 +261,8 @@ class Ensemble:
     candidates: int
     conditioned_on: tuple[str, ...]
     seed: int
-    evaluated: tuple[str, ...] = ()      # claim ids evaluated on every accepted cohort
-    holds: np.ndarray | None = None      # (cohorts, evaluated claims) booleans
+    evaluated: tuple[str, ...] = ()  # claim ids evaluated on every accepted cohort
+    holds: np.ndarray | None = None  # (cohorts, evaluated claims) booleans
 
     @property
     def acceptance_rate(self) -> float:
@@ -254,14 +280,28 @@ def _draw_chunk(args) -> tuple[Cohorts, int, np.ndarray]:
     keep = consistent & holds_matrix(cohorts, claims).all(axis=1)
     accepted = cohorts.take(np.flatnonzero(keep))
     # Evaluating in the worker keeps both cores busy for the expensive part.
-    holds = holds_matrix(accepted, registry.select(evaluated_ids)) if evaluated_ids and accepted.size else \
-        np.zeros((accepted.size, len(evaluated_ids)), bool)
+    holds = (
+        holds_matrix(accepted, registry.select(evaluated_ids))
+        if evaluated_ids and accepted.size
+        else np.zeros((accepted.size, len(evaluated_ids)), bool)
+    )
     return accepted, chunk_size, holds
 
 
-def generate(seed: int, n_cohorts: int, condition_on=None, *, evaluate=(), chunk_size: int = 500,
-             workers: int | None = None, max_candidates: int = 5_000_000, progress: bool = False,
-             priors_path=None, priors_overrides: dict | None = None, claims_path=None) -> Ensemble:
+def generate(
+    seed: int,
+    n_cohorts: int,
+    condition_on=None,
+    *,
+    evaluate=(),
+    chunk_size: int = 500,
+    workers: int | None = None,
+    max_candidates: int = 5_000_000,
+    progress: bool = False,
+    priors_path=None,
+    priors_overrides: dict | None = None,
+    claims_path=None,
+) -> Ensemble:
     """The first `n_cohorts` cohorts, in seed order, in which every conditioned claim holds.
 
     condition_on: claim ids or `Claim`s (default: every claim in the registry). Descriptive claims
@@ -276,8 +316,11 @@ def generate(seed: int, n_cohorts: int, condition_on=None, *, evaluate=(), chunk
     else:
         claim_ids = tuple(c.id if isinstance(c, Claim) else str(c) for c in condition_on)
         registry.select(claim_ids)  # refuses unknown ids early, with a clear message
-    evaluated_ids = (tuple(c.id for c in registry) if evaluate == "all" else
-                     tuple(c.id if isinstance(c, Claim) else str(c) for c in evaluate))
+    evaluated_ids = (
+        tuple(c.id for c in registry)
+        if evaluate == "all"
+        else tuple(c.id if isinstance(c, Claim) else str(c) for c in evaluate)
+    )
     registry.select(evaluated_ids)
     workers = workers or min(2, os.cpu_count() or 1)
 
@@ -299,8 +342,9 @@ def generate(seed: int, n_cohorts: int, condition_on=None, *, evaluate=(), chunk
             if found >= n_cohorts:
                 break
             if drawn >= max_candidates:
-                raise RuntimeError(f"only {found} of {n_cohorts} cohorts satisfied the conditioned claims "
-                                   f"after {drawn} candidates")
+                raise RuntimeError(
+                    f"only {found} of {n_cohorts} cohorts satisfied the conditioned claims after {drawn} candidates"
+                )
     finally:
         bar.close()
         if executor:
@@ -337,4 +381,5 @@ def _progress_bar(total: int, enabled: bool):
     if not enabled:
         return _NoBar()
     from tqdm.auto import tqdm
+
     return tqdm(total=total, unit="cohort", desc="reconstructing")

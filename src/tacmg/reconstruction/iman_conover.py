@@ -30,8 +30,9 @@ def spearman_to_pearson(rho: np.ndarray) -> np.ndarray:
     return 2 * np.sin(np.pi * np.asarray(rho) / 6)
 
 
-def iman_conover(values: np.ndarray, target_spearman: np.ndarray,
-                 rng: np.random.Generator, exact: bool = True) -> np.ndarray:
+def iman_conover(
+    values: np.ndarray, target_spearman: np.ndarray, rng: np.random.Generator, exact: bool = True
+) -> np.ndarray:
     """Reorder each column of `values` (B, n, k) so its rank correlations approach the target.
 
     exact=True is Iman and Conover's procedure: the random scores' chance correlation is removed
@@ -50,7 +51,7 @@ def iman_conover(values: np.ndarray, target_spearman: np.ndarray,
     target_chol = np.linalg.cholesky(target)
     if exact:
         # The random scores have some chance correlation E; remove it (Q^-1) before imposing P.
-        observed = np.einsum("bni,bnj->bij", scores, scores) / np.sum(normal_scores ** 2)
+        observed = np.einsum("bni,bnj->bij", scores, scores) / np.sum(normal_scores**2)
         observed_chol = np.linalg.cholesky(nearest_correlation_batch(observed))
         # T = S (Q^-1)^T P^T, computed as a triangular solve per cohort.
         decorrelated = np.linalg.solve(observed_chol, scores.transpose(0, 2, 1))  # (B, k, n)

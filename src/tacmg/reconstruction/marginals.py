@@ -8,16 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from tacmg.stats.grids import median_pairs
 from tacmg.stats.rounding import round_half_up_array
-
-
-def median_pairs(median: float, grid) -> list[tuple[float, float]]:
-    """Every pair of grid values (lower, upper), lower first ascending, whose mean is `median`:
-    the candidate 16th and 17th values of an even n."""
-    grid = np.asarray(grid, float)
-    on_grid = set(np.round(grid, 6))
-    return [(float(a), float(round(2 * median - a, 6))) for a in sorted(grid)
-            if a <= median + 1e-9 and round(2 * median - a, 6) in on_grid]
 
 
 def median_pair(median: float, grid: np.ndarray | None = None) -> tuple[float, float]:
@@ -35,8 +27,13 @@ def median_pair(median: float, grid: np.ndarray | None = None) -> tuple[float, f
     return pairs[-1]
 
 
-def force_median(values: np.ndarray, median: float, rng: np.random.Generator,
-                 tie_priority: np.ndarray | None = None, grid: np.ndarray | None = None) -> np.ndarray:
+def force_median(
+    values: np.ndarray,
+    median: float,
+    rng: np.random.Generator,
+    tie_priority: np.ndarray | None = None,
+    grid: np.ndarray | None = None,
+) -> np.ndarray:
     """Move the fewest values needed so every row's median equals `median` exactly (even n).
 
     The two middle patients take the pair from `median_pair`; patients below the middle are capped
@@ -62,15 +59,14 @@ def force_median(values: np.ndarray, median: float, rng: np.random.Generator,
     return out
 
 
-def force_integer_sum(values: np.ndarray, target_sum: int, low: int, high: int,
-                      rng: np.random.Generator) -> np.ndarray:
+def force_integer_sum(values: np.ndarray, target_sum: int, low: int, high: int, rng: np.random.Generator) -> np.ndarray:
     """Add or remove single units at random patients until each row sums to `target_sum`.
 
     Values are integers (in whatever unit the caller uses, e.g. tenths of a year) within
     [low, high]; the adjustment touches as few units as the deficit requires.
     """
     out = values.astype(np.int64).copy()
-    batch, n = out.shape
+    _batch, n = out.shape
     for _ in range(100 * n):
         deficit = target_sum - out.sum(axis=1)
         if not deficit.any():
@@ -103,11 +99,6 @@ def counts_from_shares(shares: dict[str, float], n: int) -> dict[str, int]:
     for k in sorted(raw, key=lambda k: (raw[k] - counts[k], k), reverse=True)[:leftover]:
         counts[k] += 1
     return counts
-
-
-def dose_grid(maximum: float) -> np.ndarray:
-    """Dispensable daily doses: whole milligrams and multiples of 2.5 mg, from 0 to `maximum`."""
-    return np.unique(np.concatenate([np.arange(0, maximum + 1), np.arange(0, maximum + 0.1, 2.5)]))
 
 
 def snap(values: np.ndarray, step: float) -> np.ndarray:

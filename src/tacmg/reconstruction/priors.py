@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
 from tacmg.claims.registry import load_claims, read_yaml
 from tacmg.data.paths import PRIORS_PATH
 
@@ -34,7 +35,7 @@ class Priors:
             return {k: (v["value"] if isinstance(v, dict) and "value" in v else v) for k, v in node.items()}
         return node
 
-    def with_overrides(self, overrides: dict | None) -> "Priors":
+    def with_overrides(self, overrides: dict | None) -> Priors:
         """A copy with the values at the given dotted paths replaced (for sensitivity analyses)."""
         if not overrides:
             return self
@@ -58,8 +59,11 @@ class Priors:
 
     def _published(self, quantity: str, variable: str, visit: str | None):
         for claim in self._claims:
-            if claim.quantity == quantity and claim.variables[0] == variable and (
-                    visit is None or claim.visits[0] == visit):
+            if (
+                claim.quantity == quantity
+                and claim.variables[0] == variable
+                and (visit is None or claim.visits[0] == visit)
+            ):
                 return float(claim.published)
         raise KeyError(f"no published {quantity} for {variable}")
 
@@ -94,14 +98,27 @@ class Priors:
                 continue
             for name, entry in entries.items():
                 if isinstance(entry, dict) and "value" in entry:
-                    rows.append({"section": section, "assumption": name, "value": entry["value"],
-                                 "source": entry.get("source", ""), "reason": entry.get("reason", "")})
+                    rows.append(
+                        {
+                            "section": section,
+                            "assumption": name,
+                            "value": entry["value"],
+                            "source": entry.get("source", ""),
+                            "reason": entry.get("reason", ""),
+                        }
+                    )
                 elif isinstance(entry, dict):
                     for sub, item in entry.items():
                         if isinstance(item, dict) and "value" in item:
-                            rows.append({"section": section, "assumption": f"{name}.{sub}",
-                                         "value": item["value"], "source": item.get("source", ""),
-                                         "reason": item.get("reason", "")})
+                            rows.append(
+                                {
+                                    "section": section,
+                                    "assumption": f"{name}.{sub}",
+                                    "value": item["value"],
+                                    "source": item.get("source", ""),
+                                    "reason": item.get("reason", ""),
+                                }
+                            )
         return pd.DataFrame(rows)
 
 

@@ -7,14 +7,19 @@ from pathlib import Path
 from tacmg._version import __version__
 from tacmg.claims.registry import load_claims
 from tacmg.data.datapackage import write_datapackage
-from tacmg.reconstruction.generator import generate
 from tacmg.data.tables import cohort_tables, write_tables
+from tacmg.reconstruction.generator import generate
 
 DEFAULT_SEED = 20220827  # the article's e-publication date
 
 
-def reconstruct(out_dir: str | Path, seed: int = DEFAULT_SEED, condition_on=None,
-                progress: bool = False, condition_label: str = "all") -> Path:
+def reconstruct(
+    out_dir: str | Path,
+    seed: int = DEFAULT_SEED,
+    condition_on=None,
+    progress: bool = False,
+    condition_label: str = "all",
+) -> Path:
     """Write a reconstructed dataset (three CSVs and datapackage.json) into `out_dir`.
 
     condition_on: claim ids (default: every claim of the registry); `condition_label` is how the

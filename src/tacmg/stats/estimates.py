@@ -41,7 +41,7 @@ def _signed_rank_null_counts(n: int) -> np.ndarray:
 
 def _signed_rank_critical(n: int, confidence: float) -> int:
     """Largest k with P(T+ < k) <= (1 - confidence) / 2 under the null (exact)."""
-    cdf = np.cumsum(_signed_rank_null_counts(n)) / 2.0 ** n
+    cdf = np.cumsum(_signed_rank_null_counts(n)) / 2.0**n
     alpha = (1 - confidence) / 2
     return int(np.searchsorted(cdf, alpha, side="right"))
 
@@ -77,8 +77,7 @@ def two_sample_shift(x, y, confidence: float = 0.95) -> ShiftEstimate:
 def ratio_of_locations(x, y, confidence: float = 0.95) -> ShiftEstimate:
     """Ratio of typical values x / y: the two-sample shift on the log scale, exponentiated."""
     shift = two_sample_shift(np.log(x), np.log(y), confidence)
-    return ShiftEstimate(float(np.exp(shift.estimate)), float(np.exp(shift.low)), float(np.exp(shift.high)),
-                         confidence)
+    return ShiftEstimate(float(np.exp(shift.estimate)), float(np.exp(shift.low)), float(np.exp(shift.high)), confidence)
 
 
 def paired_rank_biserial(before, after) -> float:

@@ -33,6 +33,12 @@ MANN_WHITNEY_VARIANTS = {
     "asymptotic, continuity-corrected": dict(method="asymptotic", use_continuity=True),
 }
 SPEARMAN_VARIANTS = ("t approximation", "normal approximation")
+# The exact signed-rank distribution is used for the reported p only up to this many pairs (scipy's
+# own switch to the normal approximation in `method="auto"`): beyond it the two agree closely and
+# the exact computation grows expensive.
+EXACT_MAX_N = 50
+# What each reported signed-rank p is, by index of WILCOXON_VARIANTS, for prose.
+P_METHOD_WORDS = ("exact", "normal approximation, tie-corrected")
 
 
 @dataclass
@@ -75,14 +81,34 @@ def _under_variants(test, variants: dict, *samples) -> tuple[np.ndarray, np.ndar
     return statistic, np.column_stack([np.asarray(r.pvalue, float) for r in results])
 
 
-def signed_rank(before: np.ndarray, after: np.ndarray) -> TestResult:
-    """Wilcoxon signed-rank test of after - before; estimate = median paired difference."""
-    diff = np.asarray(after, float) - np.asarray(before, float)
-    statistic, p = _under_variants(stats.wilcoxon, WILCOXON_VARIANTS, diff)
+def signed_rank_exact(diff: np.ndarray) -> np.ndarray:
+    """(B,) True where the exact signed-rank p is the one to report for a row of differences.
+
+    The package's one rule: exact when no difference is zero, no two magnitudes tie and there are
+    at most `EXACT_MAX_N` pairs; otherwise the normal approximation with the tie correction and no
+    continuity correction, because scipy's exact distribution assumes neither zeros nor ties.
+    """
+    diff = np.atleast_2d(np.asarray(diff, float))
     magnitudes = np.where(diff == 0, np.nan, np.abs(diff))
     tied = np.any(diff == 0, axis=1) | _has_ties(magnitudes)
-    return TestResult("Wilcoxon signed-rank", np.median(diff, axis=1), statistic, p,
-                      tuple(WILCOXON_VARIANTS), primary=np.where(tied, 1, 0))
+    return ~tied & (diff.shape[1] <= EXACT_MAX_N)
+
+
+def signed_rank(before: np.ndarray, after: np.ndarray) -> TestResult:
+    """Wilcoxon signed-rank test of after - before; estimate = median paired difference.
+
+    `primary` follows `signed_rank_exact`: 0 (exact) or 1 (normal approximation).
+    """
+    diff = np.atleast_2d(np.asarray(after, float) - np.asarray(before, float))
+    statistic, p = _under_variants(stats.wilcoxon, WILCOXON_VARIANTS, diff)
+    return TestResult(
+        "Wilcoxon signed-rank",
+        np.median(diff, axis=1),
+        statistic,
+        p,
+        tuple(WILCOXON_VARIANTS),
+        primary=np.where(signed_rank_exact(diff), 0, 1),
+    )
 
 
 def rank_sum(patients: np.ndarray, controls: np.ndarray) -> TestResult:
@@ -90,8 +116,7 @@ def rank_sum(patients: np.ndarray, controls: np.ndarray) -> TestResult:
     statistic, p = _under_variants(stats.mannwhitneyu, MANN_WHITNEY_VARIANTS, patients, controls)
     ratio = np.median(patients, axis=1) / np.median(controls, axis=1)
     tied = _has_ties(np.concatenate([patients, controls], axis=1))
-    return TestResult("Mann-Whitney U", ratio, statistic, p, tuple(MANN_WHITNEY_VARIANTS),
-                      primary=np.where(tied, 1, 0))
+    return TestResult("Mann-Whitney U", ratio, statistic, p, tuple(MANN_WHITNEY_VARIANTS), primary=np.where(tied, 1, 0))
 
 
 def spearman(x: np.ndarray, y: np.ndarray) -> TestResult:
@@ -104,5 +129,6 @@ def spearman(x: np.ndarray, y: np.ndarray) -> TestResult:
     rho = np.asarray(result.statistic, float)
     n = x.shape[1]
     p_normal = 2 * stats.norm.sf(np.abs(rho) * np.sqrt(n - 1))
-    return TestResult("Spearman", rho, rho, np.column_stack([np.asarray(result.pvalue, float), p_normal]),
-                      SPEARMAN_VARIANTS)
+    return TestResult(
+        "Spearman", rho, rho, np.column_stack([np.asarray(result.pvalue, float), p_normal]), SPEARMAN_VARIANTS
+    )

@@ -1,0 +1,159 @@
+"""Spearman correlations among the molecules and the clinical scores (chapter 7), and the
+between-patient against within-patient reading of one molecule's association with the scores.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from tacmg.analyses.selection import (
+    MOLECULE_COLUMNS,
+    SCORE_COLUMNS,
+    and_na,
+    claims_by_variables,
+    label,
+    significance_flag,
+    status_by_patient,
+    visit_rows,
+)
+from tacmg.claims.registry import Registry, load_claims
+from tacmg.data.loader import Dataset
+from tacmg.stats.multiplicity import adjust_p
+
+
+def _spearman(x, y):
+    """scipy's Spearman test; a constant variable gives rho = p = NaN (reported as not computable)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", stats.ConstantInputWarning)
+        return stats.spearmanr(x, y)
+
+
+def correlation_table(
+    dataset: Dataset,
+    *,
+    visit: str = "baseline",
+    alpha: float = 0.05,
+    correction: str = "fdr_bh",
+    registry: Registry | None = None,
+) -> pd.DataFrame:
+    """Spearman correlations among patients at one visit, long form, one row per test.
+
+    Two blocks: 'score-molecule' (each of the 4 clinical scores with each of the 8 molecules) and
+    'molecule-molecule' (each unordered pair of distinct molecules). The adjustment runs over
+    every row of the table: the family is everything the chapter looks at.
+
+    Columns: block, var_x, var_y, label_x, label_y, n, rho, p (scipy `spearmanr`, t approximation),
+    p_adjusted, significant, significant_adjusted, published_sign ('positive' / 'negative', missing if none;
+    registry correlations are read at baseline, decision 'correlation-visit'), matches_published
+    and matches_published_adjusted (sign as published and significant; NA where none published).
+    """
+    registry = registry or load_claims()
+    published = claims_by_variables(registry, "correlations")
+    rows_frame = visit_rows(dataset, visit)
+    pairs = [("score-molecule", s, m) for s in SCORE_COLUMNS for m in MOLECULE_COLUMNS]
+    pairs += [("molecule-molecule", a, b) for i, a in enumerate(MOLECULE_COLUMNS) for b in MOLECULE_COLUMNS[i + 1 :]]
+    rows = []
+    for block, x, y in pairs:
+        result = _spearman(rows_frame[x].to_numpy(float), rows_frame[y].to_numpy(float))
+        claim = published.get(frozenset([x, y]))
+        rows.append(
+            {
+                "block": block,
+                "var_x": x,
+                "var_y": y,
+                "label_x": label(x),
+                "label_y": label(y),
+                "n": len(rows_frame),
+                "rho": float(result.statistic),
+                "p_value": float(result.pvalue),
+                "published_sign": claim.params["sign"] if claim else None,
+            }
+        )
+    table = pd.DataFrame(rows)
+    table["p_value_adjusted"] = adjust_p(table["p_value"], correction)
+    table["significant"] = [significance_flag(p, alpha) for p in table["p_value"]]
+    table["significant_adjusted"] = [significance_flag(p, alpha) for p in table["p_value_adjusted"]]
+    sign = np.where(table["rho"] > 0, "positive", np.where(table["rho"] < 0, "negative", "zero"))
+    for column, flag in (("matches_published", "significant"), ("matches_published_adjusted", "significant_adjusted")):
+        table[column] = [
+            pd.NA if not isinstance(pub, str) else and_na(s == pub, sig)
+            for s, pub, sig in zip(sign, table["published_sign"], table[flag])
+        ]
+    return table[
+        [
+            "block",
+            "var_x",
+            "var_y",
+            "label_x",
+            "label_y",
+            "n",
+            "rho",
+            "p_value",
+            "p_value_adjusted",
+            "significant",
+            "significant_adjusted",
+            "published_sign",
+            "matches_published",
+            "matches_published_adjusted",
+        ]
+    ]
+
+
+def published_pairs(table: pd.DataFrame) -> list[tuple[str, str]]:
+    """The pairs of a `correlation_table` that carry a published sign, as (x, y) for a scatter:
+    a molecule on x and the clinical score on y; molecule pairs in the table's order."""
+    rows = table[table["published_sign"].notna()]
+    return [(y, x) if x in SCORE_COLUMNS else (x, y) for x, y in zip(rows["var_x"], rows["var_y"])]
+
+
+def between_and_within(
+    dataset: Dataset, molecule: str = "scd25", scores: Sequence[str] = ("qmg", "mmt")
+) -> pd.DataFrame:
+    """Cross-sectional (between-patient) against longitudinal (within-patient) association of one
+    molecule with clinical scores, one row per score.
+
+    Columns: molecule, score, label_molecule, label_score, n, rho_baseline / p_baseline and
+    rho_month_12 / p_month_12 (Spearman across patients at one visit), rho_change / p_change
+    (Spearman of each patient's log ratio of the molecule, month 12 / baseline, with the patient's
+    change in score, points), molecule_median_ratio (median month 12 / baseline, no unit),
+    score_median_change (median change, points), share_both_fell (fraction of patients in whom the
+    molecule and the score both fell), share_molecule_fell, share_score_fell.
+    """
+    status_index = status_by_patient(dataset).index
+    wide_molecule = dataset.paired(molecule).loc[status_index]
+    log_ratio = np.log(wide_molecule["month_12"] / wide_molecule["baseline"]).to_numpy(float)
+    rows = []
+    for score in scores:
+        wide_score = dataset.paired(score).loc[status_index]
+        score_change = (wide_score["month_12"] - wide_score["baseline"]).to_numpy(float)
+        at = {
+            visit: _spearman(wide_molecule[visit].to_numpy(float), wide_score[visit].to_numpy(float))
+            for visit in ("baseline", "month_12")
+        }
+        change = _spearman(log_ratio, score_change)
+        rows.append(
+            {
+                "molecule": molecule,
+                "score": score,
+                "label_molecule": label(molecule),
+                "label_score": label(score),
+                "n": len(status_index),
+                "rho_baseline": float(at["baseline"].statistic),
+                "p_value_baseline": float(at["baseline"].pvalue),
+                "rho_month_12": float(at["month_12"].statistic),
+                "p_value_month_12": float(at["month_12"].pvalue),
+                "rho_change": float(change.statistic),
+                "p_value_change": float(change.pvalue),
+                "molecule_median_ratio": float(np.exp(np.median(log_ratio))),
+                "score_median_change": float(np.median(score_change)),
+                "share_both_fell": float(np.mean((log_ratio < 0) & (score_change < 0))),
+                "share_molecule_fell": float(np.mean(log_ratio < 0)),
+                "share_score_fell": float(np.mean(score_change < 0)),
+            }
+        )
+    return pd.DataFrame(rows)

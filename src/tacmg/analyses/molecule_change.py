@@ -1,0 +1,256 @@
+"""Change of each soluble molecule from baseline to month 12 (chapter 6): in all patients, in a
+status subset, and between post-intervention status groups.
+
+Wilcoxon signed-rank of month 12 minus baseline with the package's one exactness rule
+(`tacmg.stats.rank_tests.signed_rank_exact`), Hodges-Lehmann changes and ratios, and
+Kruskal-Wallis across status groups on the log ratio. Concentrations in pg/mL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from tacmg.analyses.molecule_values import log_ratios
+from tacmg.analyses.selection import (
+    MOLECULE_COLUMNS,
+    STATUS_ORDER,
+    and_na,
+    claims_by_variables,
+    direction_word,
+    label,
+    significance_flag,
+    status_by_patient,
+)
+from tacmg.claims.registry import Registry, load_claims
+from tacmg.data.loader import Dataset
+from tacmg.stats import estimates, rank_tests
+from tacmg.stats.multiplicity import adjust_p
+
+
+def _signed_rank(before: np.ndarray, after: np.ndarray, method: str) -> tuple[float, float]:
+    """(statistic, p) of the Wilcoxon signed-rank test of after - before; "reported" as above."""
+    if method != "reported":
+        test = stats.wilcoxon(after - before, method=method)
+        return float(test.statistic), float(test.pvalue)
+    result = rank_tests.signed_rank(before[None], after[None])
+    return float(result.statistic[0]), float(result.p_primary[0])
+
+
+def paired_change(
+    dataset: Dataset,
+    *,
+    statuses: Sequence[str] | None = None,
+    alpha: float = 0.05,
+    correction: str = "fdr_bh",
+    confidence: float = 0.95,
+    method: str = "reported",
+    registry: Registry | None = None,
+) -> pd.DataFrame:
+    """Change from baseline to month 12 per molecule, in all patients or in those with `statuses`.
+
+    With `statuses` given, the published column is the registry's improved-subset finding: that is
+    the reading being tested (the chapters pass `evaluate.IMPROVED_STATUSES`, MGFA status I, as
+    recorded in the registry's decision 'improved-subset').
+
+    Columns: molecule, label, subset, n, median_baseline, median_month_12 (pg/mL), median_change
+    (median of month 12 minus baseline, pg/mL; its sign is the direction, as in the registry
+    evaluation), direction, hl_change with hl_change_low / hl_change_high (Hodges-Lehmann median
+    change and interval, pg/mL), hl_ratio with hl_ratio_low / hl_ratio_high (the same on the log
+    scale, exponentiated: the typical month-12 / baseline ratio, no unit), w_statistic (scipy's
+    Wilcoxon statistic), rank_biserial (-1: every patient fell; 1: every one rose), p (Wilcoxon
+    signed-rank, two-sided, scipy `method`; NaN when fewer than two non-zero differences),
+    p_adjusted, significant, significant_adjusted, published (the registry's figure or 'not
+    listed'), published_direction, published_significant (True for 'decrease, P < 0.05', False
+    when only a direction was reported, NA when not listed), matches_published,
+    matches_published_adjusted.
+    """
+    registry = registry or load_claims()
+    if statuses is None:
+        finding, subset_name = "molecule_change", "all patients"
+    else:
+        statuses = tuple(statuses)
+        finding, subset_name = "improved_subset", "status " + " or ".join(statuses)
+    published = claims_by_variables(registry, finding)
+    status = status_by_patient(dataset)
+    keep = status.index if statuses is None else status.index[status.isin(statuses)]
+    rows = []
+    for molecule in MOLECULE_COLUMNS:
+        wide = dataset.paired(molecule).loc[keep]
+        before, after = wide["baseline"].to_numpy(float), wide["month_12"].to_numpy(float)
+        diff = after - before
+        n_nonzero = int(np.count_nonzero(diff))
+        if n_nonzero >= 2:
+            w, p = _signed_rank(before, after, method)
+        else:
+            w, p = np.nan, np.nan
+        if diff.size:
+            shift = estimates.paired_shift(before, after, confidence)
+            log_shift = estimates.paired_shift(np.log(before), np.log(after), confidence)
+            median_change = float(np.median(diff))
+        else:
+            shift = log_shift = estimates.ShiftEstimate(np.nan, np.nan, np.nan, confidence)
+            median_change = np.nan
+        claim = published.get(frozenset([molecule]))
+        if claim is None:
+            pub_text, pub_direction, pub_significant = "not listed", None, pd.NA
+        else:
+            pub_text, pub_direction = claim.published_text, claim.params["direction"]
+            pub_significant = claim.quantity == "paired_change"
+        rows.append(
+            {
+                "molecule": molecule,
+                "label": label(molecule),
+                "subset": subset_name,
+                "n": int(diff.size),
+                "median_baseline": float(np.median(before)) if diff.size else np.nan,
+                "median_month_12": float(np.median(after)) if diff.size else np.nan,
+                "median_change": median_change,
+                "direction": direction_word(median_change),
+                "hl_change": shift.estimate,
+                "hl_change_ci_low": shift.low,
+                "hl_change_ci_high": shift.high,
+                "hl_ratio": float(np.exp(log_shift.estimate)),
+                "hl_ratio_ci_low": float(np.exp(log_shift.low)),
+                "hl_ratio_ci_high": float(np.exp(log_shift.high)),
+                "statistic": w,
+                "effect_size": estimates.paired_rank_biserial(before, after) if diff.size else np.nan,
+                "p_value": p,
+                "published": pub_text,
+                "published_direction": pub_direction,
+                "published_significant": pub_significant,
+            }
+        )
+    table = pd.DataFrame(rows)
+    table["p_value_adjusted"] = adjust_p(table["p_value"], correction)
+    table["significant"] = [significance_flag(p, alpha) for p in table["p_value"]]
+    table["significant_adjusted"] = [significance_flag(p, alpha) for p in table["p_value_adjusted"]]
+    for column, flag in (("matches_published", "significant"), ("matches_published_adjusted", "significant_adjusted")):
+        matches = []
+        for direction, pub_direction, pub_significant, significant in zip(
+            table["direction"], table["published_direction"], table["published_significant"], table[flag]
+        ):
+            if not isinstance(pub_direction, str):  # not listed (None, or NaN once in a frame)
+                matches.append(pd.NA)
+            elif pub_significant is not pd.NA and bool(pub_significant):
+                matches.append(and_na(direction == pub_direction, significant))
+            else:
+                matches.append(direction == pub_direction)
+        table[column] = matches
+    return table[
+        [
+            "molecule",
+            "label",
+            "subset",
+            "n",
+            "median_baseline",
+            "median_month_12",
+            "median_change",
+            "direction",
+            "hl_change",
+            "hl_change_ci_low",
+            "hl_change_ci_high",
+            "hl_ratio",
+            "hl_ratio_ci_low",
+            "hl_ratio_ci_high",
+            "statistic",
+            "effect_size",
+            "p_value",
+            "p_value_adjusted",
+            "significant",
+            "significant_adjusted",
+            "published",
+            "published_direction",
+            "published_significant",
+            "matches_published",
+            "matches_published_adjusted",
+        ]
+    ]
+
+
+def change_by_status(dataset: Dataset, molecules: Sequence[str] = MOLECULE_COLUMNS) -> pd.DataFrame:
+    """Median change per molecule and post-intervention status group.
+
+    Columns: molecule, label, status, n, median_log_ratio (natural log of month 12 / baseline),
+    median_ratio (exp of it, no unit), pct_change (100 (median_ratio - 1), percent), share_fell
+    (fraction of the group whose value fell). Status groups in MGFA order (MM, I, U, ...).
+    """
+    ratios = log_ratios(dataset, molecules)
+    grouped = ratios.groupby(["molecule", "label", "status"], sort=False)
+    table = grouped.agg(
+        n=("log_ratio", "size"),
+        median_log_ratio=("log_ratio", "median"),
+        share_fell=("log_ratio", lambda v: float(np.mean(v < 0))),
+    ).reset_index()
+    table["median_ratio"] = np.exp(table["median_log_ratio"])
+    table["pct_change"] = 100 * (table["median_ratio"] - 1)
+    order = {code: i for i, code in enumerate(STATUS_ORDER)}
+    table["_m"] = table["molecule"].map({m: i for i, m in enumerate(molecules)})
+    table["_s"] = table["status"].map(order)
+    table = table.sort_values(["_m", "_s"]).drop(columns=["_m", "_s"]).reset_index(drop=True)
+    return table[["molecule", "label", "status", "n", "median_log_ratio", "median_ratio", "pct_change", "share_fell"]]
+
+
+def status_difference_test(
+    dataset: Dataset,
+    molecules: Sequence[str] = MOLECULE_COLUMNS,
+    *,
+    alpha: float = 0.05,
+    correction: str = "fdr_bh",
+    min_group_size: int = 2,
+) -> pd.DataFrame:
+    """Kruskal-Wallis test per molecule: does the change (log ratio) differ between status groups?
+
+    Only status groups with at least `min_group_size` patients take part. Columns: molecule, label,
+    groups (e.g. 'MM, I, U'), group_sizes (e.g. '11, 16, 5'), h_statistic, p (NaN with fewer than
+    two groups or all values equal), p_adjusted, significant, significant_adjusted,
+    largest_fall_status and smallest_fall_status (groups with the lowest / highest median log ratio).
+    """
+    ratios = log_ratios(dataset, molecules)
+    rows = []
+    for molecule in molecules:
+        part = ratios[ratios["molecule"] == molecule]
+        groups = [
+            (s, part.loc[part["status"] == s, "log_ratio"].to_numpy())
+            for s in STATUS_ORDER
+            if (part["status"] == s).sum() >= min_group_size
+        ]
+        h, p = np.nan, np.nan
+        if len(groups) >= 2 and np.ptp(np.concatenate([g for _, g in groups])) > 0:
+            result = stats.kruskal(*[g for _, g in groups])
+            h, p = float(result.statistic), float(result.pvalue)
+        medians = {s: float(np.median(g)) for s, g in groups}
+        rows.append(
+            {
+                "molecule": molecule,
+                "label": label(molecule),
+                "groups": ", ".join(s for s, _ in groups),
+                "group_sizes": ", ".join(str(g.size) for _, g in groups),
+                "statistic": h,
+                "p_value": p,
+                "largest_fall_status": min(medians, key=medians.get) if medians else None,
+                "smallest_fall_status": max(medians, key=medians.get) if medians else None,
+            }
+        )
+    table = pd.DataFrame(rows)
+    table["p_value_adjusted"] = adjust_p(table["p_value"], correction)
+    table["significant"] = [significance_flag(p, alpha) for p in table["p_value"]]
+    table["significant_adjusted"] = [significance_flag(p, alpha) for p in table["p_value_adjusted"]]
+    return table[
+        [
+            "molecule",
+            "label",
+            "groups",
+            "group_sizes",
+            "statistic",
+            "p_value",
+            "p_value_adjusted",
+            "significant",
+            "significant_adjusted",
+            "largest_fall_status",
+            "smallest_fall_status",
+        ]
+    ]

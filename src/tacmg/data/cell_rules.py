@@ -1,0 +1,149 @@
+"""What a dataset's header names and cells must look like: one rule per check, each returning the
+problem as a sentence (or None), never raising. `tacmg.data.loader` applies them cell by cell and
+adds the file, line and column. Written by hand because the messages must say what a clinician
+should change ("12.5 is outside the QMG range 0-39 points"), which schema validators do not.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+from tacmg.data.contract import IDENTIFIER_PATTERNS, Column
+
+# Identifier patterns this long are refused anywhere inside a column name; shorter ones
+# ("dob", "zip", "name", ...) only as the whole name, so "patient_id" or "mg_adl" never trip.
+SUBSTRING_PATTERN_MIN_LENGTH = 5
+
+
+# Longest cell value quoted back in a message.
+MAX_SHOWN_CHARS = 40
+
+
+def show_value(value: str) -> str:
+    """Return a cell value quoted for a message: one line, bounded length, bad bytes as U+FFFD."""
+    text = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    if len(text) > MAX_SHOWN_CHARS:
+        text = text[:MAX_SHOWN_CHARS] + "..."
+    return json.dumps(text, ensure_ascii=False)
+
+
+def column_ref(name: str, position: int) -> str:
+    """Return how a column is named in messages: its name, or '#<position>' if it has none."""
+    if not name.strip():
+        return f"#{position}"
+    if name.isprintable() and name == name.strip():
+        return name
+    return show_value(name)
+
+
+def bound_text(value: float) -> str:
+    """Return a bound as text without a trailing '.0'."""
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def letters_only(name: str) -> str:
+    """The lower-case letters of a name, without digits, spaces or punctuation (for fuzzy matching)."""
+    return re.sub("[^a-z]", "", name.lower())
+
+
+def identifier_match(name: str) -> str | None:
+    """Return the identifier pattern a column name matches, or None."""
+    letters = letters_only(name)
+    for pattern in IDENTIFIER_PATTERNS:
+        if letters == pattern or (len(pattern) >= SUBSTRING_PATTERN_MIN_LENGTH and pattern in letters):
+            return pattern
+    return None
+
+
+_INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
+
+
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+
+
+_BOOLEANS = {"true": True, "false": False}
+
+
+_BAD_BYTES = re.compile("[\udc80-\udcff]")
+
+
+# Per contract type: (does the text have this type?, convert text to value, what is wrong).
+_TYPES: dict[str, tuple[Callable[[str], bool], Callable[[str], Any], str]] = {
+    "integer": (lambda text: bool(_INTEGER.fullmatch(text)), int, "is not a whole number"),
+    "number": (
+        lambda text: bool(_NUMBER.fullmatch(text)) and math.isfinite(float(text)),
+        float,
+        "is not a (finite) number",
+    ),
+    "boolean": (lambda text: text in _BOOLEANS, _BOOLEANS.__getitem__, "is not true or false (lower case)"),
+    "string": (lambda text: True, str, ""),
+}
+
+
+def has_bad_bytes(text: str) -> bool:
+    """Whether text read with surrogateescape holds bytes that were not valid UTF-8."""
+    return bool(_BAD_BYTES.search(text))
+
+
+def _type_problem(column: Column, text: str) -> str | None:
+    has_type, _, wrong = _TYPES[column.type]
+    return None if has_type(text) else f"{show_value(text)} {wrong}"
+
+
+def _range_problem(column: Column, text: str) -> str | None:
+    if column.minimum is None and column.maximum is None and column.exclusive_minimum is None:
+        return None
+    value = _TYPES[column.type][1](text)
+    unit = f" {column.unit}" if column.unit else ""
+    if column.exclusive_minimum is not None and not value > column.exclusive_minimum:
+        bound = bound_text(column.exclusive_minimum)
+        return f"{text} is not a valid {column.label}: it must be greater than {bound}{unit}"
+    low = column.minimum if column.minimum is not None else float("-inf")
+    high = column.maximum if column.maximum is not None else float("inf")
+    if not low <= value <= high:
+        return f"{text} is outside the {column.label} range {bound_text(low)}-{bound_text(high)}{unit}"
+    return None
+
+
+def _enum_problem(column: Column, text: str) -> str | None:
+    if not column.enum or text in column.enum:
+        return None
+    return f"unknown {column.label} {show_value(text)}; allowed: {', '.join(column.enum)}"
+
+
+def _pattern_problem(column: Column, text: str) -> str | None:
+    if not column.pattern or re.fullmatch(column.pattern, text):
+        return None
+    return f"{show_value(text)} is not a valid {column.label}: use letters, digits, _ and - only"
+
+
+# Applied in order; the first rule a cell breaks is its one reported problem.
+_CELL_RULES: tuple[Callable[[Column, str], str | None], ...] = (
+    _type_problem,
+    _range_problem,
+    _enum_problem,
+    _pattern_problem,
+)
+
+
+def cell_problem(column: Column | None, text: str) -> str | None:
+    """Return what is wrong with one cell (None if nothing); extra columns may be blank."""
+    if has_bad_bytes(text):
+        return "cell is not valid UTF-8; save the file as UTF-8"
+    if column is None:
+        return None
+    if not text.strip():
+        return f"cell is blank; every {column.name} value is required"
+    for rule in _CELL_RULES:
+        if problem := rule(column, text):
+            return problem
+    return None
+
+
+def cell_value(column: Column, text: str) -> Any:
+    """The Python value of a cell that passed `cell_problem` (int, float, bool or str, by column type)."""
+    return _TYPES[column.type][1](text)

@@ -1,0 +1,70 @@
+"""Words for the prose: lists, verdicts, significance, and readings of an estimate against a
+threshold. Every sentence fragment the chapters glue is built here, so it reads right on any data.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import numpy as np
+
+from tacmg.stats.rounding import fixed
+
+
+def words(items: Iterable[str], empty: str = "none") -> str:
+    """'a', 'a and b', 'a, b and c' (or `empty` when there are none)."""
+    items = list(items)
+    if not items:
+        return empty
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+VERDICT_WORDS = ("reproduces", "does not reproduce")
+
+
+def verdict_word(verdicts) -> str:
+    """'reproduces' if every verdict in `verdicts` is 'reproduced' (and there is one), else
+    'does not reproduce': the word the prose glues, so the page reads right on any data."""
+    verdicts = list(verdicts)
+    return VERDICT_WORDS[0] if verdicts and all(v == "reproduced" for v in verdicts) else VERDICT_WORDS[1]
+
+
+def significance_word(p: float, alpha: float = 0.05) -> str:
+    """'significant' / 'not significant' at `alpha`, or 'not computable' for a missing p."""
+    if not np.isfinite(p):
+        return "not computable"
+    return "significant" if p < alpha else "not significant"
+
+
+def mcid_reading(hl_change: float, hl_low: float, hl_high: float, mcid: float | None) -> str:
+    """How a Hodges-Lehmann change and its interval (points, negative = better) stand against a
+    minimal clinically important improvement of `mcid` points, as a phrase for the prose."""
+    if mcid is None or (isinstance(mcid, float) and math.isnan(mcid)):
+        return "cannot be set against a threshold, as none is established"
+    if hl_high <= -mcid:
+        return "lies entirely at or beyond the minimal clinically important improvement"
+    if hl_change <= -mcid:
+        return "is at or beyond the minimal clinically important improvement, but its interval crosses it"
+    if hl_low <= -mcid:
+        return "falls short of the minimal clinically important improvement, though its interval reaches it"
+    return "lies entirely short of the minimal clinically important improvement"
+
+
+def median_explained(values, unit: str) -> str:
+    """Where a median comes from, as a phrase: for an even n 'the mean of the two middle values,
+    ranked 16 and 17 of 32: 12.5 and 15 mg/day'; for an odd n 'the middle value, ranked 2 of 3:
+    5 mg/day'."""
+    ordered = np.sort(np.asarray(values, float))
+    n = ordered.size
+    if n == 0:
+        return "undefined, as there are no values"
+    half = n // 2
+    if n % 2:
+        return f"the middle value, ranked {half + 1} of {n}: {fixed(ordered[half])} {unit}"
+    return (
+        f"the mean of the two middle values, ranked {half} and {half + 1} of {n}: "
+        f"{fixed(ordered[half - 1])} and {fixed(ordered[half])} {unit}"
+    )

@@ -1,0 +1,213 @@
+"""Per-chapter values for the prose: plain Python numbers and words computed from an analysis
+table, ready for `tacmg.presentation.glue.glue_values`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tacmg.presentation.prose import words
+
+
+def against_controls_summary(table: pd.DataFrame) -> dict:
+    """Plain-Python numbers and words about a `baseline_against_controls` table (for glue).
+
+    Keys: n_molecules, n_patients, n_controls, n_significant, n_significant_adjusted,
+    n_published_significant, n_matches, n_matches_adjusted, split_verdict ('reproduced' when every
+    molecule matches the published split unadjusted, else 'not reproduced'), split_verdict_adjusted,
+    abstract_verdict (whether every molecule of the abstract's list is significant), significant_list,
+    significant_adjusted_list, published_list, abstract_list, mismatched_list,
+    mismatched_adjusted_list (labels, as words), and per molecule `<molecule>_p`,
+    `<molecule>_p_adjusted`, `<molecule>_hl_ratio`, `<molecule>_hl_ratio_low`,
+    `<molecule>_hl_ratio_high`, `<molecule>_ratio_of_medians`, `<molecule>_median_patients`,
+    `<molecule>_median_controls` (pg/mL).
+    """
+    sig = table["significant"].fillna(False).astype(bool)
+    sig_adj = table["significant_adjusted"].fillna(False).astype(bool)
+    pub = table["published_significant"].fillna(False).astype(bool)
+    match = table["matches_published"].fillna(False).astype(bool)
+    match_adj = table["matches_published_adjusted"].fillna(False).astype(bool)
+    abstract = table["in_abstract_list"].astype(bool)
+    out = {
+        "n_molecules": len(table),
+        "n_patients": int(table["n_patients"].iloc[0]),
+        "n_controls": int(table["n_controls"].iloc[0]),
+        "n_significant": int(sig.sum()),
+        "n_significant_adjusted": int(sig_adj.sum()),
+        "n_published_significant": int(pub.sum()),
+        "n_matches": int(match.sum()),
+        "n_matches_adjusted": int(match_adj.sum()),
+        "split_verdict": "reproduced" if bool(match.all()) else "not reproduced",
+        "split_verdict_adjusted": "reproduced" if bool(match_adj.all()) else "not reproduced",
+        "abstract_verdict": "reproduced" if bool(sig[abstract].all() and abstract.any()) else "not reproduced",
+        "significant_list": words(table.loc[sig, "label"]),
+        "significant_adjusted_list": words(table.loc[sig_adj, "label"]),
+        "published_list": words(table.loc[pub, "label"]),
+        "abstract_list": words(table.loc[abstract, "label"]),
+        "mismatched_list": words(table.loc[~match, "label"]),
+        "mismatched_adjusted_list": words(table.loc[~match_adj, "label"]),
+    }
+    for row in table.itertuples():
+        for column in (
+            "p_value",
+            "p_value_adjusted",
+            "hl_ratio",
+            "hl_ratio_ci_low",
+            "hl_ratio_ci_high",
+            "ratio_of_medians",
+            "median_patients",
+            "median_controls",
+        ):
+            out[f"{row.molecule}_{column}"] = float(getattr(row, column))
+    return out
+
+
+def matrix_margin(table: pd.DataFrame, molecule: str) -> dict:
+    """How large a systematic bias between the groups would have to be to erase a difference.
+
+    A bias that multiplied one group's values by f (a different sample matrix, or handling) would
+    divide the patient/control ratio by f; the interval of the Hodges-Lehmann ratio is the set of
+    ratios the data cannot reject, so a bias beyond its nearer end brings 1 (no difference) into it.
+
+    Keys: factor (hl_ratio_low if the whole interval lies above 1, 1 / hl_ratio_high if below,
+    NaN if it spans 1), excludes_one (bool), reading (a phrase for prose).
+    """
+    row = table.set_index("molecule").loc[molecule]
+    low, high = float(row["hl_ratio_ci_low"]), float(row["hl_ratio_ci_high"])
+    if low > 1:
+        factor = low
+        reading = (
+            f"a bias that raised the patients' values by a factor of {factor:.2f} or more relative to "
+            "the controls' would bring the interval down to include 1, no difference"
+        )
+    elif high < 1:
+        factor = 1 / high
+        reading = (
+            f"a bias that raised the controls' values by a factor of {factor:.2f} or more relative to "
+            "the patients' would bring the interval up to include 1, no difference"
+        )
+    else:
+        factor = float("nan")
+        reading = "the interval already includes no difference, so no bias is needed to explain the data"
+    return {"factor": factor, "excludes_one": bool(low > 1 or high < 1), "reading": reading}
+
+
+def change_summary(table: pd.DataFrame) -> dict:
+    """Plain-Python numbers and words about a `paired_change` table (for glue).
+
+    Keys: n (patients in the subset), n_significant, n_significant_adjusted, n_listed (molecules the
+    sources list as falling significantly), n_matches, n_matches_adjusted (of the listed ones),
+    verdict / verdict_adjusted ('reproduced' when every listed claim holds), decreased_list,
+    increased_list (significant unadjusted, by direction), significant_adjusted_list, listed_list,
+    mismatched_list, unlisted_significant_list (significant but not named by any source), and per
+    molecule `<molecule>_p`, `<molecule>_p_adjusted`, `<molecule>_hl_ratio`, `_hl_ratio_low`,
+    `_hl_ratio_high` (month 12 / baseline), `<molecule>_pct_change` (100 (hl_ratio - 1), percent),
+    `<molecule>_direction`.
+    """
+    sig = table["significant"].fillna(False).astype(bool)
+    sig_adj = table["significant_adjusted"].fillna(False).astype(bool)
+    listed = table["published_direction"].notna()
+    match = table["matches_published"].fillna(False).astype(bool)
+    match_adj = table["matches_published_adjusted"].fillna(False).astype(bool)
+    out = {
+        "n": int(table["n"].iloc[0]),
+        "n_significant": int(sig.sum()),
+        "n_significant_adjusted": int(sig_adj.sum()),
+        "n_listed": int(listed.sum()),
+        "n_matches": int((match & listed).sum()),
+        "n_matches_adjusted": int((match_adj & listed).sum()),
+        "verdict": "reproduced" if bool(match[listed].all() and listed.any()) else "not reproduced",
+        "verdict_adjusted": "reproduced" if bool(match_adj[listed].all() and listed.any()) else "not reproduced",
+        "decreased_list": words(table.loc[sig & (table["direction"] == "decrease"), "label"]),
+        "increased_list": words(table.loc[sig & (table["direction"] == "increase"), "label"]),
+        "significant_adjusted_list": words(table.loc[sig_adj, "label"]),
+        "listed_list": words(table.loc[listed, "label"]),
+        "mismatched_list": words(table.loc[listed & ~match, "label"]),
+        "unlisted_significant_list": words(table.loc[sig & ~listed, "label"]),
+    }
+    for row in table.itertuples():
+        for column in ("p_value", "p_value_adjusted", "hl_ratio", "hl_ratio_ci_low", "hl_ratio_ci_high"):
+            out[f"{row.molecule}_{column}"] = float(getattr(row, column))
+        out[f"{row.molecule}_pct_change"] = float(100 * (row.hl_ratio - 1))
+        out[f"{row.molecule}_direction"] = row.direction
+    return out
+
+
+def subset_contrast(all_patients: pd.DataFrame, subset: pd.DataFrame, adjusted: bool = False) -> dict:
+    """Which molecules change significantly in all patients, in the subset, or in both (two
+    `paired_change` tables). Keys: both_list, only_all_list, only_subset_list (labels as words),
+    n_all, n_subset (patients), smallest_p_subset (the smallest two-sided exact Wilcoxon p that
+    n_subset patients can give, 2 / 2**n: what a smaller group can reach at best)."""
+    column = "significant_adjusted" if adjusted else "significant"
+    a = set(all_patients.loc[all_patients[column].fillna(False).astype(bool), "label"])
+    b = set(subset.loc[subset[column].fillna(False).astype(bool), "label"])
+    order = list(all_patients["label"])
+    n_subset = int(subset["n"].iloc[0])
+    return {
+        "both_list": words([m for m in order if m in a & b]),
+        "only_all_list": words([m for m in order if m in a - b]),
+        "only_subset_list": words([m for m in order if m in b - a]),
+        "n_all": int(all_patients["n"].iloc[0]),
+        "n_subset": n_subset,
+        "smallest_p_subset": float(2.0 / 2**n_subset) if n_subset else float("nan"),
+    }
+
+
+def status_summary(test: pd.DataFrame) -> dict:
+    """Words and counts about a `status_difference_test` table. Keys: n_tests, n_significant,
+    n_significant_adjusted, significant_adjusted_list, detail (e.g. 'sPD-1 (median change lowest
+    in MM, highest in U)' for each molecule significant after adjustment, or 'none')."""
+    sig = test["significant"].fillna(False).astype(bool)
+    sig_adj = test["significant_adjusted"].fillna(False).astype(bool)
+    detail = [
+        f"{r.label} (median change lowest in {r.largest_fall_status}, highest in {r.smallest_fall_status})"
+        for r in test[sig_adj].itertuples()
+    ]
+    return {
+        "n_tests": int(test["p_value"].notna().sum()),
+        "n_significant": int(sig.sum()),
+        "n_significant_adjusted": int(sig_adj.sum()),
+        "significant_adjusted_list": words(test.loc[sig_adj, "label"]),
+        "detail": words(detail),
+    }
+
+
+def multiplicity_summary(table: pd.DataFrame, alpha: float = 0.05) -> dict:
+    """What a family of tests says about chance, from any table with p, significant,
+    significant_adjusted (and optionally published_sign / matches_published columns).
+
+    Keys: n_tests, alpha, expected_by_chance (n_tests x alpha: the number of tests expected below
+    alpha if no association existed at all), n_significant, n_significant_adjusted, and when the
+    table carries published signs: n_published, n_published_matches, n_published_matches_adjusted,
+    n_unpublished_significant (significant pairs no source mentions), published_verdict and
+    published_verdict_adjusted ('reproduced' when every published pair matches).
+    """
+    sig = table["significant"].fillna(False).astype(bool)
+    sig_adj = table["significant_adjusted"].fillna(False).astype(bool)
+    n_tests = int(table["p_value"].notna().sum())
+    out = {
+        "n_tests": n_tests,
+        "alpha": float(alpha),
+        "expected_by_chance": float(n_tests * alpha),
+        "n_significant": int(sig.sum()),
+        "n_significant_adjusted": int(sig_adj.sum()),
+    }
+    if "published_sign" in table:
+        published = table["published_sign"].notna()
+        match = table["matches_published"].fillna(False).astype(bool)
+        match_adj = table["matches_published_adjusted"].fillna(False).astype(bool)
+        out.update(
+            {
+                "n_published": int(published.sum()),
+                "n_published_matches": int((match & published).sum()),
+                "n_published_matches_adjusted": int((match_adj & published).sum()),
+                "n_unpublished_significant": int((sig & ~published).sum()),
+                "published_verdict": "reproduced"
+                if bool(match[published].all() and published.any())
+                else "not reproduced",
+                "published_verdict_adjusted": (
+                    "reproduced" if bool(match_adj[published].all() and published.any()) else "not reproduced"
+                ),
+            }
+        )
+    return out
