@@ -211,7 +211,7 @@ def _status_consistent(baseline: dict, month_12: dict, status: np.ndarray, prior
     for score, points in needed.items():
         meaningful |= (baseline[score] - month_12[score]) >= points
     ok &= ~is_i | meaningful
-    return ok.all(axis=1)
+    return np.asarray(ok.all(axis=1), bool)
 
 
 def draw_candidates(
