@@ -80,10 +80,14 @@ def correlation_table(
     table["significant_adjusted"] = [significance_flag(p, alpha) for p in table["p_value_adjusted"]]
     sign = np.where(table["rho"] > 0, "positive", np.where(table["rho"] < 0, "negative", "zero"))
     for column, flag in (("matches_published", "significant"), ("matches_published_adjusted", "significant_adjusted")):
-        table[column] = [
-            pd.NA if not isinstance(pub, str) else and_na(s == pub, sig)
-            for s, pub, sig in zip(sign, table["published_sign"], table[flag])
-        ]
+        table[column] = pd.Series(
+            [
+                pd.NA if not isinstance(pub, str) else and_na(s == pub, sig)
+                for s, pub, sig in zip(sign, table["published_sign"], table[flag])
+            ],
+            index=table.index,
+            dtype=object,
+        )
     return table[
         [
             "block",
@@ -126,7 +130,7 @@ def between_and_within(
     """
     status_index = status_by_patient(dataset).index
     wide_molecule = dataset.paired(molecule).loc[status_index]
-    log_ratio = np.log(wide_molecule["month_12"] / wide_molecule["baseline"]).to_numpy(float)
+    log_ratio = np.log((wide_molecule["month_12"] / wide_molecule["baseline"]).to_numpy(float))
     rows = []
     for score in scores:
         wide_score = dataset.paired(score).loc[status_index]

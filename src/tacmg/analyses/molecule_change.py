@@ -96,7 +96,8 @@ def paired_change(
             median_change = np.nan
         claim = published.get(frozenset([molecule]))
         if claim is None:
-            pub_text, pub_direction, pub_significant = "not listed", None, pd.NA
+            pub_text, pub_direction = "not listed", None
+            pub_significant: object = pd.NA
         else:
             pub_text, pub_direction = claim.published_text, claim.params["direction"]
             pub_significant = claim.quantity == "paired_change"
@@ -129,7 +130,7 @@ def paired_change(
     table["significant"] = [significance_flag(p, alpha) for p in table["p_value"]]
     table["significant_adjusted"] = [significance_flag(p, alpha) for p in table["p_value_adjusted"]]
     for column, flag in (("matches_published", "significant"), ("matches_published_adjusted", "significant_adjusted")):
-        matches = []
+        matches: list[object] = []
         for direction, pub_direction, pub_significant, significant in zip(
             table["direction"], table["published_direction"], table["published_significant"], table[flag]
         ):
@@ -139,7 +140,7 @@ def paired_change(
                 matches.append(and_na(direction == pub_direction, significant))
             else:
                 matches.append(direction == pub_direction)
-        table[column] = matches
+        table[column] = pd.Series(matches, index=table.index, dtype=object)
     return table[
         [
             "molecule",
@@ -231,8 +232,8 @@ def status_difference_test(
                 "group_sizes": ", ".join(str(g.size) for _, g in groups),
                 "statistic": h,
                 "p_value": p,
-                "largest_fall_status": min(medians, key=medians.get) if medians else None,
-                "smallest_fall_status": max(medians, key=medians.get) if medians else None,
+                "largest_fall_status": min(medians, key=lambda s: medians[s]) if medians else None,
+                "smallest_fall_status": max(medians, key=lambda s: medians[s]) if medians else None,
             }
         )
     table = pd.DataFrame(rows)

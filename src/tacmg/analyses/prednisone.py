@@ -50,7 +50,7 @@ def prednisone_taper(dataset: Dataset, confidence: float = 0.95) -> PrednisoneTa
     before, after = paired["baseline"].to_numpy(float), paired["month_12"].to_numpy(float)
     n = before.size
     courses = np.array([_course(b, a) for b, a in zip(before, after)])
-    row = {"n": n, "n_on_prednisone_baseline": int((before > 0).sum())}
+    row: dict[str, float | int | str] = {"n": n, "n_on_prednisone_baseline": int((before > 0).sum())}
     for visit, values in (("baseline", before), ("month_12", after)):
         row[f"median_{visit}"] = float(np.median(values))
         row[f"q1_{visit}"] = float(np.quantile(values, 0.25))

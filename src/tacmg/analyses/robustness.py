@@ -32,7 +32,7 @@ from tacmg.stats.multiplicity import benjamini_hochberg
 CACHE_DIR = REPO_ROOT / "_build" / ".tacmg-cache"
 
 # Sensitivity to the priors: each entry replaces priors.yaml values (dotted paths).
-PRIOR_SCENARIOS = {
+PRIOR_SCENARIOS: dict[str, dict[str, object]] = {
     "as assumed": {},
     "15 controls": {"cohort.n_controls": 15},
     "60 controls": {"cohort.n_controls": 60},
@@ -89,9 +89,10 @@ def _paired_test(cohorts: Cohorts, variable: str, subset: str):
     before, after = cohorts.values(variable, "baseline"), cohorts.values(variable, "month_12")
     if subset == "improved":
         mask = status_mask(cohorts.patient["status"], IMPROVED_STATUSES)
-        before, after = cohorts.subset_rows(mask, before), cohorts.subset_rows(mask, after)
-        if isinstance(before, list):
+        subset_before, subset_after = cohorts.subset_rows(mask, before), cohorts.subset_rows(mask, after)
+        if isinstance(subset_before, list) or isinstance(subset_after, list):
             raise ValueError("ensemble cohorts must have the same improved-subset size")
+        before, after = subset_before, subset_after
     return rank_tests.signed_rank(before, after)
 
 
@@ -143,7 +144,8 @@ def holds_under(cohorts: Cohorts, claims, analysis: Analysis = Analysis()) -> np
     adjusted: dict[str, dict[tuple, np.ndarray]] = {}
     if analysis.multiplicity == "fdr_bh":
         for name, keys in families.items():
-            if not any(_family_of(_test_key(c), families) == name for c in claims if _test_key(c)):
+            keys_of_claims = [k for k in map(_test_key, claims) if k is not None]
+            if not any(_family_of(k, families) == name for k in keys_of_claims):
                 continue
             results = {k: _run(cohorts, k, analysis) for k in keys}
             stacked = np.stack([results[k].p for k in keys], axis=1)  # (B, m, variants)
@@ -159,7 +161,8 @@ def holds_under(cohorts: Cohorts, claims, analysis: Analysis = Analysis()) -> np
         family = _family_of(key, families)
         if family in adjusted:
             lookup = adjusted[family]
-            p = lookup.get(key, lookup.get(("correlation", key[2], key[1])) if key[0] == "correlation" else None)
+            mirrored = ("correlation", key[2], key[1]) if key[0] == "correlation" else key
+            p = lookup.get(key, lookup.get(mirrored, p))
         out[:, j] = tested_claim_holds(claim, result.estimate, p)
     return out
 
@@ -216,7 +219,7 @@ _COMPUTING_MODULES = (
 
 def _inputs_digest(*parts) -> str:
     digest = hashlib.sha256()
-    modules = [Path(str(importlib.util.find_spec(name).origin)) for name in _COMPUTING_MODULES]
+    modules = [Path(str(getattr(importlib.util.find_spec(name), "origin", name))) for name in _COMPUTING_MODULES]
     for path in (CLAIMS_PATH, PRIORS_PATH, *modules):
         digest.update(path.read_bytes())
     digest.update(repr(parts).encode())
@@ -254,6 +257,7 @@ def robustness(
         descriptive = registry.select(kind="descriptive")
         inferential = registry.select(kind="inferential")
         main = generate(seed, n_cohorts, descriptive, evaluate=inferential, chunk_size=1000, workers=workers)
+        assert main.holds is not None  # generate(evaluate=...) always records holds
         shares = share_table(main.holds, inferential)
         prior_rows = []
         for scenario, overrides in PRIOR_SCENARIOS.items():
@@ -267,6 +271,7 @@ def robustness(
                     workers=workers,
                     priors_overrides=overrides,
                 )
+                assert ensemble.holds is not None
                 holds = ensemble.holds
             else:
                 holds = main.holds[:sensitivity_cohorts]
@@ -298,7 +303,7 @@ CORRECTED_ANALYSIS = "Benjamini-Hochberg within each family"
 def summary(results: dict) -> dict:
     """The figures the robustness chapter quotes, from `robustness()`'s results (shares in %)."""
     shares = results["shares"]
-    figures = {
+    figures: dict[str, float | int | str] = {
         "cohorts": int(shares["cohorts"].iloc[0]),
         "acceptance": float(100 * results["acceptance_rate"]),
         "claims": len(shares),

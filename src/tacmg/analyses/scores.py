@@ -174,7 +174,7 @@ def mcid_table(mcid: dict[str, float | None] | None = None) -> pd.DataFrame:
             {
                 "score": c,
                 "label": contract.SCORES[c][0],
-                "mcid_points": float(thresholds[c]) if thresholds.get(c) is not None else float("nan"),
+                "mcid_points": float(threshold) if (threshold := thresholds.get(c)) is not None else float("nan"),
                 "basis": MCID_BASIS[c] if _is_default(c, thresholds) else "set by the reader",
             }
             for c in contract.SCORES

@@ -15,6 +15,7 @@ from tacmg.presentation.palette import (
     VISIT_COLOURS,
     VISIT_LABELS,
     WIDTH,
+    SingleChart,
     data_note,
     status_scale,
     titled,
@@ -24,7 +25,7 @@ from tacmg.presentation.palette import (
 
 def paired_slopes(
     paired: pd.DataFrame, label: str, unit: str, reconstructed: bool, colour_by: str | None = None
-) -> alt.Chart:
+) -> SingleChart:
     """One line per patient from baseline to month 12, jittered so equal pairs stay visible.
 
     paired: columns baseline, month_12 (and `colour_by` if given), one row per patient.
@@ -67,7 +68,7 @@ def paired_slopes(
 
 def change_distribution(
     changes: pd.DataFrame, label: str, unit: str, reconstructed: bool, threshold: float | None = None
-) -> alt.Chart:
+) -> SingleChart:
     """Dot histogram of per-patient change (month 12 minus baseline), with an optional MCID line.
 
     changes: one row per patient with a `change` column.
@@ -104,7 +105,7 @@ def change_distribution(
 
 def strip_by_group(
     values: pd.DataFrame, label: str, unit: str, reconstructed: bool, log_scale: bool = True
-) -> alt.Chart:
+) -> SingleChart:
     """Every point by group (Baseline / Month 12 / Healthy controls) with the median as a tick.
 
     values: tidy frame with columns group (a VISIT_LABELS value) and value.
@@ -152,7 +153,7 @@ BOOK_PANEL_WIDTH = 260
 
 def mean_against_published(
     values, label: str, unit: str, reconstructed: bool, published_mean: float | None = None, bin_width: float = 2.0
-) -> alt.LayerChart:
+) -> SingleChart:
     """Dot histogram of one patient characteristic, with the published mean (dashed) and the
     mean of the data (solid) as vertical rules.
 
@@ -260,7 +261,7 @@ def dose_chart(doses: pd.DataFrame, reconstructed: bool, unit: str = "mg/day") -
     )  # visit colours in one panel, status colours in the other
 
 
-def status_intervals(table: pd.DataFrame, reconstructed: bool) -> alt.LayerChart:
+def status_intervals(table: pd.DataFrame, reconstructed: bool) -> SingleChart:
     """Share of patients in each MGFA post-intervention status, with its confidence interval.
 
     table: as `clinical.status_counts` (status, meaning, count, n, share, share_ci_low, share_ci_high,
@@ -305,7 +306,7 @@ def status_intervals(table: pd.DataFrame, reconstructed: bool) -> alt.LayerChart
 
 def share_arithmetic_chart(
     table: pd.DataFrame, published_percent: float, reconstructed: bool | None = None
-) -> alt.LayerChart:
+) -> SingleChart:
     """Which count k of d patients gives a published percentage: one point per k/d, the band of
     percentages that round to the published one, and a ring around the count in the data.
 

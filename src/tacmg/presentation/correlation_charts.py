@@ -53,7 +53,8 @@ def correlation_heatmap(
     table: `molecules.correlation_table`.
     """
     frame = _heatmap_frame(table, alpha)
-    colour = alt.Color("rho:Q", title="Spearman rho", scale=alt.Scale(scheme=RHO_SCHEME, domain=[-1, 1], reverse=True))
+    scale = alt.Scale(scheme=RHO_SCHEME, domain=[-1, 1], reverse=True)
+    colour = alt.Color("rho:Q", title="Spearman rho", scale=scale)
     tooltip = [
         alt.Tooltip("label_x:N", title="Variable 1"),
         alt.Tooltip("label_y:N", title="Variable 2"),
@@ -101,7 +102,8 @@ def scatter_grid(
     """
     lookup = {frozenset((r.var_x, r.var_y)): r for r in table.itertuples()}
     panels = []
-    for (var_x, var_y), part in values.groupby(["var_x", "var_y"], sort=False):
+    for (group_x, group_y), part in values.groupby(["var_x", "var_y"], sort=False):
+        var_x, var_y = str(group_x), str(group_y)
         row = lookup[frozenset((var_x, var_y))]
         lx, ly = part["label_x"].iloc[0], part["label_y"].iloc[0]
         x_title, y_title = f"{lx} ({unit_of(var_x)})", f"{ly} ({unit_of(var_y)})"

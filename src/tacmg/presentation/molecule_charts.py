@@ -9,6 +9,8 @@ only to draw each patient's line and never put in a tooltip).
 
 from __future__ import annotations
 
+from typing import Final
+
 import altair as alt
 import pandas as pd
 
@@ -18,6 +20,7 @@ from tacmg.presentation.palette import (
     LOG_AXIS,
     STATUS_COLOURS,
     WIDTH,
+    SingleChart,
     log_scale,
     panel_title,
     status_scale,
@@ -30,7 +33,7 @@ COLUMNS = 3
 BOOK_WIDTH = 250  # a panel when two sit side by side in the book's text column
 MOLECULE_ORDER = list(MOLECULES.values())
 SIGNIFICANCE_COLOURS = {"yes": "#222222", "no": "#b0b0b0"}
-RHO_SCHEME = "redblue"  # reversed below: positive correlations red, negative blue
+RHO_SCHEME: Final = "redblue"  # reversed below: positive correlations red, negative blue
 
 
 # ----------------------------------------------------------------------------- distributions
@@ -60,7 +63,7 @@ def ratio_forest(
     group: str | None = None,
     alpha: float = 0.05,
     confidence: float = 0.95,
-) -> alt.LayerChart:
+) -> SingleChart:
     """Hodges-Lehmann ratio with its confidence interval per molecule, on a log axis, with a rule
     at 1 (no difference). Dark marks: adjusted p below `alpha`; grey: not.
 

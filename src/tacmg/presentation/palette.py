@@ -15,6 +15,9 @@ import pandas as pd
 
 from tacmg.data.contract import MOLECULE_UNIT, SCORES
 
+# What a single chart function returns: Altair's `properties()` widens a layer to layer-or-facet.
+SingleChart = alt.Chart | alt.LayerChart | alt.FacetChart
+
 VISIT_LABELS = {"baseline": "Baseline", "month_12": "Month 12", "control": "Healthy controls"}
 
 

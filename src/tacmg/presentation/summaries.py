@@ -4,6 +4,8 @@ table, ready for `tacmg.presentation.glue.glue_values`.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from tacmg.presentation.prose import words
@@ -28,7 +30,7 @@ def against_controls_summary(table: pd.DataFrame) -> dict:
     match = table["matches_published"].fillna(False).astype(bool)
     match_adj = table["matches_published_adjusted"].fillna(False).astype(bool)
     abstract = table["in_abstract_list"].astype(bool)
-    out = {
+    out: dict[str, Any] = {
         "n_molecules": len(table),
         "n_patients": int(table["n_patients"].iloc[0]),
         "n_controls": int(table["n_controls"].iloc[0]),
@@ -47,7 +49,7 @@ def against_controls_summary(table: pd.DataFrame) -> dict:
         "mismatched_list": words(table.loc[~match, "label"]),
         "mismatched_adjusted_list": words(table.loc[~match_adj, "label"]),
     }
-    for row in table.itertuples():
+    for row in table.to_dict("records"):
         for column in (
             "p_value",
             "p_value_adjusted",
@@ -58,7 +60,7 @@ def against_controls_summary(table: pd.DataFrame) -> dict:
             "median_patients",
             "median_controls",
         ):
-            out[f"{row.molecule}_{column}"] = float(getattr(row, column))
+            out[f"{row['molecule']}_{column}"] = float(row[column])
     return out
 
 
@@ -72,8 +74,8 @@ def matrix_margin(table: pd.DataFrame, molecule: str) -> dict:
     Keys: factor (hl_ratio_low if the whole interval lies above 1, 1 / hl_ratio_high if below,
     NaN if it spans 1), excludes_one (bool), reading (a phrase for prose).
     """
-    row = table.set_index("molecule").loc[molecule]
-    low, high = float(row["hl_ratio_ci_low"]), float(row["hl_ratio_ci_high"])
+    indexed = table.set_index("molecule")
+    low, high = (float(v) for v in indexed.loc[molecule, ["hl_ratio_ci_low", "hl_ratio_ci_high"]].to_numpy(float))
     if low > 1:
         factor = low
         reading = (
@@ -109,7 +111,7 @@ def change_summary(table: pd.DataFrame) -> dict:
     listed = table["published_direction"].notna()
     match = table["matches_published"].fillna(False).astype(bool)
     match_adj = table["matches_published_adjusted"].fillna(False).astype(bool)
-    out = {
+    out: dict[str, Any] = {
         "n": int(table["n"].iloc[0]),
         "n_significant": int(sig.sum()),
         "n_significant_adjusted": int(sig_adj.sum()),
@@ -125,11 +127,11 @@ def change_summary(table: pd.DataFrame) -> dict:
         "mismatched_list": words(table.loc[listed & ~match, "label"]),
         "unlisted_significant_list": words(table.loc[sig & ~listed, "label"]),
     }
-    for row in table.itertuples():
+    for row in table.to_dict("records"):
         for column in ("p_value", "p_value_adjusted", "hl_ratio", "hl_ratio_ci_low", "hl_ratio_ci_high"):
-            out[f"{row.molecule}_{column}"] = float(getattr(row, column))
-        out[f"{row.molecule}_pct_change"] = float(100 * (row.hl_ratio - 1))
-        out[f"{row.molecule}_direction"] = row.direction
+            out[f"{row['molecule']}_{column}"] = float(row[column])
+        out[f"{row['molecule']}_pct_change"] = float(100 * (row["hl_ratio"] - 1))
+        out[f"{row['molecule']}_direction"] = row["direction"]
     return out
 
 
@@ -185,7 +187,7 @@ def multiplicity_summary(table: pd.DataFrame, alpha: float = 0.05) -> dict:
     sig = table["significant"].fillna(False).astype(bool)
     sig_adj = table["significant_adjusted"].fillna(False).astype(bool)
     n_tests = int(table["p_value"].notna().sum())
-    out = {
+    out: dict[str, Any] = {
         "n_tests": n_tests,
         "alpha": float(alpha),
         "expected_by_chance": float(n_tests * alpha),

@@ -48,7 +48,7 @@ def for_display(table: pd.DataFrame, columns: dict, digits: int = 3) -> pd.DataF
     out = pd.DataFrame(index=table.index)
     for source, heading in columns.items():
         if isinstance(source, tuple):
-            est, low, high = (table[c].astype(float) for c in source)
+            est, low, high = (np.asarray(table[c], float).tolist() for c in source)
             out[heading] = [
                 f"{significant(e, digits)} ({significant(lo, digits)} to {significant(hi, digits)})"
                 for e, lo, hi in zip(est, low, high)
