@@ -108,6 +108,16 @@ def adjust_p(p: ArrayLike, method: str = BENJAMINI_HOCHBERG) -> NDArray[np.float
 def correction_name(method: str) -> str:
     """The name of a correction method for prose.
 
+    Parameters
+    ----------
+    method : str
+        A method code as accepted by `adjust_p`, e.g. ``"fdr_bh"``.
+
+    Returns
+    -------
+    str
+        The method's name (``"no"`` for ``"none"``); an unknown code is returned unchanged.
+
     Examples
     --------
     >>> correction_name("fdr_bh")

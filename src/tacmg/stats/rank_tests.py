@@ -1,4 +1,4 @@
-"""The three tests the study's claims need, batched over cohorts, each under its standard variants.
+"""The three rank tests the study's claims need, batched over cohorts, each under its standard variants.
 
 A claim counts as reproduced only if it holds under every variant of its test, so a finding never
 rests on one lucky choice (exact vs normal approximation, with or without continuity correction).
@@ -43,11 +43,30 @@ P_METHOD_WORDS = ("exact", "normal approximation, tie-corrected")
 
 @dataclass
 class TestResult:
-    """Batched result: `estimate` and `statistic` are (B,); `p` is (B, variants).
+    """One rank test run on a batch of B cohorts, under each of its variants.
 
-    `primary` (B,) indexes the variant reported as the p-value of each cohort: the exact one when
-    the sample has no ties (nor zero differences), else the normal approximation without
-    continuity correction, since scipy's exact distributions ignore ties.
+    Parameters
+    ----------
+    test : str
+        The test's name, e.g. ``"Wilcoxon signed-rank"``.
+    estimate : numpy.ndarray
+        (B,) the effect estimate per cohort (its meaning depends on the test; see the functions).
+    statistic : numpy.ndarray
+        (B,) scipy's test statistic of the first variant.
+    p : numpy.ndarray
+        (B, V) two-sided p-values (0-1), one column per variant; NaN where not computable.
+    variants : tuple of str
+        The V variant names, in the column order of `p`.
+    primary : numpy.ndarray or None
+        (B,) index of the variant reported as each cohort's p-value: the exact one when the
+        sample has no ties (nor zero differences), else the normal approximation without
+        continuity correction, since scipy's exact distributions ignore ties. None: always 0.
+
+    Examples
+    --------
+    >>> result = spearman(np.array([[1, 2, 3, 4, 5]]), np.array([[2, 1, 4, 3, 5]]))
+    >>> result.variants, result.p.shape
+    (('t approximation', 'normal approximation'), (1, 2))
     """
 
     test: str
@@ -59,6 +78,13 @@ class TestResult:
 
     @property
     def p_primary(self) -> np.ndarray:
+        """(B,) the reported p-value of each cohort: column `primary` of `p` (column 0 if None).
+
+        Examples
+        --------
+        >>> spearman(np.array([[1, 2, 3, 4, 5]]), np.array([[2, 1, 4, 3, 5]])).p_primary.round(3)
+        array([0.104])
+        """
         if self.primary is None:
             return self.p[:, 0]
         return np.take_along_axis(self.p, self.primary[:, None], axis=1)[:, 0]
@@ -87,6 +113,21 @@ def signed_rank_exact(diff: np.ndarray) -> np.ndarray:
     The package's one rule: exact when no difference is zero, no two magnitudes tie and there are
     at most `EXACT_MAX_N` pairs; otherwise the normal approximation with the tie correction and no
     continuity correction, because scipy's exact distribution assumes neither zeros nor ties.
+
+    Parameters
+    ----------
+    diff : array_like
+        Paired differences, (n,) for one cohort or (B, n) for a batch.
+
+    Returns
+    -------
+    numpy.ndarray
+        (B,) booleans; a 1-D input counts as a batch of one.
+
+    Examples
+    --------
+    >>> signed_rank_exact([[1, -2, 3], [1, 1, 2], [0, 1, 2]]).tolist()
+    [True, False, False]
     """
     diff = np.atleast_2d(np.asarray(diff, float))
     magnitudes = np.where(diff == 0, np.nan, np.abs(diff))
@@ -95,9 +136,31 @@ def signed_rank_exact(diff: np.ndarray) -> np.ndarray:
 
 
 def signed_rank(before: np.ndarray, after: np.ndarray) -> TestResult:
-    """Wilcoxon signed-rank test of after - before; estimate = median paired difference.
+    """Wilcoxon signed-rank test of after - before, under each variant of `WILCOXON_VARIANTS`.
 
-    `primary` follows `signed_rank_exact`: 0 (exact) or 1 (normal approximation).
+    Parameters
+    ----------
+    before, after : numpy.ndarray
+        (B, n) paired values: row b holds cohort b's patients, in the same order in both.
+
+    Returns
+    -------
+    TestResult
+        `estimate` is the median paired difference (after - before, in the data's unit);
+        `statistic` is scipy's (the smaller of the positive and negative rank sums); `primary`
+        follows `signed_rank_exact`: 0 (exact) or 1 (normal approximation).
+
+    References
+    ----------
+    Wilcoxon F. Individual comparisons by ranking methods. Biometrics Bull 1945;1:80-83.
+
+    Examples
+    --------
+    >>> before = np.array([[10, 12, 9, 14, 11, 13], [10, 12, 9, 14, 11, 13]])
+    >>> after = np.array([[7, 11, 5, 12, 5, 18], [7, 11, 5, 12, 5, 13]])
+    >>> result = signed_rank(before, after)
+    >>> result.estimate.tolist(), result.primary.tolist(), result.p_primary.round(4).tolist()
+    ([-2.5, -2.5], [0, 1], [0.3125, 0.0431])
     """
     diff = np.atleast_2d(np.asarray(after, float) - np.asarray(before, float))
     statistic, p = _under_variants(stats.wilcoxon, WILCOXON_VARIANTS, diff)
@@ -112,7 +175,30 @@ def signed_rank(before: np.ndarray, after: np.ndarray) -> TestResult:
 
 
 def rank_sum(patients: np.ndarray, controls: np.ndarray) -> TestResult:
-    """Mann-Whitney U test; estimate = ratio of patient to control medians; statistic = U of patients."""
+    """Mann-Whitney U test of patients against controls, under each variant of `MANN_WHITNEY_VARIANTS`.
+
+    Parameters
+    ----------
+    patients, controls : numpy.ndarray
+        (B, n) and (B, m) values, one cohort per row.
+
+    Returns
+    -------
+    TestResult
+        `estimate` is the ratio of the patients' median to the controls' (unitless); `statistic`
+        is U of the patients; `primary` is 0 (exact) without ties in the pooled sample, else 1.
+
+    References
+    ----------
+    Mann HB, Whitney DR. On a test of whether one of two random variables is stochastically
+    larger than the other. Ann Math Stat 1947;18:50-60.
+
+    Examples
+    --------
+    >>> result = rank_sum(np.array([[4, 6, 7, 9, 12]]), np.array([[1, 2, 3, 5, 8]]))
+    >>> result.statistic.tolist(), result.estimate.round(3).tolist(), result.p_primary.round(4).tolist()
+    ([21.0], [2.333], [0.0952])
+    """
     statistic, p = _under_variants(stats.mannwhitneyu, MANN_WHITNEY_VARIANTS, patients, controls)
     ratio = np.median(patients, axis=1) / np.median(controls, axis=1)
     tied = _has_ties(np.concatenate([patients, controls], axis=1))
@@ -120,7 +206,30 @@ def rank_sum(patients: np.ndarray, controls: np.ndarray) -> TestResult:
 
 
 def spearman(x: np.ndarray, y: np.ndarray) -> TestResult:
-    """Spearman's rho; statistic = estimate = rho."""
+    """Spearman's rank correlation of x and y per cohort, with its two p-value approximations.
+
+    Parameters
+    ----------
+    x, y : numpy.ndarray
+        (B, n) paired values, one cohort per row.
+
+    Returns
+    -------
+    TestResult
+        `estimate` and `statistic` are both rho (-1 to 1; NaN when a row is constant); `p` has
+        the t approximation (scipy) and the normal approximation z = rho sqrt(n - 1).
+
+    References
+    ----------
+    Spearman C. The proof and measurement of association between two things. Am J Psychol
+    1904;15:72-101.
+
+    Examples
+    --------
+    >>> result = spearman(np.array([[1, 2, 3, 4, 5]]), np.array([[2, 1, 4, 3, 5]]))
+    >>> result.estimate.tolist(), result.p.round(3).tolist()
+    ([0.8], [[0.104, 0.11]])
+    """
     rank_x = stats.rankdata(x, axis=1)
     rank_y = stats.rankdata(y, axis=1)
     with warnings.catch_warnings():

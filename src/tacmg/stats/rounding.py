@@ -21,6 +21,21 @@ MISSING_TEXT = "n/a"
 def round_half_up(value: float | None, decimals: int = 0) -> float:
     """`value` rounded half away from zero at `decimals` places (NaN stays NaN).
 
+    The decimal text of the float is rounded (through `decimal.Decimal`), so 31.25 becomes 31.3
+    as on paper, although the binary value of 31.25 is exact and Python's round gives 31.2.
+
+    Parameters
+    ----------
+    value : float or None
+        The number to round; None or NaN give NaN.
+    decimals : int
+        Places after the decimal point; negative values round to tens, hundreds, ...
+
+    Returns
+    -------
+    float
+        The rounded value.
+
     Examples
     --------
     >>> round_half_up(31.25, 1)
@@ -35,7 +50,27 @@ def round_half_up(value: float | None, decimals: int = 0) -> float:
 
 
 def round_half_up_array(values: ArrayLike, decimals: int = 0) -> NDArray[np.float64]:
-    """`round_half_up` applied to every element of an array."""
+    """`round_half_up` applied to every element of an array.
+
+    Parameters
+    ----------
+    values : array_like
+        Numbers to round (any shape); NaN stays NaN.
+    decimals : int
+        Places after the decimal point.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float array of the same shape.
+
+    Examples
+    --------
+    >>> round_half_up_array([0.125, 2.5, -2.5], 2).tolist()
+    [0.13, 2.5, -2.5]
+    >>> round_half_up_array([0.5, 1.5, 2.5]).tolist()
+    [1.0, 2.0, 3.0]
+    """
     return np.vectorize(round_half_up, otypes=[float])(np.asarray(values, float), decimals)
 
 
@@ -54,8 +89,20 @@ def _plain(value: float, decimals: int) -> str:
 
 
 def fixed(value: float | None, decimals: int | None = None) -> str:
-    """`value` as text with `decimals` places, rounded half up; ``None``: at most two places, with
-    trailing zeros dropped. Missing or infinite values read 'n/a'.
+    """`value` as text with a fixed number of decimals, rounded half up.
+
+    Parameters
+    ----------
+    value : float or None
+        The number to show.
+    decimals : int or None
+        Places after the decimal point; None shows at most two places, trailing zeros dropped.
+
+    Returns
+    -------
+    str
+        The text, never in exponent notation and never ``-0``; ``'n/a'`` for a missing (None,
+        NaN) or infinite value.
 
     Examples
     --------
@@ -73,8 +120,20 @@ def fixed(value: float | None, decimals: int | None = None) -> str:
 
 
 def significant(value: float | None, digits: int = 3) -> str:
-    """`value` to `digits` significant digits, rounded half up, trailing zeros dropped, never in
-    exponent notation; values of 10**digits and more are whole numbers with thousands separators.
+    """`value` as text with `digits` significant digits, rounded half up, trailing zeros dropped.
+
+    Parameters
+    ----------
+    value : float or None
+        The number to show.
+    digits : int
+        Significant digits to keep.
+
+    Returns
+    -------
+    str
+        The text, never in exponent notation; values of ``10**digits`` and more are written as
+        whole numbers with thousands separators; ``'n/a'`` for a missing or infinite value.
 
     Examples
     --------
@@ -97,6 +156,16 @@ def significant(value: float | None, digits: int = 3) -> str:
 def p_text(p: float | None) -> str:
     """A p-value as text: two significant digits, never exponent notation.
 
+    Parameters
+    ----------
+    p : float or None
+        The p-value (0-1).
+
+    Returns
+    -------
+    str
+        ``significant(p, 2)``: e.g. ``'0.00028'``; ``'n/a'`` when `p` is missing.
+
     Examples
     --------
     >>> p_text(0.000284), p_text(0.0488), p_text(float("nan"))
@@ -107,6 +176,18 @@ def p_text(p: float | None) -> str:
 
 def percent(count: float, total: float, decimals: int = 1) -> float:
     """count / total in percent, rounded half up to `decimals` places (NaN when total is 0).
+
+    Parameters
+    ----------
+    count, total : float
+        The part and the whole (e.g. patients with a status, and all patients).
+    decimals : int
+        Places after the decimal point.
+
+    Returns
+    -------
+    float
+        The percentage (0-100 when count <= total), or NaN when `total` is 0.
 
     Examples
     --------
