@@ -30,7 +30,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 NOTEBOOK_MD := $(sort $(wildcard notebooks/*.md))
 
-.PHONY: help venv vendor book notebooks test unit nbval pairs no-cdn browser browser-check \
+.PHONY: help venv vendor book notebooks test unit lint nbval pairs no-cdn browser browser-check \
         bench lock clean clean-all
 
 help: ## list the targets
@@ -85,17 +85,23 @@ notebooks: venv ## regenerate notebooks/*.ipynb from the .md files and execute t
 
 # ------------------------------------------------------------------------------- tests
 # `make test` runs every check even after one fails, then fails if any did.
-test: venv ## everything: unit tests, nbval, pair sync, -W book build, no-CDN and browser checks
+test: venv ## everything: lint and types, unit tests and doctests, nbval, pair sync, -W book build, no-CDN and browser checks
 	@failed=(); \
-	for target in unit nbval pairs book no-cdn browser-check; do \
+	for target in lint unit nbval pairs book no-cdn browser-check; do \
 	  echo "== make $$target"; \
 	  $(MAKE) --no-print-directory $$target || failed+=("$$target"); \
 	done; \
 	if [ $${#failed[@]} -gt 0 ]; then echo "make test: FAILED: $${failed[*]}"; exit 1; fi; \
 	echo "make test: all checks passed"
 
-unit: venv ## pytest on tests/
-	$(PY) -m pytest -q tests
+unit: venv ## pytest on tests/ and the docstring examples of src/tacmg (doctests), on both cores
+	$(PY) -m pytest -q -n 2 -p no:cacheprovider tests
+	$(PY) -m pytest -q --doctest-modules -p no:cacheprovider src/tacmg
+
+lint: venv ## ruff (lint and format check) on the code, mypy on the package
+	$(VENV)/bin/ruff check src tests tools bench
+	$(VENV)/bin/ruff format --check src tests tools bench
+	$(VENV)/bin/mypy
 
 nbval: venv ## re-execute every notebooks/*.ipynb and compare with its stored outputs (strict)
 	@if ! ls notebooks/*.ipynb >/dev/null 2>&1; then echo "nbval: no notebooks/*.ipynb to check"; exit 0; fi; \

@@ -1,0 +1,201 @@
+"""The numbers and words each chapter's prose quotes, computed in one call per chapter section.
+
+Every chapter hands its prose values the same way: one function here turns the analysis tables
+into a flat dict of plain Python values, and `tacmg.presentation.glue.glue_values(prefix, values)`
+glues them under the chapter's prefix. Nothing in a notebook assembles prose values by hand, so the
+rules (which rounding, which words) live here and are tested. The molecule chapters' values come
+from `tacmg.presentation.summaries`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from tacmg.analyses.scores import MCID_POINTS, QMG_MCID_MILD
+from tacmg.claims.consistency import counts_rounding_to, fewest_changes_for, smallest_signed_rank_p
+from tacmg.claims.registry import Registry
+from tacmg.presentation.prose import mcid_reading
+from tacmg.presentation.report import verdict_counts
+from tacmg.stats.rounding import percent, round_half_up
+
+# Short stems of the score columns in glue keys ('scores_qmg_hl', 'scores_adl_p', ...).
+SCORE_STEMS = {"qmg": "qmg", "mmt": "mmt", "mg_adl": "adl", "mg_qol15": "qol"}
+
+
+def score_change_values(
+    changes: pd.DataFrame, mcid: Mapping[str, float | None], confidence: float, qol_baseline_sd: float
+) -> dict[str, Any]:
+    """What chapter 2's prose quotes about a `tacmg.analyses.scores.score_changes` table.
+
+    Parameters
+    ----------
+    changes : pandas.DataFrame
+        The output of `score_changes` (one row per score).
+    mcid : mapping
+        The thresholds in use (points of fall; None for no threshold), as passed to `score_changes`.
+    confidence : float
+        The level of the Hodges-Lehmann intervals (0-1).
+    qol_baseline_sd : float
+        Standard deviation of the baseline MG-QOL15 (points), for the half-SD reading.
+
+    Returns
+    -------
+    dict
+        n, confidence_pct; per score (stems qmg, mmt, adl, qol): ``<stem>_median_baseline``,
+        ``_median_month_12``, ``_median_change``, ``_hl``, ``_hl_low``, ``_hl_high`` (points),
+        ``_p`` (p_value), ``_rb`` (effect size, 2 decimals), ``_n_unchanged``, ``_n_worse``,
+        ``_n_improved``, ``_pct_improved`` (percent, 1 decimal), ``_mcid`` (points), ``_n_mcid``,
+        ``_pct_mcid``, ``_mcid_reading`` (a phrase); then p_max, p_methods (words), rb_weakest /
+        rb_strongest with their labels, n_fell (scores whose whole interval lies below zero),
+        n_scores, lit_adl / lit_qmg / lit_qmg_mild (the cited MCIDs, points) and qol_half_sd.
+
+    Examples
+    --------
+    >>> from tacmg import load
+    >>> from tacmg.analyses.scores import score_changes
+    >>> from tacmg.data.paths import RECONSTRUCTED_DIR
+    >>> changes = score_changes(load(RECONSTRUCTED_DIR))
+    >>> values = score_change_values(changes, MCID_POINTS, 0.95, qol_baseline_sd=8.0)
+    >>> values["n"], values["n_scores"], values["qol_half_sd"]
+    (32, 4, 4.0)
+    """
+    values: dict[str, Any] = {
+        "n": int(changes["n"].iloc[0]),
+        "confidence_pct": round_half_up(100 * confidence, 1),
+    }
+    for row in changes.to_dict("records"):
+        s = SCORE_STEMS[row["score"]]
+        values.update(
+            {
+                f"{s}_median_baseline": row["median_baseline"],
+                f"{s}_median_month_12": row["median_month_12"],
+                f"{s}_median_change": row["median_change"],
+                f"{s}_hl": row["hl_change"],
+                f"{s}_hl_low": row["hl_change_ci_low"],
+                f"{s}_hl_high": row["hl_change_ci_high"],
+                f"{s}_p": row["p_value"],
+                f"{s}_rb": round_half_up(row["effect_size"], 2),
+                f"{s}_n_unchanged": row["n_unchanged"],
+                f"{s}_n_worse": row["n_worse"],
+                f"{s}_n_improved": row["n_improved"],
+                f"{s}_pct_improved": percent(row["n_improved"], row["n"]),
+                f"{s}_mcid": row["mcid_points"],
+                f"{s}_n_mcid": row["n_mcid"],
+                f"{s}_pct_mcid": percent(row["n_mcid"], row["n"]),
+                f"{s}_mcid_reading": mcid_reading(
+                    row["hl_change"], row["hl_change_ci_low"], row["hl_change_ci_high"], mcid.get(row["score"])
+                ),
+            }
+        )
+    methods = changes["p_method"].unique()
+    weakest = changes.iloc[int(changes["effect_size"].to_numpy(float).argmax())]
+    strongest = changes.iloc[int(changes["effect_size"].to_numpy(float).argmin())]
+    values.update(
+        {
+            "p_max": float(changes["p_value"].max()),
+            "p_methods": (
+                f"{methods[0]} for all {len(changes)} scores"
+                if len(methods) == 1
+                else "; ".join(f"{label} {method}" for label, method in zip(changes["label"], changes["p_method"]))
+            ),
+            "rb_weakest": float(weakest["effect_size"]),
+            "rb_weakest_label": str(weakest["label"]),
+            "rb_strongest": float(strongest["effect_size"]),
+            "rb_strongest_label": str(strongest["label"]),
+            "n_fell": int((changes["hl_change_ci_high"] < 0).sum()),
+            "n_scores": len(changes),
+            "lit_adl": MCID_POINTS["mg_adl"],
+            "lit_qmg": MCID_POINTS["qmg"],
+            "lit_qmg_mild": QMG_MCID_MILD,
+            "qol_half_sd": round_half_up(qol_baseline_sd / 2, 1),
+        }
+    )
+    return values
+
+
+def scorecard_values(card: pd.DataFrame) -> dict[str, int]:
+    """What the scorecard's prose quotes: total, reproduced, failed (claims) and findings.
+
+    Parameters
+    ----------
+    card : pandas.DataFrame
+        The output of `tacmg.presentation.report.scorecard`.
+
+    Returns
+    -------
+    dict
+        total, reproduced, failed (claims that do not hold on this data), findings (how many).
+
+    Examples
+    --------
+    >>> card = pd.DataFrame({"finding": ["a", "a", "b"], "verdict": ["reproduced", "reproduced", "not reproduced"]})
+    >>> scorecard_values(card)
+    {'total': 3, 'reproduced': 2, 'failed': 1, 'findings': 2}
+    """
+    counts = verdict_counts(card)
+    return {
+        "total": counts["total"],
+        "reproduced": counts["reproduced"],
+        "failed": counts["not reproduced"],
+        "findings": int(card["finding"].nunique()),
+    }
+
+
+def consistency_values(
+    checks: pd.DataFrame, registry: Registry, percent_published: float, p_bound: float
+) -> dict[str, Any]:
+    """What the consistency chapter's prose quotes about the checks, the share and the p bound.
+
+    Parameters
+    ----------
+    checks : pandas.DataFrame
+        The output of `tacmg.claims.consistency.checks`.
+    registry : Registry
+        The claims registry (for the cohort size and the accepted MM counts).
+    percent_published : float
+        The published share at minimal manifestation status (percent).
+    p_bound : float
+        The published P bound of the score changes.
+
+    Returns
+    -------
+    dict
+        n_checks and the count of each verdict (consistent, inconsistent, ambiguous,
+        uninformative); percent, n, rounding_counts (the whole counts of n that round to the
+        percentage, as words), mm_low / mm_high (the counts the registry accepts) with pct_low /
+        pct_high (percent of n); smallest_p (the smallest exact two-sided signed-rank p with n
+        changes), fewest (the fewest changes that can reach p below the bound), bound.
+
+    Examples
+    --------
+    >>> from tacmg.claims.consistency import checks
+    >>> from tacmg.claims.registry import load_claims
+    >>> registry = load_claims()
+    >>> values = consistency_values(checks(registry), registry, 33, 1e-4)
+    >>> values["n"], values["fewest"]
+    (32, 15)
+    """
+    n = int(registry.by_id("cohort-n").published)
+    accepted = registry.by_id("status-mm").params
+    rounding = counts_rounding_to(percent_published, n)
+    values: dict[str, Any] = {"n_checks": len(checks)}
+    for verdict in ("consistent", "inconsistent", "ambiguous", "uninformative"):
+        values[verdict] = int((checks["verdict"] == verdict).sum())
+    values.update(
+        {
+            "percent": percent_published,
+            "n": n,
+            "rounding_counts": ", ".join(map(str, rounding)) or "none",
+            "mm_low": accepted["min"],
+            "mm_high": accepted["max"],
+            "pct_low": 100 * accepted["min"] / n,
+            "pct_high": 100 * accepted["max"] / n,
+            "smallest_p": smallest_signed_rank_p(n),
+            "fewest": fewest_changes_for(p_bound),
+            "bound": p_bound,
+        }
+    )
+    return values
