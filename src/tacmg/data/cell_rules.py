@@ -24,7 +24,26 @@ MAX_SHOWN_CHARS = 40
 
 
 def show_value(value: str) -> str:
-    """Return a cell value quoted for a message: one line, bounded length, bad bytes as U+FFFD."""
+    """A cell value quoted for a message: one line, bounded length, bad bytes as U+FFFD.
+
+    Parameters
+    ----------
+    value : str
+        The cell's text, as read with the ``surrogateescape`` error handler.
+
+    Returns
+    -------
+    str
+        JSON string literal (double quotes, control characters escaped) of at most
+        `MAX_SHOWN_CHARS` characters, followed by ``...`` when cut.
+
+    Examples
+    --------
+    >>> print(show_value("AChR"))
+    "AChR"
+    >>> print(show_value("x" * 50))
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx..."
+    """
     text = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     if len(text) > MAX_SHOWN_CHARS:
         text = text[:MAX_SHOWN_CHARS] + "..."
@@ -32,7 +51,26 @@ def show_value(value: str) -> str:
 
 
 def column_ref(name: str, position: int) -> str:
-    """Return how a column is named in messages: its name, or '#<position>' if it has none."""
+    """How a column is named in messages: its name, or ``#<position>`` if it has none.
+
+    Parameters
+    ----------
+    name : str
+        The header cell.
+    position : int
+        The column's 1-based position in the header.
+
+    Returns
+    -------
+    str
+        The name as is when printable and without surrounding spaces, quoted by `show_value`
+        otherwise, ``#<position>`` when blank.
+
+    Examples
+    --------
+    >>> column_ref("qmg", 3), column_ref("  ", 3), column_ref(" qmg", 3)
+    ('qmg', '#3', '" qmg"')
+    """
     if not name.strip():
         return f"#{position}"
     if name.isprintable() and name == name.strip():
@@ -41,17 +79,68 @@ def column_ref(name: str, position: int) -> str:
 
 
 def bound_text(value: float) -> str:
-    """Return a bound as text without a trailing '.0'."""
+    """A bound as text, without a trailing ``.0`` for whole numbers.
+
+    Parameters
+    ----------
+    value : float
+        The bound.
+
+    Returns
+    -------
+    str
+        E.g. ``'39'`` or ``'0.5'``.
+
+    Examples
+    --------
+    >>> bound_text(39.0), bound_text(0.5)
+    ('39', '0.5')
+    """
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def letters_only(name: str) -> str:
-    """The lower-case letters of a name, without digits, spaces or punctuation (for fuzzy matching)."""
+    """The lower-case letters of a name, without digits, spaces or punctuation (for fuzzy matching).
+
+    Parameters
+    ----------
+    name : str
+        A column name.
+
+    Returns
+    -------
+    str
+        Only the ASCII letters a-z of the lower-cased name.
+
+    Examples
+    --------
+    >>> letters_only("MG-ADL 2")
+    'mgadl'
+    """
     return re.sub("[^a-z]", "", name.lower())
 
 
 def identifier_match(name: str) -> str | None:
-    """Return the identifier pattern a column name matches, or None."""
+    """The identifier pattern a column name matches, or None.
+
+    A pattern of `SUBSTRING_PATTERN_MIN_LENGTH` letters or more matches anywhere in the name's
+    letters; a shorter one ("dob", "zip") only the whole of them.
+
+    Parameters
+    ----------
+    name : str
+        A column name of a dataset.
+
+    Returns
+    -------
+    str or None
+        The matched entry of `tacmg.data.contract.IDENTIFIER_PATTERNS`, or None.
+
+    Examples
+    --------
+    >>> identifier_match("Date of birth"), identifier_match("patient_id"), identifier_match("DOB")
+    ('dateofbirth', None, 'dob')
+    """
     letters = letters_only(name)
     for pattern in IDENTIFIER_PATTERNS:
         if letters == pattern or (len(pattern) >= SUBSTRING_PATTERN_MIN_LENGTH and pattern in letters):
@@ -85,7 +174,24 @@ _TYPES: dict[str, tuple[Callable[[str], bool], Callable[[str], Any], str]] = {
 
 
 def has_bad_bytes(text: str) -> bool:
-    """Whether text read with surrogateescape holds bytes that were not valid UTF-8."""
+    """Whether text read with ``surrogateescape`` holds bytes that were not valid UTF-8.
+
+    Parameters
+    ----------
+    text : str
+        Text decoded with ``errors="surrogateescape"``.
+
+    Returns
+    -------
+    bool
+        True if any byte could not be decoded.
+
+    Examples
+    --------
+    >>> latin_1 = "café".encode("latin-1")
+    >>> has_bad_bytes("café"), has_bad_bytes(latin_1.decode("utf-8", "surrogateescape"))
+    (False, True)
+    """
     return bool(_BAD_BYTES.search(text))
 
 
@@ -131,7 +237,33 @@ _CELL_RULES: tuple[Callable[[Column, str], str | None], ...] = (
 
 
 def cell_problem(column: Column | None, text: str) -> str | None:
-    """Return what is wrong with one cell (None if nothing); extra columns may be blank."""
+    """What is wrong with one cell, as a sentence, or None if nothing.
+
+    The checks run in order (UTF-8, blank, type, range, allowed codes, pattern); the first one
+    the cell fails is reported.
+
+    Parameters
+    ----------
+    column : Column or None
+        The contract's column, or None for a column the contract does not know (an extra
+        column, which may be blank).
+    text : str
+        The cell's text, as read with the ``surrogateescape`` error handler.
+
+    Returns
+    -------
+    str or None
+        The problem, without file, line or column (the loader adds them).
+
+    Examples
+    --------
+    >>> from tacmg.data.contract import VISITS_TABLE
+    >>> qmg = VISITS_TABLE.columns[2]
+    >>> cell_problem(qmg, "45"), cell_problem(qmg, "12")
+    ('45 is outside the QMG range 0-39', None)
+    >>> cell_problem(qmg, "12.5")
+    '"12.5" is not a whole number'
+    """
     if has_bad_bytes(text):
         return "cell is not valid UTF-8; save the file as UTF-8"
     if column is None:
@@ -145,5 +277,24 @@ def cell_problem(column: Column | None, text: str) -> str | None:
 
 
 def cell_value(column: Column, text: str) -> Any:
-    """The Python value of a cell that passed `cell_problem` (int, float, bool or str, by column type)."""
+    """The Python value of a cell that passed `cell_problem`.
+
+    Parameters
+    ----------
+    column : Column
+        The contract's column.
+    text : str
+        The cell's text.
+
+    Returns
+    -------
+    int, float, bool or str
+        By the column's type: integer, number, boolean (``true``/``false``) or string.
+
+    Examples
+    --------
+    >>> from tacmg.data.contract import PATIENTS_TABLE, VISITS_TABLE
+    >>> cell_value(VISITS_TABLE.columns[2], "12"), cell_value(PATIENTS_TABLE.columns[6], "true")
+    (12, True)
+    """
     return _TYPES[column.type][1](text)

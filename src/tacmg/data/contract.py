@@ -2,7 +2,9 @@
 
 This module is the single source of truth for column names, types, units and allowed values.
 The loader validates against it, the generator writes it, and `datapackage.json` (a Frictionless
-Data Package) is rendered from it, so the three can never disagree.
+Data Package) is rendered from it, so the three can never disagree. Post-intervention status and
+clinical classes follow the MGFA research standards (Jaretzki A, Barohn RJ, Ernstoff RM, et al.
+Myasthenia gravis: recommendations for clinical research standards. Neurology 2000;55:16-23).
 """
 
 from __future__ import annotations
@@ -55,49 +57,21 @@ LABELS = {**{k: v[0] for k, v in SCORES.items()}, **MOLECULES, "prednisone_mg_da
 # Column names that would identify a person. A dataset carrying any of them is refused so that a
 # real cohort cannot be published by accident. Matched against the lower-cased column name with
 # non-letters removed.
+# fmt: off
 IDENTIFIER_PATTERNS = (
-    "name",
-    "firstname",
-    "surname",
-    "lastname",
-    "fullname",
-    "patientname",
-    "dob",
-    "dateofbirth",
-    "birthdate",
-    "birthday",
-    "phone",
-    "telephone",
-    "mobile",
-    "cell",
-    "fax",
-    "email",
-    "mail",
-    "address",
-    "street",
-    "postcode",
-    "zipcode",
-    "zip",
-    "ssn",
-    "socialsecurity",
-    "nationalid",
-    "idnumber",
-    "idcard",
-    "passport",
-    "mrn",
-    "medicalrecord",
-    "hospitalnumber",
-    "insurancenumber",
+    "name", "firstname", "surname", "lastname", "fullname", "patientname",
+    "dob", "dateofbirth", "birthdate", "birthday",
+    "phone", "telephone", "mobile", "cell", "fax", "email", "mail",
+    "address", "street", "postcode", "zipcode", "zip",
+    "ssn", "socialsecurity", "nationalid", "idnumber", "idcard", "passport",
+    "mrn", "medicalrecord", "hospitalnumber", "insurancenumber",
 )
+# fmt: on
 
 
-# --------------------------------------------------------------------------------------------
-# Table and column specifications.
-#
-# Everything below is derived from the constants above. The loader checks each cell against
-# these specs and `tacmg.datapackage` renders them as Frictionless Table Schemas, so a rule
-# added here is enforced and documented in one move.
-# --------------------------------------------------------------------------------------------
+# ---- Table and column specifications, derived from the constants above. The loader checks each
+# cell against these specs and `tacmg.data.datapackage` renders them as Frictionless Table Schemas,
+# so a rule added here is enforced and documented in one move.
 
 # Pseudonymous codes: letters, digits, "_" and "-" (whole cell; Table Schema anchors patterns).
 ID_PATTERN = "[A-Za-z0-9_-]+"
@@ -147,10 +121,30 @@ def _spell_out(meanings: dict[str, str]) -> str:
 class Column:
     """One column of a table: its type, meaning and the rules every cell must satisfy.
 
-    `type` is a Table Schema type (string, integer, number, boolean). `label` is the short noun
-    used in error messages ("45 is outside the QMG range 0-39"). Bounds are inclusive except
-    `exclusive_minimum`. A column with `enum` accepts only those codes; `pattern` must match the
-    whole cell.
+    Parameters
+    ----------
+    name, title : str
+        The CSV header name and a human-readable title.
+    type : str
+        A Table Schema type: ``"string"``, ``"integer"``, ``"number"`` or ``"boolean"``.
+    label : str
+        The short noun of error messages ("45 is outside the QMG range 0-39").
+    description : str
+        What the column means, with its unit and allowed values, in sentences.
+    unit : str
+        The unit of the values (``""``: none).
+    minimum, maximum, exclusive_minimum : float or None
+        Inclusive bounds, and a strict lower bound (None: no bound).
+    enum : tuple of str
+        The only codes allowed (empty: any).
+    pattern : str
+        A regular expression every cell must match in full (``""``: any).
+
+    Examples
+    --------
+    >>> qmg = VISITS_TABLE.columns[2]
+    >>> qmg.name, qmg.type, qmg.minimum, qmg.maximum
+    ('qmg', 'integer', 0, 39)
     """
 
     name: str
@@ -168,7 +162,22 @@ class Column:
 
 @dataclass(frozen=True)
 class ForeignKey:
-    """`columns` of a table refer to `reference_columns` of `reference_table`."""
+    """`columns` of a table refer to `reference_columns` of `reference_table`.
+
+    Parameters
+    ----------
+    columns : tuple of str
+        The referring columns of this table.
+    reference_table : str
+        The name of the referred table, e.g. ``"patients"``.
+    reference_columns : tuple of str
+        Its columns whose values must contain every value of `columns`.
+
+    Examples
+    --------
+    >>> VISITS_TABLE.foreign_keys[0].reference_table
+    'patients'
+    """
 
     columns: tuple[str, ...]
     reference_table: str
@@ -177,7 +186,24 @@ class ForeignKey:
 
 @dataclass(frozen=True)
 class Table:
-    """One CSV file of a dataset: its columns (in the order they are written) and its keys."""
+    """One CSV file of a dataset: its columns (in the order they are written) and its keys.
+
+    Parameters
+    ----------
+    name, title, description : str
+        The table's name (the CSV file's stem), title and meaning.
+    columns : tuple of Column
+        Its columns, in the order they are written.
+    primary_key : tuple of str
+        The columns whose values identify a row.
+    foreign_keys : tuple of ForeignKey
+        Columns that refer to another table.
+
+    Examples
+    --------
+    >>> VISITS_TABLE.file, VISITS_TABLE.primary_key
+    ('visits.csv', ('patient_id', 'visit'))
+    """
 
     name: str
     title: str
@@ -188,12 +214,24 @@ class Table:
 
     @property
     def file(self) -> str:
-        """Return the CSV file name, e.g. 'patients.csv'."""
+        """The CSV file name.
+
+        Examples
+        --------
+        >>> PATIENTS_TABLE.file
+        'patients.csv'
+        """
         return f"{self.name}.csv"
 
     @property
     def column_names(self) -> tuple[str, ...]:
-        """Return the names of the contract's columns, in order."""
+        """The names of the table's columns, in order.
+
+        Examples
+        --------
+        >>> CONTROLS_TABLE.column_names[:3]
+        ('control_id', 'sex', 'age_years')
+        """
         return tuple(column.name for column in self.columns)
 
 
@@ -312,11 +350,7 @@ VISITS_TABLE = Table(
     "One row per patient and visit (baseline and month 12; every patient has both): clinical "
     "scores, daily prednisone dose and soluble molecule concentrations.",
     (
-        _id_column(
-            "patient_id",
-            "Patient code",
-            "Pseudonymous patient code; refers to patient_id in patients.csv.",
-        ),
+        _id_column("patient_id", "Patient code", "Pseudonymous patient code; refers to patient_id in patients.csv."),
         Column(
             "visit",
             "string",
@@ -355,14 +389,7 @@ CONTROLS_TABLE = Table(
         ),
         _sex_column(),
         Column(
-            "age_years",
-            "number",
-            "Age",
-            "age",
-            "Age at blood sampling, in years.",
-            unit=YEARS,
-            minimum=0,
-            maximum=120,
+            "age_years", "number", "Age", "age", "Age at blood sampling, in years.", unit=YEARS, minimum=0, maximum=120
         ),
         *_molecule_columns("the control's blood"),
     ),

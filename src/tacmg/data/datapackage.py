@@ -1,9 +1,10 @@
 """Render the data contract as a Frictionless Data Package (`datapackage.json`).
 
-The schemas are built from `tacmg.contract.TABLES`, so the package documents exactly the rules
-that `tacmg.loader` enforces. The package declares the Data Package v2 profile because the
-molecule columns need `exclusiveMinimum` (concentrations must be strictly positive), which v1
-does not have.
+The schemas are built from `tacmg.data.contract.TABLES`, so the package documents exactly the
+rules that `tacmg.data.loader` enforces. The package declares the Data Package v2 profile because
+the molecule columns need `exclusiveMinimum` (concentrations must be strictly positive), which v1
+does not have. The descriptors are plain dicts written by hand: the rules are few, and the
+package needs no Frictionless library at run time.
 """
 
 from __future__ import annotations
@@ -91,10 +92,28 @@ def _schema(table: Table) -> dict[str, Any]:
 
 
 def table_schemas() -> dict[str, dict[str, Any]]:
-    """Return the standalone Frictionless Table Schema of each table, keyed by table name.
+    """The standalone Frictionless Table Schema of each table, keyed by table name.
 
-    Each declares the Table Schema v2 profile in `$schema` (needed for `exclusiveMinimum`);
-    inside `datapackage.json` the package's own `$schema` plays that part instead.
+    Each declares the Table Schema v2 profile in ``$schema`` (needed for ``exclusiveMinimum``);
+    inside `datapackage.json` the package's own ``$schema`` plays that part instead.
+
+    Returns
+    -------
+    dict of str to dict
+        ``'patients'``, ``'visits'`` and ``'controls'``, each a Table Schema with the keys
+        ``$schema``, ``fields`` (name, type, title, description, constraints and, where set,
+        unit), ``missingValues``, ``primaryKey`` and, for visits, ``foreignKeys``.
+
+    References
+    ----------
+    Frictionless Data. Data Package Standard, version 2.0 (Data Package, Data Resource and Table
+    Schema specifications). https://datapackage.org/
+
+    Examples
+    --------
+    >>> schemas = table_schemas()
+    >>> list(schemas), schemas["visits"]["primaryKey"]
+    (['patients', 'visits', 'controls'], ['patient_id', 'visit'])
     """
     return {name: {"$schema": TABLESCHEMA_PROFILE_V2, **_schema(table)} for name, table in TABLES.items()}
 
@@ -115,7 +134,32 @@ def _resource(table: Table) -> dict[str, Any]:
 
 
 def datapackage_descriptor(provenance: dict[str, Any]) -> dict[str, Any]:
-    """Return the whole `datapackage.json` content as a dict."""
+    """The whole `datapackage.json` content as a dict.
+
+    Parameters
+    ----------
+    provenance : dict
+        How the files were made (generator, version, seed, ...), stored under ``provenance``.
+
+    Returns
+    -------
+    dict
+        A Data Package descriptor with the keys ``$schema`` (the v2 profile), ``name``,
+        ``title``, ``description``, ``licenses`` (CC0-1.0), ``sources`` (the study),
+        ``keywords``, ``provenance`` and ``resources`` (one tabular Data Resource per CSV file,
+        each with its Table Schema).
+
+    References
+    ----------
+    Frictionless Data. Data Package Standard, version 2.0 (Data Package, Data Resource and Table
+    Schema specifications). https://datapackage.org/
+
+    Examples
+    --------
+    >>> descriptor = datapackage_descriptor({"seed": 1})
+    >>> [resource["path"] for resource in descriptor["resources"]]
+    ['patients.csv', 'visits.csv', 'controls.csv']
+    """
     return {
         "$schema": PROFILE_V2,
         "name": PACKAGE_NAME,
@@ -130,9 +174,27 @@ def datapackage_descriptor(provenance: dict[str, Any]) -> dict[str, Any]:
 
 
 def render_datapackage(provenance: dict[str, Any]) -> str:
-    """Return the `datapackage.json` text: sorted keys, indent 2, trailing newline.
+    """The `datapackage.json` text: sorted keys, indent 2, trailing newline.
 
-    Raises TypeError if `provenance` holds something JSON cannot represent.
+    Parameters
+    ----------
+    provenance : dict
+        As for `datapackage_descriptor`.
+
+    Returns
+    -------
+    str
+        JSON of `datapackage_descriptor`, non-ASCII characters written as themselves.
+
+    Raises
+    ------
+    TypeError
+        If `provenance` holds something JSON cannot represent.
+
+    Examples
+    --------
+    >>> render_datapackage({"seed": 1}).splitlines()[1]
+    '  "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",'
     """
     descriptor = datapackage_descriptor(provenance)
     return json.dumps(descriptor, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
@@ -141,8 +203,27 @@ def render_datapackage(provenance: dict[str, Any]) -> str:
 def write_datapackage(directory: str | Path, provenance: dict[str, Any]) -> Path:
     """Write `datapackage.json` into `directory` and return its path.
 
-    The bytes depend only on the contract and `provenance`, so a
-    regenerated dataset reproduces the file byte for byte.
+    The bytes depend only on the contract and `provenance`, so a regenerated dataset reproduces
+    the file byte for byte.
+
+    Parameters
+    ----------
+    directory : str or pathlib.Path
+        An existing directory; a `datapackage.json` there is replaced.
+    provenance : dict
+        As for `datapackage_descriptor`.
+
+    Returns
+    -------
+    pathlib.Path
+        The written file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as directory:
+    ...     write_datapackage(directory, {"seed": 1}).name
+    'datapackage.json'
     """
     path = Path(directory) / DATAPACKAGE_FILE
     # write_bytes: no platform newline translation, so the bytes are the same everywhere.
@@ -171,9 +252,23 @@ def _number(value: float) -> str:
 
 
 def datapackage_fields_table() -> pd.DataFrame:
-    """Return one row per table and column: table, column, type, unit, allowed, description.
+    """The data dictionary: one row per table and column of the contract.
 
-    Empty strings (never NaN) stand for "no unit" and "no restriction".
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: ``table`` (CSV file name), ``column`` (header name), ``type`` (Table Schema
+        type), ``unit`` (e.g. ``pg/mL``), ``allowed`` (allowed codes or range, in words) and
+        ``description`` (meaning). Empty strings (never NaN) stand for "no unit" and "no
+        restriction".
+
+    Examples
+    --------
+    >>> fields = datapackage_fields_table()
+    >>> fields.shape
+    (34, 6)
+    >>> fields.set_index("column").loc["qmg", ["table", "type", "allowed"]].tolist()
+    ['visits.csv', 'integer', '0 to 39']
     """
     rows = [
         {

@@ -1,54 +1,50 @@
 """Read and check a dataset directory (patients.csv, visits.csv, controls.csv).
 
-`validate(directory)` lists every problem, one line each; `load(directory)` returns a `Dataset`
-or raises `DataError` with the first problem. Every message names the file, the physical line
-(header = line 1) and the column, e.g.
-
-    visits.csv, line 3, column qmg: 45 is outside the QMG range 0-39
-
-The rules come from `tacmg.contract.TABLES`: the same specs render `datapackage.json`, so the
-loader and the Frictionless schemas agree. Cells are read as text with the csv module and only
-converted once every check has passed, so nothing silently becomes NaN.
+`validate` lists every problem, one line each; `load` returns a `Dataset` or raises `DataError`
+with the first problem. Every message names the file, the physical line (header = line 1) and the
+column, e.g. ``visits.csv, line 3, column qmg: 45 is outside the QMG range 0-39``. The rules come
+from `tacmg.data.contract.TABLES`, which also renders `datapackage.json`. Written by hand rather
+than with pandas or a schema validator: cells are read as text with the csv module and converted
+only once every check has passed, so nothing silently becomes NaN, and a message can say what to fix.
+The reading and the checks themselves are in the private module `tacmg.data._csv_checks`.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
 import hashlib
-import io
-import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from tacmg.data.cell_rules import (
-    cell_problem,
-    cell_value,
-    column_ref,
-    has_bad_bytes,
-    identifier_match,
-    letters_only,
-    show_value,
-)
-from tacmg.data.contract import (
-    PATIENTS_TABLE,
-    TABLES,
-    VISITS,
-    VISITS_TABLE,
-    Table,
-)
+from tacmg.data._csv_checks import _inspect, _Problem, _RawTable, _read_bytes
+from tacmg.data.cell_rules import cell_value
+from tacmg.data.contract import TABLES, VISITS
 
 DATAPACKAGE_FILE = "datapackage.json"
 
 
 class DataError(ValueError):
-    """A dataset problem, as one line: '<file>, line <N>, column <col>: <problem>'.
+    """A dataset problem, as one line: ``<file>, line <N>, column <col>: <problem>``.
 
-    `file`, `line` and `column` repeat the location for programs (None where not applicable).
+    Parameters
+    ----------
+    message : str
+        The whole line, location included.
+    file, line, column : str, int and str, or None
+        The location again, for programs, as attributes of the same names (None: not applicable).
+
+    Examples
+    --------
+    >>> error = DataError("visits.csv, line 3, column qmg: 45 is outside the QMG range 0-39", "visits.csv", 3, "qmg")
+    >>> error.line, error.column
+    (3, 'qmg')
+    >>> try:
+    ...     load("no-such-folder")
+    ... except DataError as error:
+    ...     print(error)
+    no-such-folder: directory is missing
     """
 
     def __init__(
@@ -64,9 +60,26 @@ class DataError(ValueError):
 
 @dataclass(frozen=True, eq=False)  # eq=False: comparing DataFrames with == is ambiguous
 class Dataset:
-    """A checked dataset. Contract columns have their contract dtype (int64, float64, bool or
-    str); extra columns are kept as str. `checksum` is `data_checksum(directory)`; `provenance`
-    is the `provenance` object of datapackage.json, or None when there is no datapackage.json.
+    """A checked dataset: its three tables and where they came from.
+
+    Parameters
+    ----------
+    patients, visits, controls : pandas.DataFrame
+        The CSV files' rows, columns and units as in `tacmg.data.contract.TABLES`, each contract
+        column in its dtype (int64, float64, bool or str); extra columns are kept as str.
+    directory : pathlib.Path
+        The folder read.
+    checksum : str
+        `data_checksum` of the folder.
+    provenance : dict or None
+        The ``provenance`` object of datapackage.json; None without datapackage.json.
+
+    Examples
+    --------
+    >>> from tacmg.data.paths import RECONSTRUCTED_DIR
+    >>> dataset = load(RECONSTRUCTED_DIR)
+    >>> dataset.patients.shape, dataset.visits.shape, dataset.controls.shape
+    ((32, 8), (64, 15), (30, 11))
     """
 
     patients: pd.DataFrame
@@ -77,10 +90,29 @@ class Dataset:
     provenance: dict[str, Any] | None = None
 
     def paired(self, column: str) -> pd.DataFrame:
-        """Return `column` of visits.csv in wide form: index patient_id (sorted), columns
-        baseline and month_12.
+        """One value column of visits.csv in wide form, a row per patient.
 
-        Raises KeyError (one line) if visits.csv has no such column.
+        Parameters
+        ----------
+        column : str
+            A value column of visits.csv, e.g. ``"qmg"``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``patient_id`` (sorted); columns ``baseline`` and ``month_12``: the values at
+            each visit, in the column's unit.
+
+        Raises
+        ------
+        KeyError
+            If visits.csv has no such value column.
+
+        Examples
+        --------
+        >>> from tacmg.data.paths import RECONSTRUCTED_DIR
+        >>> load(RECONSTRUCTED_DIR).paired("qmg").shape
+        (32, 2)
         """
         if column not in self.visits.columns or column in ("patient_id", "visit"):
             raise KeyError(f"visits.csv has no value column {column!r}")
@@ -88,247 +120,29 @@ class Dataset:
         return wide.loc[:, list(VISITS)].sort_index().rename_axis(columns=None)
 
 
-@dataclass(frozen=True)
-class _Problem:
-    file: str
-    text: str
-    line: int | None = None
-    column: str | None = None
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.line is not None:
-            where.append(f"line {self.line}")
-        if self.column is not None:
-            where.append(f"column {self.column}")
-        return f"{', '.join(where)}: {self.text}"
-
-    def error(self) -> DataError:
-        """Return this problem as a DataError."""
-        return DataError(str(self), self.file, self.line, self.column)
-
-
-@dataclass
-class _RawTable:
-    """A CSV file read as text: header cells and (physical line, cells) of each data row."""
-
-    table: Table
-    data: bytes
-    header: list[str]
-    rows: list[tuple[int, list[str]]]
-
-    def position(self, column: str) -> int | None:
-        """Return the index of `column` in the header, or None if absent."""
-        return self.header.index(column) if column in self.header else None
-
-    def well_formed_rows(self) -> Iterator[tuple[int, dict[str, str]]]:
-        """Yield (line, {column: cell}) for rows with as many cells as the header."""
-        for line, cells in self.rows:
-            if len(cells) == len(self.header):
-                yield line, dict(zip(self.header, cells))
-
-
-def _read_bytes(path: Path, file: str) -> tuple[bytes | None, list[_Problem]]:
-    if not path.is_file():
-        what = "is not a file" if path.exists() else "file is missing"
-        return None, [_Problem(file, what)]
-    try:
-        return path.read_bytes(), []
-    except OSError as error:
-        return None, [_Problem(file, f"cannot be read ({error.strerror or error})")]
-
-
-def _parse_csv(text: str, file: str) -> tuple[list[tuple[int, list[str]]], list[_Problem]]:
-    """Return (start line, cells) of every record; blank lines become records with no cells."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records: list[tuple[int, list[str]]] = []
-    while True:
-        start = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return records, []
-        except csv.Error as error:
-            return records, [_Problem(file, f"not valid CSV ({error})", line=start)]
-        records.append((start, cells))
-
-
-def _read_table(directory: Path, table: Table) -> tuple[_RawTable | None, list[_Problem]]:
-    """Return the file as a _RawTable (None if unusable) and the file-level problems."""
-    data, problems = _read_bytes(directory / table.file, table.file)
-    if data is None:
-        return None, problems
-    if not data:
-        return None, [_Problem(table.file, "file is empty (0 bytes); a header line and data rows are needed")]
-    # A byte-order mark (as Excel writes) is allowed; bad bytes become lone surrogates here and
-    # are reported cell by cell, with line and column.
-    text = data.removeprefix(codecs.BOM_UTF8).decode("utf-8", "surrogateescape")
-    records, problems = _parse_csv(text, table.file)
-    if not records or not records[0][1]:
-        return None, [*problems, _Problem(table.file, "the header line is blank", line=1)]
-    raw = _RawTable(table, data, records[0][1], records[1:])
-    if not raw.rows and not problems:
-        problems.append(_Problem(table.file, "file has a header but no data rows", line=1))
-    return raw, problems
-
-
-def _check_header_cell(raw: _RawTable, position: int, name: str) -> Iterator[_Problem]:
-    file, ref = raw.table.file, column_ref(name, position + 1)
-    if has_bad_bytes(name):
-        yield _Problem(file, "column name is not valid UTF-8; save the file as UTF-8", 1, ref)
-    elif not name.strip():
-        yield _Problem(file, "column has no name", 1, ref)
-    elif raw.header.index(name) < position:
-        yield _Problem(file, "column name appears more than once in the header", 1, ref)
-    elif name not in raw.table.column_names and (pattern := identifier_match(name)):
-        yield _Problem(
-            file,
-            f'column name looks like a direct identifier (matches "{pattern}"); '
-            "remove the column: a dataset must not identify anyone",
-            1,
-            ref,
-        )
-
-
-def _check_header(raw: _RawTable) -> Iterator[_Problem]:
-    for position, name in enumerate(raw.header):
-        yield from _check_header_cell(raw, position, name)
-    for column in raw.table.column_names:
-        if column not in raw.header:
-            yield _Problem(raw.table.file, f"required column is missing{_near_miss(raw, column)}", 1, column)
-
-
-def _near_miss(raw: _RawTable, column: str) -> str:
-    """Return a hint if the header has the column with other case or spaces, else ''."""
-    for name in raw.header:
-        if letters_only(name) == letters_only(column) and name != column:
-            return f" (found {show_value(name)}: names are case-sensitive, without spaces)"
-    return ""
-
-
-def _check_row(raw: _RawTable, line: int, cells: list[str]) -> Iterator[_Problem]:
-    file = raw.table.file
-    if not any(cell.strip() for cell in cells):
-        yield _Problem(file, "row is blank; remove the line", line)
-        return
-    if len(cells) != len(raw.header):
-        yield _Problem(file, f"row has {len(cells)} cells but the header has {len(raw.header)}", line)
-        return
-    columns = {column.name: column for column in raw.table.columns}
-    for position, (name, text) in enumerate(zip(raw.header, cells)):
-        if problem := cell_problem(columns.get(name), text):
-            yield _Problem(file, problem, line, column_ref(name, position + 1))
-
-
-def _check_cells(raw: _RawTable) -> Iterator[_Problem]:
-    for line, cells in raw.rows:
-        yield from _check_row(raw, line, cells)
-
-
-def _key_rows(raw: _RawTable, columns: tuple[str, ...]) -> Iterator[tuple[int, tuple[str, ...]]]:
-    """Yield (line, key) for rows whose key cells are all present and non-blank."""
-    if any(raw.position(column) is None for column in columns):
-        return
-    for line, row in raw.well_formed_rows():
-        key = tuple(row[column] for column in columns)
-        if all(part.strip() for part in key):
-            yield line, key
-
-
-def _describe_key(columns: tuple[str, ...], key: tuple[str, ...]) -> str:
-    return ", ".join(f"{column} {show_value(part)}" for column, part in zip(columns, key))
-
-
-def _check_primary_key(raw: _RawTable) -> Iterator[_Problem]:
-    columns = raw.table.primary_key
-    first_line: dict[tuple[str, ...], int] = {}
-    for line, key in _key_rows(raw, columns):
-        if key in first_line:
-            text = f"duplicate {_describe_key(columns, key)} (first on line {first_line[key]})"
-            yield _Problem(raw.table.file, text, line, columns[-1])
-        else:
-            first_line[key] = line
-
-
-def _check_foreign_keys(raw: _RawTable, raws: dict[str, _RawTable]) -> Iterator[_Problem]:
-    for foreign in raw.table.foreign_keys:
-        target = raws.get(foreign.reference_table)
-        if target is None:
-            continue  # the missing or unreadable file is reported already
-        known = {key for _, key in _key_rows(target, foreign.reference_columns)}
-        for line, key in _key_rows(raw, foreign.columns):
-            if key not in known:
-                text = f"{_describe_key(foreign.columns, key)} is not in {target.table.file}"
-                yield _Problem(raw.table.file, text, line, foreign.columns[-1])
-
-
-def _check_visit_pairs(raws: dict[str, _RawTable]) -> Iterator[_Problem]:
-    """Every patient needs one row per visit code in visits.csv."""
-    patients, visits = raws.get(PATIENTS_TABLE.name), raws.get(VISITS_TABLE.name)
-    if patients is None or visits is None:
-        return
-    seen: dict[str, dict[str, int]] = {}
-    for line, (patient, visit) in _key_rows(visits, ("patient_id", "visit")):
-        seen.setdefault(patient, {}).setdefault(visit, line)
-    for line, (patient,) in _key_rows(patients, ("patient_id",)):
-        lines = seen.get(patient, {})
-        missing = [visit for visit in VISITS if visit not in lines]
-        if not lines:
-            text = f"patient {show_value(patient)} has no rows in visits.csv (needs {' and '.join(VISITS)})"
-            yield _Problem(patients.table.file, text, line, "patient_id")
-        elif missing:
-            text = f"patient {show_value(patient)} has no {' or '.join(missing)} row"
-            yield _Problem(visits.table.file, text, min(lines.values()), "visit")
-
-
-def _read_provenance(directory: Path) -> tuple[dict[str, Any] | None, list[_Problem]]:
-    """Return the `provenance` object of datapackage.json (None if there is no file)."""
-    path = directory / DATAPACKAGE_FILE
-    if not path.exists():
-        return None, []
-    try:
-        descriptor = json.loads(path.read_bytes().decode("utf-8"))
-    except OSError as error:
-        return None, [_Problem(DATAPACKAGE_FILE, f"cannot be read ({error.strerror or error})")]
-    except UnicodeDecodeError:
-        return None, [_Problem(DATAPACKAGE_FILE, "not valid UTF-8")]
-    except json.JSONDecodeError as error:
-        return None, [_Problem(DATAPACKAGE_FILE, f"not valid JSON ({error.msg})", error.lineno)]
-    provenance = descriptor.get("provenance") if isinstance(descriptor, dict) else None
-    if provenance is not None and not isinstance(provenance, dict):
-        return None, [_Problem(DATAPACKAGE_FILE, '"provenance" must be a JSON object')]
-    return provenance, []
-
-
-@dataclass
-class _Inspection:
-    raws: dict[str, _RawTable]
-    provenance: dict[str, Any] | None
-    problems: list[_Problem]
-
-
-def _inspect(directory: Path) -> _Inspection:
-    """Read and check everything; return the readable tables and all problems, in file order."""
-    if not directory.is_dir():
-        what = "is not a directory" if directory.exists() else "directory is missing"
-        return _Inspection({}, None, [_Problem(str(directory), what)])
-    raws: dict[str, _RawTable] = {}
-    problems: list[_Problem] = []
-    for name, table in TABLES.items():
-        raw, file_problems = _read_table(directory, table)
-        problems += file_problems
-        if raw is not None:
-            raws[name] = raw
-            problems += [*_check_header(raw), *_check_cells(raw), *_check_primary_key(raw)]
-    for raw in raws.values():
-        problems += _check_foreign_keys(raw, raws)
-    problems += _check_visit_pairs(raws)
-    provenance, provenance_problems = _read_provenance(directory)
-    return _Inspection(raws, provenance, problems + provenance_problems)
+def _error(problem: _Problem) -> DataError:
+    """Return a problem as a DataError."""
+    return DataError(str(problem), problem.file, problem.line, problem.column)
 
 
 def validate(directory: str | Path) -> list[str]:
-    """Return every problem of the dataset in `directory`, one line each; [] means valid."""
+    """Every problem of the dataset in `directory`, one line each; [] means valid.
+
+    Parameters
+    ----------
+    directory : str or pathlib.Path
+        The folder of patients.csv, visits.csv, controls.csv and optionally datapackage.json.
+
+    Returns
+    -------
+    list of str
+        One message per problem, as for `DataError`, in file order.
+
+    Examples
+    --------
+    >>> validate("no-such-folder")
+    ['no-such-folder: directory is missing']
+    """
     return [str(problem) for problem in _inspect(Path(directory)).problems]
 
 
@@ -355,25 +169,66 @@ def _checksum(data: list[tuple[str, bytes]]) -> str:
 
 
 def data_checksum(directory: str | Path) -> str:
-    """Return the sha256 (hex) of patients.csv, visits.csv and controls.csv, in that order.
+    """The sha256 (hex) of patients.csv, visits.csv and controls.csv, in that order.
 
-    Raises DataError if a file is missing or unreadable.
+    Parameters
+    ----------
+    directory : str or pathlib.Path
+        The dataset's folder; each file's bytes are hashed after its name and length.
+
+    Returns
+    -------
+    str
+        64 hexadecimal digits; the same as `Dataset.checksum`.
+
+    Raises
+    ------
+    DataError
+        If a file is missing or unreadable.
+
+    Examples
+    --------
+    >>> from tacmg.data.paths import RECONSTRUCTED_DIR
+    >>> data_checksum(RECONSTRUCTED_DIR) == load(RECONSTRUCTED_DIR).checksum
+    True
     """
     contents = []
     for table in TABLES.values():
         data, problems = _read_bytes(Path(directory) / table.file, table.file)
         if data is None:
-            raise problems[0].error()
+            raise _error(problems[0])
         contents.append((table.file, data))
     return _checksum(contents)
 
 
 def load(directory: str | Path) -> Dataset:
-    """Return the checked Dataset in `directory`; raise DataError with the first problem."""
+    """The checked dataset in `directory`.
+
+    Parameters
+    ----------
+    directory : str or pathlib.Path
+        The folder of patients.csv, visits.csv, controls.csv and optionally datapackage.json.
+
+    Returns
+    -------
+    Dataset
+        The three tables, converted to their contract dtypes.
+
+    Raises
+    ------
+    DataError
+        With the first problem `validate` would list.
+
+    Examples
+    --------
+    >>> from tacmg.data.paths import RECONSTRUCTED_DIR
+    >>> load(RECONSTRUCTED_DIR).visits.columns[:4].tolist()
+    ['patient_id', 'visit', 'qmg', 'mmt']
+    """
     directory = Path(directory)
     inspection = _inspect(directory)
     if inspection.problems:
-        raise inspection.problems[0].error()
+        raise _error(inspection.problems[0])
     raws = inspection.raws
     return Dataset(
         patients=_to_frame(raws["patients"]),

@@ -1,4 +1,9 @@
-"""One generated cohort as the contract's three tables, written as CSV byte for byte reproducibly."""
+"""One generated cohort as the contract's three tables, written as CSV byte for byte reproducibly.
+
+The CSV text is written by hand (plain decimals, LF line ends, UTF-8, ``true``/``false``) rather
+than with pandas' defaults so that a regenerated cohort gives the same bytes on every platform and
+passes `tacmg.data.loader.validate`.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +26,37 @@ def _plain(value: float) -> str:
 
 
 def cohort_tables(cohorts: Cohorts, index: int = 0) -> dict[str, pd.DataFrame]:
-    """The cohort at `index` as {'patients', 'visits', 'controls'} frames in contract column order."""
+    """The cohort at `index` of a generated batch as the contract's three tables.
+
+    Patients are coded P01, P02, ... and controls C01, C02, ... in array order.
+
+    Parameters
+    ----------
+    cohorts : Cohorts
+        A generated batch: `Cohorts.patient` needs ``sex``, ``antibody_status``, ``mgfa_class``,
+        ``thymectomy`` and ``status`` too, `Cohorts.control` ``sex`` and ``age_years``.
+    index : int
+        Which cohort of the batch.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        Keys ``'patients'``, ``'visits'`` and ``'controls'``; each frame has exactly the columns
+        of `tacmg.data.contract.TABLES` (meanings and units there), in contract order, with codes
+        as text, ``thymectomy`` as ``'true'``/``'false'`` and visits sorted by patient and visit.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tacmg.data.cohorts import VISIT_VARIABLES, Cohorts, key
+    >>> characteristics = ("sex", "age_at_onset_years", "disease_duration_years", "mgfa_class")
+    >>> patient = {name: np.zeros((1, 2)) for name in (*characteristics, "antibody_status", "thymectomy", "status")}
+    >>> visit = {key(v, t): np.ones((1, 2)) for v in VISIT_VARIABLES for t in contract.VISITS}
+    >>> control = {name: np.ones((1, 3)) for name in ("sex", "age_years", *contract.MOLECULES)}
+    >>> tables = cohort_tables(Cohorts(patient, visit, control))
+    >>> {name: frame.shape for name, frame in tables.items()}
+    {'patients': (2, 8), 'visits': (4, 15), 'controls': (3, 11)}
+    """
     p, n = cohorts.patient, cohorts.n_patients
     patient_ids = [f"P{i + 1:02d}" for i in range(n)]
     patients = pd.DataFrame(
@@ -75,7 +110,31 @@ def _as_text(frame: pd.DataFrame, table: contract.Table) -> pd.DataFrame:
 
 
 def write_tables(tables: dict[str, pd.DataFrame], directory: str | Path) -> None:
-    """Write the three CSVs (UTF-8, LF line ends, plain decimals) into `directory`."""
+    """Write the three CSVs (UTF-8, LF line ends, plain decimals) into `directory`.
+
+    Parameters
+    ----------
+    tables : dict of str to pandas.DataFrame
+        The frames of `cohort_tables`.
+    directory : str or pathlib.Path
+        Created if missing; existing CSVs of the same names are replaced.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tacmg.data.cohorts import VISIT_VARIABLES, Cohorts, key
+    >>> characteristics = ("sex", "age_at_onset_years", "disease_duration_years", "mgfa_class")
+    >>> patient = {name: np.zeros((1, 2)) for name in (*characteristics, "antibody_status", "thymectomy", "status")}
+    >>> visit = {key(v, t): np.ones((1, 2)) for v in VISIT_VARIABLES for t in contract.VISITS}
+    >>> control = {name: np.ones((1, 3)) for name in ("sex", "age_years", *contract.MOLECULES)}
+    >>> tables = cohort_tables(Cohorts(patient, visit, control))
+    >>> import tempfile
+    >>> from tacmg.data.loader import validate
+    >>> with tempfile.TemporaryDirectory() as directory:
+    ...     write_tables(tables, directory)
+    ...     validate(directory)
+    []
+    """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     for name, table in contract.TABLES.items():
@@ -84,7 +143,25 @@ def write_tables(tables: dict[str, pd.DataFrame], directory: str | Path) -> None
 
 
 def write_template(directory: str | Path) -> list[Path]:
-    """Write header-only CSVs of the three tables (a template to fill in); returns their paths."""
+    """Write header-only CSVs of the three tables, a template to fill in.
+
+    Parameters
+    ----------
+    directory : str or pathlib.Path
+        Created if missing; existing CSVs of the same names are replaced.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The paths of patients.csv, visits.csv and controls.csv.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as directory:
+    ...     [path.name for path in write_template(directory)]
+    ['patients.csv', 'visits.csv', 'controls.csv']
+    """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
