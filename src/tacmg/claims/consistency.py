@@ -1,10 +1,14 @@
 """Checks of the report's own arithmetic, computed from the claims registry (no data needed).
 
 Each check returns one row: check, figures, finding, verdict, meaning. Verdicts:
+
 - consistent: the figures can all be true together;
 - inconsistent: they cannot, as printed;
 - ambiguous: they fit more than one reading, recorded as a decision in the registry;
 - uninformative: the check has no power here (it would pass whatever the data were).
+
+The checks (GRIM, medians of an even n, the smallest attainable signed-rank p) are a few lines
+each and are written by hand: no library runs them against a registry of published figures.
 """
 
 from __future__ import annotations
@@ -21,12 +25,57 @@ PERCENT_PUBLISHED = 33  # the news summary's "roughly 33%" of patients at minima
 
 
 def counts_rounding_to(percent: float, n: int) -> list[int]:
-    """Whole counts k of n whose percentage, rounded half up to a whole number, is `percent`."""
+    """Whole counts k of n whose percentage, rounded half up to a whole number, is `percent`.
+
+    Parameters
+    ----------
+    percent : float
+        A published whole-number percentage.
+    n : int
+        The number of patients.
+
+    Returns
+    -------
+    list of int
+        The counts, ascending; empty when none rounds to `percent`.
+
+    Examples
+    --------
+    >>> counts_rounding_to(34, 32), counts_rounding_to(33, 32)
+    ([11], [])
+    """
     return [k for k in range(n + 1) if round_half_up(100 * k / n) == percent]
 
 
 def grim_consistent(mean: float, n: int, decimals: int, step: float = 1.0) -> bool:
-    """GRIM (Brown & Heathers 2017): can n values on a grid of `step` have a mean that rounds to `mean`?"""
+    """GRIM test: can n values on a grid of `step` have a mean that rounds to `mean`?
+
+    Parameters
+    ----------
+    mean : float
+        The published mean.
+    n : int
+        The number of values.
+    decimals : int
+        The decimals the mean was printed with (rounded half up).
+    step : float
+        The grid of the values, e.g. 1 for whole years.
+
+    Returns
+    -------
+    bool
+        True when some sum of n grid values gives a mean that rounds to `mean`.
+
+    References
+    ----------
+    Brown NJL, Heathers JAJ. The GRIM test: a simple technique detects numerous anomalies in the
+    reporting of results in psychology. Soc Psychol Personal Sci 2017;8:363-369.
+
+    Examples
+    --------
+    >>> grim_consistent(37.8, 32, 1), grim_consistent(5.19, 12, 2), grim_consistent(5.25, 12, 2)
+    (True, False, True)
+    """
     target = mean * n / step
     for total in (np.floor(target), np.ceil(target)):
         if round_half_up(total * step / n, decimals) == round_half_up(mean, decimals):
@@ -35,18 +84,86 @@ def grim_consistent(mean: float, n: int, decimals: int, step: float = 1.0) -> bo
 
 
 def grim_power(n: int, decimals: int, step: float = 1.0) -> float:
-    """Share of possible printed means that GRIM could reject: 0 once n * 10^-decimals >= step."""
+    """Share of possible printed means that GRIM could reject: 0 once n * 10^-decimals >= step.
+
+    Parameters
+    ----------
+    n : int
+        The number of values.
+    decimals : int
+        The decimals the mean is printed with.
+    step : float
+        The grid of the values.
+
+    Returns
+    -------
+    float
+        From 0 (GRIM cannot flag anything) to 1.
+
+    References
+    ----------
+    Brown NJL, Heathers JAJ. The GRIM test: a simple technique detects numerous anomalies in the
+    reporting of results in psychology. Soc Psychol Personal Sci 2017;8:363-369.
+
+    Examples
+    --------
+    >>> grim_power(32, 1), grim_power(5, 1), grim_power(12, 2)
+    (0.0, 0.5, 0.88)
+    """
     spacing = 10.0**-decimals
     return float(max(0.0, 1 - n * spacing / step))
 
 
 def smallest_signed_rank_p(n: int) -> float:
-    """Smallest two-sided exact Wilcoxon signed-rank p-value possible with n non-zero changes."""
+    """Smallest two-sided exact Wilcoxon signed-rank p-value possible with n non-zero changes.
+
+    Parameters
+    ----------
+    n : int
+        The number of non-zero paired changes.
+
+    Returns
+    -------
+    float
+        The p-value (2 / 2**n) when every change goes the same way, from scipy's exact distribution.
+
+    References
+    ----------
+    Wilcoxon F. Individual comparisons by ranking methods. Biometrics Bull 1945;1:80-83.
+
+    Examples
+    --------
+    >>> smallest_signed_rank_p(5)
+    0.0625
+    """
     return float(stats.wilcoxon(-np.arange(1, n + 1, dtype=float), method="exact").pvalue)
 
 
 def fewest_changes_for(p_bound: float, n_max: int = 64) -> int:
-    """Fewest non-zero paired changes that can give an exact two-sided p below `p_bound`."""
+    """Fewest non-zero paired changes that can give an exact two-sided p below `p_bound`.
+
+    Parameters
+    ----------
+    p_bound : float
+        A published bound, e.g. 0.0001 for "P < 0.0001".
+    n_max : int
+        Largest n tried.
+
+    Returns
+    -------
+    int
+        The smallest n with `smallest_signed_rank_p` (n) < `p_bound`.
+
+    Raises
+    ------
+    ValueError
+        If no n up to `n_max` reaches the bound.
+
+    Examples
+    --------
+    >>> fewest_changes_for(0.05), fewest_changes_for(0.0001)
+    (6, 15)
+    """
     for n in range(1, n_max + 1):
         if smallest_signed_rank_p(n) < p_bound:
             return n
@@ -54,7 +171,29 @@ def fewest_changes_for(p_bound: float, n_max: int = 64) -> int:
 
 
 def checks(registry: Registry | None = None) -> pd.DataFrame:
-    """Every consistency check of the report's figures, as a tidy table."""
+    """Every consistency check of the report's figures, as a tidy table.
+
+    Parameters
+    ----------
+    registry : Registry, optional
+        The claims; default the committed registry.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per check, with columns ``check`` (what is checked), ``figures`` (the published
+        figures involved), ``finding`` (what the check found, as text), ``verdict``
+        (``consistent``, ``inconsistent``, ``ambiguous`` or ``uninformative``; see the module)
+        and ``meaning`` (what the verdict means for the report, in a sentence or two).
+
+    Examples
+    --------
+    >>> table = checks()
+    >>> table.columns.tolist()
+    ['check', 'figures', 'finding', 'verdict', 'meaning']
+    >>> table.loc[table["check"] == "status counts add up", "verdict"].tolist()
+    ['consistent']
+    """
     registry = registry or load_claims()
     n = int(registry.by_id("cohort-n").published)
     rows = []

@@ -1,13 +1,17 @@
 """Evaluate published claims on data: one dataset (a tidy table) or a batch of cohorts (arrays).
 
 Each claim's quantity decides its check (see `claims.yaml`, `quantities`). Inferential claims hold
-only if they hold under every variant of their test (`stat_tests`); the tidy table reports the
-primary variant's p-value and the least favourable one beside it.
+only if they hold under every variant of their test (`tacmg.stats.rank_tests`); the tidy table
+reports the primary variant's p-value and the least favourable one beside it. The same evaluators
+serve one dataset and thousands of generated cohorts, so the scorecard and the reconstruction's
+acceptance rule can never disagree.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -17,12 +21,41 @@ from tacmg.data.cohorts import Cohorts, status_mask
 from tacmg.stats import rank_tests
 from tacmg.stats.rounding import round_half_up, round_half_up_array
 
+if TYPE_CHECKING:
+    from tacmg.data.loader import Dataset
+
 IMPROVED_STATUSES = ("I",)  # the reading recorded as decision 'improved-subset'
 
 
 @dataclass
 class Outcome:
-    """A claim evaluated on B cohorts: every array is (B,)."""
+    """A claim evaluated on B cohorts: every array is (B,).
+
+    Parameters
+    ----------
+    claim : Claim
+        The claim evaluated.
+    holds : numpy.ndarray
+        Booleans: the claim holds in the cohort.
+    estimate : numpy.ndarray
+        The quantity's value: the count, mean or median (in the variable's unit), the median
+        paired change, the ratio of patient to control medians, or Spearman's rho.
+    statistic, p_value, p_value_worst : numpy.ndarray
+        The test statistic, the primary variant's p-value and the p-value of the variant least
+        favourable to the claim; NaN for descriptive claims.
+    test : str
+        The test and its variants, e.g. ``"Spearman (t approximation, normal approximation)"``;
+        empty for descriptive claims.
+
+    Examples
+    --------
+    >>> import tacmg
+    >>> from tacmg.data.paths import RECONSTRUCTED_DIR
+    >>> cohorts = Cohorts.from_dataset(tacmg.load(RECONSTRUCTED_DIR))
+    >>> [outcome] = evaluate_batch(cohorts, load_claims().select(["qmg-median-baseline"]))
+    >>> outcome.holds.tolist(), outcome.estimate.tolist()
+    ([True], [10.0])
+    """
 
     claim: Claim
     holds: np.ndarray
@@ -93,9 +126,32 @@ def _claims_significance(claim: Claim) -> bool:
 
 
 def tested_claim_holds(claim: Claim, estimate: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """(B,) whether a tested claim holds: published direction, and every p-variant (columns of p)
-    on the published side of the bound. Paired changes and correlations are read by the sign of
-    the estimate; differences against controls by the ratio of medians against 1."""
+    """(B,) whether a tested claim holds: published direction, and every p-variant on its side of the bound.
+
+    Paired changes and correlations are read by the sign of the estimate; differences against
+    controls by the ratio of medians against 1. A NaN p-value never holds.
+
+    Parameters
+    ----------
+    claim : Claim
+        An inferential claim (``paired_change``, ``group_difference`` or ``correlation``).
+    estimate : numpy.ndarray
+        (B,) the test's estimate (`tacmg.stats.rank_tests.TestResult.estimate`).
+    p : numpy.ndarray
+        (B, V) p-values, one column per test variant.
+
+    Returns
+    -------
+    numpy.ndarray
+        (B,) booleans.
+
+    Examples
+    --------
+    >>> claim = load_claims().by_id("qmg-decrease")  # a decrease with P < 0.0001
+    >>> p = np.array([[1e-5, 2e-5], [1e-5, 1e-5], [1e-5, 1e-3]])
+    >>> tested_claim_holds(claim, np.array([-4.0, 2.0, -4.0]), p).tolist()
+    [True, False, False]
+    """
     if claim.quantity == "paired_change":
         direction_ok = _direction_holds(estimate, claim.params["direction"] == "increase")
     elif claim.quantity == "group_difference":
@@ -167,13 +223,55 @@ _EVALUATORS = {
 }
 
 
-def evaluate_batch(cohorts: Cohorts, claims) -> list[Outcome]:
-    """Every claim evaluated on every cohort of the batch."""
+def evaluate_batch(cohorts: Cohorts, claims: Iterable[Claim]) -> list[Outcome]:
+    """Every claim evaluated on every cohort of the batch.
+
+    Parameters
+    ----------
+    cohorts : tacmg.data.cohorts.Cohorts
+        B cohorts.
+    claims : iterable of Claim
+        E.g. a `Registry` or ``registry.select(ids)``.
+
+    Returns
+    -------
+    list of Outcome
+        One per claim, in order.
+
+    Examples
+    --------
+    >>> import tacmg
+    >>> from tacmg.data.paths import RECONSTRUCTED_DIR
+    >>> cohorts = Cohorts.from_dataset(tacmg.load(RECONSTRUCTED_DIR))
+    >>> [outcome.test for outcome in evaluate_batch(cohorts, load_claims().select(["scd25-qmg-correlation"]))]
+    ['Spearman (t approximation, normal approximation)']
+    """
     return [_EVALUATORS[c.quantity](c, cohorts) for c in claims]
 
 
-def holds_matrix(cohorts: Cohorts, claims) -> np.ndarray:
-    """(B, n_claims) booleans: does claim j hold in cohort i."""
+def holds_matrix(cohorts: Cohorts, claims: Iterable[Claim]) -> np.ndarray:
+    """(B, n_claims) booleans: does claim j hold in cohort i.
+
+    Parameters
+    ----------
+    cohorts : tacmg.data.cohorts.Cohorts
+        B cohorts.
+    claims : iterable of Claim
+        The claims, in column order.
+
+    Returns
+    -------
+    numpy.ndarray
+        (B, number of claims) booleans; (B, 0) when there are no claims.
+
+    Examples
+    --------
+    >>> import tacmg
+    >>> from tacmg.data.paths import RECONSTRUCTED_DIR
+    >>> cohorts = Cohorts.from_dataset(tacmg.load(RECONSTRUCTED_DIR))
+    >>> holds_matrix(cohorts, load_claims().select(["cohort-n", "qmg-decrease"])).tolist()
+    [[True, True]]
+    """
     outcomes = evaluate_batch(cohorts, claims)
     if not outcomes:
         return np.ones((cohorts.size, 0), bool)
@@ -208,7 +306,35 @@ def _reproduced_text(o: Outcome, i: int) -> str:
 
 
 def outcomes_table(outcomes: list[Outcome], index: int = 0) -> pd.DataFrame:
-    """Tidy table of one cohort's outcomes: one row per claim."""
+    """Tidy table of one cohort's outcomes: one row per claim.
+
+    Parameters
+    ----------
+    outcomes : list of Outcome
+        From `evaluate_batch`.
+    index : int
+        Which cohort of the batch.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per claim with columns ``claim_id``, ``finding`` and ``kind`` (from the registry),
+        ``published`` (the published figure as text), ``reproduced`` (the same quantity in cohort
+        `index`, as text), ``estimate`` (its value: a count, mean or median in the variable's unit,
+        a median paired change, a ratio of medians or Spearman's rho), ``statistic`` (the test
+        statistic), ``p_value`` (primary test variant) and ``p_value_worst_variant`` (least
+        favourable variant), both NaN for descriptive claims, ``test`` (test and variants, empty
+        for descriptive claims) and ``verdict`` (``"reproduced"`` or ``"not reproduced"``).
+
+    Examples
+    --------
+    >>> import tacmg
+    >>> from tacmg.data.paths import RECONSTRUCTED_DIR
+    >>> cohorts = Cohorts.from_dataset(tacmg.load(RECONSTRUCTED_DIR))
+    >>> table = outcomes_table(evaluate_batch(cohorts, load_claims().select(["qmg-decrease"])))
+    >>> table.loc[0, "reproduced"]
+    'decrease (median change -3.5), p = 2.9e-06'
+    """
     rows = []
     for o in outcomes:
         c = o.claim
@@ -230,11 +356,41 @@ def outcomes_table(outcomes: list[Outcome], index: int = 0) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def evaluate(data, claims: Registry | list[Claim] | None = None) -> pd.DataFrame:
-    """Evaluate claims on a loaded `Dataset` (or a one-cohort `Cohorts`).
+def evaluate(data: Dataset | Cohorts, claims: Registry | list[Claim] | None = None) -> pd.DataFrame:
+    """Evaluate the published claims on a loaded dataset.
 
-    Returns a tidy DataFrame, one row per claim: claim_id, finding, kind, published, reproduced,
-    estimate, statistic, p_value (primary variant), p_value_worst_variant, test, verdict.
+    Parameters
+    ----------
+    data : tacmg.data.loader.Dataset or tacmg.data.cohorts.Cohorts
+        A dataset from `tacmg.load`, or a batch of one cohort.
+    claims : Registry or list of Claim, optional
+        The claims to evaluate; default every claim of the committed registry.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per claim with columns ``claim_id``, ``finding`` and ``kind`` (from the registry),
+        ``published`` (the published figure as text), ``reproduced`` (the same quantity in this
+        cohort, as text), ``estimate`` (its value: a count, mean or median in the variable's unit,
+        a median paired change, a ratio of medians or Spearman's rho), ``statistic`` (the test
+        statistic), ``p_value`` (primary test variant) and ``p_value_worst_variant`` (least
+        favourable variant), both NaN for descriptive claims, ``test`` (test and variants, empty
+        for descriptive claims) and ``verdict`` (``"reproduced"`` or ``"not reproduced"``).
+
+    Raises
+    ------
+    ValueError
+        If `data` holds more than one cohort (use `evaluate_batch`).
+
+    Examples
+    --------
+    >>> import tacmg
+    >>> from tacmg.data.paths import RECONSTRUCTED_DIR
+    >>> scorecard = evaluate(tacmg.load(RECONSTRUCTED_DIR))
+    >>> scorecard.columns.tolist()[:5]
+    ['claim_id', 'finding', 'kind', 'published', 'reproduced']
+    >>> scorecard.set_index("claim_id").loc["qmg-median-baseline", "verdict"]
+    'reproduced'
     """
     claims = load_claims() if claims is None else claims
     cohorts = data if isinstance(data, Cohorts) else Cohorts.from_dataset(data)

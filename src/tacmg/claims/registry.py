@@ -17,16 +17,9 @@ import yaml
 from tacmg.data import contract
 from tacmg.data.paths import CLAIMS_PATH
 
-QUANTITIES = (
-    "count",
-    "mean",
-    "median",
-    "status_count",
-    "paired_change",
-    "paired_direction",
-    "group_difference",
-    "correlation",
-)
+# fmt: off
+QUANTITIES = ("count", "mean", "median", "status_count", "paired_change", "paired_direction", "group_difference",
+              "correlation")
 KINDS = ("descriptive", "inferential")
 SOURCES = ("abstract", "news")
 SUBSETS = ("all", "improved")
@@ -34,25 +27,25 @@ SUBSETS = ("all", "improved")
 _COMMON = ("id", "finding", "quantity", "variables", "visits", "published", "source", "kind", "paraphrase")
 # Fields each quantity needs beyond the common ones.
 _REQUIRED_BY_QUANTITY = {
-    "count": (),
-    "mean": ("decimals",),
-    "median": (),
-    "status_count": ("statuses", "min", "max"),
-    "paired_change": ("direction", "p_below"),
-    "paired_direction": ("direction",),
-    "group_difference": ("direction", "significant", "p_below"),
-    "correlation": ("sign", "p_below"),
+    "count": (), "mean": ("decimals",), "median": (), "status_count": ("statuses", "min", "max"),
+    "paired_change": ("direction", "p_below"), "paired_direction": ("direction",),
+    "group_difference": ("direction", "significant", "p_below"), "correlation": ("sign", "p_below"),
 }
 _OPTIONAL = ("reading", "subset")
-_KNOWN_VARIABLES = (
-    set(contract.SCORES)
-    | set(contract.MOLECULES)
-    | {"patient_id", "prednisone_mg_day", "age_at_onset_years", "disease_duration_years", "post_intervention_status"}
-)
+_KNOWN_VARIABLES = set(contract.SCORES) | set(contract.MOLECULES) | {
+    "patient_id", "prednisone_mg_day", "age_at_onset_years", "disease_duration_years", "post_intervention_status"}
+# fmt: on
 
 
 class ClaimsError(ValueError):
-    """A malformed claims registry; the message is one line naming the file, claim and field."""
+    """A malformed claims registry; the message is one line naming the file, claim and field.
+
+    Examples
+    --------
+    >>> load_claims("no-such-claims.yaml")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    tacmg.claims.registry.ClaimsError: no-such-claims.yaml: file not found at ...
+    """
 
     def _render_traceback_(self):  # IPython shows this line instead of a traceback
         return [f"ClaimsError: {self}"]
@@ -60,6 +53,31 @@ class ClaimsError(ValueError):
 
 @dataclass(frozen=True)
 class Claim:
+    """One published claim, checked against the registry's schema.
+
+    Parameters
+    ----------
+    id, finding, paraphrase : str
+        Stable identifier, finding (a key of `Registry.findings`), the claim in our own words.
+    quantity, kind : str
+        How it is checked (one of `QUANTITIES`) and whether it is descriptive or inferential.
+    variables, visits, source : tuple of str
+        Contract columns and visits involved; where it was published (abstract and/or news).
+    published : object
+        The published figure or bound as written, e.g. ``10`` or ``"decrease, P < 0.0001"``.
+    reading : str or None
+        Id of the decision (`Registry.decisions`) that fixes how an ambiguous claim is read.
+    subset : str
+        ``"all"`` patients or the ``"improved"`` ones.
+    params : dict
+        The quantity's own fields, e.g. ``direction`` and ``p_below`` of a paired change.
+
+    Examples
+    --------
+    >>> load_claims().by_id("qmg-decrease").params
+    {'direction': 'decrease', 'p_below': 0.0001}
+    """
+
     id: str
     finding: str
     quantity: str
@@ -75,11 +93,30 @@ class Claim:
 
     @property
     def published_text(self) -> str:
+        """The published figure as text, e.g. ``'decrease, P < 0.0001'``."""
         return str(self.published)
 
 
 @dataclass(frozen=True)
 class Registry:
+    """The checked claims registry; iterating over it gives its claims in file order.
+
+    Parameters
+    ----------
+    claims : tuple of Claim
+        Every claim, in file order.
+    findings, decisions : dict
+        Finding id to title; decision id to its ``id``, ``question``, ``reading`` and ``reason``.
+    study, path : dict and pathlib.Path
+        The study's ``citation``, ``doi`` and ``pubmed`` id; the file read.
+
+    Examples
+    --------
+    >>> registry = load_claims()
+    >>> registry.findings["status"], [claim.id for claim in registry.select(finding="status")]
+    ('Post-intervention status', ['status-mm', 'status-improved'])
+    """
+
     claims: tuple[Claim, ...]
     findings: dict[str, str]
     decisions: dict[str, dict]
@@ -93,13 +130,48 @@ class Registry:
         return len(self.claims)
 
     def by_id(self, claim_id: str) -> Claim:
+        """The claim whose id is `claim_id`.
+
+        Parameters
+        ----------
+        claim_id : str
+            A claim id, e.g. ``"cohort-n"``.
+
+        Returns
+        -------
+        Claim
+            The claim; KeyError when there is none.
+
+        Examples
+        --------
+        >>> load_claims().by_id("cohort-n").published
+        32
+        """
         for claim in self.claims:
             if claim.id == claim_id:
                 return claim
         raise KeyError(claim_id)
 
     def select(self, ids=None, *, kind=None, finding=None) -> tuple[Claim, ...]:
-        """Claims whose id is in `ids` (all if None), optionally of one kind and finding."""
+        """Claims whose id is in `ids` (all if None), optionally of one kind and finding.
+
+        Parameters
+        ----------
+        ids : collection of str, optional
+            Claim ids.
+        kind, finding : str, optional
+            Keep only claims of this kind (``"descriptive"``, ``"inferential"``) and finding.
+
+        Returns
+        -------
+        tuple of Claim
+            In file order (not in the order of `ids`); ClaimsError if an id is unknown.
+
+        Examples
+        --------
+        >>> [claim.id for claim in load_claims().select(["mmt-decrease", "qmg-decrease"])]
+        ['qmg-decrease', 'mmt-decrease']
+        """
         if ids is not None:
             unknown = set(ids) - {c.id for c in self.claims}
             if unknown:
@@ -212,7 +284,28 @@ def _check_params(quantity: str, params: dict, variables: tuple, where: str) -> 
 
 
 def load_claims(path: str | Path | None = None) -> Registry:
-    """Load and check the claims registry; returns a `Registry` or raises `ClaimsError`."""
+    """Load and check the claims registry.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        A claims YAML file; default the committed `data/published/claims.yaml`.
+
+    Returns
+    -------
+    Registry
+        Cached on the file's path and modification time.
+
+    Raises
+    ------
+    ClaimsError
+        If the file is missing, not YAML or breaks the schema.
+
+    Examples
+    --------
+    >>> load_claims().by_id("cohort-n").kind
+    'descriptive'
+    """
     path = Path(path) if path is not None else CLAIMS_PATH
     if not path.is_file():
         raise ClaimsError(f"{path.name}: file not found at {path}")
@@ -220,8 +313,24 @@ def load_claims(path: str | Path | None = None) -> Registry:
     return _load_claims_cached(path.resolve(), path.stat().st_mtime_ns)
 
 
-def read_yaml(path: Path):
-    """Parse a YAML file with the C parser when available (many times faster)."""
+def read_yaml(path: Path) -> Any:
+    """Parse a YAML file (safe loading) with the C parser when available (many times faster).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        A UTF-8 YAML file.
+
+    Returns
+    -------
+    object
+        The parsed document (dicts, lists, strings, numbers, ...).
+
+    Examples
+    --------
+    >>> read_yaml(CLAIMS_PATH)["version"]
+    1
+    """
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
 
@@ -265,8 +374,24 @@ def _load_claims_cached(path: Path, _mtime_ns: int) -> Registry:
     return Registry(claims=tuple(claims), findings=findings, decisions=decisions, study=dict(raw["study"]), path=path)
 
 
-def published_number(text) -> float:
-    """The first number in a published figure's text: 'roughly 33%' -> 33.0, 13.75 -> 13.75."""
+def published_number(text: object) -> float:
+    """The first number in a published figure's text.
+
+    Parameters
+    ----------
+    text : object
+        A published figure (`Claim.published`), a number or its text.
+
+    Returns
+    -------
+    float
+        The number; ValueError when the text has none.
+
+    Examples
+    --------
+    >>> published_number("roughly 33%"), published_number(13.75), published_number("P < 0.0001")
+    (33.0, 13.75, 0.0001)
+    """
     match = re.search(r"-?\d+(?:\.\d+)?", str(text))
     if match is None:
         raise ValueError(f"no number in published figure {text!r}")
