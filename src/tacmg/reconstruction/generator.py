@@ -8,13 +8,16 @@ For a batch of candidate cohorts it
 4. keeps the candidates in which every conditioned claim holds (rejection).
 
 Candidates are drawn in chunks from child seeds of one `SeedSequence`, so the accepted cohorts are
-the same whatever the number of worker processes.
+the same whatever the number of worker processes. Steps 1-3, column by column, are in the private
+module `tacmg.reconstruction._draws`. Written by hand because no library conditions synthetic data
+on published medians, means, counts and test results at once.
 """
 
 from __future__ import annotations
 
 import os
 from collections import deque
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -23,37 +26,67 @@ import numpy as np
 from tacmg.claims.evaluate import holds_matrix
 from tacmg.claims.registry import Claim, load_claims
 from tacmg.data import contract
-from tacmg.data.cohorts import STATUS_INDEX, Cohorts, key
-from tacmg.reconstruction.iman_conover import iman_conover
-from tacmg.reconstruction.marginals import (
-    counts_from_shares,
-    force_integer_sum,
-    force_median,
-    round_significant,
-    snap,
-    target_sum_for_mean,
+from tacmg.data.cohorts import Cohorts, key
+from tacmg.reconstruction._draws import (
+    BASELINE_BLOCK,
+    PREDNISONE_GRID,
+    _baseline_values,
+    _correlated_baseline,
+    _labels,
+    _lognormal_around,
+    _month_12_molecules,
+    _month_12_prednisone,
+    _month_12_scores,
+    _patient_characteristics,
+    _status_consistent,
 )
+from tacmg.reconstruction.marginals import round_significant
 from tacmg.reconstruction.priors import Priors, load_priors
-from tacmg.stats.grids import dose_grid
 
-BASELINE_BLOCK = (*contract.SCORES, "prednisone_mg_day", *contract.MOLECULES)
-PREDNISONE_GRID = dose_grid(contract.PREDNISONE_MAX_MG_DAY)
-# Order in which tied values are ranked when a median is forced: patients further from the middle
-# by their status go to the ends, so a forced median never pushes a minimal-manifestation patient up.
-_STATUS_TIE_PRIORITY = np.array(
-    [{"CSR": 0, "PR": 0, "MM": 0, "I": 1, "U": 2, "W": 3, "E": 3, "D": 3}[c] for c in contract.STATUS_CODES]
-)
+# The module's public names (BASELINE_BLOCK and PREDNISONE_GRID are defined with the column
+# builders in the private module `_draws` and belong to this module's interface too).
+__all__ = ["BASELINE_BLOCK", "PREDNISONE_GRID", "Ensemble", "Targets", "draw_candidates", "generate"]
 
 
 @dataclass(frozen=True)
 class Targets:
-    """What the conditioned descriptive claims fix exactly: medians, means, status counts."""
+    """What the conditioned descriptive claims fix exactly: medians and means.
+
+    Parameters
+    ----------
+    medians : dict of str to float
+        ``variable@visit`` to its published median, in the variable's unit.
+    means : dict of str to tuple of (float, int)
+        Variable to its published mean (years) and the decimals it was printed with.
+
+    Examples
+    --------
+    >>> Targets({"qmg@baseline": 10.0}, {}).medians
+    {'qmg@baseline': 10.0}
+    """
 
     medians: dict[str, float]  # "variable@visit" -> median
     means: dict[str, tuple[float, int]]  # variable -> (mean, decimals)
 
     @classmethod
-    def from_claims(cls, claims) -> Targets:
+    def from_claims(cls, claims: Iterable[Claim]) -> Targets:
+        """The targets set by the median and mean claims among `claims` (the others are ignored).
+
+        Parameters
+        ----------
+        claims : iterable of Claim
+            Claims of the registry, e.g. ``load_claims().select(ids)``.
+
+        Returns
+        -------
+        Targets
+
+        Examples
+        --------
+        >>> registry = load_claims()
+        >>> Targets.from_claims(registry.select(["qmg-median-baseline", "cohort-age-at-onset"]))
+        Targets(medians={'qmg@baseline': 10.0}, means={'age_at_onset_years': (37.8, 1)})
+        """
         medians, means = {}, {}
         for c in claims:
             if c.quantity == "median":
@@ -63,161 +96,36 @@ class Targets:
         return cls(medians, means)
 
 
-def _labels(counts: dict[str, int], batch: int, rng: np.random.Generator, codes) -> np.ndarray:
-    """(B, n) integer codes with exactly `counts` of each label, in random patient order."""
-    index = {c: i for i, c in enumerate(codes)}
-    row = np.concatenate([np.full(v, index[k]) for k, v in counts.items()])
-    return rng.permuted(np.broadcast_to(row, (batch, row.size)).copy(), axis=1)
-
-
-def _patient_characteristics(rng, batch: int, targets: Targets, priors: Priors) -> dict:
-    n = priors.n_patients
-    female = round(priors["cohort.female_share"] * n)
-    characteristics = {
-        "sex": _labels({"F": female, "M": n - female}, batch, rng, contract.SEXES),
-        "antibody_status": _labels(
-            counts_from_shares(priors["cohort.antibody_shares"], n), batch, rng, contract.ANTIBODY_STATUSES
-        ),
-        "mgfa_class": _labels(
-            counts_from_shares(priors["cohort.mgfa_class_shares"], n), batch, rng, contract.MGFA_CLASSES
-        ),
-        "thymectomy": _labels(
-            {
-                "no": n - round(priors["cohort.thymectomy_share"] * n),
-                "yes": round(priors["cohort.thymectomy_share"] * n),
-            },
-            batch,
-            rng,
-            ("no", "yes"),
-        ).astype(bool),
-    }
-    onset_mean = targets.means.get("age_at_onset_years", (priors.published_mean("age_at_onset_years"), 1))
-    low, high = priors["cohort.age_at_onset_range_years"]
-    onset = np.clip(np.round(rng.normal(onset_mean[0], priors["cohort.age_at_onset_sd_years"], (batch, n))), low, high)
-    if "age_at_onset_years" in targets.means:
-        onset = force_integer_sum(onset, target_sum_for_mean(*onset_mean, n, 1.0), low, high, rng)
-    characteristics["age_at_onset_years"] = onset.astype(float)
-
-    duration_mean = targets.means.get("disease_duration_years", (priors.published_mean("disease_duration_years"), 1))
-    shape = 1 / priors["cohort.disease_duration_cv"] ** 2
-    low, high = priors["cohort.disease_duration_range_years"]
-    tenths = np.clip(np.round(rng.gamma(shape, duration_mean[0] / shape, (batch, n)) * 10), low * 10, high * 10)
-    if "disease_duration_years" in targets.means:
-        tenths = force_integer_sum(
-            tenths, target_sum_for_mean(*duration_mean, n, 0.1), int(low * 10), int(high * 10), rng
-        )
-    characteristics["disease_duration_years"] = tenths / 10
-    return characteristics
-
-
-def _lognormal_around(rng, median: float, log_sd: float, shape) -> np.ndarray:
-    return median * np.exp(rng.normal(0.0, log_sd, shape))
-
-
-def _baseline_values(rng, batch: int, targets: Targets, priors: Priors, status: np.ndarray) -> dict:
-    """Baseline scores, prednisone and molecules with exact medians, before reordering."""
-    n = priors.n_patients
-    values = {}
-    for score, (_, low, high, _) in contract.SCORES.items():
-        name = key(score, "baseline")
-        centre = targets.medians.get(name, priors.published_median(name))
-        raw = np.clip(np.round(_lognormal_around(rng, centre, priors["scores.baseline_log_sd"], (batch, n))), low, high)
-        values[score] = force_median(raw, centre, rng) if name in targets.medians else raw
-    name = key("prednisone_mg_day", "baseline")
-    centre = targets.medians.get(name, priors.published_median(name))
-    low, high = priors["prednisone.range_mg_day"]
-    dose = np.clip(
-        snap(_lognormal_around(rng, centre, priors["prednisone.baseline_log_sd"], (batch, n)), 2.5), low, high
-    )
-    values["prednisone_mg_day"] = (
-        force_median(dose, centre, rng, grid=PREDNISONE_GRID) if name in targets.medians else dose
-    )
-    for molecule in contract.MOLECULES:
-        median = priors["molecules.control_median"][molecule] * priors["molecules.patient_to_control_ratio"][molecule]
-        values[molecule] = _lognormal_around(rng, median, priors["molecules.log_sd"], (batch, n))
-    return values
-
-
-def _correlated_baseline(rng, values: dict, priors: Priors) -> dict:
-    stacked = np.stack([values[v] for v in BASELINE_BLOCK], axis=2)
-    # Sampling spread kept (exact=False): a cohort of 32 is a sample, and an ensemble must show how
-    # much its correlations vary, not land every cohort on the target.
-    reordered = iman_conover(stacked, priors.target_correlation(BASELINE_BLOCK), rng, exact=False)
-    return {v: reordered[:, :, j] for j, v in enumerate(BASELINE_BLOCK)}
-
-
-def _month_12_scores(rng, baseline: dict, status: np.ndarray, targets: Targets, priors: Priors) -> dict:
-    """Month-12 scores derived per patient from the baseline and the post-intervention status."""
-    is_mm = status == STATUS_INDEX["MM"]
-    is_u = status == STATUS_INDEX["U"]
-    kept_low, kept_high = priors["scores.improved_fraction_kept"]
-    tie_priority = _STATUS_TIE_PRIORITY[status]
-    min_change = priors["scores.improved_min_change"]
-    out = {}
-    for score, (_, low, high, _) in contract.SCORES.items():
-        base = baseline[score]
-        mm_cap = np.minimum(base, priors["scores.minimal_manifestation_max"][score])
-        mm_value = np.floor(rng.random(base.shape) * (mm_cap + 1))
-        improved_value = np.round(base * rng.uniform(kept_low, kept_high, base.shape))
-        if score in min_change:  # an improved patient improves by at least the MCID where it can
-            improved_value = np.clip(np.minimum(improved_value, base - min_change[score]), 0, None)
-        step = priors["scores.unchanged_max_change"][score]
-        unchanged_value = np.clip(base + rng.integers(-step, step + 1, base.shape), low, high)
-        value = np.where(is_mm, mm_value, np.where(is_u, unchanged_value, improved_value))
-        name = key(score, "month_12")
-        if name in targets.medians:
-            value = force_median(value, targets.medians[name], rng, tie_priority=tie_priority)
-        out[score] = value
-    return out
-
-
-def _month_12_prednisone(rng, baseline: np.ndarray, status: np.ndarray, targets: Targets, priors: Priors) -> np.ndarray:
-    fraction = np.zeros(baseline.shape)
-    for code, (low, high) in priors["prednisone.fraction_kept"].items():
-        fraction = np.where(status == STATUS_INDEX[code], rng.uniform(low, high, baseline.shape), fraction)
-    dose = snap(baseline * fraction, 2.5)
-    name = key("prednisone_mg_day", "month_12")
-    if name in targets.medians:
-        dose = force_median(
-            dose, targets.medians[name], rng, tie_priority=_STATUS_TIE_PRIORITY[status], grid=PREDNISONE_GRID
-        )
-    return dose
-
-
-def _month_12_molecules(rng, baseline: dict, status: np.ndarray, priors: Priors) -> dict:
-    out = {}
-    for molecule in contract.MOLECULES:
-        shift = np.zeros(status.shape)
-        for code, change in priors["molecules.log_change_by_status"][molecule].items():
-            shift = np.where(status == STATUS_INDEX[code], change, shift)
-        noise = rng.normal(0.0, priors["molecules.log_change_sd"], status.shape)
-        out[molecule] = baseline[molecule] * np.exp(shift + noise)
-    return out
-
-
-def _status_consistent(baseline: dict, month_12: dict, status: np.ndarray, priors: Priors) -> np.ndarray:
-    """(B,) True where every patient's scores agree with their post-intervention status."""
-    is_mm = status == STATUS_INDEX["MM"]
-    is_i = status == STATUS_INDEX["I"]
-    is_u = status == STATUS_INDEX["U"]
-    ok = np.ones(status.shape, bool)
-    for score in contract.SCORES:
-        change = month_12[score] - baseline[score]
-        ok &= ~is_mm | (month_12[score] <= priors["scores.minimal_manifestation_max"][score])
-        ok &= ~is_u | (np.abs(change) <= priors["scores.unchanged_max_change"][score])
-        ok &= ~is_i | (change <= 0)
-    needed = priors["scores.improved_min_change"]
-    meaningful = np.zeros(status.shape, bool)
-    for score, points in needed.items():
-        meaningful |= (baseline[score] - month_12[score]) >= points
-    ok &= ~is_i | meaningful
-    return np.asarray(ok.all(axis=1), bool)
-
-
 def draw_candidates(
     rng: np.random.Generator, batch: int, targets: Targets, priors: Priors
 ) -> tuple[Cohorts, np.ndarray]:
-    """`batch` candidate cohorts and a (B,) mask of those whose statuses agree with their scores."""
+    """`batch` candidate cohorts and a (B,) mask of those whose statuses agree with their scores.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The source of randomness (the only one).
+    batch : int
+        The number B of cohorts to draw.
+    targets : Targets
+        Medians and means every cohort must have exactly.
+    priors : Priors
+        The assumptions of priors.yaml.
+
+    Returns
+    -------
+    cohorts : tacmg.data.cohorts.Cohorts
+        B cohorts with every patient, visit and control array of the contract.
+    consistent : numpy.ndarray
+        (B,) booleans: every patient's scores agree with their post-intervention status.
+
+    Examples
+    --------
+    >>> targets = Targets.from_claims(load_claims())
+    >>> cohorts, consistent = draw_candidates(np.random.default_rng(1), 10, targets, load_priors())
+    >>> cohorts.size, cohorts.n_patients, consistent.shape
+    (10, 32, (10,))
+    """
     status = _labels(priors["scores.status_counts"], batch, rng, contract.STATUS_CODES)
     characteristics = _patient_characteristics(rng, batch, targets, priors)
     baseline = _correlated_baseline(rng, _baseline_values(rng, batch, targets, priors, status), priors)
@@ -255,7 +163,27 @@ def draw_candidates(
 
 @dataclass
 class Ensemble:
-    """Accepted cohorts and the bookkeeping of how they were found."""
+    """Accepted cohorts and the bookkeeping of how they were found.
+
+    Parameters
+    ----------
+    cohorts : tacmg.data.cohorts.Cohorts
+        The accepted cohorts, in seed order.
+    candidates : int
+        How many candidates were drawn to find them.
+    conditioned_on, evaluated : tuple of str
+        The ids of the claims every cohort satisfies, and of those evaluated on each.
+    seed : int
+        The seed of the draw.
+    holds : numpy.ndarray or None
+        (cohorts, evaluated claims) booleans: does each evaluated claim hold in each cohort.
+
+    Examples
+    --------
+    >>> ensemble = generate(20220827, 1, ["cohort-n"], evaluate=["qmg-decrease"], chunk_size=20, workers=1)
+    >>> ensemble.cohorts.size, ensemble.evaluated, ensemble.holds.shape
+    (1, ('qmg-decrease',), (1, 1))
+    """
 
     cohorts: Cohorts
     candidates: int
@@ -266,6 +194,13 @@ class Ensemble:
 
     @property
     def acceptance_rate(self) -> float:
+        """Accepted cohorts per candidate drawn (0-1; NaN when none was drawn).
+
+        Examples
+        --------
+        >>> Ensemble(Cohorts({}, {"qmg@baseline": np.zeros((2, 32))}, {}), 500, (), 1).acceptance_rate
+        0.004
+        """
         return self.cohorts.size / self.candidates if self.candidates else float("nan")
 
 
@@ -304,11 +239,40 @@ def generate(
 ) -> Ensemble:
     """The first `n_cohorts` cohorts, in seed order, in which every conditioned claim holds.
 
-    condition_on: claim ids or `Claim`s (default: every claim in the registry). Descriptive claims
-    among them are met by construction; the others by rejection.
-    evaluate: claim ids (or `Claim`s, or "all") to evaluate on every accepted cohort, in the workers;
-    the result is `Ensemble.holds`.
-    priors_overrides: {"dotted.path": value} replacing priors.yaml values (sensitivity analyses).
+    Parameters
+    ----------
+    seed, n_cohorts : int
+        The seed of every draw, and how many cohorts to accept.
+    condition_on : iterable of str or Claim, optional
+        Claims every cohort must satisfy (default: all): descriptive ones by construction, the
+        others by rejection.
+    evaluate : iterable of str or Claim, or "all"
+        Claims to evaluate on each accepted cohort, in the workers (`Ensemble.holds`).
+    chunk_size, workers : int
+        Candidates per chunk (each from its own child seed), and worker processes (default: up
+        to 2); neither changes the result.
+    max_candidates : int
+        Give up after drawing this many.
+    progress : bool
+        Show a progress bar.
+    priors_path, claims_path : str or pathlib.Path, optional
+        Other priors.yaml or claims.yaml files than the committed ones.
+    priors_overrides : dict, optional
+        ``{"dotted.path": value}`` replacing priors.yaml values (sensitivity analyses).
+
+    Returns
+    -------
+    Ensemble
+
+    Raises
+    ------
+    RuntimeError
+        If fewer than `n_cohorts` are accepted within `max_candidates`.
+
+    Examples
+    --------
+    >>> generate(20220827, 2, ["cohort-n", "qmg-median-baseline"], chunk_size=20, workers=1).cohorts.size
+    2
     """
     registry = load_claims(claims_path)
     if condition_on is None:

@@ -1,7 +1,9 @@
 """Marginal distributions with exact published summaries: medians and means of integer data.
 
 All functions work on batches (B, n) and keep each patient's identity (axis 1 is patients, not
-sorted order), so values derived per patient (month-12 from baseline) stay paired.
+sorted order), so values derived per patient (month-12 from baseline) stay paired. Written by
+hand: drawing from a distribution and then moving as few values as possible onto a published
+median or a sum whose mean rounds to the published mean is specific to this reconstruction.
 """
 
 from __future__ import annotations
@@ -15,8 +17,28 @@ from tacmg.stats.rounding import round_half_up_array
 def median_pair(median: float, grid: np.ndarray | None = None) -> tuple[float, float]:
     """Two neighbouring order statistics (lower, upper) whose mean is `median`.
 
-    On an integer scale (grid None) 10 gives (10, 10) and 4.5 gives (4, 5). With a dose grid, the
-    closest such pair on the grid (the highest lower value) is used.
+    Parameters
+    ----------
+    median : float
+        The median to reach, in the data's unit.
+    grid : numpy.ndarray or None
+        The values allowed (e.g. `tacmg.stats.grids.dose_grid`); None for an integer scale.
+
+    Returns
+    -------
+    tuple of float
+        On an integer scale, 10 gives (10, 10) and 4.5 gives (4, 5); on a grid, the closest pair
+        (the highest lower value) of `tacmg.stats.grids.median_pairs`.
+
+    Raises
+    ------
+    ValueError
+        If no two grid values have that mean.
+
+    Examples
+    --------
+    >>> median_pair(10), median_pair(4.5), median_pair(13.75, np.arange(0, 101, 2.5))
+    ((10.0, 10.0), (4.0, 5.0), (12.5, 15.0))
     """
     if grid is None:
         lower = np.floor(median)
@@ -37,8 +59,37 @@ def force_median(
     """Move the fewest values needed so every row's median equals `median` exactly (even n).
 
     The two middle patients take the pair from `median_pair`; patients below the middle are capped
-    at the lower value and those above are raised to the upper one. Ties in rank are broken by
-    `tie_priority` (lower first), then at random.
+    at the lower value and those above are raised to the upper one.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        (B, n) values, n even.
+    median : float
+        The median every row must have.
+    rng : numpy.random.Generator
+        Breaks the remaining ties in rank at random.
+    tie_priority : numpy.ndarray, optional
+        (B, n) ranks tied values by this first (lower first).
+    grid : numpy.ndarray, optional
+        The values allowed, passed to `median_pair`.
+
+    Returns
+    -------
+    numpy.ndarray
+        (B, n) float values, patients in their original positions.
+
+    Raises
+    ------
+    ValueError
+        If n is odd.
+
+    Examples
+    --------
+    >>> values = np.array([[1.0, 2, 3, 4, 5, 6], [9, 9, 9, 9, 9, 9]])
+    >>> out = force_median(values, 4.5, np.random.default_rng(0))
+    >>> out[0].tolist(), np.median(out, axis=1).tolist()
+    ([1.0, 2.0, 4.0, 5.0, 5.0, 6.0], [4.5, 4.5])
     """
     batch, n = values.shape
     if n % 2:
@@ -62,8 +113,31 @@ def force_median(
 def force_integer_sum(values: np.ndarray, target_sum: int, low: int, high: int, rng: np.random.Generator) -> np.ndarray:
     """Add or remove single units at random patients until each row sums to `target_sum`.
 
-    Values are integers (in whatever unit the caller uses, e.g. tenths of a year) within
-    [low, high]; the adjustment touches as few units as the deficit requires.
+    Parameters
+    ----------
+    values : numpy.ndarray
+        (B, n) whole numbers in the caller's unit (e.g. tenths of a year).
+    target_sum : int
+        The sum every row must have.
+    low, high : int
+        No value is moved below `low` or above `high`.
+    rng : numpy.random.Generator
+        Picks the patients.
+
+    Returns
+    -------
+    numpy.ndarray
+        (B, n) int64; the adjustment touches as few units as the deficit requires.
+
+    Raises
+    ------
+    RuntimeError
+        If the sum cannot be reached within [low, high].
+
+    Examples
+    --------
+    >>> force_integer_sum(np.array([[3, 4, 5, 6]]), 20, 0, 10, np.random.default_rng(0)).sum(axis=1).tolist()
+    [20]
     """
     out = values.astype(np.int64).copy()
     _batch, n = out.shape
@@ -81,7 +155,34 @@ def force_integer_sum(values: np.ndarray, target_sum: int, low: int, high: int, 
 
 
 def target_sum_for_mean(mean: float, decimals: int, n: int, unit: float) -> int:
-    """The integer sum (in `unit`s) whose mean over n rounds to `mean` and is nearest to it."""
+    """The integer sum (in `unit`s) whose mean over n rounds to `mean` and is nearest to it.
+
+    Parameters
+    ----------
+    mean : float
+        The published mean.
+    decimals : int
+        The decimals it was printed with (rounded half up).
+    n : int
+        The number of values.
+    unit : float
+        The step of the values, e.g. 1.0 for whole years or 0.1 for tenths.
+
+    Returns
+    -------
+    int
+        The sum, counted in `unit`s.
+
+    Raises
+    ------
+    ValueError
+        If no such sum exists.
+
+    Examples
+    --------
+    >>> target_sum_for_mean(37.8, 1, 32, 1.0), target_sum_for_mean(4.9, 1, 32, 0.1)
+    (1210, 1568)
+    """
     exact = mean * n / unit
     candidates = np.arange(np.floor(exact) - n, np.ceil(exact) + n + 1)
     rounds = round_half_up_array(candidates * unit / n, decimals)
@@ -92,7 +193,26 @@ def target_sum_for_mean(mean: float, decimals: int, n: int, unit: float) -> int:
 
 
 def counts_from_shares(shares: dict[str, float], n: int) -> dict[str, int]:
-    """Whole-patient counts from shares by the largest-remainder method (they sum to n)."""
+    """Whole-patient counts from shares by the largest-remainder method (they sum to n).
+
+    Parameters
+    ----------
+    shares : dict of str to float
+        Label to share (0-1); the shares sum to 1.
+    n : int
+        The number of patients.
+
+    Returns
+    -------
+    dict of str to int
+        Label to count: the floor of share * n, plus one for the largest remainders (ties by
+        label, in reverse order) until the counts sum to n.
+
+    Examples
+    --------
+    >>> counts_from_shares({"AChR": 0.8, "MuSK": 0.05, "seronegative": 0.15}, 32)
+    {'AChR': 26, 'MuSK': 1, 'seronegative': 5}
+    """
     raw = {k: v * n for k, v in shares.items()}
     counts = {k: int(np.floor(v)) for k, v in raw.items()}
     leftover = n - sum(counts.values())
@@ -102,12 +222,48 @@ def counts_from_shares(shares: dict[str, float], n: int) -> dict[str, int]:
 
 
 def snap(values: np.ndarray, step: float) -> np.ndarray:
-    """Round to the nearest multiple of `step`."""
+    """Round to the nearest multiple of `step` (halves to even, as numpy rounds).
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Values in any unit, e.g. mg/day.
+    step : float
+        The grid step, e.g. 2.5.
+
+    Returns
+    -------
+    numpy.ndarray
+        Multiples of `step`, same shape.
+
+    Examples
+    --------
+    >>> snap(np.array([31.0, 33.9, 1.2]), 2.5).tolist()
+    [30.0, 35.0, 0.0]
+    """
     return np.round(values / step) * step
 
 
 def round_significant(values: np.ndarray, digits: int) -> np.ndarray:
-    """Round positive values to `digits` significant digits."""
+    """Round positive values to `digits` significant digits.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Strictly positive values (e.g. concentrations in pg/mL).
+    digits : int
+        Significant digits to keep.
+
+    Returns
+    -------
+    numpy.ndarray
+        Rounded values, same shape.
+
+    Examples
+    --------
+    >>> round_significant(np.array([1234.5, 0.012345]), 3).tolist()
+    [1230.0, 0.0123]
+    """
     magnitude = np.floor(np.log10(values))
     scale = 10.0 ** (digits - 1 - magnitude)
     return np.round(values * scale) / scale

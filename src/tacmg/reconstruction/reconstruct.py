@@ -1,4 +1,8 @@
-"""Reconstruct the committed cohort: the first cohort of a seed that satisfies the claims."""
+"""Reconstruct the committed cohort: the first cohort of a seed that satisfies the claims.
+
+The one entry point behind ``python -m tacmg reconstruct``: it generates, writes the CSV files and
+records the provenance in datapackage.json.
+"""
 
 from __future__ import annotations
 
@@ -22,8 +26,35 @@ def reconstruct(
 ) -> Path:
     """Write a reconstructed dataset (three CSVs and datapackage.json) into `out_dir`.
 
-    condition_on: claim ids (default: every claim of the registry); `condition_label` is how the
-    command line named them. Returns the datapackage path.
+    The dataset is the first cohort of `seed` in which every conditioned claim holds; its
+    datapackage.json records the seed, the claims and the generator's version, so the same call
+    rewrites the same bytes (the committed cohort is ``reconstruct(RECONSTRUCTED_DIR)``).
+
+    Parameters
+    ----------
+    out_dir : str or pathlib.Path
+        Created if missing; files of the same names are replaced.
+    seed : int
+        The seed of the generator; default the article's e-publication date, 20220827.
+    condition_on : iterable of str, optional
+        Claim ids the cohort must satisfy; default every claim of the registry.
+    progress : bool
+        Show a progress bar.
+    condition_label : str
+        How the command line named `condition_on`, recorded in the provenance.
+
+    Returns
+    -------
+    pathlib.Path
+        The path of the written datapackage.json.
+
+    Examples
+    --------
+    >>> import tempfile, tacmg
+    >>> with tempfile.TemporaryDirectory() as directory:
+    ...     path = reconstruct(directory, condition_on=["cohort-n"], condition_label="cohort-n")
+    ...     path.name, tacmg.load(directory).patients.shape
+    ('datapackage.json', (32, 8))
     """
     registry = load_claims()
     ensemble = generate(seed, 1, condition_on, progress=progress)

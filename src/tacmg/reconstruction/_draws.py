@@ -1,0 +1,188 @@
+"""How a batch of candidate cohorts gets its values, column by column (steps 1-3 of the generator).
+
+Private to the reconstruction layer: `tacmg.reconstruction.generator.draw_candidates` is the way
+in. Patient characteristics get counts from the priors' shares and means that round to the
+published ones; baseline scores and doses get the published medians exactly, then the target rank
+correlations (Iman-Conover); month-12 values follow each patient's post-intervention status.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from tacmg.data import contract
+from tacmg.data.cohorts import STATUS_INDEX, key
+from tacmg.reconstruction.iman_conover import iman_conover
+from tacmg.reconstruction.marginals import (
+    counts_from_shares,
+    force_integer_sum,
+    force_median,
+    snap,
+    target_sum_for_mean,
+)
+from tacmg.reconstruction.priors import Priors
+from tacmg.stats.grids import dose_grid
+
+if TYPE_CHECKING:
+    from tacmg.reconstruction.generator import Targets
+
+BASELINE_BLOCK = (*contract.SCORES, "prednisone_mg_day", *contract.MOLECULES)
+PREDNISONE_GRID = dose_grid(contract.PREDNISONE_MAX_MG_DAY)
+# Order in which tied values are ranked when a median is forced: patients further from the middle
+# by their status go to the ends, so a forced median never pushes a minimal-manifestation patient up.
+_STATUS_TIE_PRIORITY = np.array(
+    [{"CSR": 0, "PR": 0, "MM": 0, "I": 1, "U": 2, "W": 3, "E": 3, "D": 3}[c] for c in contract.STATUS_CODES]
+)
+
+
+def _labels(counts: dict[str, int], batch: int, rng: np.random.Generator, codes) -> np.ndarray:
+    """(B, n) integer codes with exactly `counts` of each label, in random patient order."""
+    index = {c: i for i, c in enumerate(codes)}
+    row = np.concatenate([np.full(v, index[k]) for k, v in counts.items()])
+    return rng.permuted(np.broadcast_to(row, (batch, row.size)).copy(), axis=1)
+
+
+def _patient_characteristics(rng, batch: int, targets: Targets, priors: Priors) -> dict:
+    n = priors.n_patients
+    female = round(priors["cohort.female_share"] * n)
+    characteristics = {
+        "sex": _labels({"F": female, "M": n - female}, batch, rng, contract.SEXES),
+        "antibody_status": _labels(
+            counts_from_shares(priors["cohort.antibody_shares"], n), batch, rng, contract.ANTIBODY_STATUSES
+        ),
+        "mgfa_class": _labels(
+            counts_from_shares(priors["cohort.mgfa_class_shares"], n), batch, rng, contract.MGFA_CLASSES
+        ),
+        "thymectomy": _labels(
+            {
+                "no": n - round(priors["cohort.thymectomy_share"] * n),
+                "yes": round(priors["cohort.thymectomy_share"] * n),
+            },
+            batch,
+            rng,
+            ("no", "yes"),
+        ).astype(bool),
+    }
+    onset_mean = targets.means.get("age_at_onset_years", (priors.published_mean("age_at_onset_years"), 1))
+    low, high = priors["cohort.age_at_onset_range_years"]
+    onset = np.clip(np.round(rng.normal(onset_mean[0], priors["cohort.age_at_onset_sd_years"], (batch, n))), low, high)
+    if "age_at_onset_years" in targets.means:
+        onset = force_integer_sum(onset, target_sum_for_mean(*onset_mean, n, 1.0), low, high, rng)
+    characteristics["age_at_onset_years"] = onset.astype(float)
+
+    duration_mean = targets.means.get("disease_duration_years", (priors.published_mean("disease_duration_years"), 1))
+    shape = 1 / priors["cohort.disease_duration_cv"] ** 2
+    low, high = priors["cohort.disease_duration_range_years"]
+    tenths = np.clip(np.round(rng.gamma(shape, duration_mean[0] / shape, (batch, n)) * 10), low * 10, high * 10)
+    if "disease_duration_years" in targets.means:
+        tenths = force_integer_sum(
+            tenths, target_sum_for_mean(*duration_mean, n, 0.1), int(low * 10), int(high * 10), rng
+        )
+    characteristics["disease_duration_years"] = tenths / 10
+    return characteristics
+
+
+def _lognormal_around(rng, median: float, log_sd: float, shape) -> np.ndarray:
+    return median * np.exp(rng.normal(0.0, log_sd, shape))
+
+
+def _baseline_values(rng, batch: int, targets: Targets, priors: Priors, status: np.ndarray) -> dict:
+    """Baseline scores, prednisone and molecules with exact medians, before reordering."""
+    n = priors.n_patients
+    values = {}
+    for score, (_, low, high, _) in contract.SCORES.items():
+        name = key(score, "baseline")
+        centre = targets.medians.get(name, priors.published_median(name))
+        raw = np.clip(np.round(_lognormal_around(rng, centre, priors["scores.baseline_log_sd"], (batch, n))), low, high)
+        values[score] = force_median(raw, centre, rng) if name in targets.medians else raw
+    name = key("prednisone_mg_day", "baseline")
+    centre = targets.medians.get(name, priors.published_median(name))
+    low, high = priors["prednisone.range_mg_day"]
+    dose = np.clip(
+        snap(_lognormal_around(rng, centre, priors["prednisone.baseline_log_sd"], (batch, n)), 2.5), low, high
+    )
+    values["prednisone_mg_day"] = (
+        force_median(dose, centre, rng, grid=PREDNISONE_GRID) if name in targets.medians else dose
+    )
+    for molecule in contract.MOLECULES:
+        median = priors["molecules.control_median"][molecule] * priors["molecules.patient_to_control_ratio"][molecule]
+        values[molecule] = _lognormal_around(rng, median, priors["molecules.log_sd"], (batch, n))
+    return values
+
+
+def _correlated_baseline(rng, values: dict, priors: Priors) -> dict:
+    stacked = np.stack([values[v] for v in BASELINE_BLOCK], axis=2)
+    # Sampling spread kept (exact=False): a cohort of 32 is a sample, and an ensemble must show how
+    # much its correlations vary, not land every cohort on the target.
+    reordered = iman_conover(stacked, priors.target_correlation(BASELINE_BLOCK), rng, exact=False)
+    return {v: reordered[:, :, j] for j, v in enumerate(BASELINE_BLOCK)}
+
+
+def _month_12_scores(rng, baseline: dict, status: np.ndarray, targets: Targets, priors: Priors) -> dict:
+    """Month-12 scores derived per patient from the baseline and the post-intervention status."""
+    is_mm = status == STATUS_INDEX["MM"]
+    is_u = status == STATUS_INDEX["U"]
+    kept_low, kept_high = priors["scores.improved_fraction_kept"]
+    tie_priority = _STATUS_TIE_PRIORITY[status]
+    min_change = priors["scores.improved_min_change"]
+    out = {}
+    for score, (_, low, high, _) in contract.SCORES.items():
+        base = baseline[score]
+        mm_cap = np.minimum(base, priors["scores.minimal_manifestation_max"][score])
+        mm_value = np.floor(rng.random(base.shape) * (mm_cap + 1))
+        improved_value = np.round(base * rng.uniform(kept_low, kept_high, base.shape))
+        if score in min_change:  # an improved patient improves by at least the MCID where it can
+            improved_value = np.clip(np.minimum(improved_value, base - min_change[score]), 0, None)
+        step = priors["scores.unchanged_max_change"][score]
+        unchanged_value = np.clip(base + rng.integers(-step, step + 1, base.shape), low, high)
+        value = np.where(is_mm, mm_value, np.where(is_u, unchanged_value, improved_value))
+        name = key(score, "month_12")
+        if name in targets.medians:
+            value = force_median(value, targets.medians[name], rng, tie_priority=tie_priority)
+        out[score] = value
+    return out
+
+
+def _month_12_prednisone(rng, baseline: np.ndarray, status: np.ndarray, targets: Targets, priors: Priors) -> np.ndarray:
+    fraction = np.zeros(baseline.shape)
+    for code, (low, high) in priors["prednisone.fraction_kept"].items():
+        fraction = np.where(status == STATUS_INDEX[code], rng.uniform(low, high, baseline.shape), fraction)
+    dose = snap(baseline * fraction, 2.5)
+    name = key("prednisone_mg_day", "month_12")
+    if name in targets.medians:
+        dose = force_median(
+            dose, targets.medians[name], rng, tie_priority=_STATUS_TIE_PRIORITY[status], grid=PREDNISONE_GRID
+        )
+    return dose
+
+
+def _month_12_molecules(rng, baseline: dict, status: np.ndarray, priors: Priors) -> dict:
+    out = {}
+    for molecule in contract.MOLECULES:
+        shift = np.zeros(status.shape)
+        for code, change in priors["molecules.log_change_by_status"][molecule].items():
+            shift = np.where(status == STATUS_INDEX[code], change, shift)
+        noise = rng.normal(0.0, priors["molecules.log_change_sd"], status.shape)
+        out[molecule] = baseline[molecule] * np.exp(shift + noise)
+    return out
+
+
+def _status_consistent(baseline: dict, month_12: dict, status: np.ndarray, priors: Priors) -> np.ndarray:
+    """(B,) True where every patient's scores agree with their post-intervention status."""
+    is_mm = status == STATUS_INDEX["MM"]
+    is_i = status == STATUS_INDEX["I"]
+    is_u = status == STATUS_INDEX["U"]
+    ok = np.ones(status.shape, bool)
+    for score in contract.SCORES:
+        change = month_12[score] - baseline[score]
+        ok &= ~is_mm | (month_12[score] <= priors["scores.minimal_manifestation_max"][score])
+        ok &= ~is_u | (np.abs(change) <= priors["scores.unchanged_max_change"][score])
+        ok &= ~is_i | (change <= 0)
+    needed = priors["scores.improved_min_change"]
+    meaningful = np.zeros(status.shape, bool)
+    for score, points in needed.items():
+        meaningful |= (baseline[score] - month_12[score]) >= points
+    ok &= ~is_i | meaningful
+    return np.asarray(ok.all(axis=1), bool)
