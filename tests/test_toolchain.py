@@ -280,11 +280,12 @@ def test_browser_check_counts_charts_in_notebook(tmp_path):
 
 # --------------------------------------------------------------------- offline vega bundle
 def test_vendored_versions_agree_with_altair():
-    vendor_vega = load_tool("vendor_vega")
-    vendor_vega.check_compatible()
     import altair as alt
 
-    assert vendor_vega.pick_vegalite_version() == ".".join(alt.VEGALITE_VERSION.split(".")[:2])
+    from tacmg.presentation import vega_bundle
+
+    vega_bundle.check_compatible()
+    assert vega_bundle.pick_vegalite_version() == ".".join(alt.VEGALITE_VERSION.split(".")[:2])
 
 
 # ------------------------------------------------------------------------ book configuration

@@ -1,20 +1,168 @@
-"""The one way a chapter hands numbers to its prose: MyST-NB's glue, under a chapter prefix."""
+"""The one way a chapter hands values to its prose, in the book and in JupyterLab alike.
+
+A chapter collects its prose values with `ProseValues.add(prefix, values)` on one object, ``v``.
+Each value is glued for the book (MyST-NB's glue, key ``<prefix>_<name>``) and kept on ``v`` as
+text. The prose reads it with an inline expression, ``{eval}`v.<prefix>_<name>```, optionally with
+a format variant, ``{eval}`v.scores_qmg_hl.f1```:
+
+- in JupyterLab, jupyterlab-myst evaluates the expression in the kernel: ``v.scores_qmg_hl`` is a
+  `ProseText` (a string) and ``.f1`` its variant;
+- in the book, ``tools/prose_eval_ext.py`` reads the glued value of the executed (cached)
+  notebook and applies the same `variant_text`, so both show the same characters.
+
+Variants (one rule, `variant_text`; every number goes through `tacmg.stats.rounding`):
+
+========  =====================================================  =============
+variant   text                                                   13.756 gives
+========  =====================================================  =============
+(none)    whole numbers as integers, others to 6 significant      13.756
+``fN``    N decimals                                              ``f1``: 13.8
+``gN``    N significant digits (``g``: 6)                         ``g2``: 14
+``pctN``  the value times 100, N decimals, then "%"               ``pct0``: 1376%
+``s...``  any of the above with an explicit sign                  ``sf1``: +13.8
+========  =====================================================  =============
+"""
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 
+from tacmg.stats.rounding import MISSING_TEXT, fixed, significant
 
-def glue_values(prefix: str, values: dict) -> None:
-    """Glue each value under '<prefix>_<name>' (myst-nb, not displayed); returns nothing, so a
-    notebook cell ending with it shows no output.
+VARIANT = re.compile(r"(?P<sign>s?)(?P<kind>f|g|pct)(?P<digits>\d*)")
+DEFAULT_SIGNIFICANT = 6
 
-    numpy scalars become Python numbers first: their repr ('np.float64(4.9)') would not format
-    in the prose.
+
+def _plain_value(value: Any) -> Any:
+    """numpy scalars as Python values (their repr, 'np.float64(4.9)', would not read as a number)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def variant_text(value: Any, variant: str = "") -> str:
+    """`value` as the prose shows it, in one of the variants of the module docstring.
+
+    Parameters
+    ----------
+    value : int, float, str or bool
+        A prose value; strings are returned unchanged (variants apply to numbers only).
+    variant : str
+        '' (default text), or ``[s](f|g|pct)[digits]``.
+
+    Returns
+    -------
+    str
+        The text; 'n/a' for a missing number.
+
+    Examples
+    --------
+    >>> variant_text(32.0), variant_text(13.756), variant_text(-4.5, "g"), variant_text(0.000284, "g2")
+    ('32', '13.756', '-4.5', '0.00028')
+    >>> variant_text(0.125, "f2"), variant_text(0.3438, "pct0"), variant_text(3.0, "sf1")
+    ('0.13', '34%', '+3.0')
     """
-    from myst_nb import glue
+    value = _plain_value(value)
+    if isinstance(value, str) or value is None:
+        return MISSING_TEXT if value is None else value
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and not math.isfinite(value):
+        return MISSING_TEXT
+    if not variant:
+        if isinstance(value, int) or float(value).is_integer():
+            return str(int(value))
+        return significant(value, DEFAULT_SIGNIFICANT)
+    match = VARIANT.fullmatch(variant)
+    if match is None:
+        raise ValueError(f"unknown prose variant {variant!r}: use [s](f|g|pct)[digits], e.g. f2, g3, pct0, sf1")
+    kind, digits = match["kind"], match["digits"]
+    if kind == "f":
+        text = fixed(value, int(digits or 0))
+    elif kind == "g":
+        text = significant(value, int(digits or DEFAULT_SIGNIFICANT))
+    else:
+        text = fixed(100 * value, int(digits or 0)) + "%"
+    if match["sign"] and not text.startswith("-") and float(value) != 0:
+        text = "+" + text
+    return text
 
-    for name, value in values.items():
-        if isinstance(value, np.generic):
-            value = value.item()
-        glue(f"{prefix}_{name}", value, display=False)
+
+class ProseText(str):
+    """A prose value as text, with its format variants as attributes (``.f2``, ``.g3``, ``.pct0``).
+
+    Shown without quotes (as the prose shows it) in IPython and JupyterLab.
+    """
+
+    value: Any
+
+    def __new__(cls, value: Any) -> ProseText:
+        text = super().__new__(cls, variant_text(value))
+        text.value = _plain_value(value)
+        return text
+
+    def __getattr__(self, name: str) -> str:
+        if VARIANT.fullmatch(name):
+            return ProseText.plain(variant_text(self.value, name))
+        raise AttributeError(name)
+
+    @classmethod
+    def plain(cls, text: str) -> ProseText:
+        """A ProseText that is only text (no variants apply)."""
+        return cls(text)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))
+
+
+class ProseValues:
+    """The values a chapter's prose quotes: glued for the book, attributes for JupyterLab.
+
+    Examples
+    --------
+    >>> v = ProseValues(glue=False)
+    >>> v.add("scores", {"n": 32, "qmg_hl": -4.5, "p_max": 0.0000340})
+    >>> v.scores_n, v.scores_qmg_hl.f1, v.scores_p_max.g2
+    (32, -4.5, 0.000034)
+    """
+
+    def __init__(self, glue: bool = True) -> None:
+        self._glue = glue
+        self._values: dict[str, ProseText] = {}
+
+    def add(self, prefix: str, values: Mapping[str, Any]) -> None:
+        """Keep each value under ``<prefix>_<name>`` and glue it (MyST-NB) under the same key.
+
+        Returns nothing, so a notebook cell ending with it shows no output.
+        """
+        for name, value in values.items():
+            key = f"{prefix}_{name}"
+            plain = _plain_value(value)
+            self._values[key] = ProseText(plain)
+            if self._glue:
+                from myst_nb import glue
+
+                glue(key, plain, display=False)
+
+    def __getattr__(self, key: str) -> ProseText:
+        try:
+            return self.__dict__["_values"][key]
+        except KeyError:
+            raise AttributeError(f"no prose value {key!r}; add it with v.add(prefix, values)") from None
+
+    def __dir__(self) -> list[str]:
+        return sorted({*super().__dir__(), *self._values})
+
+
+def glue_values(prefix: str, values: Mapping[str, Any]) -> None:
+    """Glue each value under '<prefix>_<name>' for a page that has no prose expressions.
+
+    Prefer `ProseValues.add`, which also makes the value readable in JupyterLab.
+    """
+    ProseValues().add(prefix, values)
