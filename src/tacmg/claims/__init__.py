@@ -1,6 +1,6 @@
-"""The claims layer: the registry of the paper's published claims, their evaluation on one dataset
-or on a batch of cohorts, and the consistency checks of the published figures among themselves.
+"""Layer 3 of 6: what the paper claims and whether data bear it out.
 
-It may import the statistics and data layers (`tacmg.stats`, `tacmg.data`) below it, never the
-reconstruction, analyses or presentation layers above it.
+The registry of published claims (`registry`), their evaluation on one dataset or on a batch of
+thousands of cohorts with the same rules (`evaluate`), and the checks of the published figures
+against each other (`consistency`). Imports only from stats and data.
 """

@@ -107,8 +107,10 @@ class Registry:
         Every claim, in file order.
     findings, decisions : dict
         Finding id to title; decision id to its ``id``, ``question``, ``reading`` and ``reason``.
-    study, path : dict and pathlib.Path
-        The study's ``citation``, ``doi`` and ``pubmed`` id; the file read.
+    study : dict
+        The study's ``citation``, ``doi`` and ``pubmed`` id.
+    path : pathlib.Path
+        The file read.
 
     Examples
     --------

@@ -1,7 +1,8 @@
-"""The data layer: the data contract (tables, columns, units, allowed values), reading and
-checking a dataset directory, the Frictionless Data Package it is documented by, the batch-of-
-cohorts arrays and the writing of generated cohorts as CSV.
+"""Layer 2 of 6: the data a chapter reads and how it is checked.
 
-It may import only the statistics layer (`tacmg.stats`) below it, besides numpy, pandas and the
-standard library; the claims, reconstruction, analyses and presentation layers build on it.
+The data contract, every table and column with its unit and allowed values (`contract`); the rules
+a cell must satisfy (`cell_rules`); reading and validating a dataset directory (`loader`, with the
+private `_csv_checks`); the Frictionless Data Package that documents it (`datapackage`); cohorts
+as batched arrays (`cohorts`); writing a generated cohort as CSV (`tables`); the committed data's
+paths (`paths`). Imports only from `tacmg.stats`.
 """

@@ -32,8 +32,12 @@ class DataError(ValueError):
     ----------
     message : str
         The whole line, location included.
-    file, line, column : str, int and str, or None
-        The location again, for programs, as attributes of the same names (None: not applicable).
+    file : str or None
+        The file, e.g. ``"visits.csv"``; kept as an attribute, like `line` and `column`.
+    line : int or None
+        The physical line (the header is line 1); None for a problem of a whole file.
+    column : str or None
+        The column's name, or ``#<position>`` when it has none; None if not applicable.
 
     Examples
     --------

@@ -1,6 +1,7 @@
-"""The reconstruction layer: the priors, marginals with exact published summaries, the
-Iman-Conover reordering and the seeded generator that builds cohorts agreeing with the claims.
+"""Layer 4 of 6: cohorts generated to agree with the published claims.
 
-It may import the statistics, data and claims layers (`tacmg.stats`, `tacmg.data`,
-`tacmg.claims`) below it, never the analyses or presentation layers above it.
+The stated assumptions (`priors`), marginals with exact published medians and means
+(`marginals`), the Iman-Conover reordering for rank correlations (`iman_conover`), the seeded
+generator with rejection on the claims (`generator`, with the private `_draws`) and the writing of
+the committed cohort (`reconstruct`). Imports only from stats, data and claims.
 """

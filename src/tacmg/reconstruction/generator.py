@@ -1,6 +1,7 @@
 """The reconstruction engine: seeded cohorts that agree with the published claims.
 
 For a batch of candidate cohorts it
+
 1. builds each column's values with the published summary exactly (medians, means, counts) for the
    descriptive claims it conditions on, from the priors in `data/assumptions/priors.yaml`;
 2. imposes the target rank correlations at baseline with Iman-Conover (values kept, order changed);
@@ -56,8 +57,8 @@ class Targets:
     ----------
     medians : dict of str to float
         ``variable@visit`` to its published median, in the variable's unit.
-    means : dict of str to tuple of (float, int)
-        Variable to its published mean (years) and the decimals it was printed with.
+    means : dict of str to tuple
+        Variable to a pair: its published mean (years, float) and the decimals it was printed with (int).
 
     Examples
     --------

@@ -155,7 +155,7 @@ def force_integer_sum(values: np.ndarray, target_sum: int, low: int, high: int, 
 
 
 def target_sum_for_mean(mean: float, decimals: int, n: int, unit: float) -> int:
-    """The integer sum (in `unit`s) whose mean over n rounds to `mean` and is nearest to it.
+    """The integer sum, counted in steps of `unit`, whose mean over n rounds to `mean`, nearest to it.
 
     Parameters
     ----------
@@ -171,7 +171,7 @@ def target_sum_for_mean(mean: float, decimals: int, n: int, unit: float) -> int:
     Returns
     -------
     int
-        The sum, counted in `unit`s.
+        The sum, counted in steps of `unit`.
 
     Raises
     ------

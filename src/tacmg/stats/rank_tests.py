@@ -78,7 +78,7 @@ class TestResult:
 
     @property
     def p_primary(self) -> np.ndarray:
-        """(B,) the reported p-value of each cohort: column `primary` of `p` (column 0 if None).
+        """The reported p-value of each cohort, (B,), from column `primary` of `p` (column 0 if None).
 
         Examples
         --------
