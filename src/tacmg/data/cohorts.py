@@ -77,12 +77,24 @@ class Cohorts:
 
     @property
     def size(self) -> int:
-        """The number of cohorts B (see the class example)."""
+        """The number of cohorts B.
+
+        Examples
+        --------
+        >>> Cohorts({}, {"qmg@baseline": np.zeros((3, 32))}, {}).size
+        3
+        """
         return next(iter(self.visit.values())).shape[0]
 
     @property
     def n_patients(self) -> int:
-        """The number of patients n in each cohort (see the class example)."""
+        """The number of patients n in each cohort.
+
+        Examples
+        --------
+        >>> Cohorts({}, {"qmg@baseline": np.zeros((3, 32))}, {}).n_patients
+        32
+        """
         return next(iter(self.visit.values())).shape[1]
 
     def values(self, variable: str, visit: str = "baseline") -> np.ndarray:

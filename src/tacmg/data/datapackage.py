@@ -102,7 +102,8 @@ def table_schemas() -> dict[str, dict[str, Any]]:
     dict of str to dict
         ``'patients'``, ``'visits'`` and ``'controls'``, each a Table Schema with the keys
         ``$schema``, ``fields`` (name, type, title, description, constraints and, where set,
-        unit), ``missingValues``, ``primaryKey`` and, for visits, ``foreignKeys``.
+        unit; booleans also trueValues and falseValues), ``missingValues``, ``primaryKey`` and,
+        for visits, ``foreignKeys``.
 
     References
     ----------

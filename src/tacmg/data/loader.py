@@ -37,7 +37,7 @@ class DataError(ValueError):
     line : int or None
         The physical line (the header is line 1); None for a problem of a whole file.
     column : str or None
-        The column's name, or ``#<position>`` when it has none; None if not applicable.
+        The column as `tacmg.data.cell_rules.column_ref` names it; None if not applicable.
 
     Examples
     --------

@@ -250,8 +250,8 @@ def generate(
     evaluate : iterable of str or Claim, or "all"
         Claims to evaluate on each accepted cohort, in the workers (`Ensemble.holds`).
     chunk_size, workers : int
-        Candidates per chunk (each from its own child seed), and worker processes (default: up
-        to 2); neither changes the result.
+        Candidates per chunk (each chunk draws from its own child seed, so the chunk size is part of
+        the result's definition) and worker processes (default: up to 2; they do not change it).
     max_candidates : int
         Give up after drawing this many.
     progress : bool

@@ -83,7 +83,8 @@ def iman_conover(
     values : numpy.ndarray
         (B, n, k): B cohorts of n rows and k columns.
     target_spearman : numpy.ndarray
-        (k, k) target Spearman correlations (repaired by `nearest_correlation` if impossible).
+        (k, k) target Spearman correlations; their normal-score equivalents
+        (`spearman_to_pearson`) are repaired by `nearest_correlation` if not jointly possible.
     rng : numpy.random.Generator
         The source of the random scores.
     exact : bool

@@ -96,7 +96,13 @@ class Priors:
 
     @property
     def n_patients(self) -> int:
-        """The number of patients of every generated cohort (``cohort.n_patients``)."""
+        """The number of patients of every generated cohort (``cohort.n_patients``).
+
+        Examples
+        --------
+        >>> load_priors().n_patients
+        32
+        """
         return int(self["cohort.n_patients"])
 
     def _published(self, quantity: str, variable: str, visit: str | None):
