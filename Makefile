@@ -30,7 +30,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 NOTEBOOK_MD := $(sort $(wildcard notebooks/*.md))
 
-.PHONY: help venv vendor book notebooks test unit lint nbval pairs no-cdn browser browser-check \
+.PHONY: help venv vendor book notebooks test unit lint nbval pairs no-cdn browser browser-check jupyterlab-check \
         bench lock clean clean-all
 
 help: ## list the targets
@@ -45,11 +45,15 @@ $(PY):
 # Reinstall only when the lock or the package metadata changed since the last install.
 # --no-deps: the lock is the whole environment, nothing else gets resolved in; `pip check` then
 # proves it complete (a new dependency of the package must be added to the lock: see `make lock`).
-$(STAMP): requirements.lock pyproject.toml | $(PY)
+$(STAMP): requirements.lock pyproject.toml tools/jupyterlab-overrides.json | $(PY)
 	$(PY) -m pip install --disable-pip-version-check -q --no-deps -r requirements.lock
 	$(PY) -m pip install --disable-pip-version-check -q --no-deps -e .
 	$(PY) -m pip check || { echo "requirements.lock is incomplete: pip install the missing package, then make lock"; exit 1; }
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" >/dev/null
+	@# JupyterLab settings of this environment (not the user's home): chapters (.md) open as notebooks,
+	@# and JupyterLab asks no news server (there is no network here, and readers did not ask for it).
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp tools/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $@
 
 lock: $(PY) ## rewrite requirements.lock from the current .venv (after a deliberate upgrade)
@@ -87,7 +91,7 @@ notebooks: venv ## regenerate notebooks/*.ipynb from the .md files and execute t
 # `make test` runs every check even after one fails, then fails if any did.
 test: venv ## everything: lint and types, unit tests and doctests, nbval, pair sync, -W book build, no-CDN and browser checks
 	@failed=(); \
-	for target in lint unit nbval pairs book no-cdn browser-check; do \
+	for target in lint unit nbval pairs book no-cdn browser-check jupyterlab-check; do \
 	  echo "== make $$target"; \
 	  $(MAKE) --no-print-directory $$target || failed+=("$$target"); \
 	done; \
@@ -121,6 +125,9 @@ browser: ## install Debian's chromium if /usr/bin/chromium is missing
 
 browser-check: venv browser ## open each chapter in headless chromium; every chart must render
 	$(PY) tools/browser_check.py --html $(HTML)
+
+jupyterlab-check: venv browser ## open two chapters in JupyterLab (Chromium), run them, change a parameter
+	$(PY) tools/jupyterlab_check.py --out _build/jupyterlab
 
 bench: venv vendor ## time raw notebook execution vs a cold and an unchanged book build (rebuilds _build)
 	$(PY) bench/bench_build.py

@@ -47,7 +47,7 @@ def correlation_heatmap(
     correction_name: str = "Benjamini-Hochberg",
 ) -> alt.HConcatChart:
     """Spearman rho as colour (red positive, blue negative, -1 to 1) for scores x molecules and
-    molecules x molecules, with '*' where p < alpha, '*\u2020' where the adjusted p is too, and a
+    molecules x molecules, with ``'*'`` where p < alpha, ``'*\u2020'`` where the adjusted p is too, and a
     black outline around pairs the sources report. Tooltip: rho, p, adjusted p, published sign.
 
     table: `molecules.correlation_table`.

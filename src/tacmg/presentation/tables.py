@@ -43,7 +43,7 @@ def table_view(frame: pd.DataFrame, formats: dict | None = None, na_rep: str = "
 def for_display(table: pd.DataFrame, columns: dict, digits: int = 3) -> pd.DataFrame:
     """A table for the page. `columns` maps a source column, or a tuple (estimate, low, high)
     written as 'estimate (low to high)', to its heading, in that order. p-value columns (named
-    'p_value' or 'p_...') get two significant digits, other floats `digits` (see `significant`),
+    ``'p_value'`` or ``'p_...'``) get two significant digits, other floats `digits` (see `significant`),
     booleans yes / no, missing values 'n/a'."""
     out = pd.DataFrame(index=table.index)
     for source, heading in columns.items():

@@ -56,7 +56,7 @@ def build_bundle() -> str:
     """Return the text of the vendored bundle (libraries in an IIFE, then ``VEGA_DEBUG``)."""
     check_compatible()
     vl_version = pick_vegalite_version()
-    libraries = vlc.javascript_bundle(vl_version=vl_version)
+    libraries = vlc.javascript_bundle(vl_version=vl_version)  # type: ignore[call-arg]  # snippet is optional at run time
     # Altair's template skips the CDN when VEGA_DEBUG["<lib>_version"] equals the version string
     # it was built with (e.g. "6", "6.4.1", "7"), so the claim must repeat Altair's constants.
     claim = {
