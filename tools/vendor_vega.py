@@ -42,7 +42,7 @@ def pick_vegalite_version() -> str:
     if wanted not in available:
         raise SystemExit(
             f"vendor_vega: Altair {alt.__version__} wants Vega-Lite {alt.VEGALITE_VERSION}, but "
-            f"vl-convert-python offers {available}; pin versions that agree in requirements.lock"
+            f"vl-convert-python offers {available}; pin versions that agree in requirements.txt (pyproject.toml, then make lock)"
         )
     return wanted
 

@@ -1,0 +1,219 @@
+"""How the project is published: one version, declared-then-locked dependencies, environment.yml in
+step with the lock, licences stated everywhere, CITATION.cff and the changelog.
+
+The lock test works offline (CI needs no network beyond the PyPI downloads `make venv` already
+made): it proves that requirements.txt is exactly the dependency closure of what pyproject.toml
+declares, using the metadata of the packages installed from the lock. Re-resolving against PyPI
+(`make lock-check`) is kept out of the test suite: it needs the index, and it changes whenever PyPI
+adds a wheel to a release that is already pinned (a new hash), which says nothing about this project.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata as metadata
+import importlib.util
+import json
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from packaging.markers import default_environment
+from packaging.requirements import Requirement
+from packaging.version import Version
+
+import tacmg
+
+ROOT = Path(__file__).resolve().parent.parent
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+PROJECT = PYPROJECT["project"]
+
+
+def load_tool(name: str):
+    spec = importlib.util.spec_from_file_location(f"publishing_{name}", ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+lockfile = load_tool("lockfile")
+HEADER, ENTRIES = lockfile.read(ROOT / "requirements.txt")
+
+
+# ------------------------------------------------------------------------------------ version
+def test_one_version_everywhere():
+    version = PROJECT["version"]
+    assert tacmg.__version__ == version, "reinstall the package (make venv) after changing pyproject.toml"
+    provenance = json.loads((ROOT / "data/reconstructed/datapackage.json").read_text())["provenance"]
+    # The committed cohort says which version generated it (it is regenerated on a release).
+    assert provenance["generator_version"] == version
+
+
+def test_version_is_not_typed_in_the_package():
+    for path in (ROOT / "src" / "tacmg").rglob("*.py"):
+        assert not re.search(r"__version__\s*=\s*['\"]\d+\.\d+", path.read_text()), path
+
+
+# ---------------------------------------------------------------------------------- the lock
+def declared_requirements() -> list[Requirement]:
+    """Every requirement pyproject.toml declares, less the project's references to its own extras."""
+    texts = list(PROJECT["dependencies"])
+    for extra in PROJECT["optional-dependencies"].values():
+        texts += extra
+    return [r for r in map(Requirement, texts) if lockfile.normalize(r.name) != "tacmg"]
+
+
+def extras_reached(extra: str) -> set[str]:
+    """`extra` and every extra of the project it pulls in (tacmg[test] inside dev, ...)."""
+    seen, todo = set(), [extra]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for text in PROJECT["optional-dependencies"][name]:
+            req = Requirement(text)
+            if lockfile.normalize(req.name) == "tacmg":
+                todo += sorted(req.extras)
+    return seen
+
+
+def applies_here(entry) -> bool:
+    return entry.marker is None or Requirement(f"x; {entry.marker}").marker.evaluate()
+
+
+def test_lock_entries_are_exact_pins_with_hashes():
+    assert ENTRIES
+    for entry in ENTRIES:
+        assert re.fullmatch(r"[0-9][0-9A-Za-z.+!-]*", entry.version), entry.name
+        assert entry.hashes and all(h.startswith("sha256:") for h in entry.hashes), entry.name
+    # One entry per package and platform: two pins of one name must be for disjoint platforms.
+    here = [e.key for e in ENTRIES if applies_here(e)]
+    assert len(here) == len(set(here))
+
+
+def test_lock_was_compiled_from_pyproject_with_every_extra():
+    command = " ".join(HEADER)
+    assert "uv pip compile pyproject.toml" in command
+    extras = re.findall(r"--extra[= ](\S+)", command)
+    reached = set().union(*(extras_reached(e) for e in extras)) if extras else set()
+    assert reached == set(PROJECT["optional-dependencies"]), "lock every extra (make lock)"
+
+
+def test_every_declaration_is_locked_at_a_version_it_allows():
+    pins: dict[str, list] = {}
+    for entry in ENTRIES:
+        pins.setdefault(entry.key, []).append(entry)
+    for req in declared_requirements():
+        entries = pins.get(lockfile.normalize(req.name))
+        assert entries, f"{req.name} is declared in pyproject.toml but not locked: make lock"
+        for entry in entries:
+            assert req.specifier.contains(entry.version, prereleases=True), (
+                f"{req.name}: the lock pins {entry.version}, pyproject.toml asks {req.specifier}: make lock")
+
+
+def dependency_closure() -> set[str]:
+    """Names reached from the declarations on this platform, through installed packages' metadata.
+
+    Packages the venv skips on purpose ([tool.tacmg.venv] skip) are not installed, so their own
+    dependencies cannot be read: they must be skipped too, which the skip test checks.
+    """
+    skipped = {lockfile.normalize(n) for n in lockfile.venv_skip()}
+    environment = default_environment()
+    seen: set[tuple[str, str]] = set()
+    todo = [(r, "") for r in declared_requirements()]
+    names: set[str] = set()
+    while todo:
+        req, extra = todo.pop()
+        if req.marker is not None and not req.marker.evaluate({**environment, "extra": extra}):
+            continue
+        name = lockfile.normalize(req.name)
+        names.add(name)
+        if name in skipped:
+            continue
+        for wanted in ("", *sorted(req.extras)):
+            if (name, wanted) in seen:
+                continue
+            seen.add((name, wanted))
+            for text in metadata.requires(name) or []:
+                child = Requirement(text)
+                todo.append((child, wanted))
+    return names
+
+
+def test_lock_is_exactly_the_closure_of_the_declarations():
+    locked = {e.key for e in ENTRIES if applies_here(e)}
+    closure = dependency_closure()
+    assert sorted(closure - locked) == [], "needed but not locked: make lock"
+    # The skipped packages' own dependencies (lark, of rfc3987-syntax) cannot be read from .venv.
+    skipped = {lockfile.normalize(n) for n in lockfile.venv_skip()}
+    assert sorted(locked - closure - skipped) == [], "locked but nothing declared needs it: make lock"
+
+
+def test_venv_skips_only_packages_that_are_optional_and_skipped_with_their_dependencies():
+    skip = {lockfile.normalize(n) for n in lockfile.venv_skip()}
+    locked = {e.key for e in ENTRIES}
+    assert skip <= locked
+    declared = {lockfile.normalize(r.name) for r in declared_requirements()}
+    assert not skip & declared, "a declared package cannot be left out of .venv"
+    for name in skip:
+        with pytest.raises(metadata.PackageNotFoundError):
+            metadata.version(name)
+
+
+def test_venv_has_exactly_the_locked_versions():
+    skip = {lockfile.normalize(n) for n in lockfile.venv_skip()}
+    wrong = {}
+    for entry in ENTRIES:
+        if applies_here(entry) and entry.key not in skip:
+            try:
+                installed = metadata.version(entry.key)
+            except metadata.PackageNotFoundError:
+                installed = None
+            if installed is None or Version(installed) != Version(entry.version):
+                wrong[entry.name] = (entry.version, installed)
+    assert wrong == {}, "run make venv"
+
+
+def test_lockfile_drops_the_skipped_packages_and_keeps_the_rest():
+    kept = lockfile.without(ENTRIES, ["lark"])
+    assert {e.key for e in ENTRIES} - {e.key for e in kept} == {"lark"}
+    with pytest.raises(ValueError, match="does not have"):
+        lockfile.without(ENTRIES, ["no-such-package-for-tacmg"])
+    header, again = lockfile.parse(lockfile.render(kept, ["# header"]))
+    assert header == ["# header"] and [e.hashes for e in again] == [e.hashes for e in kept]
+
+
+def test_lockfile_refuses_an_unreadable_line():
+    with pytest.raises(ValueError, match="line 2"):
+        lockfile.parse("a==1 \\\n    --hash=sha256:00\n")
+
+
+def test_cffconvert_lock_comes_from_its_own_group():
+    header, entries = lockfile.read(ROOT / "requirements/cffconvert.txt")
+    assert "uv pip compile --group pyproject.toml:cff" in " ".join(header)
+    pins = {e.key: e for e in entries}
+    for text in PYPROJECT["dependency-groups"]["cff"]:
+        req = Requirement(text)
+        assert req.specifier.contains(pins[lockfile.normalize(req.name)].version)
+    assert all(e.hashes for e in entries)
+
+
+# --------------------------------------------------------------------------- environment.yml
+def test_environment_yml_is_in_step_with_the_lock():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    python = [d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python")]
+    assert python == [f"python={PYPROJECT['tool']['uv']['pip']['python-version']}"]
+    assert Requirement(f"x{PROJECT['requires-python']}").specifier.contains(
+        PYPROJECT["tool"]["uv"]["pip"]["python-version"] + ".0")
+    pip = [d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d]
+    # The hashed lock, and nothing else: any other line would be unpinned or unhashed.
+    assert pip == [["-r requirements.txt"]]
+    # pip's hash-checking mode refuses an editable install in the same call: postBuild adds the
+    # package, without resolving anything, as make venv does.
+    post_build = (ROOT / "postBuild").read_text()
+    assert re.search(r"pip install .*--no-deps.* -e \.", post_build)
+    assert (ROOT / "postBuild").stat().st_mode & 0o111
