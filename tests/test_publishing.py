@@ -29,6 +29,7 @@ import tacmg
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 PROJECT = PYPROJECT["project"]
+LICENSES = PYPROJECT["tool"]["tacmg"]["licenses"]
 
 
 def load_tool(name: str):
@@ -47,6 +48,8 @@ HEADER, ENTRIES = lockfile.read(ROOT / "requirements.txt")
 def test_one_version_everywhere():
     version = PROJECT["version"]
     assert tacmg.__version__ == version, "reinstall the package (make venv) after changing pyproject.toml"
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    assert str(citation["version"]) == version
     provenance = json.loads((ROOT / "data/reconstructed/datapackage.json").read_text())["provenance"]
     # The committed cohort says which version generated it (it is regenerated on a release).
     assert provenance["generator_version"] == version
@@ -217,3 +220,36 @@ def test_environment_yml_is_in_step_with_the_lock():
     post_build = (ROOT / "postBuild").read_text()
     assert re.search(r"pip install .*--no-deps.* -e \.", post_build)
     assert (ROOT / "postBuild").stat().st_mode & 0o111
+
+
+# -------------------------------------------------------------------------------- licences
+def test_licences_are_stated_in_every_place():
+    readme = (ROOT / "README.md").read_text()
+    for part, licence in LICENSES.items():
+        assert (ROOT / licence["file"]).is_file(), licence["file"]
+        assert licence["spdx"] in readme and licence["file"] in readme, part
+    assert PROJECT["license"] == LICENSES["code"]["spdx"]
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    assert citation["license"] == LICENSES["code"]["spdx"]
+    package = json.loads((ROOT / "data/reconstructed/datapackage.json").read_text())
+    assert [lic["name"] for lic in package["licenses"]] == [LICENSES["data"]["spdx"]]
+
+
+def test_citation_cites_the_study():
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    (study,) = citation["references"]
+    assert study["doi"] == "10.1016/j.jneuroim.2022.577955"
+    bib = (ROOT / "book/references.bib").read_text()
+    assert study["doi"] in bib and str(study["volume"]) in bib and str(study["year"]) in bib
+
+
+# ------------------------------------------------------------------------------- changelog
+def test_changelog_keeps_the_keep_a_changelog_form():
+    text = (ROOT / "CHANGELOG.md").read_text()
+    sections = re.findall(r"^## \[([^\]]+)\](?: - (\d{4}-\d{2}-\d{2}))?$", text, re.MULTILINE)
+    assert sections and sections[0] == ("Unreleased", "")
+    released = [Version(v) for v, _ in sections[1:]]
+    assert released == sorted(released, reverse=True)
+    assert all(Version(PROJECT["version"]) >= v for v in released)
+    for heading in re.findall(r"^### (.+)$", text, re.MULTILINE):
+        assert heading in {"Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"}
