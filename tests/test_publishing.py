@@ -253,3 +253,95 @@ def test_changelog_keeps_the_keep_a_changelog_form():
     assert all(Version(PROJECT["version"]) >= v for v in released)
     for heading in re.findall(r"^### (.+)$", text, re.MULTILINE):
         assert heading in {"Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"}
+
+
+# ----------------------------------------------------------------- footer, buttons, downloads
+publication = load_tool("publication_ext")
+check_published = load_tool("check_published")
+
+
+def test_no_repository_setting_means_no_buttons_and_no_address():
+    assert publication.repository_settings({}) is None
+    options = publication.theme_options(None)
+    assert options["repository_url"] == "" and options["launch_buttons"] == {}
+    assert not any(options[k] for k in ("use_repository_button", "use_issues_button", "use_edit_page_button"))
+    # Nor in the committed configuration: the address comes from the build's environment only.
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert "repository" not in config and "launch_buttons" not in config
+    assert not re.search(r"https?://(github|gitlab)\.com/", (ROOT / "_config.yml").read_text())
+
+
+def test_one_repository_setting_drives_every_button():
+    repo = publication.repository_settings({"BOOK_REPOSITORY_URL": "https://github.com/owner/book.git/"})
+    assert repo["url"] == "https://github.com/owner/book" and repo["provider"] == "github"
+    assert repo["branch"] == "main"
+    options = publication.theme_options(repo)
+    assert options["repository_url"] == repo["url"] and options["repository_provider"] == "github"
+    assert all(options[k] for k in ("use_repository_button", "use_issues_button", "use_edit_page_button"))
+    assert options["launch_buttons"]["binderhub_url"].startswith("https://")
+    assert options["launch_buttons"]["notebook_interface"] == "jupyterlab"
+    assert "jupyterhub_url" not in options["launch_buttons"]
+    hub = publication.repository_settings({"BOOK_REPOSITORY_URL": "https://github.com/owner/book",
+                                           "BOOK_JUPYTERHUB_URL": "https://hub.example.org/"})
+    assert publication.theme_options(hub)["launch_buttons"]["jupyterhub_url"] == "https://hub.example.org"
+
+
+@pytest.mark.parametrize("url", ["http://github.com/owner/book", "https://git.example.org/owner/book",
+                                 "https://github.com/owner", "github.com/owner/book"])
+def test_an_unusable_repository_setting_gives_no_buttons_rather_than_a_broken_build(url):
+    assert publication.repository_settings({"BOOK_REPOSITORY_URL": url}) is None
+
+
+def test_a_custom_host_needs_its_provider_named():
+    repo = publication.repository_settings({"BOOK_REPOSITORY_URL": "https://git.example.org/owner/book",
+                                            "BOOK_REPOSITORY_PROVIDER": "gitlab"})
+    assert repo["provider"] == "gitlab"
+
+
+def test_build_time_is_reproducible_with_source_date_epoch():
+    moment = publication.build_time({"SOURCE_DATE_EPOCH": "1700000059"})
+    assert moment.isoformat() == "2023-11-14T22:14:00+00:00"
+
+
+def facts(**data):
+    base = {"reconstructed": True, "chosen": None, "seed": 7, "checksum": "ab" * 32,
+            "variable": "MG_DATA_DIR", "directory": Path("/x/mine")}
+    return {"version": "9.8.7", "commit": {"sha": "c0ffee" * 7, "short": "c0ffeec0ffee", "dirty": False},
+            "built": publication.build_time({"SOURCE_DATE_EPOCH": "1700000000"}),
+            "data": {**base, **data}, "licences": LICENSES, "repository": None}
+
+
+def test_footer_says_version_commit_time_data_and_licences():
+    footer = publication.footer_html(facts())
+    assert check_published.check_footer(footer, {"version": "9.8.7", "commit": "c0ffeec0ffee",
+                                                  "licences": [v["spdx"] for v in LICENSES.values()]}) == []
+    assert "seed 7" in footer and "not patient data" in footer and "2023-11-14 22:13 UTC" in footer
+    assert publication.ABOUT_PLACEHOLDER in footer
+
+
+def test_footer_names_a_readers_dataset_by_its_checksum():
+    footer = publication.footer_html(facts(reconstructed=False, chosen="/x/mine"))
+    assert "sha256 " + "ab" * 6 in footer and "reader's dataset" in footer and "seed" not in footer
+
+
+def test_footer_check_fails_on_a_wrong_version_or_a_missing_footer():
+    footer = publication.footer_html(facts())
+    want = {"version": "9.8.8", "commit": "c0ffeec0ffee", "licences": ["MIT"]}
+    assert any("version 9.8.8" in p for p in check_published.check_footer(footer, want))
+    assert check_published.check_footer("<p>no footer</p>", want) == ["no build-facts footer"]
+
+
+def test_download_check_wants_an_executed_notebook_and_the_source(tmp_path):
+    (tmp_path / "_sources" / "notebooks").mkdir(parents=True)
+    (tmp_path / "notebooks").mkdir()
+    page = ('<a class="btn btn-download-notebook-button" href="../_sources/notebooks/a.ipynb">'
+            '<a class="btn btn-download-source-button" href="../_sources/notebooks/a.md">')
+    (tmp_path / "_sources" / "notebooks" / "a.md").write_text("# a")
+    notebook = tmp_path / "_sources" / "notebooks" / "a.ipynb"
+    notebook.write_text(json.dumps({"cells": [{"cell_type": "code", "outputs": []}]}))
+    problems = check_published.check_downloads(page, tmp_path, Path("notebooks/a.html"))
+    assert problems == ["../_sources/notebooks/a.ipynb has no outputs: not the executed notebook"]
+    notebook.write_text(json.dumps({"cells": [{"cell_type": "code", "outputs": [{"output_type": "stream"}]}]}))
+    assert check_published.check_downloads(page, tmp_path, Path("notebooks/a.html")) == []
+    assert check_published.check_downloads("", tmp_path, Path("notebooks/a.html")) == ["no .ipynb download",
+                                                                                          "no .md download"]
