@@ -17,8 +17,9 @@
    (the theme prefers it when it exists beside the ``.md``) in JupyterLab; Binder builds from
    environment.yml and postBuild, which install the package.
 3. **Executed notebooks for download.** Each chapter's download menu offers the notebook as it was
-   executed for this build (``_build/jupyter_execute``), besides its ``.md`` source, whether or
-   not launch buttons are configured.
+   executed for this build, besides its ``.md`` source, whether or not launch buttons are
+   configured. MyST-NB's own copy (``_build/jupyter_execute``) lacks the outputs when they came
+   from jupyter-cache, so the notebook is rebuilt from the cache (see ``executed_notebook``).
 4. **Directives.** ``{build-facts}`` (the About page: the footer's facts at length) and
    ``{how-to-cite}`` (the How to cite page: the citation of this version, read from CITATION.cff).
    Pages using them are re-read on every build.
@@ -30,7 +31,6 @@ import datetime as dt
 import html
 import json
 import os
-import shutil
 import subprocess
 import tomllib
 from importlib.metadata import PackageNotFoundError, version
@@ -204,6 +204,15 @@ def _config_inited(app, config) -> None:
                        type="tacmg", subtype="data")
 
 
+def _builder_inited(app) -> None:
+    """The PDF's title page names the version (Sphinx prints the release under the title)."""
+    if app.builder.format == "latex":
+        version = app.tacmg_build_facts["version"]
+        app.config.release = app.config.version = version
+        if isinstance(getattr(app.builder, "context", None), dict):  # read before this event
+            app.builder.context["release"] = version
+
+
 def _page_context(app, pagename, templatename, context, doctree) -> None:
     footer = context.get("theme_extra_footer")
     if footer and ABOUT_PLACEHOLDER in footer:
@@ -211,19 +220,51 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
     _offer_executed_notebook(app, pagename, context)
 
 
+def executed_notebook(app, pagename: str) -> bytes | None:
+    """The chapter as executed for this build, as .ipynb bytes (None if it cannot be had).
+
+    MyST-NB writes ``_build/jupyter_execute/PAGE.ipynb`` with outputs only when it executes the
+    page; when it takes the outputs from jupyter-cache it writes the notebook without them. So the
+    notebook is read as MyST-NB reads it and merged with its cached execution, as the page was.
+    """
+    import nbformat
+
+    source = Path(app.env.doc2path(pagename))
+    config = app.env.mystnb_config
+    if config.execution_mode == "cache":
+        from jupyter_cache import get_cache
+        from myst_nb.core.read import create_nb_reader
+
+        text = source.read_text(encoding="utf8")
+        reader = create_nb_reader(str(source), app.env.myst_config, config, text)
+        if reader is not None:
+            notebook = reader.read(text)
+            try:
+                _, merged = get_cache(config.execution_cache_path).merge_match_into_notebook(notebook)
+            except KeyError:  # not in the cache (executed inline, or excluded)
+                merged = None
+            if merged is not None:
+                return nbformat.writes(merged).encode("utf8")
+    written = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    return written.read_bytes() if written.is_file() else None
+
+
 def _offer_executed_notebook(app, pagename, context) -> None:
     """Put the executed notebook of a MyST Markdown chapter beside its source for download."""
     source = context.get("sourcename") or ""
     if not source.endswith((".md", ".md.txt")) or "kernelspec" not in app.env.metadata.get(pagename, {}):
         return
-    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
-    if not executed.is_file():
-        LOGGER.warning(f"{pagename}: no executed notebook at {executed} to offer for download",
-                       type="tacmg", subtype="download")
+    content = executed_notebook(app, pagename)
+    if content is None:
+        LOGGER.warning(f"{pagename}: no executed notebook to offer for download", type="tacmg", subtype="download")
         return
-    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(executed, target)
+    # Into _sources (what the download button links to) and into jupyter_execute, which the
+    # theme copies over it when launch buttons are on.
+    for folder in (Path(app.outdir) / "_sources", Path(app.outdir).parent / "jupyter_execute"):
+        target = folder / f"{pagename}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.is_file() or target.read_bytes() != content:
+            target.write_bytes(content)
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 
@@ -335,6 +376,7 @@ def setup(app):
     app.add_directive("build-facts", BuildFacts)
     app.add_directive("how-to-cite", HowToCite)
     app.connect("config-inited", _config_inited)
+    app.connect("builder-inited", _builder_inited)
     # Before the theme's header buttons (priority 501) read context["ipynb_source"].
     app.connect("html-page-context", _page_context, priority=400)
     app.connect("env-get-outdated", _reread)
