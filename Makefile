@@ -31,7 +31,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 NOTEBOOK_MD := $(sort $(wildcard notebooks/*.md))
 
 .PHONY: help venv vendor book notebooks test unit nbval pairs no-cdn browser browser-check \
-        bench lock lock-check publish-check pdf clean clean-all
+        bench lock lock-check tex pdf clean clean-all
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -149,6 +149,23 @@ browser-check: venv browser ## open each chapter in headless chromium; every cha
 
 bench: venv vendor ## time raw notebook execution vs a cold and an unchanged book build (rebuilds _build)
 	$(PY) bench/bench_build.py
+
+# -------------------------------------------------------------------------- publishing
+# Debian's TeX for the PDF (XeLaTeX, latexmk, the FreeFont faces Sphinx uses with XeLaTeX).
+TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
+                texlive-xetex latexmk fonts-freefont-otf
+tex: ## install Debian's TeX packages for make pdf when any is missing
+	@missing=$$(for p in $(TEX_PACKAGES); do dpkg-query -W -f='$${Status}\n' "$$p" 2>/dev/null | grep -q "ok installed" || echo "$$p"; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing $$missing (apt-get)"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+PDF := _build/latex/book.pdf
+pdf: venv tex ## build the book as a PDF (_build/latex/book.pdf) with Jupyter Book's LaTeX builder
+	$(PY) tools/data_cache_key.py --build _build
+	$(VENV)/bin/jupyter-book build . --builder pdflatex
+	$(PY) tools/check_pdf.py --build _build
 
 # ------------------------------------------------------------------------------ cleanup
 clean: ## remove the built book (keeps .venv)

@@ -345,3 +345,68 @@ def test_download_check_wants_an_executed_notebook_and_the_source(tmp_path):
     assert check_published.check_downloads(page, tmp_path, Path("notebooks/a.html")) == []
     assert check_published.check_downloads("", tmp_path, Path("notebooks/a.html")) == ["no .ipynb download",
                                                                                           "no .md download"]
+
+
+# ------------------------------------------------------------------------------------ the PDF
+latex_outputs = load_tool("latex_outputs_ext")
+check_pdf = load_tool("check_pdf")
+
+TABLE_HTML = """<style type="text/css">
+#T_1 td { color: red; }
+</style>
+<table id="T_1">
+  <thead><tr><th class="col_heading">claim</th><th>published</th></tr></thead>
+  <tbody>
+    <tr><td>qmg-decrease</td><td>P &lt; 0.0001</td></tr>
+    <tr class="tacmg-finding"><th colspan="2"><a href="x.html">Four clinical scores</a> (1 of 1)</th></tr>
+  </tbody>
+</table>"""
+BANNER_HTML = ('<div class="admonition warning tacmg-banner"><p class="admonition-title">Reconstructed data</p>'
+               "<p>Reconstructed data, not patient data &amp; more.</p></div>")
+
+
+def test_html_tables_become_tables_with_their_spans_and_escapes():
+    rows = latex_outputs.table_rows(TABLE_HTML)
+    assert rows == [(True, [("claim", 1, True), ("published", 1, True)]),
+                    (False, [("qmg-decrease", 1, False), ("P < 0.0001", 1, False)]),
+                    (False, [("Four clinical scores (1 of 1)", 2, True)])]
+    table = latex_outputs.table_node(rows)
+    assert "longtable" in table["classes"] and "colwidths-given" in table["classes"]
+    entries = list(table.findall(latex_outputs.nodes.entry))
+    assert entries[-1].get("morecols") == 1 and "P < 0.0001" in table.astext()
+
+
+def test_table_columns_are_wide_enough_for_their_longest_word():
+    rows = [(True, [("id", 1, True), ("reason", 1, True)]),
+            (False, [("improved-subset", 1, False), ("word " * 40, 1, False)])]
+    narrow, wide = latex_outputs.column_widths(rows, 2)
+    assert narrow >= len("improved-subset") and wide >= narrow
+
+
+def test_the_banner_becomes_an_admonition_with_its_title():
+    node = latex_outputs.admonition_node(BANNER_HTML)
+    assert node is not None and "tacmg-banner" in node["classes"]
+    assert node.astext().startswith("Reconstructed data") and "not patient data & more." in node.astext()
+    assert latex_outputs.admonition_node("<div>plain</div>") is None
+
+
+def test_an_altair_chart_becomes_a_vector_image(tmp_path):
+    import altair as alt
+
+    chart = alt.Chart(alt.Data(values=[{"x": 1, "y": 2}, {"x": 2, "y": 1}])).mark_point().encode(x="x:Q", y="y:Q")
+    page = chart._repr_mimebundle_()["text/html"]  # what a chapter stores (the default renderer)
+    spec = latex_outputs.vegalite_spec(page)
+    assert spec == chart.to_dict()
+    (image,) = latex_outputs.convert(page, tmp_path / "charts", tmp_path)
+    pdf = tmp_path / image["uri"]
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.parent.name == "charts"
+    assert latex_outputs.convert(page, tmp_path / "charts", tmp_path)[0]["uri"] == image["uri"]  # cached by spec
+
+
+def test_pdf_check_counts_charts_and_banners_in_the_latex_source():
+    tex = ("\\sphinxincludegraphics{{charts/chart-0123456789abcdef}.pdf}\n"
+           "\\begin{sphinxadmonition}{note}{Reconstructed data}\n")
+    assert check_pdf.check(tex, 1, ["Reconstructed data"]) == []
+    assert any("2 chart(s)" in p for p in check_pdf.check(tex, 2, ["Reconstructed data"]))
+    assert any("banner" in p for p in check_pdf.check(tex, 1, ["Reconstructed data"] * 2))
+    assert any("text form" in p for p in check_pdf.check(tex + "alt.VConcatChart(...)", 1, ["Reconstructed data"]))
