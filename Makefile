@@ -31,7 +31,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 NOTEBOOK_MD := $(sort $(wildcard notebooks/*.md))
 
 .PHONY: help venv vendor book notebooks test unit nbval pairs no-cdn browser browser-check \
-        bench lock lock-check tex pdf clean clean-all
+        bench lock lock-check publish-check linkcheck tex pdf release-assets clean clean-all
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -118,7 +118,7 @@ notebooks: venv ## regenerate notebooks/*.ipynb from the .md files and execute t
 # `make test` runs every check even after one fails, then fails if any did.
 test: venv ## everything: unit tests, nbval, pair sync, -W book build, no-CDN and browser checks
 	@failed=(); \
-	for target in unit nbval pairs book no-cdn browser-check; do \
+	for target in unit nbval pairs book no-cdn browser-check publish-check; do \
 	  echo "== make $$target"; \
 	  $(MAKE) --no-print-directory $$target || failed+=("$$target"); \
 	done; \
@@ -151,6 +151,17 @@ bench: venv vendor ## time raw notebook execution vs a cold and an unchanged boo
 	$(PY) bench/bench_build.py
 
 # -------------------------------------------------------------------------- publishing
+# actionlint (with shellcheck, both from the lock) on every workflow, cffconvert on CITATION.cff,
+# and the built pages' footer and downloads. Runs after `book` in `make test`.
+publish-check: venv $(CFF) ## actionlint on .github/workflows, cffconvert --validate, footer of the built book
+	$(VENV)/bin/actionlint
+	$(CFF) --validate -i CITATION.cff
+	$(PY) tools/check_published.py --html $(HTML)
+
+linkcheck: venv ## check every external link of the book (Sphinx linkcheck builder; needs the network)
+	$(PY) tools/data_cache_key.py --build _build
+	$(VENV)/bin/jupyter-book build . --builder linkcheck
+
 # Debian's TeX for the PDF (XeLaTeX, latexmk, the FreeFont faces Sphinx uses with XeLaTeX).
 TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
                 texlive-xetex latexmk fonts-freefont-otf
@@ -166,6 +177,16 @@ pdf: venv tex ## build the book as a PDF (_build/latex/book.pdf) with Jupyter Bo
 	$(PY) tools/data_cache_key.py --build _build
 	$(VENV)/bin/jupyter-book build . --builder pdflatex
 	$(PY) tools/check_pdf.py --build _build
+
+# What a release attaches: the HTML (zipped), the PDF, the reconstructed data package (zipped).
+RELEASE := _build/release
+release-assets: book pdf ## _build/release/: the book's HTML as a zip, its PDF and the data package as a zip
+	rm -rf $(RELEASE) && mkdir -p $(RELEASE)
+	version=$$($(PY) -c 'import tacmg; print(tacmg.__version__)'); \
+	$(PY) -m zipfile -c "$(RELEASE)/tacmg-book-html-$$version.zip" $(HTML); \
+	cp $(PDF) "$(RELEASE)/tacmg-book-$$version.pdf"; \
+	$(PY) -m zipfile -c "$(RELEASE)/tacmg-reconstructed-data-$$version.zip" data/reconstructed LICENSE-data
+	@ls -l $(RELEASE)
 
 # ------------------------------------------------------------------------------ cleanup
 clean: ## remove the built book (keeps .venv)

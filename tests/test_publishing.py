@@ -347,6 +347,50 @@ def test_download_check_wants_an_executed_notebook_and_the_source(tmp_path):
                                                                                           "no .md download"]
 
 
+# --------------------------------------------------------------------------------- releasing
+check_release = load_tool("check_release")
+PYPROJECT_TEXT = '[project]\nname = "tacmg"\nversion = "1.2.0"\n'
+CITATION_TEXT = "cff-version: 1.2.0\nversion: 1.2.0\ndate-released: 2027-01-05\n"
+CHANGELOG_TEXT = """# Changelog
+
+## [Unreleased]
+
+## [1.2.0] - 2027-01-05
+
+### Added
+
+- A thing.
+
+## [1.1.0] - 2026-12-01
+
+### Fixed
+
+- Another.
+
+[1.2.0]: https://example.org/compare
+"""
+
+
+def test_release_check_accepts_a_consistent_release_and_writes_its_notes():
+    found, notes = check_release.problems("v1.2.0", PYPROJECT_TEXT, CITATION_TEXT, CHANGELOG_TEXT)
+    assert found == [] and notes == "### Added\n\n- A thing."
+
+
+@pytest.mark.parametrize("tag, pyproject, citation, changelog, expected", [
+    ("v1.2.1", PYPROJECT_TEXT, CITATION_TEXT, CHANGELOG_TEXT, "tag v1.2.1"),
+    ("v1.2.0", PYPROJECT_TEXT, CITATION_TEXT.replace("version: 1.2.0", "version: 1.1.0"), CHANGELOG_TEXT,
+     "CITATION.cff version"),
+    ("v1.2.0", PYPROJECT_TEXT, "version: 1.2.0\n", CHANGELOG_TEXT, "no date-released"),
+    ("v1.2.0", PYPROJECT_TEXT, CITATION_TEXT, CHANGELOG_TEXT.replace("[1.2.0] - 2027-01-05", "[1.2.0] - 2027-01-06"),
+     "CHANGELOG.md dates"),
+    ("v1.2.0", PYPROJECT_TEXT, CITATION_TEXT, CHANGELOG_TEXT.replace("## [1.2.0] - 2027-01-05", ""),
+     "no section [1.2.0]"),
+])
+def test_release_check_refuses_any_disagreement(tag, pyproject, citation, changelog, expected):
+    found, _ = check_release.problems(tag, pyproject, citation, changelog)
+    assert any(expected in p for p in found), found
+
+
 # ------------------------------------------------------------------------------------ the PDF
 latex_outputs = load_tool("latex_outputs_ext")
 check_pdf = load_tool("check_pdf")
