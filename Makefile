@@ -116,7 +116,7 @@ notebooks: venv ## regenerate notebooks/*.ipynb from the .md files and execute t
 
 # ------------------------------------------------------------------------------- tests
 # `make test` runs every check even after one fails, then fails if any did.
-test: venv ## everything: unit tests, nbval, pair sync, -W book build, no-CDN and browser checks
+test: venv ## everything: unit tests, nbval, pair sync, -W book build, no-CDN, browser and publish checks
 	@failed=(); \
 	for target in unit nbval pairs book no-cdn browser-check publish-check; do \
 	  echo "== make $$target"; \

@@ -454,3 +454,35 @@ def test_pdf_check_counts_charts_and_banners_in_the_latex_source():
     assert any("2 chart(s)" in p for p in check_pdf.check(tex, 2, ["Reconstructed data"]))
     assert any("banner" in p for p in check_pdf.check(tex, 1, ["Reconstructed data"] * 2))
     assert any("text form" in p for p in check_pdf.check(tex + "alt.VConcatChart(...)", 1, ["Reconstructed data"]))
+
+
+# -------------------------------------------------------------------------------- workflows
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+
+
+def test_the_four_workflows_exist():
+    assert {p.stem for p in WORKFLOWS} >= {"tests", "deploy", "weekly", "release"}
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_job_has_least_privilege_permissions(path):
+    workflow = yaml.safe_load(path.read_text())
+    assert workflow.get("permissions") == {}, "no permissions by default; each job asks for its own"
+    for name, job in workflow["jobs"].items():
+        assert "permissions" in job, name
+        granted = {scope for scope, level in job["permissions"].items() if level == "write"}
+        allowed = {"deploy": {"pages", "id-token"}, "publish": {"contents"}}.get(name, set())
+        assert granted <= allowed, (name, granted)
+
+
+def test_tests_workflow_runs_the_readme_test_command():
+    workflow = yaml.safe_load((ROOT / ".github/workflows/tests.yml").read_text())
+    on = workflow[True] if True in workflow else workflow["on"]  # YAML 1.1 reads `on` as true
+    assert "pull_request" in on
+    runs = [step.get("run", "") for job in workflow["jobs"].values() for step in job["steps"]]
+    assert "make test" in runs
+
+
+def test_deploy_takes_the_repository_from_where_it_runs():
+    text = (ROOT / ".github/workflows/deploy.yml").read_text()
+    assert "BOOK_REPOSITORY_URL: ${{ github.server_url }}/${{ github.repository }}" in text
