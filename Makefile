@@ -80,8 +80,8 @@ $(UV): | $(PY)
 # changed declaration) or UPGRADE=1 asks for the newest releases; [tool.uv.pip] in pyproject.toml
 # holds the other settings (universal, Python 3.11, hashes).
 lock: $(UV) ## re-resolve requirements.txt and requirements/cffconvert.txt from pyproject.toml (UPGRADE=1: newest)
-	$(UV) pip compile pyproject.toml --extra dev $(if $(UPGRADE),--upgrade) -o $(LOCK)
-	$(UV) pip compile --group pyproject.toml:cff $(if $(UPGRADE),--upgrade) -o $(CFF_LOCK)
+	$(UV) pip compile -q pyproject.toml --extra dev $(if $(UPGRADE),--upgrade) -o $(LOCK)
+	$(UV) pip compile -q --group pyproject.toml:cff $(if $(UPGRADE),--upgrade) -o $(CFF_LOCK)
 
 lock-check: $(UV) ## re-resolve into a scratch copy and diff with the committed locks (needs PyPI)
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; status=0; \
