@@ -10,12 +10,12 @@ adds a wheel to a release that is already pinned (a new hash), which says nothin
 
 from __future__ import annotations
 
-import importlib.metadata as metadata
 import importlib.util
 import json
 import re
 import sys
 import tomllib
+from importlib import metadata
 from pathlib import Path
 
 import pytest

@@ -12,7 +12,6 @@ Exit status 0 when all is well, 1 with one line per problem.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import shutil
 import subprocess
@@ -88,7 +87,7 @@ def check(tex: str, charts: int, banners: list[str]) -> list[str]:
 def pdf_summary(pdf: Path) -> str:
     size = f"{pdf.stat().st_size / 1e6:.1f} MB"
     if shutil.which("pdfinfo"):
-        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=False).stdout
         pages = re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE)
         if pages:
             return f"{pages[1]} pages, {size}"

@@ -29,7 +29,8 @@ class _Links(HTMLParser):
 
     def __init__(self, wanted: set[str]):
         super().__init__()
-        self.wanted, self.found = wanted, {}
+        self.wanted = wanted
+        self.found: dict[str, str | None] = {}
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -40,7 +41,7 @@ class _Links(HTMLParser):
 
 def expected() -> dict:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False)
     return {"version": config["project"]["version"],
             "commit": head.stdout.strip()[:12] if head.returncode == 0 else "unknown",
             "licences": [lic["spdx"] for lic in config["tool"]["tacmg"]["licenses"].values()]}

@@ -223,7 +223,7 @@ class HtmlOutputsForLatex(SphinxPostTransform):
             page = "".join(raw.astext() for raw in html_child.findall(nodes.raw))
             try:
                 converted = convert(page, outdir / "charts", outdir)
-            except Exception as error:  # a chart vl-convert cannot draw: say so, keep the fallback
+            except Exception as error:  # noqa: BLE001 - a chart vl-convert cannot draw: say so, keep the fallback
                 LOGGER.warning(f"cannot convert an HTML output for LaTeX: {error}", location=bundle,
                                type="tacmg", subtype="latex")
                 continue

@@ -33,6 +33,7 @@ import json
 import os
 import subprocess
 import tomllib
+from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -55,7 +56,8 @@ PROVIDERS = {"github.com": "github", "gitlab.com": "gitlab", "bitbucket.org": "b
 # ------------------------------------------------------------------------------- the facts
 def git(*args: str) -> str | None:
     try:
-        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10)
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10,
+                              check=False)
     except (OSError, subprocess.TimeoutExpired):
         return None
     return done.stdout.strip() if done.returncode == 0 else None
@@ -70,12 +72,12 @@ def commit_facts() -> dict[str, Any]:
     return {"sha": sha, "short": sha[:12], "dirty": bool(status)}
 
 
-def build_time(environ: dict[str, str] | None = None) -> dt.datetime:
+def build_time(environ: Mapping[str, str] | None = None) -> dt.datetime:
     """Now, in UTC to the minute; or SOURCE_DATE_EPOCH, for a reproducible build."""
-    environ = os.environ if environ is None else environ
-    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    moment = (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch.isdigit()
-              else dt.datetime.now(dt.timezone.utc))
+    env: Mapping[str, str] = os.environ if environ is None else environ
+    epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
+    moment = (dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit()
+              else dt.datetime.now(dt.UTC))
     return moment.replace(second=0, microsecond=0)
 
 
@@ -97,8 +99,9 @@ def data_facts() -> dict[str, Any]:
         provenance = json.loads((directory / "datapackage.json").read_text()).get("provenance")
     except (OSError, ValueError, AttributeError):
         pass
-    facts["reconstructed"] = bool(isinstance(provenance, dict) and provenance.get("reconstructed"))
-    if facts["reconstructed"]:
+    facts["reconstructed"] = False
+    if isinstance(provenance, dict) and provenance.get("reconstructed"):
+        facts["reconstructed"] = True
         facts["seed"] = provenance.get("seed")
         facts["generator_version"] = provenance.get("generator_version")
         facts["conditioned_on"] = len(provenance.get("claims_conditioned_on") or [])
@@ -109,7 +112,7 @@ def licences() -> dict[str, dict[str, str]]:
     return tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["tacmg"]["licenses"]
 
 
-def build_facts(environ: dict[str, str] | None = None) -> dict[str, Any]:
+def build_facts(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     try:
         tacmg_version = version("tacmg")
     except PackageNotFoundError:
@@ -151,16 +154,14 @@ def footer_html(facts: dict[str, Any]) -> str:
 
 
 # ---------------------------------------------------------------------- repository settings
-def repository_settings(environ: dict[str, str] | None = None) -> dict[str, str] | None:
+def repository_settings(environ: Mapping[str, str] | None = None) -> dict[str, str] | None:
     """The repository the book links to, from BOOK_REPOSITORY_URL (None when unset or unusable)."""
-    environ = os.environ if environ is None else environ
-    url = environ.get("BOOK_REPOSITORY_URL", "").strip().rstrip("/")
+    env: Mapping[str, str] = os.environ if environ is None else environ
+    url = env.get("BOOK_REPOSITORY_URL", "").strip().rstrip("/").removesuffix(".git")
     if not url:
         return None
-    if url.endswith(".git"):
-        url = url[: -len(".git")]
     host = url.split("://", 1)[-1].split("/", 1)[0].lower()
-    provider = environ.get("BOOK_REPOSITORY_PROVIDER", "").strip().lower() or PROVIDERS.get(host)
+    provider = env.get("BOOK_REPOSITORY_PROVIDER", "").strip().lower() or PROVIDERS.get(host, "")
     parts = url.split("://", 1)[-1].split("/")
     if not url.startswith("https://") or provider not in PROVIDERS.values() or len(parts) != 3 or not all(parts):
         LOGGER.warning(f"BOOK_REPOSITORY_URL={url!r} is not https://HOST/OWNER/NAME on GitHub, GitLab or "
@@ -168,9 +169,9 @@ def repository_settings(environ: dict[str, str] | None = None) -> dict[str, str]
                        type="tacmg", subtype="repository")
         return None
     return {"url": url, "provider": provider,
-            "branch": environ.get("BOOK_REPOSITORY_BRANCH", "").strip() or "main",
-            "binderhub": environ.get("BOOK_BINDERHUB_URL", DEFAULT_BINDERHUB).strip().rstrip("/"),
-            "jupyterhub": environ.get("BOOK_JUPYTERHUB_URL", "").strip().rstrip("/")}
+            "branch": env.get("BOOK_REPOSITORY_BRANCH", "").strip() or "main",
+            "binderhub": env.get("BOOK_BINDERHUB_URL", DEFAULT_BINDERHUB).strip().rstrip("/"),
+            "jupyterhub": env.get("BOOK_JUPYTERHUB_URL", "").strip().rstrip("/")}
 
 
 def theme_options(repo: dict[str, str] | None) -> dict[str, Any]:
