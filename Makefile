@@ -31,24 +31,33 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 NOTEBOOK_MD := $(sort $(wildcard notebooks/*.md))
 
 .PHONY: help venv vendor book notebooks test unit lint nbval pairs no-cdn browser browser-check jupyterlab-check \
-        bench lock clean clean-all
+        bench lock lock-check publish-check linkcheck tex pdf release-assets clean clean-all
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
 
 # ------------------------------------------------------------------------- environment
-venv: $(STAMP) ## create .venv and install requirements.lock + the package (only when they change)
+LOCK := requirements.txt
+CFF_LOCK := requirements/cffconvert.txt
+CFF_VENV := $(VENV)/cffconvert
+CFF := $(CFF_VENV)/bin/cffconvert
+PIP_INSTALL := -m pip install --disable-pip-version-check -q
+
+venv: $(STAMP) ## create .venv and install requirements.txt + the package (only when they change)
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstall only when the lock or the package metadata changed since the last install.
-# --no-deps: the lock is the whole environment, nothing else gets resolved in; `pip check` then
-# proves it complete (a new dependency of the package must be added to the lock: see `make lock`).
-$(STAMP): requirements.lock pyproject.toml tools/jupyterlab-overrides.json | $(PY)
-	$(PY) -m pip install --disable-pip-version-check -q --no-deps -r requirements.lock
-	$(PY) -m pip install --disable-pip-version-check -q --no-deps -e .
-	$(PY) -m pip check || { echo "requirements.lock is incomplete: pip install the missing package, then make lock"; exit 1; }
+# --require-hashes: every file pip installs must match a hash in the lock. --no-deps: the lock is
+# the whole environment, nothing else gets resolved in; `pip check` then proves it complete (a new
+# dependency must be declared in pyproject.toml and locked: `make lock`). tools/lockfile.py drops
+# the packages of [tool.tacmg.venv] skip in pyproject.toml (locked, not wanted in .venv).
+$(STAMP): $(LOCK) pyproject.toml tools/lockfile.py tools/jupyterlab-overrides.json | $(PY)
+	$(PY) tools/lockfile.py venv-requirements $(LOCK) > $(VENV)/requirements-venv.txt
+	$(PY) $(PIP_INSTALL) --require-hashes --no-deps -r $(VENV)/requirements-venv.txt
+	$(PY) $(PIP_INSTALL) --no-deps -e .
+	$(PY) -m pip check || { echo "$(LOCK) is incomplete: declare the package in pyproject.toml, then make lock"; exit 1; }
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" >/dev/null
 	@# JupyterLab settings of this environment (not the user's home): chapters (.md) open as notebooks,
 	@# and JupyterLab asks no news server (there is no network here, and readers did not ask for it).
@@ -56,14 +65,36 @@ $(STAMP): requirements.lock pyproject.toml tools/jupyterlab-overrides.json | $(P
 	cp tools/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $@
 
-lock: $(PY) ## rewrite requirements.lock from the current .venv (after a deliberate upgrade)
-	{ echo "# Exact pins of the whole environment of the book: pip freeze --all --exclude-editable of"; \
-	  echo "# .venv (--all keeps pip, setuptools and wheel; sphinx-togglebutton needs wheel)."; \
-	  echo "# make venv installs it with pip install --no-deps -r requirements.lock, then"; \
-	  echo "# pip install --no-deps -e . and pip check. Regenerate with: make lock."; \
-	  echo "# Deliberately absent: rfc3987-syntax and lark, optional IRI format checking for jsonschema"; \
-	  echo "# (via jupyter-events) whose import adds about 0.8 s to every jupyter-book and pytest run."; \
-	  $(PY) -m pip freeze --all --exclude-editable; } > requirements.lock
+# cffconvert needs jsonschema<4 (the book needs 4): its own small venv from its own hashed lock.
+$(CFF): $(CFF_LOCK) | $(PY)
+	rm -rf $(CFF_VENV)
+	$(PYTHON) -m venv $(CFF_VENV)
+	$(CFF_VENV)/bin/python $(PIP_INSTALL) --require-hashes --no-deps -r $(CFF_LOCK)
+	$(CFF_VENV)/bin/python -m pip check
+	touch $@
+
+# uv comes pinned and hashed from the lock itself, so `make lock` works even when .venv cannot be
+# installed (a dependency declared but not yet locked).
+UV := $(VENV)/bin/uv
+$(UV): | $(PY)
+	$(PY) tools/lockfile.py uv-requirement $(LOCK) > $(VENV)/requirements-uv.txt
+	$(PY) $(PIP_INSTALL) --require-hashes --no-deps -r $(VENV)/requirements-uv.txt
+
+# uv keeps every version already pinned in the output file unless it must change (a new or
+# changed declaration) or UPGRADE=1 asks for the newest releases; [tool.uv.pip] in pyproject.toml
+# holds the other settings (universal, Python 3.11, hashes).
+lock: $(UV) ## re-resolve requirements.txt and requirements/cffconvert.txt from pyproject.toml (UPGRADE=1: newest)
+	$(UV) pip compile -q pyproject.toml --extra dev $(if $(UPGRADE),--upgrade) -o $(LOCK)
+	$(UV) pip compile -q --group pyproject.toml:cff $(if $(UPGRADE),--upgrade) -o $(CFF_LOCK)
+
+lock-check: $(UV) ## re-resolve into a scratch copy and diff with the committed locks (needs PyPI)
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; status=0; \
+	cp $(LOCK) "$$tmp/lock.txt"; cp $(CFF_LOCK) "$$tmp/cff.txt"; \
+	$(UV) pip compile -q pyproject.toml --extra dev -o "$$tmp/lock.txt"; \
+	$(UV) pip compile -q --group pyproject.toml:cff -o "$$tmp/cff.txt"; \
+	diff -u <(grep -v '^#  ' $(LOCK)) <(grep -v '^#  ' "$$tmp/lock.txt") || status=1; \
+	diff -u <(grep -v '^#  ' $(CFF_LOCK)) <(grep -v '^#  ' "$$tmp/cff.txt") || status=1; \
+	if [ $$status = 0 ]; then echo "lock-check: the locks are what pyproject.toml resolves to"; fi; exit $$status
 
 # ---------------------------------------------------------------------------- the book
 # Offline Altair: the vega libraries for the pinned Altair, bundled into one _static file.
@@ -89,9 +120,9 @@ notebooks: venv ## regenerate notebooks/*.ipynb from the .md files and execute t
 
 # ------------------------------------------------------------------------------- tests
 # `make test` runs every check even after one fails, then fails if any did.
-test: venv ## everything: lint and types, unit tests and doctests, nbval, pair sync, -W book build, no-CDN and browser checks
+test: venv ## everything: lint and types, unit tests and doctests, nbval, pair sync, -W book build, no-CDN, browser, JupyterLab and publish checks
 	@failed=(); \
-	for target in lint unit nbval pairs book no-cdn browser-check jupyterlab-check; do \
+	for target in lint unit nbval pairs book no-cdn browser-check jupyterlab-check publish-check; do \
 	  echo "== make $$target"; \
 	  $(MAKE) --no-print-directory $$target || failed+=("$$target"); \
 	done; \
@@ -131,6 +162,44 @@ jupyterlab-check: venv browser ## open two chapters in JupyterLab (Chromium), ru
 
 bench: venv vendor ## time raw notebook execution vs a cold and an unchanged book build (rebuilds _build)
 	$(PY) bench/bench_build.py
+
+# -------------------------------------------------------------------------- publishing
+# actionlint (with shellcheck, both from the lock) on every workflow, cffconvert on CITATION.cff,
+# and the built pages' footer and downloads. Runs after `book` in `make test`.
+publish-check: venv $(CFF) ## actionlint on .github/workflows, cffconvert --validate, footer of the built book
+	$(VENV)/bin/actionlint
+	$(CFF) --validate -i CITATION.cff
+	$(PY) tools/check_published.py --html $(HTML)
+
+linkcheck: venv ## check every external link of the book (Sphinx linkcheck builder; needs the network)
+	$(PY) tools/data_cache_key.py --build _build
+	$(VENV)/bin/jupyter-book build . --builder linkcheck
+
+# Debian's TeX for the PDF (XeLaTeX, latexmk, the FreeFont faces Sphinx uses with XeLaTeX).
+TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
+                texlive-xetex latexmk fonts-freefont-otf
+tex: ## install Debian's TeX packages for make pdf when any is missing
+	@missing=$$(for p in $(TEX_PACKAGES); do dpkg-query -W -f='$${Status}\n' "$$p" 2>/dev/null | grep -q "ok installed" || echo "$$p"; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing $$missing (apt-get)"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+PDF := _build/latex/book.pdf
+pdf: venv tex ## build the book as a PDF (_build/latex/book.pdf) with Jupyter Book's LaTeX builder
+	$(PY) tools/data_cache_key.py --build _build
+	$(VENV)/bin/jupyter-book build . --builder pdflatex
+	$(PY) tools/check_pdf.py --build _build
+
+# What a release attaches: the HTML (zipped), the PDF, the reconstructed data package (zipped).
+RELEASE := _build/release
+release-assets: book pdf ## _build/release/: the book's HTML as a zip, its PDF and the data package as a zip
+	rm -rf $(RELEASE) && mkdir -p $(RELEASE)
+	version=$$($(PY) -c 'import tacmg; print(tacmg.__version__)'); \
+	$(PY) -m zipfile -c "$(RELEASE)/tacmg-book-html-$$version.zip" $(HTML); \
+	cp $(PDF) "$(RELEASE)/tacmg-book-$$version.pdf"; \
+	$(PY) -m zipfile -c "$(RELEASE)/tacmg-reconstructed-data-$$version.zip" data/reconstructed LICENSE-data
+	@ls -l $(RELEASE)
 
 # ------------------------------------------------------------------------------ cleanup
 clean: ## remove the built book (keeps .venv)

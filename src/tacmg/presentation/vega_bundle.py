@@ -34,8 +34,8 @@ def pick_vegalite_version() -> str:
     available = [_major_minor(v) for v in vlc.get_vegalite_versions()]
     if wanted not in available:
         raise RuntimeError(
-            f"vendor_vega: Altair {alt.__version__} wants Vega-Lite {alt.VEGALITE_VERSION}, but "
-            f"vl-convert-python offers {available}; pin versions that agree in the lock"
+            f"Altair {alt.__version__} wants Vega-Lite {alt.VEGALITE_VERSION}, but vl-convert-python "
+            f"offers {available}; pin versions that agree in requirements.txt (pyproject.toml, then make lock)"
         )
     return wanted
 
