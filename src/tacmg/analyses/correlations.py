@@ -14,16 +14,15 @@ from scipy import stats
 from tacmg.analyses.selection import (
     MOLECULE_COLUMNS,
     SCORE_COLUMNS,
+    add_significance,
     and_na,
     claims_by_variables,
     label,
-    significance_flag,
     status_by_patient,
     visit_rows,
 )
 from tacmg.claims.registry import Registry, load_claims
 from tacmg.data.loader import Dataset
-from tacmg.stats.multiplicity import adjust_p
 
 
 def _spearman(x, y):
@@ -75,9 +74,7 @@ def correlation_table(
             }
         )
     table = pd.DataFrame(rows)
-    table["p_value_adjusted"] = adjust_p(table["p_value"], correction)
-    table["significant"] = [significance_flag(p, alpha) for p in table["p_value"]]
-    table["significant_adjusted"] = [significance_flag(p, alpha) for p in table["p_value_adjusted"]]
+    add_significance(table, alpha, correction)
     sign = np.where(table["rho"] > 0, "positive", np.where(table["rho"] < 0, "negative", "zero"))
     for column, flag in (("matches_published", "significant"), ("matches_published_adjusted", "significant_adjusted")):
         table[column] = pd.Series(

@@ -18,17 +18,16 @@ from tacmg.analyses.molecule_values import log_ratios
 from tacmg.analyses.selection import (
     MOLECULE_COLUMNS,
     STATUS_ORDER,
+    add_significance,
     and_na,
     claims_by_variables,
     direction_word,
     label,
-    significance_flag,
     status_by_patient,
 )
 from tacmg.claims.registry import Registry, load_claims
 from tacmg.data.loader import Dataset
 from tacmg.stats import estimates, rank_tests
-from tacmg.stats.multiplicity import adjust_p
 
 
 def _signed_rank(before: np.ndarray, after: np.ndarray, method: str) -> tuple[float, float]:
@@ -126,9 +125,7 @@ def paired_change(
             }
         )
     table = pd.DataFrame(rows)
-    table["p_value_adjusted"] = adjust_p(table["p_value"], correction)
-    table["significant"] = [significance_flag(p, alpha) for p in table["p_value"]]
-    table["significant_adjusted"] = [significance_flag(p, alpha) for p in table["p_value_adjusted"]]
+    add_significance(table, alpha, correction)
     for column, flag in (("matches_published", "significant"), ("matches_published_adjusted", "significant_adjusted")):
         matches: list[object] = []
         for direction, pub_direction, pub_significant, significant in zip(
@@ -237,9 +234,7 @@ def status_difference_test(
             }
         )
     table = pd.DataFrame(rows)
-    table["p_value_adjusted"] = adjust_p(table["p_value"], correction)
-    table["significant"] = [significance_flag(p, alpha) for p in table["p_value"]]
-    table["significant_adjusted"] = [significance_flag(p, alpha) for p in table["p_value_adjusted"]]
+    add_significance(table, alpha, correction)
     return table[
         [
             "molecule",

@@ -16,15 +16,14 @@ from scipy import stats
 
 from tacmg.analyses.selection import (
     MOLECULE_COLUMNS,
+    add_significance,
     baseline_rows,
     claims_by_variables,
     label,
-    significance_flag,
 )
 from tacmg.claims.registry import Registry, load_claims
 from tacmg.data.loader import Dataset
 from tacmg.stats import estimates, rank_tests
-from tacmg.stats.multiplicity import adjust_p
 
 
 def _rank_sum(patients: np.ndarray, controls: np.ndarray, method: str):
@@ -88,9 +87,7 @@ def baseline_against_controls(
             }
         )
     table = pd.DataFrame(rows)
-    table["p_value_adjusted"] = adjust_p(table["p_value"], correction)
-    table["significant"] = [significance_flag(p, alpha) for p in table["p_value"]]
-    table["significant_adjusted"] = [significance_flag(p, alpha) for p in table["p_value_adjusted"]]
+    add_significance(table, alpha, correction)
     direction = np.where(
         table["ratio_of_medians"] > 1, "higher", np.where(table["ratio_of_medians"] < 1, "lower", "equal")
     )

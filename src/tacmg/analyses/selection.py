@@ -12,6 +12,7 @@ import pandas as pd
 from tacmg.claims.registry import Claim, Registry
 from tacmg.data.contract import LABELS, MOLECULE_UNIT, MOLECULES, SCORES, STATUS_CODES
 from tacmg.data.loader import Dataset
+from tacmg.stats.multiplicity import adjust_p
 
 MOLECULE_COLUMNS = tuple(MOLECULES)
 
@@ -72,3 +73,22 @@ def and_na(a: object, b: object) -> object:
     if a is pd.NA or b is pd.NA:
         return pd.NA
     return bool(a and b)
+
+
+def add_significance(table: pd.DataFrame, alpha: float, correction: str) -> None:
+    """Add p_value_adjusted, significant and significant_adjusted to a table with a p_value column.
+
+    The one rule every analysis table follows: the adjustment (`tacmg.stats.multiplicity.adjust_p`,
+    `correction` over the table's rows, a missing p left out of the family) and the flags (p below
+    `alpha`; NA where the p-value could not be computed). Changes `table` in place.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"p_value": [0.01, 0.04, float("nan")]})
+    >>> add_significance(table, 0.05, "fdr_bh")
+    >>> table["p_value_adjusted"].round(2).tolist(), table["significant_adjusted"].tolist()
+    ([0.02, 0.04, nan], [True, True, <NA>])
+    """
+    table["p_value_adjusted"] = adjust_p(table["p_value"], correction)
+    table["significant"] = [significance_flag(p, alpha) for p in table["p_value"]]
+    table["significant_adjusted"] = [significance_flag(p, alpha) for p in table["p_value_adjusted"]]

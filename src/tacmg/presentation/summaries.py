@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from tacmg.claims.consistency import smallest_signed_rank_p
 from tacmg.presentation.prose import words
 
 
@@ -139,7 +140,8 @@ def subset_contrast(all_patients: pd.DataFrame, subset: pd.DataFrame, adjusted: 
     """Which molecules change significantly in all patients, in the subset, or in both (two
     `paired_change` tables). Keys: both_list, only_all_list, only_subset_list (labels as words),
     n_all, n_subset (patients), smallest_p_subset (the smallest two-sided exact Wilcoxon p that
-    n_subset patients can give, 2 / 2**n: what a smaller group can reach at best)."""
+    n_subset patients can give, `tacmg.claims.consistency.smallest_signed_rank_p`: what a smaller
+    group can reach at best)."""
     column = "significant_adjusted" if adjusted else "significant"
     a = set(all_patients.loc[all_patients[column].fillna(False).astype(bool), "label"])
     b = set(subset.loc[subset[column].fillna(False).astype(bool), "label"])
@@ -151,7 +153,7 @@ def subset_contrast(all_patients: pd.DataFrame, subset: pd.DataFrame, adjusted: 
         "only_subset_list": words([m for m in order if m in b - a]),
         "n_all": int(all_patients["n"].iloc[0]),
         "n_subset": n_subset,
-        "smallest_p_subset": float(2.0 / 2**n_subset) if n_subset else float("nan"),
+        "smallest_p_subset": smallest_signed_rank_p(n_subset) if n_subset else float("nan"),
     }
 
 
