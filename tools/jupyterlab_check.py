@@ -165,6 +165,21 @@ def sentence(page: Page, pattern: str) -> str:
     return match.group(0) if match else ""
 
 
+def tooltip_appears(page: Page) -> bool:
+    """Hover the first point or bar of the first chart; True when vega's tooltip shows."""
+    marks = page.locator(
+        f"{PANEL} [id^='altair-viz-'] svg.marks g.mark-symbol path, "
+        f"{PANEL} [id^='altair-viz-'] svg.marks g.mark-rect path"
+    )
+    for index in range(min(marks.count(), 5)):
+        marks.nth(index).scroll_into_view_if_needed()
+        marks.nth(index).hover(force=True)
+        page.wait_for_timeout(400)
+        if page.locator("#vg-tooltip-element.visible").count():
+            return True
+    return False
+
+
 def check_rendered(page: Page, name: str) -> list[str]:
     problems = []
     errors = page.locator(f"{PANEL} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count()
@@ -175,6 +190,8 @@ def check_rendered(page: Page, name: str) -> list[str]:
     rendered = page.locator(f"{PANEL} [id^='altair-viz-'] svg.marks").count()
     if charts == 0 or rendered < charts:
         problems.append(f"{name}: {rendered} of {charts} chart(s) rendered")
+    if rendered and not tooltip_appears(page):
+        problems.append(f"{name}: hovering a chart's mark shows no tooltip")
     prose = " ".join(page.locator(PROSE).all_inner_texts())
     raw = sorted(set(RAW_SYNTAX.findall(prose)))
     if len(prose) < 500:
