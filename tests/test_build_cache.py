@@ -8,7 +8,6 @@ prefill_cache's docstring, the last of which nbval_provenance establishes.
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import re
@@ -16,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbclient
+import jupytext
 import nbformat
 import pytest
 
@@ -72,7 +71,7 @@ def chapter(name: str, code: str, prose: str = "Some prose.") -> str:
 
 
 def glue_code(name: str, text: str) -> str:
-    return f'from myst_nb import glue\nglue("{name}_answer", x * 7)\nprint("{text}")'
+    return f'from myst_nb import glue\nglue("{name}_answer", x * 7, display=False)\nprint("{text}")'
 
 
 @pytest.fixture
@@ -93,27 +92,25 @@ def pages_by_name(root: Path) -> dict:
     return {page.docname: page for page in pages}
 
 
-def store_executed(root: Path, name: str) -> nbformat.NotebookNode:
-    """Write NAME.ipynb: NAME.md read as the book reads it, executed with nbclient (as `make notebooks`)."""
-    notebook = copy.deepcopy(pages_by_name(root)[name].notebook)
-    notebook.metadata.pop("source_map", None)
-    nbclient.NotebookClient(notebook, timeout=60, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(root)}}).execute()
-    nbformat.write(notebook, root / f"{name}.ipynb")
-    return notebook
+def glue_output(name: str, text: str) -> nbformat.NotebookNode:
+    """The display_data output `myst_nb.glue(name, value)` writes for a value printed as ``text``."""
+    prefix = "application/papermill.record/"
+    return nbformat.v4.new_output("display_data", data={f"{prefix}text/plain": text},
+                                  metadata={"scrapbook": {"mime_prefix": prefix, "name": name}})
 
 
-def store_as_if_executed(root: Path, name: str) -> nbformat.NotebookNode:
-    """Write NAME.ipynb with execution counts and an output per code cell, without a kernel.
+def store_as_if_executed(root: Path, name: str, printed: str = "stored-output") -> nbformat.NotebookNode:
+    """Write NAME.ipynb as `make notebooks` would (jupytext, executed), without a kernel.
 
-    Enough for the seeding rules, which read a stored notebook's code, counts and digest only.
+    The outputs are those executing NAME.md gives, except that the printed text is ``printed``,
+    so that a page built from this notebook can be told apart from one built by executing it.
     """
-    notebook = copy.deepcopy(pages_by_name(root)[name].notebook)
-    notebook.metadata.pop("source_map", None)
+    notebook = jupytext.read(root / f"{name}.md")
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     for count, cell in enumerate(code, 1):
         cell.execution_count = count
-        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"output {count}\n")]
+    code[1].outputs = [glue_output(f"{name}_answer", "42"),
+                       nbformat.v4.new_output("stream", name="stdout", text=f"{printed}\n")]
     nbformat.write(notebook, root / f"{name}.ipynb")
     return notebook
 
@@ -154,13 +151,9 @@ def jupyter_book_build(root: Path) -> str:
 def test_jupyter_book_finds_executed_and_seeded_pages_in_the_cache(book, capsys):
     from data_cache_key import inputs_key
 
-    stored = store_executed(book, "seeded")
-    # Mark the stored outputs: if the book shows them, MyST-NB used the seeded entry.
-    for cell in stored.cells:
-        for output in cell.get("outputs", []):
-            if output.get("name") == "stdout":
-                output["text"] = output["text"].replace("fresh-output", "stored-output")
-    nbformat.write(stored, book / "seeded.ipynb")
+    # Executing seeded.md prints "fresh-output"; its stored notebook says "stored-output", so the
+    # page shows which one MyST-NB used.
+    store_as_if_executed(book, "seeded", printed="stored-output")
     record = verified_record(book, "seeded", "run-1", inputs_key())
 
     failed, log = run_prefill(book, capsys, record, {"TACMG_TEST_RUN": "run-1"})
@@ -218,13 +211,14 @@ def test_a_changed_code_cell_is_executed_again_and_changed_prose_is_not(book, ca
 
 
 def test_a_failing_cell_is_reported_with_its_page_cell_and_line(book, capsys):
+    (book / "_toc.yml").write_text(TOC.replace("  - file: executed\n", ""))
     (book / "seeded.md").write_text(chapter("seeded", "x / 0"))
     failed, log = run_prefill(book, capsys)
     assert failed == 1
     lines = (book / "seeded.md").read_text().splitlines()
     line = [number for number, text in enumerate(lines, 1) if text.startswith("```{code-cell}")][1]
     assert f"FAILED seeded.md, code cell 2 (line {line}): ZeroDivisionError: division by zero" in log
-    assert "executed.md" in log and not (book / "_build" / prefill_cache.STATE_FILE).exists()
+    assert not (book / "_build" / prefill_cache.STATE_FILE).exists()
 
 
 # ----------------------------------------------------------------- when to seed, or not
@@ -350,10 +344,12 @@ def test_nbval_record_tells_a_full_match_from_what_nbval_alone_lets_through(tmp_
     folder.mkdir()
     notebook = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                                  "language": "python"}})
-    notebook.cells = [nbformat.v4.new_code_cell('from myst_nb import glue\nglue("a", 1)\nglue("b", 1)'),
-                      nbformat.v4.new_code_cell('print("hello")')]
-    nbclient.NotebookClient(notebook, timeout=60, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(folder)}}).execute()
+    glue_cell = nbformat.v4.new_code_cell('from myst_nb import glue\nglue("a", 1, display=False)\n'
+                                          'glue("b", 1, display=False)', execution_count=1,
+                                          outputs=[glue_output("a", "1"), glue_output("b", "1")])
+    print_cell = nbformat.v4.new_code_cell('print("hello")', execution_count=2,
+                                           outputs=[nbformat.v4.new_output("stream", name="stdout", text="hello\n")])
+    notebook.cells = [glue_cell, print_cell]
     nbformat.write(notebook, folder / "faithful.ipynb")
     outputs = notebook.cells[0].outputs
     outputs[0].metadata, outputs[1].metadata = outputs[1].metadata, outputs[0].metadata  # swap glue names
