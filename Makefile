@@ -1,7 +1,7 @@
 # The one place that knows how to set up, build and test the book.
 #
 #   make book       build the HTML book into _build/html (creates .venv on first use)
-#   make test       everything CI runs: unit tests, nbval, pair sync, -W build, CDN and browser checks
+#   make test       everything CI runs: unit tests, pair sync, nbval, -W build, CDN and browser checks
 #   make notebooks  regenerate notebooks/*.ipynb from their .md twins and execute them
 #   make help       list every target
 #
@@ -18,6 +18,11 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.tacmg-installed
 BUNDLE := _static/vega-bundle.js
 HTML := _build/html
+BOOK_LOG := _build/book-build.log
+# What nbval proved in this run, for tools/prefill_cache.py (written by tools/nbval_provenance.py).
+NBVAL_RECORD := _build/.nbval-record.json
+# Notebooks executed at a time, by the book's prefill and by nbval (pytest-xdist).
+JOBS ?= 2
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -108,21 +113,36 @@ $(BUNDLE): tools/vendor_vega.py $(STAMP)
 # MG_DATA_DIR=/path/to/dataset make book  builds every chapter on another dataset (see
 # book/use-your-own-data.md); tools/data_cache_key.py clears the execution cache when the data,
 # the registry, the priors or the package changed, since jupyter-cache keys on code cells only.
+# tools/prefill_cache.py then fills the cache, $(JOBS) notebooks at a time, with exactly the entries
+# MyST-NB looks up, so `jupyter-book build` executes nothing (checked after the build, from its
+# log). Inside `make test` it takes a chapter's stored .ipynb instead when nbval proved, in the same
+# run, that a fresh execution reproduces it (the argument is in its docstring); each page's line in
+# the log says which, and why. A failing cell is reported with its page, cell and line; the Sphinx
+# build still runs (to report every other problem), then the target fails.
 book: venv vendor ## build the book into _build/html (warnings are errors); MG_DATA_DIR=DIR for your data
 	@# A reader's dataset is validated first: every problem listed, nothing built on bad data.
 	@if [ -n "$${MG_DATA_DIR:-}" ]; then $(PY) -m tacmg validate "$$MG_DATA_DIR"; fi
 	$(PY) tools/data_cache_key.py --build _build
-	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+	@prefill=0; set -x; \
+	$(PY) tools/prefill_cache.py --build _build --jobs $(JOBS) --nbval-record $(NBVAL_RECORD) || prefill=$$?; \
+	$(VENV)/bin/jupyter-book build . -W -n --keep-going 2>&1 | tee $(BOOK_LOG); \
+	{ set +x; } 2>/dev/null; \
+	if [ $$prefill -ne 0 ]; then echo "make book: FAILED: a notebook failed to execute (prefill_cache above)"; exit 1; fi
+	$(PY) tools/prefill_cache.py --build _build --check-log $(BOOK_LOG)
 	@echo "Book built: open $(CURDIR)/$(HTML)/index.html"
 
 notebooks: venv ## regenerate notebooks/*.ipynb from the .md files and execute them in place
 	$(PY) tools/execute_notebooks.py $(NOTEBOOK_MD)
 
 # ------------------------------------------------------------------------------- tests
-# `make test` runs every check even after one fails, then fails if any did.
-test: venv ## everything: lint and types, unit tests and doctests, nbval, pair sync, -W book build, no-CDN, browser, JupyterLab and publish checks
+# `make test` runs every check even after one fails, then fails if any did. The order matters:
+# nbval (after the pair check) records which chapters it reproduced in full, and the book build that
+# follows in the same run (same TACMG_TEST_RUN) uses those chapters' stored outputs instead of
+# executing them a second time; see tools/prefill_cache.py. publish-check reads the built book.
+test: venv ## everything: lint and types, unit tests and doctests, pair sync, nbval, -W book build, no-CDN, browser, JupyterLab and publish checks
 	@failed=(); \
-	for target in lint unit nbval pairs book no-cdn browser-check jupyterlab-check publish-check; do \
+	export TACMG_TEST_RUN="$$(date +%s.%N)-$$$$"; \
+	for target in lint unit pairs nbval book no-cdn browser-check jupyterlab-check publish-check; do \
 	  echo "== make $$target"; \
 	  $(MAKE) --no-print-directory $$target || failed+=("$$target"); \
 	done; \
@@ -138,9 +158,13 @@ lint: venv ## ruff (lint and format check) on the code, mypy on the package
 	$(VENV)/bin/ruff format --check src tests tools bench
 	$(VENV)/bin/mypy
 
+# One notebook per worker (--dist loadfile), $(JOBS) workers. tools/nbval_provenance.py changes no
+# verdict; it records which notebooks reproduced in full, for the book build of the same `make test`.
 nbval: venv ## re-execute every notebooks/*.ipynb and compare with its stored outputs (strict)
 	@if ! ls notebooks/*.ipynb >/dev/null 2>&1; then echo "nbval: no notebooks/*.ipynb to check"; exit 0; fi; \
-	set -x; $(PY) -m pytest --nbval notebooks/ --nbval-sanitize-with tools/nbval-sanitize.cfg -p no:cacheprovider
+	mkdir -p _build; set -x; PYTHONPATH=tools $(PY) -m pytest -n $(JOBS) --dist loadfile -p nbval_provenance \
+	  --nbval notebooks/ --nbval-sanitize-with tools/nbval-sanitize.cfg -p no:cacheprovider \
+	  --nbval-record $(NBVAL_RECORD)
 
 pairs: venv ## every notebooks/*.md has an .ipynb with the same cells, and vice versa
 	$(PY) tools/check_pairs.py notebooks
@@ -160,7 +184,7 @@ browser-check: venv browser ## open each chapter in headless chromium; every cha
 jupyterlab-check: venv browser ## open two chapters in JupyterLab (Chromium), run them, change a parameter
 	$(PY) tools/jupyterlab_check.py --out _build/jupyterlab
 
-bench: venv vendor ## time raw notebook execution vs a cold and an unchanged book build (rebuilds _build)
+bench: venv vendor ## time serial notebook execution vs a cold (parallel) and an unchanged book build (rebuilds _build)
 	$(PY) bench/bench_build.py
 
 # -------------------------------------------------------------------------- publishing
