@@ -68,7 +68,11 @@ class PackageVersions(SphinxDirective):
         for cells in rows:
             body += row(cells)
         group += [head, body]
-        # Versions change without the page changing: re-read this page on every build.
+        # Versions change without the page changing: remember what this page shows, and re-read it
+        # in a later build when any of those versions differs.
+        shown = getattr(self.env, "package_versions_shown", {})
+        shown[self.env.docname] = dict(rows)
+        self.env.package_versions_shown = shown
         pages = getattr(self.env, "package_versions_pages", set())
         pages.add(self.env.docname)
         self.env.package_versions_pages = pages
@@ -76,8 +80,13 @@ class PackageVersions(SphinxDirective):
 
 
 def _reread_version_pages(app, env, added, changed, removed):
-    """``env-get-outdated`` handler: pages with the directive are always outdated."""
-    return sorted(getattr(env, "package_versions_pages", set()) - set(removed))
+    """``env-get-outdated`` handler: pages whose listed versions are no longer the installed ones."""
+    shown = getattr(env, "package_versions_shown", {})
+    return sorted(
+        page
+        for page in getattr(env, "package_versions_pages", set()) - set(removed)
+        if page not in shown or any(installed_version(name) != found for name, found in shown[page].items())
+    )
 
 
 def _forget_page(app, env, docname):

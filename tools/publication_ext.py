@@ -400,7 +400,18 @@ class HowToCite(_AlwaysReread):
         return [nodes.paragraph(text=sentence), block]
 
 
+def facts_key(facts: dict[str, Any]) -> str:
+    """What the build-facts pages show apart from the build time: version, commit, data, licences."""
+    return json.dumps({k: v for k, v in facts.items() if k != "built"}, sort_keys=True, default=str)
+
+
 def _reread(app, env, added, changed, removed):
+    # Re-read the pages that show build facts only when a fact other than the time changed: an
+    # unchanged rebuild then reads and writes nothing (each page keeps the time it was built).
+    key = facts_key(getattr(app, "tacmg_build_facts", None) or build_facts())
+    if getattr(env, "tacmg_facts_key", None) == key:
+        return []
+    env.tacmg_facts_key = key
     return sorted(getattr(env, "tacmg_publication_pages", set()) - set(removed))
 
 

@@ -17,10 +17,40 @@ The public API at this level covers the "use your own data" path: `load` and `va
 dataset, `load_claims` and `evaluate` every published claim on it, `reconstruct` a cohort.
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from tacmg._version import __version__
-from tacmg.claims.evaluate import evaluate
-from tacmg.claims.registry import load_claims
-from tacmg.data.loader import DataError, Dataset, load, validate
-from tacmg.reconstruction.reconstruct import reconstruct
+
+# The public API, imported on first use: `import tacmg.stats.rounding` (as the book's Sphinx
+# extensions do) then costs no pandas, scipy or statsmodels import.
+_API = {
+    "DataError": "tacmg.data.loader",
+    "Dataset": "tacmg.data.loader",
+    "load": "tacmg.data.loader",
+    "validate": "tacmg.data.loader",
+    "load_claims": "tacmg.claims.registry",
+    "evaluate": "tacmg.claims.evaluate",
+    "reconstruct": "tacmg.reconstruction.reconstruct",
+}
+
+if TYPE_CHECKING:
+    from tacmg.claims.evaluate import evaluate
+    from tacmg.claims.registry import load_claims
+    from tacmg.data.loader import DataError, Dataset, load, validate
+    from tacmg.reconstruction.reconstruct import reconstruct
+
+
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        value = getattr(importlib.import_module(_API[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'tacmg' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_API})
+
 
 __all__ = ["DataError", "Dataset", "__version__", "evaluate", "load", "load_claims", "reconstruct", "validate"]
