@@ -162,7 +162,7 @@ lint: venv ## ruff (lint and format check) on the code, mypy on the package
 # verdict; it records which notebooks reproduced in full, for the book build of the same `make test`.
 nbval: venv ## re-execute every notebooks/*.ipynb and compare with its stored outputs (strict)
 	@if ! ls notebooks/*.ipynb >/dev/null 2>&1; then echo "nbval: no notebooks/*.ipynb to check"; exit 0; fi; \
-	mkdir -p _build; set -x; PYTHONPATH=tools $(PY) -m pytest -n $(JOBS) --dist loadfile -p nbval_provenance \
+	mkdir -p _build; set -x; PYTHONPATH=tools$${PYTHONPATH:+:$$PYTHONPATH} $(PY) -m pytest -n $(JOBS) --dist loadfile -p nbval_provenance \
 	  --nbval notebooks/ --nbval-sanitize-with tools/nbval-sanitize.cfg -p no:cacheprovider \
 	  --nbval-record $(NBVAL_RECORD)
 

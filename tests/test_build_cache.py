@@ -316,6 +316,19 @@ def test_a_stored_notebook_changed_since_nbval_or_out_of_pair_is_executed(seedab
     assert "code cells of seeded.ipynb and seeded.md differ" in _decide(book, record, environ)[1]
 
 
+def test_a_chapter_with_a_cell_nbclient_skips_is_executed(seedable):
+    book, _, environ = seedable
+    (book / "seeded.md").write_text(
+        chapter("seeded", glue_code("seeded", "x")).replace(
+            ":tags: [remove-input]", ":tags: [remove-input, skip-execution]"
+        )
+    )
+    store_as_if_executed(book, "seeded")
+    record = verified_record(book, "seeded", "run-1", "key-1")
+    assert "code cell 2 (line" in _decide(book, record, environ)[1]
+    assert "is tagged skip-execution" in _decide(book, record, environ)[1]
+
+
 def test_a_chapter_reading_ipython_history_is_executed(seedable):
     book, _, environ = seedable
     (book / "seeded.md").write_text(chapter("seeded", glue_code("seeded", "x").replace("x * 7", "_ * 7")))

@@ -52,14 +52,27 @@ produces. The argument, and what each step rests on:
    nbval executes with ``store_history=False``, so a chapter whose code reads IPython's history
    (``_``, ``Out``, ``In``, ``%history``, ...) is executed instead; nbval's cell timeout is not
    the book's, so a chapter with a cell that took longer under nbval than the book's timeout is
-   executed instead (and fails there, as it should); the notebook's ``language_info`` is
-   replaced by the one nbval's kernel reported, as nbclient would set it.
+   executed instead (and fails there, as it should); nbclient skips cells tagged
+   ``skip-execution`` and nbval does not, so such a chapter is executed instead; the notebook's
+   ``language_info`` is replaced by the one nbval's kernel reported, as nbclient would set it.
 
 Under these conditions the seeded cache entry equals, up to the sanitizer's noise, the outputs
 of the execution nbval performed in this run, i.e. what the book would have executed itself.
 When any condition fails the page is executed instead, and the log says which condition failed.
 
+What this leaves: a seeded page shows the stored run's noise (its Altair element ids, say, or an
+install path of the machine that executed it) where a fresh build would show this run's; the
+sanitizer declares such text meaningless, and the log counts the cells where it differed. Other
+differences between nbval's way of running a kernel and nbclient's (nbval ignores clear_output
+and update_display_data messages) would make the fresh outputs differ from the stored ones,
+which nbclient made, so such a chapter is executed, not seeded.
+
+After the build, ``--check-log LOG`` fails if `jupyter-book build` executed a page this tool had
+cached (MyST-NB logs "Executing notebook" for it): a sign that this tool's reading of the pages
+or its cache key no longer matches MyST-NB's.
+
 Usage: python tools/prefill_cache.py [--build _build] [--jobs 2] [--nbval-record FILE]
+       python tools/prefill_cache.py [--build _build] --check-log _build/book-build.log
 """
 
 from __future__ import annotations
@@ -82,6 +95,7 @@ SOURCE_SUFFIXES = (".ipynb", ".md", ".myst", ".rst")  # the suffixes a Jupyter B
 STATE_FILE = ".prefill-state.json"
 TIMINGS_FILE = ".prefill-timings.json"  # seconds each page took last time: the longest start first
 RUN_ENV = "TACMG_TEST_RUN"  # set by `make test`: seeding is allowed only inside that run
+SKIP_TAG = "skip-execution"  # nbclient's default skip_cells_with_tag
 PREFIX = "prefill_cache:"
 
 # IPython's history, which nbval's execution (store_history=False) does not keep up to date.
@@ -277,6 +291,13 @@ def describe_cell(notebook, index: int | None) -> str:
     return f"code cell {number}{line}"
 
 
+def in_source(page: Page, stored, index: int) -> str:
+    """describe_cell for cell ``index`` of the stored notebook, located in the page's source."""
+    ordinal = sum(1 for cell in stored.cells[: index + 1] if cell.cell_type == "code")
+    code = [i for i, cell in enumerate(page.notebook.cells) if cell.cell_type == "code"]
+    return describe_cell(page.notebook, code[ordinal - 1]) if ordinal <= len(code) else f"code cell {ordinal}"
+
+
 def failure_report(page: Page, failure: dict) -> str:
     where = describe_cell(page.notebook, failure["cell"])
     message = re.sub(r"\x1b\[[0-9;]*m", "", failure["message"]).strip()
@@ -368,10 +389,17 @@ def seed_notebook(page: Page, record: dict | None, environ: dict, inputs_key_now
         return None, f"{ipynb.name} changed after nbval read it"
     if cache_key(stored) != cache_key(page.notebook):
         return None, f"the code cells of {ipynb.name} and {page.path.name} differ (run `make notebooks`)"
+    skipped = [
+        index
+        for index, cell in enumerate(stored.cells)
+        if cell.cell_type == "code" and SKIP_TAG in cell.metadata.get("tags", [])
+    ]
+    if skipped:
+        return None, f"{in_source(page, stored, skipped[0])} is tagged {SKIP_TAG}, which nbval executes anyway"
     index = history_dependent(stored)
     if index is not None:
         return None, (
-            f"{describe_cell(stored, index)} may read IPython's history, which nbval's execution does not record"
+            f"{in_source(page, stored, index)} may read IPython's history, which nbval's execution does not record"
         )
     timeout = page.nb_config.execution_timeout
     slowest = max((cell["seconds"] for cell in cells.values()), default=0.0)
