@@ -40,20 +40,13 @@ from pathlib import Path
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Route, sync_playwright
 
+from browser_check import CHROMIUM_FLAGS  # tools/ is on sys.path when a tool runs
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-# Chromium otherwise reaches out to Google's services on start (see toolchain notes).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--disable-domain-reliability",
-]
+# The same isolation flags as the built-book check (Chromium otherwise reaches out to Google's
+# services on start); Playwright sets headless mode and the window itself.
+CHROMIUM_ARGS = [flag for flag in CHROMIUM_FLAGS if flag != "--headless" and not flag.startswith("--window-size")]
 RAW_SYNTAX = re.compile(r"\{(?:glue|cite|eval)[:}]")
 # The notebook in view (JupyterLab keeps other tabs in the page, hidden), and its rendered prose
 # (jupyterlab-myst renders a markdown cell into a ".myst" widget).

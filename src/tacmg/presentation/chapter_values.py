@@ -1,7 +1,7 @@
 """The numbers and words each chapter's prose quotes, computed in one call per chapter section.
 
 Every chapter hands its prose values the same way: one function here turns the analysis tables
-into a flat dict of plain Python values, and `tacmg.presentation.glue.glue_values(prefix, values)`
+into a flat dict of plain Python values, and `v.add(prefix, values)` (`tacmg.presentation.glue.ProseValues`)
 glues them under the chapter's prefix. Nothing in a notebook assembles prose values by hand, so the
 rules (which rounding, which words) live here and are tested. The molecule chapters' values come
 from `tacmg.presentation.summaries`.

@@ -158,11 +158,3 @@ class ProseValues:
 
     def __dir__(self) -> list[str]:
         return sorted({*super().__dir__(), *self._values})
-
-
-def glue_values(prefix: str, values: Mapping[str, Any]) -> None:
-    """Glue each value under '<prefix>_<name>' for a page that has no prose expressions.
-
-    Prefer `ProseValues.add`, which also makes the value readable in JupyterLab.
-    """
-    ProseValues().add(prefix, values)

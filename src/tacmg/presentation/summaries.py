@@ -1,5 +1,5 @@
 """Per-chapter values for the prose: plain Python numbers and words computed from an analysis
-table, ready for `tacmg.presentation.glue.glue_values`.
+table, ready for `tacmg.presentation.glue.ProseValues.add`.
 """
 
 from __future__ import annotations
