@@ -124,8 +124,8 @@ def test_candidate_invariants_hold_across_seeds(seed):
     for score in contract.SCORES:
         month_12 = cohorts.visit[key(score, "month_12")]
         change = month_12 - cohorts.visit[key(score, "baseline")]
-        assert np.all(month_12[mm] <= PRIORS["scores.minimal_manifestation_max"][score])
-        assert np.all(np.abs(change[unchanged]) <= PRIORS["scores.unchanged_max_change"][score])
+        assert np.all(month_12[mm] <= PRIORS["status_link.minimal_manifestation_max"][score])
+        assert np.all(np.abs(change[unchanged]) <= PRIORS["status_link.unchanged_max_change"][score])
     assert holds_matrix(cohorts, DESCRIPTIVE).all()
 
 

@@ -3,7 +3,8 @@
 Private to the reconstruction layer: `tacmg.reconstruction.generator.draw_candidates` is the way
 in. Patient characteristics get counts from the priors' shares and means that round to the
 published ones; baseline scores and doses get the published medians exactly, then the target rank
-correlations (Iman-Conover); month-12 values follow each patient's post-intervention status.
+correlations (Iman-Conover); month-12 molecules follow each patient's post-intervention status
+(month-12 scores and doses follow it in `tacmg.reconstruction._status_link`).
 """
 
 from __future__ import annotations
@@ -30,11 +31,6 @@ if TYPE_CHECKING:
 
 BASELINE_BLOCK = (*contract.SCORES, "prednisone_mg_day", *contract.MOLECULES)
 PREDNISONE_GRID = dose_grid(contract.PREDNISONE_MAX_MG_DAY)
-# Order in which tied values are ranked when a median is forced: patients further from the middle
-# by their status go to the ends, so a forced median never pushes a minimal-manifestation patient up.
-_STATUS_TIE_PRIORITY = np.array(
-    [{"CSR": 0, "PR": 0, "MM": 0, "I": 1, "U": 2, "W": 3, "E": 3, "D": 3}[c] for c in contract.STATUS_CODES]
-)
 
 
 def _labels(counts: dict[str, int], batch: int, rng: np.random.Generator, codes) -> np.ndarray:
@@ -120,44 +116,6 @@ def _correlated_baseline(rng, values: dict, priors: Priors) -> dict:
     return {v: reordered[:, :, j] for j, v in enumerate(BASELINE_BLOCK)}
 
 
-def _month_12_scores(rng, baseline: dict, status: np.ndarray, targets: Targets, priors: Priors) -> dict:
-    """Month-12 scores derived per patient from the baseline and the post-intervention status."""
-    is_mm = status == STATUS_INDEX["MM"]
-    is_u = status == STATUS_INDEX["U"]
-    kept_low, kept_high = priors["scores.improved_fraction_kept"]
-    tie_priority = _STATUS_TIE_PRIORITY[status]
-    min_change = priors["scores.improved_min_change"]
-    out = {}
-    for score, (_, low, high, _) in contract.SCORES.items():
-        base = baseline[score]
-        mm_cap = np.minimum(base, priors["scores.minimal_manifestation_max"][score])
-        mm_value = np.floor(rng.random(base.shape) * (mm_cap + 1))
-        improved_value = np.round(base * rng.uniform(kept_low, kept_high, base.shape))
-        if score in min_change:  # an improved patient improves by at least the MCID where it can
-            improved_value = np.clip(np.minimum(improved_value, base - min_change[score]), 0, None)
-        step = priors["scores.unchanged_max_change"][score]
-        unchanged_value = np.clip(base + rng.integers(-step, step + 1, base.shape), low, high)
-        value = np.where(is_mm, mm_value, np.where(is_u, unchanged_value, improved_value))
-        name = key(score, "month_12")
-        if name in targets.medians:
-            value = force_median(value, targets.medians[name], rng, tie_priority=tie_priority)
-        out[score] = value
-    return out
-
-
-def _month_12_prednisone(rng, baseline: np.ndarray, status: np.ndarray, targets: Targets, priors: Priors) -> np.ndarray:
-    fraction = np.zeros(baseline.shape)
-    for code, (low, high) in priors["prednisone.fraction_kept"].items():
-        fraction = np.where(status == STATUS_INDEX[code], rng.uniform(low, high, baseline.shape), fraction)
-    dose = snap(baseline * fraction, 2.5)
-    name = key("prednisone_mg_day", "month_12")
-    if name in targets.medians:
-        dose = force_median(
-            dose, targets.medians[name], rng, tie_priority=_STATUS_TIE_PRIORITY[status], grid=PREDNISONE_GRID
-        )
-    return dose
-
-
 def _month_12_molecules(rng, baseline: dict, status: np.ndarray, priors: Priors) -> dict:
     out = {}
     for molecule in contract.MOLECULES:
@@ -167,22 +125,3 @@ def _month_12_molecules(rng, baseline: dict, status: np.ndarray, priors: Priors)
         noise = rng.normal(0.0, priors["molecules.log_change_sd"], status.shape)
         out[molecule] = baseline[molecule] * np.exp(shift + noise)
     return out
-
-
-def _status_consistent(baseline: dict, month_12: dict, status: np.ndarray, priors: Priors) -> np.ndarray:
-    """(B,) True where every patient's scores agree with their post-intervention status."""
-    is_mm = status == STATUS_INDEX["MM"]
-    is_i = status == STATUS_INDEX["I"]
-    is_u = status == STATUS_INDEX["U"]
-    ok = np.ones(status.shape, bool)
-    for score in contract.SCORES:
-        change = month_12[score] - baseline[score]
-        ok &= ~is_mm | (month_12[score] <= priors["scores.minimal_manifestation_max"][score])
-        ok &= ~is_u | (np.abs(change) <= priors["scores.unchanged_max_change"][score])
-        ok &= ~is_i | (change <= 0)
-    needed = priors["scores.improved_min_change"]
-    meaningful = np.zeros(status.shape, bool)
-    for score, points in needed.items():
-        meaningful |= (baseline[score] - month_12[score]) >= points
-    ok &= ~is_i | meaningful
-    return np.asarray(ok.all(axis=1), bool)

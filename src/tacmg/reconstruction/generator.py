@@ -5,7 +5,9 @@ For a batch of candidate cohorts it
 1. builds each column's values with the published summary exactly (medians, means, counts) for the
    descriptive claims it conditions on, from the priors in `data/assumptions/priors.yaml`;
 2. imposes the target rank correlations at baseline with Iman-Conover (values kept, order changed);
-3. derives month-12 values per patient from a post-intervention status, so statuses and scores agree;
+3. derives month-12 values per patient from a post-intervention status, so statuses and scores agree
+   (the rules, named entries of the priors' ``status_link`` section, are in the private module
+   `tacmg.reconstruction._status_link`);
 4. keeps the candidates in which every conditioned claim holds (rejection).
 
 Candidates are drawn in chunks from child seeds of one `SeedSequence`, so the accepted cohorts are
@@ -36,11 +38,9 @@ from tacmg.reconstruction._draws import (
     _labels,
     _lognormal_around,
     _month_12_molecules,
-    _month_12_prednisone,
-    _month_12_scores,
     _patient_characteristics,
-    _status_consistent,
 )
+from tacmg.reconstruction._status_link import _month_12_prednisone, _month_12_scores, _status_consistent
 from tacmg.reconstruction.marginals import round_significant
 from tacmg.reconstruction.priors import Priors, load_priors
 
@@ -100,7 +100,7 @@ class Targets:
 def draw_candidates(
     rng: np.random.Generator, batch: int, targets: Targets, priors: Priors
 ) -> tuple[Cohorts, np.ndarray]:
-    """`batch` candidate cohorts and a (B,) mask of those whose statuses agree with their scores.
+    """`batch` candidate cohorts and a (B,) mask of those whose statuses agree with their scores and doses.
 
     Parameters
     ----------
@@ -130,9 +130,10 @@ def draw_candidates(
     status = _labels(priors["scores.status_counts"], batch, rng, contract.STATUS_CODES)
     characteristics = _patient_characteristics(rng, batch, targets, priors)
     baseline = _correlated_baseline(rng, _baseline_values(rng, batch, targets, priors, status), priors)
+    scores, by_dose = _month_12_scores(rng, baseline, status, targets, priors)
     month_12 = {
-        **_month_12_scores(rng, baseline, status, targets, priors),
-        "prednisone_mg_day": _month_12_prednisone(rng, baseline["prednisone_mg_day"], status, targets, priors),
+        **scores,
+        "prednisone_mg_day": _month_12_prednisone(rng, baseline["prednisone_mg_day"], status, by_dose, targets, priors),
         **_month_12_molecules(rng, baseline, status, priors),
     }
     digits = priors["molecules.significant_digits"]
