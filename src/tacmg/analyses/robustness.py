@@ -208,11 +208,15 @@ _COMPUTING_MODULES = (
     "tacmg.data.cohorts",
     "tacmg.data.contract",
     "tacmg.claims.evaluate",
+    "tacmg.reconstruction._draws",
+    "tacmg.reconstruction._status_link",
     "tacmg.reconstruction.generator",
     "tacmg.reconstruction.iman_conover",
     "tacmg.reconstruction.marginals",
     "tacmg.reconstruction.priors",
     "tacmg.analyses.robustness",
+    "tacmg.analyses.improved_subset",
+    "tacmg.analyses.status_link",
     "tacmg.stats.rank_tests",
 )
 

@@ -68,3 +68,59 @@ def share_heatmap(frame: pd.DataFrame, column: str, columns_order: list[str], ti
     )
     labels = base.mark_text(fontSize=9).encode(text=alt.Text("share:Q", format=".0%"))
     return (cells + labels).properties(width=alt.Step(70), height=alt.Step(14), title=_title(title))
+
+
+def subset_heatmap(frame: pd.DataFrame, scenarios: list[str], title: str) -> alt.LayerChart:
+    """`share_heatmap` of improved-subset claims by scenario, one row per claim and reading.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        `tacmg.analyses.status_link.link_robustness`'s ``subset`` rows (claim_id, reading,
+        scenario, share, ci_low, ci_high).
+    scenarios : list of str
+        The scenarios in column order.
+    title : str
+        The chart's title.
+
+    Returns
+    -------
+    altair.LayerChart
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"claim_id": ["c"], "reading": ["status I"], "scenario": ["s"],
+    ...                       "share": [1.0], "ci_low": [0.9], "ci_high": [1.0]})
+    >>> type(subset_heatmap(frame, ["s"], "t")).__name__
+    'LayerChart'
+    """
+    labelled = frame.assign(claim_id=frame["claim_id"] + " | " + frame["reading"])
+    return share_heatmap(labelled, "scenario", scenarios, title)
+
+
+def shares_wide(frame: pd.DataFrame, scenarios: list[str], rows: tuple[str, ...] = ("claim_id",)) -> pd.DataFrame:
+    """Shares as a table: one row per claim (and reading), one column per scenario, in order.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Tidy share rows with a ``scenario`` column (`share_table` rows).
+    scenarios : list of str
+        The scenarios in column order.
+    rows : tuple of str
+        The columns that name a row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The `rows` columns, then the share (0-1) under each scenario.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"claim_id": ["c", "c"], "scenario": ["b", "a"], "share": [0.5, 1.0]})
+    >>> shares_wide(frame, ["a", "b"]).columns.tolist()
+    ['claim_id', 'a', 'b']
+    """
+    order = frame.drop_duplicates(list(rows))[list(rows)]
+    wide = frame.pivot_table(index=list(rows), columns="scenario", values="share", sort=False)
+    return order.merge(wide[scenarios].reset_index(), on=list(rows), how="left")

@@ -46,7 +46,15 @@ from tacmg.reconstruction.priors import Priors, load_priors
 
 # The module's public names (BASELINE_BLOCK and PREDNISONE_GRID are defined with the column
 # builders in the private module `_draws` and belong to this module's interface too).
-__all__ = ["BASELINE_BLOCK", "PREDNISONE_GRID", "Ensemble", "Targets", "draw_candidates", "generate"]
+__all__ = [
+    "BASELINE_BLOCK",
+    "PREDNISONE_GRID",
+    "Ensemble",
+    "Targets",
+    "draw_candidates",
+    "generate",
+    "status_consistent",
+]
 
 
 @dataclass(frozen=True)
@@ -161,6 +169,39 @@ def draw_candidates(
     patient = {**characteristics, "status": status}
     consistent = _status_consistent(baseline, month_12, status, priors)
     return Cohorts(patient, visit, control), consistent
+
+
+def status_consistent(cohorts: Cohorts, priors: Priors | None = None) -> np.ndarray:
+    """(B,) True where every patient's month-12 scores and dose obey the status-score link of `priors`.
+
+    The same rule the generator rejects candidates by (the ``status_link`` section of priors.yaml),
+    applied to any cohorts: e.g. to count the cohorts of a relaxed scenario that the committed
+    link would have rejected.
+
+    Parameters
+    ----------
+    cohorts : tacmg.data.cohorts.Cohorts
+        Cohorts with every score and the prednisone dose at both visits.
+    priors : Priors, optional
+        Default: the committed priors.
+
+    Returns
+    -------
+    numpy.ndarray
+        (B,) booleans.
+
+    Examples
+    --------
+    >>> import tacmg
+    >>> from tacmg.data.paths import RECONSTRUCTED_DIR
+    >>> status_consistent(Cohorts.from_dataset(tacmg.load(RECONSTRUCTED_DIR))).tolist()
+    [True]
+    """
+    priors = priors or load_priors()
+    variables = (*contract.SCORES, "prednisone_mg_day")
+    baseline = {v: cohorts.visit[key(v, "baseline")] for v in variables}
+    month_12 = {v: cohorts.visit[key(v, "month_12")] for v in variables}
+    return _status_consistent(baseline, month_12, cohorts.patient["status"], priors)
 
 
 @dataclass

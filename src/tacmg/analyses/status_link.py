@@ -1,0 +1,255 @@
+"""How far the clinical claims and the improved subset rest on the status-score link (chapter 10).
+
+The generator ties each patient's month-12 scores and dose to their post-intervention status
+(the ``status_link`` section of priors.yaml). Each scenario here relaxes that link by prior
+overrides, draws a fresh ensemble conditioned on the descriptive claims only (as the other
+ensembles of chapter 10), and reports in how many cohorts each clinical claim holds, and each
+published improved-subset claim under each reading of the subset
+(`tacmg.analyses.improved_subset`). A last column re-pairs every cohort's month-12 values at random
+(the same values, so the same medians and marginals), which keeps nothing of the link.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+import numpy as np
+import pandas as pd
+
+from tacmg.analyses.improved_subset import READINGS, subset_holds, subset_mask
+from tacmg.analyses.robustness import CLINICAL_FINDINGS, cached, share_table
+from tacmg.claims.evaluate import holds_matrix
+from tacmg.claims.registry import load_claims
+from tacmg.data import contract
+from tacmg.data.cohorts import STATUS_INDEX, Cohorts, key
+from tacmg.data.loader import load
+from tacmg.data.paths import RECONSTRUCTED_DIR
+from tacmg.reconstruction.generator import generate, status_consistent
+from tacmg.reconstruction.priors import load_priors
+
+_ALIKE = {"CSR": 0, "PR": 0, "MM": 0, "I": 1, "U": 1, "W": 3, "E": 3, "D": 3}  # I and U ranked alike
+_INDEPENDENT = {"status_link.scores_follow_status": False, "status_link.median_tie_order": _ALIKE}
+
+# Each scenario replaces entries of the priors' status_link section (dotted paths).
+LINK_SCENARIOS: dict[str, dict[str, object]] = {
+    "as assumed": {},
+    "(a) scores independent of status": _INDEPENDENT,
+    "(a) and dose independent of status": {
+        **_INDEPENDENT,
+        "status_link.prednisone_fraction_kept": {"MM": [0.0, 0.6], "I": [0.2, 1.0], "U": [0.2, 1.0]},
+    },
+    "(b) improved by a dose cut alone": {"status_link.improved_by_dose_share": 0.5},
+    "(c) improved may worsen on one score": {
+        "status_link.improved_max_worsened_scores": 1,
+        "status_link.improved_worsening_share": 0.5,
+    },
+}
+REPAIRED = "month-12 values re-paired at random"
+SCENARIO_KEYS = dict(zip([*LINK_SCENARIOS, REPAIRED], ("assumed", "a", "a_dose", "b", "c", "repaired")))
+READING_KEYS = dict(zip(READINGS, ("i", "mm_i", "adl")))
+
+
+def repaired(cohorts: Cohorts, rng: np.random.Generator) -> Cohorts:
+    """The cohorts with each clinical variable's month-12 values shuffled among the patients.
+
+    Every cohort keeps its values (so its medians and distributions); only which baseline each
+    month-12 value is paired with changes, independently for each score and the dose.
+
+    Parameters
+    ----------
+    cohorts : tacmg.data.cohorts.Cohorts
+        The cohorts to re-pair.
+    rng : numpy.random.Generator
+        The source of the shuffles.
+
+    Returns
+    -------
+    tacmg.data.cohorts.Cohorts
+        New cohorts; `cohorts` is unchanged.
+
+    Examples
+    --------
+    >>> one = Cohorts.from_dataset(load(RECONSTRUCTED_DIR))
+    >>> shuffled = repaired(one, np.random.default_rng(1))
+    >>> name = key("qmg", "month_12")
+    >>> sorted(shuffled.visit[name][0]) == sorted(one.visit[name][0])
+    True
+    """
+    visit = dict(cohorts.visit)
+    for variable in (*contract.SCORES, "prednisone_mg_day"):
+        name = key(variable, "month_12")
+        visit[name] = rng.permuted(visit[name], axis=1)
+    return Cohorts(cohorts.patient, visit, cohorts.control)
+
+
+def _relaxation(cohorts: Cohorts) -> dict[str, float]:
+    """Shares of cohorts that leave the committed link: any break, an improved patient worse on a
+    score, an improved patient without the committed clinically important fall."""
+    status = cohorts.patient["status"]
+    is_i = status == STATUS_INDEX["I"]
+    worse = np.zeros(status.shape, bool)
+    for score in contract.SCORES:
+        worse |= cohorts.visit[key(score, "month_12")] > cohorts.visit[key(score, "baseline")]
+    fell = np.zeros(status.shape, bool)
+    for score, points in load_priors()["status_link.improved_min_change"].items():
+        fell |= cohorts.visit[key(score, "baseline")] - cohorts.visit[key(score, "month_12")] >= points
+    return {
+        "link_broken": float(np.mean(~status_consistent(cohorts))),
+        "improved_worse": float(np.mean((is_i & worse).any(axis=1))),
+        "improved_without_fall": float(np.mean((is_i & ~fell).any(axis=1))),
+    }
+
+
+def link_robustness(
+    seed: int = 1,
+    n_cohorts: int = 2_000,
+    repairings: int = 10_000,
+    workers: int | None = None,
+    use_cache: bool = True,
+    chunk_size: int = 1000,
+) -> dict:
+    """Shares of cohorts in which the clinical and improved-subset claims hold, by link scenario.
+
+    Parameters
+    ----------
+    seed : int
+        The seed of the "as assumed" ensemble (its cohorts are the first of the chapter's main
+        ensemble of the same seed); the relaxed scenarios draw from ``seed + 1``.
+    n_cohorts : int
+        Cohorts per scenario.
+    repairings : int
+        Random re-pairings of the committed cohort.
+    workers : int, optional
+        Worker processes of `generate`.
+    use_cache : bool
+        Read and write the disk cache (`tacmg.analyses.robustness.cached`, keyed also on the
+        committed cohort's files).
+    chunk_size : int
+        Candidates per chunk of `generate`; 1000, as the chapter's main ensemble, makes the "as
+        assumed" cohorts the main ensemble's first ones.
+
+    Returns
+    -------
+    dict
+        ``clinical``: `share_table` rows of the clinical claims (score and dose changes, and the
+        status counts, which are conditioned on) with a ``scenario`` column, re-pairing included;
+        ``subset``: rows of the improved-subset claims with ``scenario``, ``reading`` and
+        ``median_n`` (median subset size); ``scenarios``: one row per scenario with its
+        acceptance rate and the shares of cohorts that leave the committed link
+        (``link_broken``, ``improved_worse``, ``improved_without_fall``); ``committed``: the
+        re-pairing share of each clinical claim on the committed cohort; ``seconds``: the time
+        the computation took when it ran.
+
+    Examples
+    --------
+    >>> result = link_robustness(n_cohorts=2, repairings=10, workers=1, use_cache=False, chunk_size=50)
+    >>> sorted(result["clinical"]["scenario"].unique()) == sorted(SCENARIO_KEYS)
+    True
+    """
+
+    def compute():
+        start = time.perf_counter()
+        registry = load_claims()
+        descriptive = registry.select(kind="descriptive")
+        tested = [c for c in registry.select(kind="inferential") if c.finding in CLINICAL_FINDINGS]
+        clinical = [*tested, *registry.select(finding="status")]
+        subset_claims = list(registry.select(finding="improved_subset"))
+        rng = np.random.default_rng(seed)
+        clinical_rows, subset_rows, scenario_rows = [], [], []
+        for scenario, overrides in LINK_SCENARIOS.items():
+            ensemble = generate(
+                seed if not overrides else seed + 1,
+                n_cohorts,
+                descriptive,
+                evaluate=tested,
+                chunk_size=chunk_size,
+                workers=workers,
+                priors_overrides=overrides,
+            )
+            assert ensemble.holds is not None
+            cohorts = ensemble.cohorts
+            holds = np.column_stack([ensemble.holds, holds_matrix(cohorts, clinical[len(tested) :])])
+            clinical_rows.append(share_table(holds, clinical).assign(scenario=scenario))
+            for reading in READINGS:
+                sizes = subset_mask(cohorts, reading).sum(axis=1)
+                table = share_table(subset_holds(cohorts, subset_claims, reading), subset_claims)
+                subset_rows.append(table.assign(scenario=scenario, reading=reading, median_n=float(np.median(sizes))))
+            scenario_rows.append(
+                {"scenario": scenario, "acceptance_rate": ensemble.acceptance_rate, **_relaxation(cohorts)}
+            )
+            if not overrides:
+                shuffled = repaired(cohorts, rng)
+                clinical_rows.append(share_table(holds_matrix(shuffled, clinical), clinical).assign(scenario=REPAIRED))
+        one = Cohorts.from_dataset(load(RECONSTRUCTED_DIR))
+        many = repaired(one.take(np.zeros(repairings, int)), rng)
+        committed = share_table(holds_matrix(many, tested), tested)
+        return {
+            "clinical": pd.concat(clinical_rows, ignore_index=True),
+            "subset": pd.concat(subset_rows, ignore_index=True),
+            "scenarios": pd.DataFrame(scenario_rows),
+            "committed": committed,
+            "seconds": time.perf_counter() - start,
+        }
+
+    if not use_cache:
+        return compute()
+    committed_files = hashlib.sha256(
+        b"".join((RECONSTRUCTED_DIR / name).read_bytes() for name in ("patients.csv", "visits.csv"))
+    ).hexdigest()
+    return cached("status-link", compute, seed, n_cohorts, repairings, chunk_size, committed_files)
+
+
+def summary(results: dict) -> dict[str, float | int | str]:
+    """The figures chapter 10 quotes from `link_robustness` (shares in %), as glue names.
+
+    ``<scenario>_<claim>`` for every clinical claim (e.g. ``a_qmg_decrease``), ``<scenario>_scores_min``
+    and ``_scores_max`` over the four score claims, ``committed_<claim>``, ``<scenario>_broken``,
+    ``<scenario>_worse``, ``<scenario>_nofall``, ``sub_<reading>_<scenario>_min`` (the least share
+    over the published improved-subset claims), ``sub_<reading>_n`` (median subset size, as
+    assumed), ``seconds``.
+
+    Parameters
+    ----------
+    results : dict
+        As returned by `link_robustness`.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> figures = summary(link_robustness(n_cohorts=2, repairings=10, workers=1, use_cache=False, chunk_size=50))
+    >>> 0 <= figures["repaired_qmg_decrease"] <= 100
+    True
+    """
+    figures: dict[str, float | int | str] = {"seconds": float(results["seconds"])}
+    clinical = results["clinical"]
+    scores = clinical["finding"] == "clinical_scores"
+    for scenario, short in SCENARIO_KEYS.items():
+        rows = clinical[clinical["scenario"] == scenario]
+        for claim_id, share in zip(rows["claim_id"], rows["share"]):
+            figures[f"{short}_{claim_id.replace('-', '_')}"] = float(100 * share)
+        figures[f"{short}_scores_min"] = float(
+            100 * clinical.loc[scores & (clinical["scenario"] == scenario), "share"].min()
+        )
+        figures[f"{short}_scores_max"] = float(
+            100 * clinical.loc[scores & (clinical["scenario"] == scenario), "share"].max()
+        )
+    for claim_id, share in zip(results["committed"]["claim_id"], results["committed"]["share"]):
+        figures[f"committed_{claim_id.replace('-', '_')}"] = float(100 * share)
+    for row in results["scenarios"].itertuples():
+        short = SCENARIO_KEYS[row.scenario]
+        figures[f"{short}_broken"] = float(100 * row.link_broken)
+        figures[f"{short}_worse"] = float(100 * row.improved_worse)
+        figures[f"{short}_nofall"] = float(100 * row.improved_without_fall)
+        figures[f"{short}_acceptance"] = float(100 * row.acceptance_rate)
+    subset = results["subset"]
+    for reading, short in READING_KEYS.items():
+        rows = subset[subset["reading"] == reading]
+        figures[f"sub_{short}_n"] = float(rows.loc[rows["scenario"] == "as assumed", "median_n"].iloc[0])
+        for scenario in LINK_SCENARIOS:
+            share = rows.loc[rows["scenario"] == scenario, "share"].min()
+            figures[f"sub_{short}_{SCENARIO_KEYS[scenario]}_min"] = float(100 * share)
+    return figures
