@@ -37,6 +37,7 @@ READINGS: dict[str, str] = {
     "status MM or I": "post-intervention status MM (minimal manifestations) or I (improved)",
     "MG-ADL fall of 2 or more": "MG-ADL at month 12 at least 2 points below baseline, whatever the status",
 }
+READING_KEYS = dict(zip(READINGS, ("i", "mm_i", "adl")))  # short names for glued values
 
 
 def subset_mask(cohorts: Cohorts, reading: str) -> np.ndarray:
@@ -195,3 +196,37 @@ def readings_table(dataset: Dataset, registry: Registry | None = None) -> pd.Dat
                 }
             )
     return pd.DataFrame(rows)
+
+
+def readings_summary(table: pd.DataFrame) -> dict[str, int | float]:
+    """The figures a chapter quotes from `readings_table`: per reading, size and claims holding.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As returned by `readings_table`.
+
+    Returns
+    -------
+    dict
+        ``claims`` (published improved-subset claims), ``adl_fall`` (the MG-ADL threshold, points),
+        and for each reading key of `READING_KEYS` (``i``, ``mm_i``, ``adl``): ``n_<key>``
+        (patients) and ``holds_<key>`` (claims that hold).
+
+    Examples
+    --------
+    >>> import tacmg
+    >>> from tacmg.data.paths import RECONSTRUCTED_DIR
+    >>> figures = readings_summary(readings_table(tacmg.load(RECONSTRUCTED_DIR)))
+    >>> figures["n_i"], figures["n_mm_i"], figures["claims"]
+    (16, 27, 3)
+    """
+    figures: dict[str, int | float] = {
+        "claims": int(table["claim_id"].nunique()),
+        "adl_fall": RESPONDER_MIN_FALL,
+    }
+    for reading, short in READING_KEYS.items():
+        rows = table[table["reading"] == reading]
+        figures[f"n_{short}"] = int(rows["n"].iloc[0])
+        figures[f"holds_{short}"] = int(rows["holds"].sum())
+    return figures

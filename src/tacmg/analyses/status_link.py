@@ -17,7 +17,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from tacmg.analyses.improved_subset import READINGS, subset_holds, subset_mask
+from tacmg.analyses.improved_subset import READING_KEYS, READINGS, subset_holds, subset_mask
 from tacmg.analyses.robustness import CLINICAL_FINDINGS, cached, share_table
 from tacmg.claims.evaluate import holds_matrix
 from tacmg.claims.registry import load_claims
@@ -47,7 +47,6 @@ LINK_SCENARIOS: dict[str, dict[str, object]] = {
 }
 REPAIRED = "month-12 values re-paired at random"
 SCENARIO_KEYS = dict(zip([*LINK_SCENARIOS, REPAIRED], ("assumed", "a", "a_dose", "b", "c", "repaired")))
-READING_KEYS = dict(zip(READINGS, ("i", "mm_i", "adl")))
 
 
 def repaired(cohorts: Cohorts, rng: np.random.Generator) -> Cohorts:
@@ -205,9 +204,11 @@ def summary(results: dict) -> dict[str, float | int | str]:
 
     ``<scenario>_<claim>`` for every clinical claim (e.g. ``a_qmg_decrease``), ``<scenario>_scores_min``
     and ``_scores_max`` over the four score claims, ``committed_<claim>``, ``<scenario>_broken``,
-    ``<scenario>_worse``, ``<scenario>_nofall``, ``sub_<reading>_<scenario>_min`` (the least share
-    over the published improved-subset claims), ``sub_<reading>_n`` (median subset size, as
-    assumed), ``seconds``.
+    ``<scenario>_worse``, ``<scenario>_nofall``, ``<scenario>_acceptance``,
+    ``sub_<reading>_<scenario>_min`` (the least share over the published improved-subset claims),
+    ``sub_<reading>_n`` (median subset size, as assumed), ``sub_floor`` (the least subset share of
+    all), ``dose_floor`` (the prednisone claim's least share, re-pairing included),
+    ``committed_repairings``, ``seconds``.
 
     Parameters
     ----------
@@ -237,6 +238,8 @@ def summary(results: dict) -> dict[str, float | int | str]:
         figures[f"{short}_scores_max"] = float(
             100 * clinical.loc[scores & (clinical["scenario"] == scenario), "share"].max()
         )
+    figures["committed_repairings"] = int(results["committed"]["cohorts"].iloc[0])
+    figures["dose_floor"] = float(100 * clinical.loc[clinical["finding"] == "prednisone", "share"].min())
     for claim_id, share in zip(results["committed"]["claim_id"], results["committed"]["share"]):
         figures[f"committed_{claim_id.replace('-', '_')}"] = float(100 * share)
     for row in results["scenarios"].itertuples():
@@ -246,6 +249,7 @@ def summary(results: dict) -> dict[str, float | int | str]:
         figures[f"{short}_nofall"] = float(100 * row.improved_without_fall)
         figures[f"{short}_acceptance"] = float(100 * row.acceptance_rate)
     subset = results["subset"]
+    figures["sub_floor"] = float(100 * subset["share"].min())
     for reading, short in READING_KEYS.items():
         rows = subset[subset["reading"] == reading]
         figures[f"sub_{short}_n"] = float(rows.loc[rows["scenario"] == "as assumed", "median_n"].iloc[0])
@@ -253,3 +257,38 @@ def summary(results: dict) -> dict[str, float | int | str]:
             share = rows.loc[rows["scenario"] == scenario, "share"].min()
             figures[f"sub_{short}_{SCENARIO_KEYS[scenario]}_min"] = float(100 * share)
     return figures
+
+
+def settings() -> dict[str, float]:
+    """The priors each relaxed scenario uses, for the chapter's description (fractions in %).
+
+    Returns
+    -------
+    dict
+        ``independent_low`` / ``_high`` (the fraction of each baseline score kept under (a)),
+        ``dose_low`` / ``_high`` (the fraction of the dose improved and unchanged patients keep
+        under (a) with the dose), ``by_dose_share`` and ``by_dose_cut`` (the share of improved
+        patients improving by dose alone, and the most of the dose they keep, under (b)),
+        ``worsening_share`` (improved patients worse on one score under (c)).
+
+    Examples
+    --------
+    >>> settings()["by_dose_share"]
+    50.0
+    """
+    priors = load_priors()
+    a = priors.with_overrides(LINK_SCENARIOS["(a) scores independent of status"])
+    a_dose = priors.with_overrides(LINK_SCENARIOS["(a) and dose independent of status"])
+    b = priors.with_overrides(LINK_SCENARIOS["(b) improved by a dose cut alone"])
+    c = priors.with_overrides(LINK_SCENARIOS["(c) improved may worsen on one score"])
+    low, high = a["status_link.independent_fraction_kept"]
+    dose_low, dose_high = a_dose["status_link.prednisone_fraction_kept"]["U"]
+    return {
+        "independent_low": 100 * low,
+        "independent_high": 100 * high,
+        "dose_low": 100 * dose_low,
+        "dose_high": 100 * dose_high,
+        "by_dose_share": 100 * b["status_link.improved_by_dose_share"],
+        "by_dose_cut": 100 * b["status_link.improved_by_dose_fraction_kept"][1],
+        "worsening_share": 100 * c["status_link.improved_worsening_share"],
+    }
