@@ -49,7 +49,7 @@ def share_heatmap(frame: pd.DataFrame, column: str, columns_order: list[str], ti
     order = frame.drop_duplicates("claim_id")["claim_id"].tolist()
     base = alt.Chart(frame).encode(
         x=alt.X(f"{column}:N", sort=columns_order, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=220)),
-        y=alt.Y("claim_id:N", sort=order, title=None),
+        y=alt.Y("claim_id:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
     )
     cells = base.mark_rect().encode(
         color=alt.Color(
@@ -94,7 +94,8 @@ def subset_heatmap(frame: pd.DataFrame, scenarios: list[str], title: str) -> alt
     >>> type(subset_heatmap(frame, ["s"], "t")).__name__
     'LayerChart'
     """
-    labelled = frame.assign(claim_id=frame["claim_id"] + " | " + frame["reading"])
+    claim = frame["claim_id"].str.removeprefix("improved-")
+    labelled = frame.assign(claim_id=claim + " | " + frame["reading"])
     return share_heatmap(labelled, "scenario", scenarios, title)
 
 
