@@ -8,6 +8,7 @@ import math
 from collections.abc import Iterable
 
 import numpy as np
+import pandas as pd
 
 from tacmg.stats.rounding import fixed
 
@@ -68,3 +69,46 @@ def median_explained(values, unit: str) -> str:
         f"the mean of the two middle values, ranked {half} and {half + 1} of {n}: "
         f"{fixed(ordered[half - 1])} and {fixed(ordered[half])} {unit}"
     )
+
+
+def convention_readings(conventions: pd.DataFrame, mcid) -> pd.DataFrame:
+    """The MCID reading of each score's Hodges-Lehmann change under both zero conventions.
+
+    Parameters
+    ----------
+    conventions : pandas.DataFrame
+        The output of `tacmg.analyses.scores.hl_conventions`.
+    mcid : mapping
+        Thresholds in points of fall by score column (None: no threshold).
+
+    Returns
+    -------
+    pandas.DataFrame
+        score, label, reading (zero changes dropped), reading_all_n (the textbook estimator over all
+        n), changes (True where the two `mcid_reading` phrases differ; False without a threshold).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"score": ["q"], "label": ["Q"], "hl_change": [-5.0], "hl_change_ci_low": [-7.0],
+    ...                       "hl_change_ci_high": [-3.0], "hl_change_all_n": [-4.5],
+    ...                       "hl_change_all_n_ci_low": [-6.0], "hl_change_all_n_ci_high": [-2.5]})
+    >>> convention_readings(table, {"q": 5})["changes"].tolist()
+    [True]
+    """
+    rows = []
+    for row in conventions.to_dict("records"):
+        threshold = mcid.get(row["score"])
+        dropped = mcid_reading(row["hl_change"], row["hl_change_ci_low"], row["hl_change_ci_high"], threshold)
+        all_n = mcid_reading(
+            row["hl_change_all_n"], row["hl_change_all_n_ci_low"], row["hl_change_all_n_ci_high"], threshold
+        )
+        rows.append(
+            {
+                "score": row["score"],
+                "label": row["label"],
+                "reading": dropped,
+                "reading_all_n": all_n,
+                "changes": dropped != all_n,
+            }
+        )
+    return pd.DataFrame(rows)
