@@ -422,7 +422,7 @@ def _conventions_cohort():
     }
     after = {
         "qmg": [6, 7, 5, 11, 8, 13, 10, 9],  # three zero changes
-        "mmt": [4, 5, 3, 12, 8, 9, 10, 11],  # none
+        "mmt": [4, 5, 3, 12, 8, 7, 10, 9],  # no zero and no tie
         "mg_adl": [2, 2, 1, 4, 3, 4, 5, 4],
         "mg_qol15": [7, 8, 6, 12, 9, 15, 13, 11],
     }
@@ -449,6 +449,7 @@ def test_hl_conventions_are_paired_shift_under_each_convention_and_interval():
     textbook = estimates.paired_shift(before["qmg"], after["qmg"], 0.9, zeros="keep")
     conditional = estimates.paired_shift(before["qmg"], after["qmg"], 0.9, interval="conditional")
     assert (qmg["n"], qmg["n_nonzero"]) == (8, 5)
+    assert qmg["ties_or_zeros"] and not table.loc["mmt", "ties_or_zeros"]
     assert (qmg["hl_change"], qmg["hl_change_ci_low"], qmg["hl_change_ci_high"]) == (
         dropped.estimate,
         dropped.low,

@@ -217,6 +217,8 @@ def test_an_empty_subset_gives_missing_tests_not_an_error():
     assert (table["n"] == 0).all() and table["p_value"].isna().all()
     summary = summaries.change_summary(table)
     assert summary["n"] == 0 and summary["verdict"] == "not reproduced"
+    assert summary["p_differs_list"] == "none"  # two missing p-values do not differ
+    assert summary["p_methods"].startswith("not computable")
 
 
 def test_change_by_status_medians_and_kruskal_wallis():

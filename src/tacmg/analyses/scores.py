@@ -185,7 +185,8 @@ def hl_conventions(dataset: Dataset, confidence: float = 0.95) -> pd.DataFrame:
     hl_change_all_n_ci_high (the textbook estimator: Walsh averages of all n changes, critical
     value for n), hl_change_conditional_ci_low / hl_change_conditional_ci_high (the interval of
     hl_change inverted from the exact conditional signed-rank test, exact with ties and zeros; see
-    `tacmg.stats.estimates.paired_shift`), confidence.
+    `tacmg.stats.estimates.paired_shift`), confidence, ties_or_zeros (True where a change is zero or
+    two non-zero changes tie in size: the critical-value interval is then not exact).
 
     Examples
     --------
@@ -202,12 +203,14 @@ def hl_conventions(dataset: Dataset, confidence: float = 0.95) -> pd.DataFrame:
         dropped = estimates.paired_shift(before, after, confidence)
         textbook = estimates.paired_shift(before, after, confidence, zeros="keep")
         conditional = estimates.paired_shift(before, after, confidence, interval="conditional")
+        change = after - before
+        sizes = np.abs(change[change != 0])
         rows.append(
             {
                 "score": column,
                 "label": label,
                 "n": int(before.size),
-                "n_nonzero": int(np.count_nonzero(after - before)),
+                "n_nonzero": int(sizes.size),
                 "hl_change": dropped.estimate,
                 "hl_change_ci_low": dropped.low,
                 "hl_change_ci_high": dropped.high,
@@ -217,6 +220,7 @@ def hl_conventions(dataset: Dataset, confidence: float = 0.95) -> pd.DataFrame:
                 "hl_change_conditional_ci_low": conditional.low,
                 "hl_change_conditional_ci_high": conditional.high,
                 "confidence": float(confidence),
+                "ties_or_zeros": bool(sizes.size < change.size or np.unique(sizes).size < sizes.size),
             }
         )
     return pd.DataFrame(rows)

@@ -139,10 +139,11 @@ def hl_convention_values(conventions: pd.DataFrame, mcid: Mapping[str, float | N
     dict
         Per score (stems qmg, mmt, adl, qol): ``<stem>_n_zero`` (unchanged patients),
         ``_hl_all_n``, ``_hl_all_n_low``, ``_hl_all_n_high``, ``_hl_cond_low``, ``_hl_cond_high``
-        (points); then n_with_zeros, n_estimate_differs (scores whose two estimates differ) with
-        estimate_differs_list, n_interval_differs (scores whose exact conditional interval differs
-        from the critical-value one) with interval_differs_list, n_reading_changes with
-        reading_changes_list (labels, as words; 'none') and reading_changes_detail (a phrase).
+        (points); then n_tied (scores with a zero or tied change), n_with_zeros,
+        n_estimate_differs (scores whose two estimates differ) with estimate_differs_list,
+        n_interval_differs (scores whose exact conditional interval differs from the
+        critical-value one) with interval_differs_list, n_reading_changes with reading_changes_list
+        (labels, as words; 'none') and reading_changes_detail (a phrase).
 
     Examples
     --------
@@ -180,6 +181,7 @@ def hl_convention_values(conventions: pd.DataFrame, mcid: Mapping[str, float | N
     ]
     values.update(
         {
+            "n_tied": int(conventions["ties_or_zeros"].sum()),
             "n_with_zeros": int((conventions["n"] > conventions["n_nonzero"]).sum()),
             "n_estimate_differs": int(differs.sum()),
             "estimate_differs_list": words(conventions.loc[differs, "label"]),

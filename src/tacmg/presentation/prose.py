@@ -23,6 +23,23 @@ def words(items: Iterable[str], empty: str = "none") -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def method_words(labels: Iterable[str], methods: Iterable[str]) -> str:
+    """Which p-value each row has, as a phrase: 'exact for all 8' or 'exact for A and B; normal ... for C'.
+
+    Examples
+    --------
+    >>> method_words(["A", "B", "C"], ["exact", "exact", "normal"])
+    'exact for A and B; normal for C'
+    >>> method_words(["A", "B"], ["exact", "exact"])
+    'exact for all 2'
+    """
+    labels, methods = list(labels), list(methods)
+    distinct = list(dict.fromkeys(methods))
+    if len(distinct) == 1:
+        return f"{distinct[0]} for all {len(labels)}"
+    return "; ".join(f"{m} for {words([lab for lab, x in zip(labels, methods) if x == m])}" for m in distinct)
+
+
 VERDICT_WORDS = ("reproduces", "does not reproduce")
 
 
