@@ -134,9 +134,10 @@ def score_changes(
 
     Columns (scores in points; changes are month 12 minus baseline, negative = better):
     score (column name), label, n, median_baseline, median_month_12, median_change (median of the
-    paired changes), hl_change / hl_low / hl_high (Hodges-Lehmann change and its `confidence`
-    interval), confidence, n_nonzero, wilcoxon_statistic, p_value, p_method, p_value_permutation /
-    p_method_permutation (the exact conditional p given the tied ranks), rank_biserial (-1 when
+    paired changes), hl_change / hl_change_ci_low / hl_change_ci_high (Hodges-Lehmann change, zero
+    changes dropped, and its `confidence` interval at the no-ties critical value), confidence,
+    n_nonzero, statistic (scipy's Wilcoxon W), p_value, p_method, p_value_permutation /
+    p_method_permutation (the exact conditional p given the tied ranks), effect_size (-1 when
     every non-zero change is a fall), mcid_points (None -> NaN: no threshold), mcid_basis,
     n_mcid / share_mcid (patients whose score fell by at least mcid_points; NaN without a
     threshold), n_improved / share_improved (fell by at least 1 point), n_unchanged, n_worse
