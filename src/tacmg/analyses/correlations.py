@@ -2,7 +2,7 @@
 between-patient against within-patient reading of one molecule's association with the scores.
 
 Each correlation carries a Fisher-z interval with the Bonett-Wright standard error
-(`tacmg.stats.estimates.spearman_interval`), and `smallest_detectable` gives the smallest |rho|
+(`tacmg.stats.estimates.spearman_interval`), and `smallest_detectable` gives the smallest absolute rho
 that reaches significance at a cohort's size (`tacmg.stats.rank_tests.smallest_significant_rho`).
 """
 
@@ -125,7 +125,7 @@ def correlation_table(
 def smallest_detectable(
     dataset: Dataset, alpha: float = 0.05, statuses: Sequence[str] = IMPROVED_STATUSES
 ) -> pd.DataFrame:
-    """The smallest |Spearman rho| that reaches two-sided p < `alpha` in all patients and in a subset.
+    """The smallest absolute Spearman rho that reaches two-sided p < `alpha` in all patients and in a subset.
 
     Columns: group ('all patients', 'status I'), n (patients), smallest_rho (from the t
     approximation that `correlation_table` reports, `tacmg.stats.rank_tests.smallest_significant_rho`),

@@ -319,7 +319,7 @@ def spearman_interval(rho: ArrayLike, n: int, confidence: float = 0.95) -> tuple
         tanh(atanh(rho) -/+ z sqrt((1 + rho^2 / 2) / (n - 3))), z the normal quantile: the shape of
         `rho`, within -1 to 1. Bonett and Wright's variance (1 + rho^2 / 2) / (n - 3) replaces
         Pearson's 1 / (n - 3), which is too small for Spearman's rho; their simulations found
-        coverage close to nominal for n >= 10 and |rho| <= 0.9. Chosen over a bootstrap because it
+        coverage close to nominal for n >= 10 and absolute rho up to 0.9. Chosen over a bootstrap because it
         needs no random draws (the same interval on every run, for every row of a large table)
         and its coverage was checked by simulation for Spearman's rho specifically.
 

@@ -361,7 +361,7 @@ def signed_rank_permutation(diff: np.ndarray, zero_method: str = "wilcox") -> tu
 
 
 def smallest_significant_rho(n: int, alpha: float = 0.05) -> float:
-    """Smallest |Spearman rho| whose two-sided p (t approximation, as `spearman` reports) is below `alpha`.
+    """Smallest absolute Spearman rho whose two-sided p (t approximation, as `spearman` reports) is below `alpha`.
 
     Parameters
     ----------
@@ -374,7 +374,7 @@ def smallest_significant_rho(n: int, alpha: float = 0.05) -> float:
     -------
     float
         r_c = t_c / sqrt(n - 2 + t_c^2), t_c the upper alpha/2 point of t with n - 2 degrees of
-        freedom: |rho| > r_c gives p < alpha, |rho| < r_c gives p > alpha.
+        freedom: an absolute rho above r_c gives p < alpha, one below it p > alpha.
 
     Examples
     --------
