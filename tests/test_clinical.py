@@ -411,3 +411,82 @@ def test_clinical_charts_build_and_carry_no_patient_codes(reconstruction):
         spec = json.dumps(chart.to_dict())
         assert not re.search(r'"P\d{2}"', spec)
         assert "Reconstructed data, not patient data" in spec
+
+
+def _conventions_cohort():
+    before = {
+        "qmg": [10, 12, 9, 14, 8, 11, 10, 9],
+        "mmt": [11, 15, 8, 20, 9, 10, 12, 13],
+        "mg_adl": [5, 4, 5, 6, 3, 4, 6, 5],
+        "mg_qol15": [12, 10, 11, 15, 9, 14, 13, 12],
+    }
+    after = {
+        "qmg": [6, 7, 5, 11, 8, 13, 10, 9],  # three zero changes
+        "mmt": [4, 5, 3, 12, 8, 7, 10, 9],  # no zero and no tie
+        "mg_adl": [2, 2, 1, 4, 3, 4, 5, 4],
+        "mg_qol15": [7, 8, 6, 12, 9, 15, 13, 11],
+    }
+    return before, after, make_dataset(before, after)
+
+
+def test_score_changes_carry_the_exact_conditional_p_beside_the_reported_one():
+    before, after, dataset = _conventions_cohort()
+    table = scores.score_changes(dataset).set_index("score")
+    for column in SCORE_COLUMNS:
+        change = np.subtract(after[column], before[column], dtype=float)
+        assert table.loc[column, "p_value_permutation"] == pytest.approx(
+            stats.wilcoxon(change, method=stats.PermutationMethod()).pvalue  # a full enumeration at n = 8
+        )
+        assert table.loc[column, "p_method_permutation"].startswith("exact conditional")
+    assert "exact conditional p" in tables.format_changes(table.reset_index()).columns
+
+
+def test_hl_conventions_are_paired_shift_under_each_convention_and_interval():
+    before, after, dataset = _conventions_cohort()
+    table = scores.hl_conventions(dataset, confidence=0.9).set_index("score")
+    qmg = table.loc["qmg"]
+    dropped = estimates.paired_shift(before["qmg"], after["qmg"], 0.9)
+    textbook = estimates.paired_shift(before["qmg"], after["qmg"], 0.9, zeros="keep")
+    conditional = estimates.paired_shift(before["qmg"], after["qmg"], 0.9, interval="conditional")
+    assert (qmg["n"], qmg["n_nonzero"]) == (8, 5)
+    assert qmg["ties_or_zeros"] and not table.loc["mmt", "ties_or_zeros"]
+    assert (qmg["hl_change"], qmg["hl_change_ci_low"], qmg["hl_change_ci_high"]) == (
+        dropped.estimate,
+        dropped.low,
+        dropped.high,
+    )
+    assert (qmg["hl_change_all_n"], qmg["hl_change_all_n_ci_low"], qmg["hl_change_all_n_ci_high"]) == (
+        textbook.estimate,
+        textbook.low,
+        textbook.high,
+    )
+    assert (qmg["hl_change_conditional_ci_low"], qmg["hl_change_conditional_ci_high"]) == (
+        conditional.low,
+        conditional.high,
+    )
+    assert qmg["hl_change"] != qmg["hl_change_all_n"]  # the three zeros pull the textbook estimate to 0
+    mmt = table.loc["mmt"]  # no zero change: both conventions are the same estimator
+    assert (mmt["hl_change"], mmt["hl_change_ci_low"]) == (mmt["hl_change_all_n"], mmt["hl_change_all_n_ci_low"])
+
+
+def test_convention_readings_flag_a_reading_that_moves_across_the_threshold():
+    *_, dataset = _conventions_cohort()
+    conventions = scores.hl_conventions(dataset)
+    readings = prose.convention_readings(conventions, scores.MCID_POINTS).set_index("score")
+    row = conventions.set_index("score").loc["qmg"]
+    for column in SCORE_COLUMNS:
+        r = conventions.set_index("score").loc[column]
+        expected = prose.mcid_reading(
+            r["hl_change"], r["hl_change_ci_low"], r["hl_change_ci_high"], scores.MCID_POINTS[column]
+        ) != prose.mcid_reading(
+            r["hl_change_all_n"], r["hl_change_all_n_ci_low"], r["hl_change_all_n_ci_high"], scores.MCID_POINTS[column]
+        )
+        assert readings.loc[column, "changes"] == expected
+    assert not readings.loc["mmt", "changes"]  # no threshold, no reading to change
+    # a threshold between the two QMG estimates moves the reading
+    between = (row["hl_change"] + row["hl_change_all_n"]) / 2
+    moved = prose.convention_readings(conventions, {**scores.MCID_POINTS, "qmg": -between})
+    assert moved.set_index("score").loc["qmg", "changes"]
+    view = tables.hl_conventions_view(conventions, {**scores.MCID_POINTS, "qmg": -between})
+    assert view.loc[view["outcome"] == "QMG", "MCID reading"].item() == "changes"
+    assert view.loc[view["outcome"] == "MMT", "MCID reading"].item() == "no MCID"

@@ -217,6 +217,8 @@ def test_an_empty_subset_gives_missing_tests_not_an_error():
     assert (table["n"] == 0).all() and table["p_value"].isna().all()
     summary = summaries.change_summary(table)
     assert summary["n"] == 0 and summary["verdict"] == "not reproduced"
+    assert summary["p_differs_list"] == "none"  # two missing p-values do not differ
+    assert summary["p_methods"].startswith("not computable")
 
 
 def test_change_by_status_medians_and_kruskal_wallis():
@@ -378,3 +380,44 @@ def test_a_constant_variable_gives_missing_correlations_without_warnings():
     assert constant["rho"].isna().all() and constant["p_value_adjusted"].isna().all()
     assert (constant["significant"].isna()).all()
     assert summaries.multiplicity_summary(table)["n_tests"] == len(table) - len(constant)
+
+
+@pytest.mark.parametrize("statuses", [None, IMPROVED_STATUSES])
+def test_paired_change_permutation_p_is_the_exact_conditional_p_and_the_exact_p_without_ties(committed, statuses):
+    from tacmg.stats import rank_tests
+
+    table = molecule_change.paired_change(committed, statuses=statuses).set_index("molecule")
+    status = selection.status_by_patient(committed)
+    keep = status.index if statuses is None else status.index[status.isin(statuses)]
+    for molecule, row in table.iterrows():
+        wide = committed.paired(molecule).loc[keep]
+        diff = (wide["month_12"] - wide["baseline"]).to_numpy(float)
+        assert row["p_value_permutation"] == rank_tests.signed_rank_permutation(diff)[0][0]
+        if row["p_method"] == "exact":  # no ties and no zeros: the two counts are the same distribution
+            assert row["p_value_permutation"] == pytest.approx(row["p_value"])
+        else:
+            assert row["p_method"].startswith("normal approximation")
+    assert "Exact conditional p" in tables.change_view(table.reset_index()).columns
+
+
+def test_correlation_intervals_are_bonett_wright_and_contain_rho(committed):
+    from tacmg.stats.estimates import spearman_interval
+
+    table = correlations.correlation_table(committed, confidence=0.9)
+    n = int(table["n"].iloc[0])
+    low, high = spearman_interval(table["rho"].to_numpy(float), n, 0.9)
+    np.testing.assert_allclose(table["rho_ci_low"], low)
+    np.testing.assert_allclose(table["rho_ci_high"], high)
+    assert ((table["rho_ci_low"] < table["rho"]) & (table["rho"] < table["rho_ci_high"])).all()
+    assert "Spearman rho (90% CI)" in tables.correlation_view(table).columns
+
+
+def test_smallest_detectable_rho_separates_significant_from_non_significant_rows(committed):
+    detectable = correlations.smallest_detectable(committed).set_index("group")
+    table = correlations.correlation_table(committed)
+    r_all = detectable.loc["all patients", "smallest_rho"]
+    assert detectable.loc["all patients", "n"] == len(selection.status_by_patient(committed))
+    assert ((table["rho"].abs() > r_all) == (table["p_value"] < 0.05)).all()
+    subset = detectable.drop("all patients")
+    assert subset["n"].item() == int(selection.status_by_patient(committed).isin(IMPROVED_STATUSES).sum())
+    assert subset["smallest_rho"].item() > r_all  # fewer patients need a larger correlation

@@ -47,3 +47,16 @@ def test_other_methods_use_statsmodels_on_the_finite_values(method):
 def test_fdr_bh_through_adjust_p_is_the_same_function():
     p = np.random.default_rng(1).random(9)
     np.testing.assert_array_equal(adjust_p(p), benjamini_hochberg(p))
+
+
+def test_batches_with_ties_and_missing_values_together_match_statsmodels_row_by_row():
+    rng = np.random.default_rng(2)
+    p = np.round(rng.random((200, 12)) ** 2, 2)  # rounding to 2 decimals makes many ties
+    p[rng.random(p.shape) < 0.2] = np.nan
+    p[0] = np.nan  # a family with no test run at all
+    adjusted = benjamini_hochberg(p)
+    for row, result in zip(p, adjusted):
+        finite = np.isfinite(row)
+        assert np.array_equal(np.isnan(result), ~finite)
+        if finite.any():
+            np.testing.assert_allclose(result[finite], multipletests(row[finite], method="fdr_bh")[1])

@@ -1,5 +1,9 @@
 """Spearman correlations among the molecules and the clinical scores (chapter 7), and the
 between-patient against within-patient reading of one molecule's association with the scores.
+
+Each correlation carries a Fisher-z interval with the Bonett-Wright standard error
+(`tacmg.stats.estimates.spearman_interval`), and `smallest_detectable` gives the smallest absolute rho
+that reaches significance at a cohort's size (`tacmg.stats.rank_tests.smallest_significant_rho`).
 """
 
 from __future__ import annotations
@@ -21,8 +25,11 @@ from tacmg.analyses.selection import (
     status_by_patient,
     visit_rows,
 )
+from tacmg.claims.evaluate import IMPROVED_STATUSES
 from tacmg.claims.registry import Registry, load_claims
 from tacmg.data.loader import Dataset
+from tacmg.stats.estimates import spearman_interval
+from tacmg.stats.rank_tests import smallest_significant_rho
 
 
 def _spearman(x, y):
@@ -38,6 +45,7 @@ def correlation_table(
     visit: str = "baseline",
     alpha: float = 0.05,
     correction: str = "fdr_bh",
+    confidence: float = 0.95,
     registry: Registry | None = None,
 ) -> pd.DataFrame:
     """Spearman correlations among patients at one visit, long form, one row per test.
@@ -46,10 +54,12 @@ def correlation_table(
     'molecule-molecule' (each unordered pair of distinct molecules). The adjustment runs over
     every row of the table: the family is everything the chapter looks at.
 
-    Columns: block, var_x, var_y, label_x, label_y, n, rho, p (scipy `spearmanr`, t approximation),
-    p_adjusted, significant, significant_adjusted, published_sign ('positive' / 'negative', missing if none;
-    registry correlations are read at baseline, decision 'correlation-visit'), matches_published
-    and matches_published_adjusted (sign as published and significant; NA where none published).
+    Columns: block, var_x, var_y, label_x, label_y, n, rho, rho_ci_low / rho_ci_high (Fisher z
+    with the Bonett-Wright standard error, at `confidence`), confidence, p_value (scipy
+    `spearmanr`, t approximation), p_value_adjusted, significant, significant_adjusted,
+    published_sign ('positive' / 'negative', missing if none; registry correlations are read at
+    baseline, decision 'correlation-visit'), matches_published and matches_published_adjusted
+    (sign as published and significant; NA where none published).
     """
     registry = registry or load_claims()
     published = claims_by_variables(registry, "correlations")
@@ -74,6 +84,10 @@ def correlation_table(
             }
         )
     table = pd.DataFrame(rows)
+    table["rho_ci_low"], table["rho_ci_high"] = spearman_interval(
+        table["rho"].to_numpy(float), len(rows_frame), confidence
+    )
+    table["confidence"] = float(confidence)
     add_significance(table, alpha, correction)
     sign = np.where(table["rho"] > 0, "positive", np.where(table["rho"] < 0, "negative", "zero"))
     for column, flag in (("matches_published", "significant"), ("matches_published_adjusted", "significant_adjusted")):
@@ -94,6 +108,9 @@ def correlation_table(
             "label_y",
             "n",
             "rho",
+            "rho_ci_low",
+            "rho_ci_high",
+            "confidence",
             "p_value",
             "p_value_adjusted",
             "significant",
@@ -103,6 +120,39 @@ def correlation_table(
             "matches_published_adjusted",
         ]
     ]
+
+
+def smallest_detectable(
+    dataset: Dataset, alpha: float = 0.05, statuses: Sequence[str] = IMPROVED_STATUSES
+) -> pd.DataFrame:
+    """The smallest absolute Spearman rho that reaches two-sided p < `alpha` in all patients and in a subset.
+
+    Columns: group ('all patients', 'status I'), n (patients), smallest_rho (from the t
+    approximation that `correlation_table` reports, `tacmg.stats.rank_tests.smallest_significant_rho`),
+    alpha. The subset is the patients whose post-intervention status is in `statuses` (by default
+    the registry's improved subset, decision 'improved-subset'); NaN when it has fewer than 3.
+
+    Examples
+    --------
+    >>> from tacmg import load
+    >>> from tacmg.data.paths import RECONSTRUCTED_DIR
+    >>> table = smallest_detectable(load(RECONSTRUCTED_DIR))
+    >>> table["group"].tolist(), table["n"].tolist(), table["smallest_rho"].round(3).tolist()
+    (['all patients', 'status I'], [32, 16], [0.349, 0.497])
+    """
+    status = status_by_patient(dataset)
+    groups = {"all patients": len(status), "status " + " or ".join(statuses): int(status.isin(statuses).sum())}
+    return pd.DataFrame(
+        [
+            {
+                "group": group,
+                "n": n,
+                "smallest_rho": smallest_significant_rho(n, alpha) if n >= 3 else float("nan"),
+                "alpha": float(alpha),
+            }
+            for group, n in groups.items()
+        ]
+    )
 
 
 def published_pairs(table: pd.DataFrame) -> list[tuple[str, str]]:

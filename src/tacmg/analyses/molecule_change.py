@@ -2,8 +2,10 @@
 status subset, and between post-intervention status groups.
 
 Wilcoxon signed-rank of month 12 minus baseline with the package's one exactness rule
-(`tacmg.stats.rank_tests.signed_rank_exact`), Hodges-Lehmann changes and ratios, and
-Kruskal-Wallis across status groups on the log ratio. Concentrations in pg/mL.
+(`tacmg.stats.rank_tests.signed_rank_exact`) and, beside it, the exact conditional (permutation) p
+given tied ranks (`rank_tests.signed_rank_permutation`); zero changes dropped throughout
+(Wilcoxon's convention), also for the Hodges-Lehmann changes and ratios; Kruskal-Wallis across
+status groups on the log ratio. Concentrations in pg/mL.
 """
 
 from __future__ import annotations
@@ -30,13 +32,14 @@ from tacmg.data.loader import Dataset
 from tacmg.stats import estimates, rank_tests
 
 
-def _signed_rank(before: np.ndarray, after: np.ndarray, method: str) -> tuple[float, float]:
-    """(statistic, p) of the Wilcoxon signed-rank test of after - before; "reported" as above."""
+def _signed_rank(before: np.ndarray, after: np.ndarray, method: str) -> tuple[float, float, str]:
+    """(statistic, p, what p is) of the Wilcoxon signed-rank test of after - before; "reported" as above."""
     if method != "reported":
         test = stats.wilcoxon(after - before, method=method)
-        return float(test.statistic), float(test.pvalue)
+        return float(test.statistic), float(test.pvalue), f"scipy method {method!r}"
     result = rank_tests.signed_rank(before[None], after[None])
-    return float(result.statistic[0]), float(result.p_primary[0])
+    primary = int(result.primary[0]) if result.primary is not None else 0
+    return float(result.statistic[0]), float(result.p_primary[0]), rank_tests.P_METHOD_WORDS[primary]
 
 
 def paired_change(
@@ -57,14 +60,16 @@ def paired_change(
 
     Columns: molecule, label, subset, n, median_baseline, median_month_12 (pg/mL), median_change
     (median of month 12 minus baseline, pg/mL; its sign is the direction, as in the registry
-    evaluation), direction, hl_change with hl_change_low / hl_change_high (Hodges-Lehmann median
-    change and interval, pg/mL), hl_ratio with hl_ratio_low / hl_ratio_high (the same on the log
-    scale, exponentiated: the typical month-12 / baseline ratio, no unit), w_statistic (scipy's
-    Wilcoxon statistic), rank_biserial (-1: every patient fell; 1: every one rose), p (Wilcoxon
-    signed-rank, two-sided, scipy `method`; NaN when fewer than two non-zero differences),
-    p_adjusted, significant, significant_adjusted, published (the registry's figure or 'not
-    listed'), published_direction, published_significant (True for 'decrease, P < 0.05', False
-    when only a direction was reported, NA when not listed), matches_published,
+    evaluation), direction, hl_change with hl_change_ci_low / hl_change_ci_high (Hodges-Lehmann
+    median change and interval, pg/mL), hl_ratio with hl_ratio_ci_low / hl_ratio_ci_high (the same
+    on the log scale, exponentiated: the typical month-12 / baseline ratio, no unit), statistic
+    (scipy's Wilcoxon statistic), effect_size (rank-biserial: -1, every patient fell; 1, every one
+    rose), p_value (Wilcoxon signed-rank, two-sided, scipy `method`; NaN when fewer than two
+    non-zero differences), p_method (what that p is), p_value_permutation / p_method_permutation
+    (the exact conditional p given the tied ranks, `rank_tests.signed_rank_permutation`; not
+    adjusted), p_value_adjusted, significant, significant_adjusted, published (the registry's figure
+    or 'not listed'), published_direction, published_significant (True for 'decrease, P < 0.05',
+    False when only a direction was reported, NA when not listed), matches_published,
     matches_published_adjusted.
     """
     registry = registry or load_claims()
@@ -83,9 +88,12 @@ def paired_change(
         diff = after - before
         n_nonzero = int(np.count_nonzero(diff))
         if n_nonzero >= 2:
-            w, p = _signed_rank(before, after, method)
+            w, p, p_method = _signed_rank(before, after, method)
+            p_permutation, exact = rank_tests.signed_rank_permutation(diff)
+            permutation = (float(p_permutation[0]), rank_tests.PERMUTATION_WORDS[bool(exact[0])])
         else:
-            w, p = np.nan, np.nan
+            w, p, p_method = np.nan, np.nan, "not computable (fewer than two non-zero changes)"
+            permutation = (np.nan, p_method)
         if diff.size:
             shift = estimates.paired_shift(before, after, confidence)
             log_shift = estimates.paired_shift(np.log(before), np.log(after), confidence)
@@ -119,6 +127,9 @@ def paired_change(
                 "statistic": w,
                 "effect_size": estimates.paired_rank_biserial(before, after) if diff.size else np.nan,
                 "p_value": p,
+                "p_method": p_method,
+                "p_value_permutation": permutation[0],
+                "p_method_permutation": permutation[1],
                 "published": pub_text,
                 "published_direction": pub_direction,
                 "published_significant": pub_significant,
@@ -157,6 +168,9 @@ def paired_change(
             "statistic",
             "effect_size",
             "p_value",
+            "p_method",
+            "p_value_permutation",
+            "p_method_permutation",
             "p_value_adjusted",
             "significant",
             "significant_adjusted",

@@ -4,9 +4,15 @@ prednisone chapter shares.
 Paired changes are month 12 minus baseline, so a fall (an improvement on all four scores and for
 the prednisone dose) is negative. The Wilcoxon signed-rank test is two-sided with zero differences
 dropped (Wilcoxon's rule, as in the claims evaluation); its p follows the package's one exactness
-rule (`tacmg.stats.rank_tests.signed_rank_exact`); `p_method` names which p it is. The
-Hodges-Lehmann change and the matched-pairs rank-biserial correlation (Kerby 2014) come from
-`tacmg.stats.estimates`. Quartiles use numpy's default (Hyndman and Fan type 7).
+rule (`tacmg.stats.rank_tests.signed_rank_exact`); `p_method` names which p it is. Beside it
+stands the exact conditional (permutation) p given the tied ranks
+(`rank_tests.signed_rank_permutation`), which the normal approximation only approximates. The
+Hodges-Lehmann change follows the same zero convention: the median of the Walsh averages of the
+non-zero changes, with the interval cut at the no-ties signed-rank critical value
+(`tacmg.stats.estimates.paired_shift`); `hl_conventions` sets it beside the textbook estimator over
+all n changes and the interval inverted from the exact conditional test. The matched-pairs
+rank-biserial correlation (Kerby 2014) also comes from `tacmg.stats.estimates`. Quartiles use
+numpy's default (Hyndman and Fan type 7).
 """
 
 from __future__ import annotations
@@ -128,8 +134,10 @@ def score_changes(
 
     Columns (scores in points; changes are month 12 minus baseline, negative = better):
     score (column name), label, n, median_baseline, median_month_12, median_change (median of the
-    paired changes), hl_change / hl_low / hl_high (Hodges-Lehmann change and its `confidence`
-    interval), confidence, n_nonzero, wilcoxon_statistic, p_value, p_method, rank_biserial (-1 when
+    paired changes), hl_change / hl_change_ci_low / hl_change_ci_high (Hodges-Lehmann change, zero
+    changes dropped, and its `confidence` interval at the no-ties critical value), confidence,
+    n_nonzero, statistic (scipy's Wilcoxon W), p_value, p_method, p_value_permutation /
+    p_method_permutation (the exact conditional p given the tied ranks), effect_size (-1 when
     every non-zero change is a fall), mcid_points (None -> NaN: no threshold), mcid_basis,
     n_mcid / share_mcid (patients whose score fell by at least mcid_points; NaN without a
     threshold), n_improved / share_improved (fell by at least 1 point), n_unchanged, n_worse
@@ -149,6 +157,9 @@ def score_changes(
             "label": label,
             **paired_change_summary(paired["baseline"], paired["month_12"], confidence),
         }
+        p_permutation, exact = rank_tests.signed_rank_permutation(change)
+        row["p_value_permutation"] = float(p_permutation[0])
+        row["p_method_permutation"] = rank_tests.PERMUTATION_WORDS[bool(exact[0])]
         reached = int((change <= -threshold).sum()) if threshold is not None else float("nan")
         row.update(
             {
@@ -163,6 +174,56 @@ def score_changes(
             }
         )
         rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def hl_conventions(dataset: Dataset, confidence: float = 0.95) -> pd.DataFrame:
+    """The Hodges-Lehmann change of each clinical score under both zero conventions, and two intervals.
+
+    One row per score, in the contract's order. Columns (points; month 12 minus baseline): score,
+    label, n, n_nonzero, hl_change / hl_change_ci_low / hl_change_ci_high (zero changes dropped,
+    Wilcoxon's convention, as `score_changes` reports), hl_change_all_n / hl_change_all_n_ci_low /
+    hl_change_all_n_ci_high (the textbook estimator: Walsh averages of all n changes, critical
+    value for n), hl_change_conditional_ci_low / hl_change_conditional_ci_high (the interval of
+    hl_change inverted from the exact conditional signed-rank test, exact with ties and zeros; see
+    `tacmg.stats.estimates.paired_shift`), confidence, ties_or_zeros (True where a change is zero or
+    two non-zero changes tie in size: the critical-value interval is then not exact).
+
+    Examples
+    --------
+    >>> from tacmg import load
+    >>> from tacmg.data.paths import RECONSTRUCTED_DIR
+    >>> table = hl_conventions(load(RECONSTRUCTED_DIR))
+    >>> table["label"].tolist(), bool((table["hl_change"] <= table["hl_change_ci_high"]).all())
+    (['QMG', 'MMT', 'MG-ADL', 'MG-QOL15'], True)
+    """
+    rows = []
+    for column, (label, *_rest) in contract.SCORES.items():
+        paired = dataset.paired(column)
+        before, after = paired["baseline"].to_numpy(float), paired["month_12"].to_numpy(float)
+        dropped = estimates.paired_shift(before, after, confidence)
+        textbook = estimates.paired_shift(before, after, confidence, zeros="keep")
+        conditional = estimates.paired_shift(before, after, confidence, interval="conditional")
+        change = after - before
+        sizes = np.abs(change[change != 0])
+        rows.append(
+            {
+                "score": column,
+                "label": label,
+                "n": int(before.size),
+                "n_nonzero": int(sizes.size),
+                "hl_change": dropped.estimate,
+                "hl_change_ci_low": dropped.low,
+                "hl_change_ci_high": dropped.high,
+                "hl_change_all_n": textbook.estimate,
+                "hl_change_all_n_ci_low": textbook.low,
+                "hl_change_all_n_ci_high": textbook.high,
+                "hl_change_conditional_ci_low": conditional.low,
+                "hl_change_conditional_ci_high": conditional.high,
+                "confidence": float(confidence),
+                "ties_or_zeros": bool(sizes.size < change.size or np.unique(sizes).size < sizes.size),
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -17,9 +17,9 @@ import pandas as pd
 from tacmg.analyses.scores import MCID_POINTS, QMG_MCID_MILD
 from tacmg.claims.consistency import counts_rounding_to, fewest_changes_for, smallest_signed_rank_p
 from tacmg.claims.registry import Registry
-from tacmg.presentation.prose import mcid_reading
+from tacmg.presentation.prose import convention_readings, mcid_reading, words
 from tacmg.presentation.report import verdict_counts
-from tacmg.stats.rounding import percent, round_half_up
+from tacmg.stats.rounding import fixed, percent, round_half_up
 
 # Short stems of the score columns in glue keys ('scores_qmg_hl', 'scores_adl_p', ...).
 SCORE_STEMS = {"qmg": "qmg", "mmt": "mmt", "mg_adl": "adl", "mg_qol15": "qol"}
@@ -48,7 +48,8 @@ def score_change_values(
         ``_median_month_12``, ``_median_change``, ``_hl``, ``_hl_low``, ``_hl_high`` (points),
         ``_p`` (p_value), ``_rb`` (effect size, 2 decimals), ``_n_unchanged``, ``_n_worse``,
         ``_n_improved``, ``_pct_improved`` (percent, 1 decimal), ``_mcid`` (points), ``_n_mcid``,
-        ``_pct_mcid``, ``_mcid_reading`` (a phrase); then p_max, p_methods (words), rb_weakest /
+        ``_pct_mcid``, ``_mcid_reading`` (a phrase), ``_p_permutation`` (the exact conditional p);
+        then p_max, p_methods (words), p_methods_permutation (words), rb_weakest /
         rb_strongest with their labels, n_fell (scores whose whole interval lies below zero),
         n_scores, lit_adl / lit_qmg / lit_qmg_mild (the cited MCIDs, points) and qol_half_sd.
 
@@ -77,6 +78,7 @@ def score_change_values(
                 f"{s}_hl_low": row["hl_change_ci_low"],
                 f"{s}_hl_high": row["hl_change_ci_high"],
                 f"{s}_p": row["p_value"],
+                f"{s}_p_permutation": row["p_value_permutation"],
                 f"{s}_rb": round_half_up(row["effect_size"], 2),
                 f"{s}_n_unchanged": row["n_unchanged"],
                 f"{s}_n_worse": row["n_worse"],
@@ -91,6 +93,7 @@ def score_change_values(
             }
         )
     methods = changes["p_method"].unique()
+    methods_permutation = changes["p_method_permutation"].unique()
     weakest = changes.iloc[int(changes["effect_size"].to_numpy(float).argmax())]
     strongest = changes.iloc[int(changes["effect_size"].to_numpy(float).argmin())]
     values.update(
@@ -100,6 +103,11 @@ def score_change_values(
                 f"{methods[0]} for all {len(changes)} scores"
                 if len(methods) == 1
                 else "; ".join(f"{label} {method}" for label, method in zip(changes["label"], changes["p_method"]))
+            ),
+            "p_methods_permutation": (
+                f"{methods_permutation[0]} for all {len(changes)} scores"
+                if len(methods_permutation) == 1
+                else "; ".join(f"{lab} {m}" for lab, m in zip(changes["label"], changes["p_method_permutation"]))
             ),
             "rb_weakest": float(weakest["effect_size"]),
             "rb_weakest_label": str(weakest["label"]),
@@ -111,6 +119,77 @@ def score_change_values(
             "lit_qmg": MCID_POINTS["qmg"],
             "lit_qmg_mild": QMG_MCID_MILD,
             "qol_half_sd": round_half_up(qol_baseline_sd / 2, 1),
+        }
+    )
+    return values
+
+
+def hl_convention_values(conventions: pd.DataFrame, mcid: Mapping[str, float | None]) -> dict[str, Any]:
+    """What chapter 2's prose quotes about the two zero conventions of the Hodges-Lehmann change.
+
+    Parameters
+    ----------
+    conventions : pandas.DataFrame
+        The output of `tacmg.analyses.scores.hl_conventions`.
+    mcid : mapping
+        The thresholds in use (points of fall; None for no threshold).
+
+    Returns
+    -------
+    dict
+        Per score (stems qmg, mmt, adl, qol): ``<stem>_n_zero`` (unchanged patients),
+        ``_hl_all_n``, ``_hl_all_n_low``, ``_hl_all_n_high``, ``_hl_cond_low``, ``_hl_cond_high``
+        (points); then n_tied (scores with a zero or tied change), n_with_zeros,
+        n_estimate_differs (scores whose two estimates differ) with estimate_differs_list,
+        n_interval_differs (scores whose exact conditional interval differs from the
+        critical-value one) with interval_differs_list, n_reading_changes with reading_changes_list
+        (labels, as words; 'none') and reading_changes_detail (a phrase).
+
+    Examples
+    --------
+    >>> from tacmg import load
+    >>> from tacmg.analyses.scores import hl_conventions
+    >>> from tacmg.data.paths import RECONSTRUCTED_DIR
+    >>> values = hl_convention_values(hl_conventions(load(RECONSTRUCTED_DIR)), MCID_POINTS)
+    >>> values["n_with_zeros"] >= values["n_estimate_differs"]
+    True
+    """
+    readings = convention_readings(conventions, mcid).set_index("score")
+    values: dict[str, Any] = {}
+    for row in conventions.to_dict("records"):
+        s = SCORE_STEMS[row["score"]]
+        values.update(
+            {
+                f"{s}_n_zero": row["n"] - row["n_nonzero"],
+                f"{s}_hl_all_n": row["hl_change_all_n"],
+                f"{s}_hl_all_n_low": row["hl_change_all_n_ci_low"],
+                f"{s}_hl_all_n_high": row["hl_change_all_n_ci_high"],
+                f"{s}_hl_cond_low": row["hl_change_conditional_ci_low"],
+                f"{s}_hl_cond_high": row["hl_change_conditional_ci_high"],
+            }
+        )
+    differs = conventions["hl_change"] != conventions["hl_change_all_n"]
+    interval_differs = (conventions["hl_change_ci_low"] != conventions["hl_change_conditional_ci_low"]) | (
+        conventions["hl_change_ci_high"] != conventions["hl_change_conditional_ci_high"]
+    )
+    changed = conventions[conventions["score"].map(readings["changes"]).to_numpy(bool)]
+    detail = [
+        f"the {r['label']} change of {fixed(r['hl_change'])} points with zeros dropped "
+        f"{readings.loc[r['score'], 'reading']}, while the {fixed(r['hl_change_all_n'])} points over all "
+        f"{r['n']} changes {readings.loc[r['score'], 'reading_all_n']}"
+        for r in changed.to_dict("records")
+    ]
+    values.update(
+        {
+            "n_tied": int(conventions["ties_or_zeros"].sum()),
+            "n_with_zeros": int((conventions["n"] > conventions["n_nonzero"]).sum()),
+            "n_estimate_differs": int(differs.sum()),
+            "estimate_differs_list": words(conventions.loc[differs, "label"]),
+            "n_interval_differs": int(interval_differs.sum()),
+            "interval_differs_list": words(conventions.loc[interval_differs, "label"]),
+            "n_reading_changes": len(changed),
+            "reading_changes_list": words(changed["label"]),
+            "reading_changes_detail": "; ".join(detail) if detail else "no reading changes",
         }
     )
     return values

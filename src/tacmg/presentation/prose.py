@@ -8,6 +8,7 @@ import math
 from collections.abc import Iterable
 
 import numpy as np
+import pandas as pd
 
 from tacmg.stats.rounding import fixed
 
@@ -20,6 +21,23 @@ def words(items: Iterable[str], empty: str = "none") -> str:
     if len(items) == 1:
         return items[0]
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def method_words(labels: Iterable[str], methods: Iterable[str]) -> str:
+    """Which p-value each row has, as a phrase: 'exact for all 8' or 'exact for A and B; normal ... for C'.
+
+    Examples
+    --------
+    >>> method_words(["A", "B", "C"], ["exact", "exact", "normal"])
+    'exact for A and B; normal for C'
+    >>> method_words(["A", "B"], ["exact", "exact"])
+    'exact for all 2'
+    """
+    labels, methods = list(labels), list(methods)
+    distinct = list(dict.fromkeys(methods))
+    if len(distinct) == 1:
+        return f"{distinct[0]} for all {len(labels)}"
+    return "; ".join(f"{m} for {words([lab for lab, x in zip(labels, methods) if x == m])}" for m in distinct)
 
 
 VERDICT_WORDS = ("reproduces", "does not reproduce")
@@ -68,3 +86,46 @@ def median_explained(values, unit: str) -> str:
         f"the mean of the two middle values, ranked {half} and {half + 1} of {n}: "
         f"{fixed(ordered[half - 1])} and {fixed(ordered[half])} {unit}"
     )
+
+
+def convention_readings(conventions: pd.DataFrame, mcid) -> pd.DataFrame:
+    """The MCID reading of each score's Hodges-Lehmann change under both zero conventions.
+
+    Parameters
+    ----------
+    conventions : pandas.DataFrame
+        The output of `tacmg.analyses.scores.hl_conventions`.
+    mcid : mapping
+        Thresholds in points of fall by score column (None: no threshold).
+
+    Returns
+    -------
+    pandas.DataFrame
+        score, label, reading (zero changes dropped), reading_all_n (the textbook estimator over all
+        n), changes (True where the two `mcid_reading` phrases differ; False without a threshold).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"score": ["q"], "label": ["Q"], "hl_change": [-5.0], "hl_change_ci_low": [-7.0],
+    ...                       "hl_change_ci_high": [-3.0], "hl_change_all_n": [-4.5],
+    ...                       "hl_change_all_n_ci_low": [-6.0], "hl_change_all_n_ci_high": [-2.5]})
+    >>> convention_readings(table, {"q": 5})["changes"].tolist()
+    [True]
+    """
+    rows = []
+    for row in conventions.to_dict("records"):
+        threshold = mcid.get(row["score"])
+        dropped = mcid_reading(row["hl_change"], row["hl_change_ci_low"], row["hl_change_ci_high"], threshold)
+        all_n = mcid_reading(
+            row["hl_change_all_n"], row["hl_change_all_n_ci_low"], row["hl_change_all_n_ci_high"], threshold
+        )
+        rows.append(
+            {
+                "score": row["score"],
+                "label": row["label"],
+                "reading": dropped,
+                "reading_all_n": all_n,
+                "changes": dropped != all_n,
+            }
+        )
+    return pd.DataFrame(rows)

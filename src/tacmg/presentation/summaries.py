@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from tacmg.claims.consistency import smallest_signed_rank_p
-from tacmg.presentation.prose import words
+from tacmg.presentation.prose import method_words, words
 
 
 def against_controls_summary(table: pd.DataFrame) -> dict:
@@ -102,10 +103,11 @@ def change_summary(table: pd.DataFrame) -> dict:
     sources list as falling significantly), n_matches, n_matches_adjusted (of the listed ones),
     verdict / verdict_adjusted ('reproduced' when every listed claim holds), decreased_list,
     increased_list (significant unadjusted, by direction), significant_adjusted_list, listed_list,
-    mismatched_list, unlisted_significant_list (significant but not named by any source), and per
-    molecule `<molecule>_p`, `<molecule>_p_adjusted`, `<molecule>_hl_ratio`, `_hl_ratio_low`,
-    `_hl_ratio_high` (month 12 / baseline), `<molecule>_pct_change` (100 (hl_ratio - 1), percent),
-    `<molecule>_direction`.
+    mismatched_list, unlisted_significant_list (significant but not named by any source),
+    p_methods and p_methods_permutation (what each p is, as words), p_differs_list (molecules whose
+    exact conditional p differs from the reported p), and per molecule `<molecule>_p`,
+    `<molecule>_p_adjusted`, `<molecule>_hl_ratio`, `_hl_ratio_low`, `_hl_ratio_high` (month 12 /
+    baseline), `<molecule>_pct_change` (100 (hl_ratio - 1), percent), `<molecule>_direction`.
     """
     sig = table["significant"].fillna(False).astype(bool)
     sig_adj = table["significant_adjusted"].fillna(False).astype(bool)
@@ -127,6 +129,13 @@ def change_summary(table: pd.DataFrame) -> dict:
         "listed_list": words(table.loc[listed, "label"]),
         "mismatched_list": words(table.loc[listed & ~match, "label"]),
         "unlisted_significant_list": words(table.loc[sig & ~listed, "label"]),
+        "p_methods": method_words(table["label"], table["p_method"]),
+        "p_methods_permutation": method_words(table["label"], table["p_method_permutation"]),
+        "p_differs_list": words(
+            table.loc[
+                ~np.isclose(table["p_value"], table["p_value_permutation"], rtol=1e-9, atol=0, equal_nan=True), "label"
+            ]
+        ),
     }
     for row in table.to_dict("records"):
         for column in ("p_value", "p_value_adjusted", "hl_ratio", "hl_ratio_ci_low", "hl_ratio_ci_high"):
@@ -134,6 +143,30 @@ def change_summary(table: pd.DataFrame) -> dict:
         out[f"{row['molecule']}_pct_change"] = float(100 * (row["hl_ratio"] - 1))
         out[f"{row['molecule']}_direction"] = row["direction"]
     return out
+
+
+def detectable_summary(detectable: pd.DataFrame) -> dict:
+    """Plain-Python values about a `tacmg.analyses.correlations.smallest_detectable` table (for glue).
+
+    Keys: n_all, rho_all (smallest significant absolute rho in all patients), subset (the subset's
+    name, e.g. 'status I'), n_subset, rho_subset, alpha.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"group": ["all patients", "status I"], "n": [32, 16],
+    ...                       "smallest_rho": [0.349, 0.497], "alpha": [0.05, 0.05]})
+    >>> detectable_summary(table)["rho_subset"], detectable_summary(table)["subset"]
+    (0.497, 'status I')
+    """
+    everyone, subset = detectable.iloc[0], detectable.iloc[1]
+    return {
+        "n_all": int(everyone["n"]),
+        "rho_all": float(everyone["smallest_rho"]),
+        "subset": str(subset["group"]),
+        "n_subset": int(subset["n"]),
+        "rho_subset": float(subset["smallest_rho"]),
+        "alpha": float(everyone["alpha"]),
+    }
 
 
 def subset_contrast(all_patients: pd.DataFrame, subset: pd.DataFrame, adjusted: bool = False) -> dict:

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from tacmg.data.contract import STATUS_CODES
+from tacmg.presentation.prose import convention_readings
 from tacmg.stats.rounding import fixed, p_text, round_half_up, significant
 
 
@@ -107,6 +108,7 @@ def change_view(table: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
             ("hl_ratio", "hl_ratio_ci_low", "hl_ratio_ci_high"): f"Ratio ({100 * confidence:g}% CI)",
             "effect_size": "Rank-biserial",
             "p_value": "p",
+            "p_value_permutation": "Exact conditional p",
             "p_value_adjusted": "Adjusted p",
             "published": "Published",
         },
@@ -135,7 +137,7 @@ def status_view(by_status: pd.DataFrame, test: pd.DataFrame) -> pd.DataFrame:
 
 
 def correlation_view(table: pd.DataFrame) -> pd.DataFrame:
-    """Rows of a `correlation_table` as the page shows them."""
+    """Rows of a `correlation_table` as the page shows them, rho with its interval."""
     frame = table.assign(
         pair=[f"{x} and {y}" for x, y in zip(table["label_x"], table["label_y"])],
         published_text=table["published_sign"].where(table["published_sign"].notna(), "not reported"),
@@ -144,7 +146,9 @@ def correlation_view(table: pd.DataFrame) -> pd.DataFrame:
         frame,
         {
             "pair": "Pair",
-            "rho": "Spearman rho",
+            ("rho", "rho_ci_low", "rho_ci_high"): (
+                f"Spearman rho ({round_half_up(100 * float(table['confidence'].iloc[0]), 1):g}% CI)"
+            ),
             "p_value": "p",
             "p_value_adjusted": "Adjusted p",
             "published_text": "Published sign",
@@ -177,7 +181,8 @@ def format_changes(table: pd.DataFrame, unit: str = "points") -> pd.DataFrame:
     """A score_changes (or prednisone summary) table as text for reading: one row per outcome.
 
     Columns: outcome, 'median before -> after', 'median change', 'Hodges-Lehmann change (CI)',
-    'Wilcoxon p', 'rank-biserial', and, when present, 'reached MCID' and 'improved at all'.
+    'Wilcoxon p', and when present 'exact conditional p', 'rank-biserial', and, when present,
+    'reached MCID' and 'improved at all'.
     """
     rows = []
     for _, r in table.iterrows():
@@ -190,6 +195,7 @@ def format_changes(table: pd.DataFrame, unit: str = "points") -> pd.DataFrame:
                 f"{fixed(r['hl_change'])} ({fixed(r['hl_change_ci_low'])} to {fixed(r['hl_change_ci_high'])})"
             ),
             "Wilcoxon p": p_text(r["p_value"]),
+            **({"exact conditional p": p_text(r["p_value_permutation"])} if "p_value_permutation" in r else {}),
             "rank-biserial": fixed(r["effect_size"], 2),
         }
         if "n_mcid" in r:
@@ -201,6 +207,54 @@ def format_changes(table: pd.DataFrame, unit: str = "points") -> pd.DataFrame:
             row["improved at all"] = f"{int(r['n_improved'])}/{int(r['n'])}"
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def hl_conventions_view(conventions: pd.DataFrame, mcid) -> pd.DataFrame:
+    """A `hl_conventions` table as the page shows it: both estimators, both intervals, the reading.
+
+    Columns: outcome, 'unchanged', 'zeros dropped (CI)', 'all n, textbook (CI)', 'exact conditional
+    interval' (of the zeros-dropped estimate), 'MCID reading' ('same', 'changes' or 'no MCID');
+    points, as `fixed` writes them ('-inf' / 'inf' for an unbounded side).
+    """
+    readings = convention_readings(conventions, mcid)
+    level = f"{round_half_up(100 * float(conventions['confidence'].iloc[0]), 1):g}%"
+
+    def bound(value: float) -> str:
+        return fixed(value) if np.isfinite(value) else ("-inf" if value < 0 else "inf")
+
+    def interval(low: float, high: float) -> str:
+        return f"{bound(low)} to {bound(high)}"
+
+    return pd.DataFrame(
+        {
+            "outcome": conventions["label"],
+            "unchanged": conventions["n"] - conventions["n_nonzero"],
+            f"HL, zeros dropped ({level} CI)": [
+                f"{fixed(e)} ({interval(lo, hi)})"
+                for e, lo, hi in zip(
+                    conventions["hl_change"], conventions["hl_change_ci_low"], conventions["hl_change_ci_high"]
+                )
+            ],
+            f"HL, all n ({level} CI)": [
+                f"{fixed(e)} ({interval(lo, hi)})"
+                for e, lo, hi in zip(
+                    conventions["hl_change_all_n"],
+                    conventions["hl_change_all_n_ci_low"],
+                    conventions["hl_change_all_n_ci_high"],
+                )
+            ],
+            f"exact conditional {level} interval": [
+                interval(lo, hi)
+                for lo, hi in zip(
+                    conventions["hl_change_conditional_ci_low"], conventions["hl_change_conditional_ci_high"]
+                )
+            ],
+            "MCID reading": [
+                "no MCID" if mcid.get(score) is None else ("changes" if changes else "same")
+                for score, changes in zip(readings["score"], readings["changes"])
+            ],
+        }
+    )
 
 
 def format_status(table: pd.DataFrame) -> pd.DataFrame:
