@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from tacmg.claims.verdicts import DOES_NOT_HOLD, HOLDS_CONDITIONED, HOLDS_TESTED
 from tacmg.stats.rounding import fixed
 
 
@@ -22,14 +23,29 @@ def words(items: Iterable[str], empty: str = "none") -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-VERDICT_WORDS = ("reproduces", "does not reproduce")
+VERDICT_WORDS = ("was built to meet, and meets,", "meets, partly by construction,", "meets", "does not meet")
 
 
 def verdict_word(verdicts) -> str:
-    """'reproduces' if every verdict in `verdicts` is 'reproduced' (and there is one), else
-    'does not reproduce': the word the prose glues, so the page reads right on any data."""
-    verdicts = list(verdicts)
-    return VERDICT_WORDS[0] if verdicts and all(v == "reproduced" for v in verdicts) else VERDICT_WORDS[1]
+    """The verb the prose glues for one or more claims' verdicts (`tacmg.claims.verdicts`), so a
+    sentence "the dataset <verb> the published medians" reads right on any data: 'was built to
+    meet, and meets,' when every claim holds because the data were conditioned on it; 'meets' when
+    every claim holds and none was conditioned on; 'meets, partly by construction,' when both; 'does
+    not meet' when any claim fails (or there is none).
+
+    Examples
+    --------
+    >>> verdict_word(["holds (conditioned)"]), verdict_word(["holds (tested)", "holds (tested)"])
+    ('was built to meet, and meets,', 'meets')
+    >>> verdict_word(["holds (conditioned)", "holds (tested)"]), verdict_word(["holds (tested)", "does not hold"])
+    ('meets, partly by construction,', 'does not meet')
+    """
+    verdicts = set(verdicts)
+    if not verdicts or DOES_NOT_HOLD in verdicts or not verdicts <= {HOLDS_CONDITIONED, HOLDS_TESTED}:
+        return VERDICT_WORDS[3]
+    if verdicts == {HOLDS_CONDITIONED}:
+        return VERDICT_WORDS[0]
+    return VERDICT_WORDS[2] if verdicts == {HOLDS_TESTED} else VERDICT_WORDS[1]
 
 
 def significance_word(p: float, alpha: float = 0.05) -> str:
@@ -68,3 +84,25 @@ def median_explained(values, unit: str) -> str:
         f"the mean of the two middle values, ranked {half} and {half + 1} of {n}: "
         f"{fixed(ordered[half - 1])} and {fixed(ordered[half])} {unit}"
     )
+
+
+def change_correlation_source(reconstructed: bool) -> str:
+    """Where a correlation of within-patient changes comes from, as a sentence for the prose.
+
+    No source reports one. In the reconstruction it follows from the priors, which tie each
+    patient's molecule change and score change to the same post-intervention status.
+
+    Examples
+    --------
+    >>> change_correlation_source(True).startswith("This correlation of changes is not a published figure")
+    True
+    """
+    if reconstructed:
+        return (
+            "This correlation of changes is not a published figure: in the reconstruction it comes from "
+            "the priors, which tie both changes to each patient's post-intervention status "
+            "(molecules.log_change_by_status, and scores.improved_fraction_kept and "
+            "scores.unchanged_max_change in priors.yaml), so it shows what those assumptions imply, "
+            "not what the study found."
+        )
+    return "Neither source reports a correlation of changes, so there is no published figure to set it against."
