@@ -130,18 +130,19 @@ def published_pairs_given_dose(dataset: Dataset, registry: Registry | None = Non
     baseline = visit_rows(dataset, "baseline")
     dose = baseline[DOSE].to_numpy(float)
     rows = []
-    for row in published.itertuples():
-        rho_x, _ = _spearman(baseline[row.var_x].to_numpy(float), dose)
-        rho_y, _ = _spearman(baseline[row.var_y].to_numpy(float), dose)
-        given = partial_rho(float(row.rho), rho_x, rho_y)
+    for row in published.to_dict("records"):
+        rho = float(row["rho"])
+        rho_x, _ = _spearman(baseline[row["var_x"]].to_numpy(float), dose)
+        rho_y, _ = _spearman(baseline[row["var_y"]].to_numpy(float), dose)
+        given = partial_rho(rho, rho_x, rho_y)
         rows.append(
             {
-                "label_x": row.label_x,
-                "label_y": row.label_y,
-                "published_sign": row.published_sign,
-                "rho": float(row.rho),
+                "label_x": row["label_x"],
+                "label_y": row["label_y"],
+                "published_sign": row["published_sign"],
+                "rho": rho,
                 "rho_given_dose": given,
-                "change": given - float(row.rho),
+                "change": given - rho,
             }
         )
     return pd.DataFrame(rows)

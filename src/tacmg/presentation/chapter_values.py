@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from tacmg.analyses.scores import MCID_POINTS, QMG_MCID_MILD
@@ -252,13 +253,14 @@ def discussion_values(dose: pd.DataFrame, pairs: pd.DataFrame, entry: Mapping[st
         "n_significant": int(dose["significant"].fillna(False).astype(bool).sum()),
         "n_significant_adjusted": int(dose["significant_adjusted"].fillna(False).astype(bool).sum()),
         "strongest_label": str(strongest["label"]),
-        "strongest_rho": float(strongest["rho"]),
-        **{f"rho_{row.variable}": float(row.rho) for row in dose.itertuples()},
+        "strongest_rho": float(dose["rho"].to_numpy(float)[int(dose["rho"].abs().to_numpy(float).argmax())]),
+        **{f"rho_{variable}": rho for variable, rho in zip(dose["variable"], dose["rho"].to_numpy(float))},
         "n_pairs": len(pairs),
     }
     if len(pairs):
-        largest = pairs.iloc[int(pairs["change"].abs().to_numpy(float).argmax())]
-        values["largest_shift"] = float(abs(largest["change"]))
+        change = pairs["change"].to_numpy(float)
+        largest = pairs.iloc[int(np.abs(change).argmax())]
+        values["largest_shift"] = float(np.abs(change).max())
         values["largest_shift_pair"] = f"{largest['label_x']} and {largest['label_y']}"
     else:
         values["largest_shift"], values["largest_shift_pair"] = float("nan"), "none"
