@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tacmg.claims.evaluate import holds_matrix
-from tacmg.claims.registry import Claim, load_claims
+from tacmg.claims.registry import Claim, ClaimsError, load_claims
 from tacmg.data import contract
 from tacmg.data.cohorts import Cohorts, key
 from tacmg.reconstruction._draws import (
@@ -270,8 +270,8 @@ def generate(
     ------
     RuntimeError
         If fewer than `n_cohorts` are accepted within `max_candidates`.
-    ValueError
-        If `condition_on` names an implied claim.
+    tacmg.claims.registry.ClaimsError
+        If `condition_on` names an unknown or an implied claim.
 
     Examples
     --------
@@ -285,7 +285,7 @@ def generate(
         claim_ids = tuple(c.id if isinstance(c, Claim) else str(c) for c in condition_on)
         implied = [c.id for c in registry.select(claim_ids) if c.kind == "implied"]  # refuses unknown ids early
         if implied:
-            raise ValueError(f"implied claims are never conditioned on: {', '.join(implied)}")
+            raise ClaimsError(f"implied claims are never conditioned on: {', '.join(implied)}")
     evaluated_ids = (
         tuple(c.id for c in registry)
         if evaluate == "all"
