@@ -13,7 +13,7 @@ def test_committed_registry_loads_with_every_finding_covered():
     registry = load_claims()
     assert len(registry) >= 45
     assert {c.finding for c in registry} == set(registry.findings)
-    assert {c.kind for c in registry} == {"descriptive", "inferential"}
+    assert {c.kind for c in registry} == {"descriptive", "inferential", "implied"}
 
 
 def test_every_ambiguity_named_in_the_brief_is_recorded_as_a_decision():

@@ -88,9 +88,11 @@ def test_published_number_and_verdict_word():
     assert published_number(13.75) == 13.75
     with pytest.raises(ValueError):
         published_number("decrease")
-    assert prose.verdict_word(["reproduced", "reproduced"]) == "reproduces"
-    assert prose.verdict_word(["reproduced", "not reproduced"]) == "does not reproduce"
-    assert prose.verdict_word([]) == "does not reproduce"
+    assert prose.verdict_word(["holds (conditioned)", "holds (conditioned)"]) == "was built to meet, and meets,"
+    assert prose.verdict_word(["holds (tested)"]) == "meets"
+    assert prose.verdict_word(["holds (conditioned)", "holds (tested)"]) == "meets, partly by construction,"
+    assert prose.verdict_word(["holds (tested)", "does not hold"]) == "does not meet"
+    assert prose.verdict_word([]) == "does not meet"
 
 
 @pytest.mark.parametrize("n", [5, 12, 32])

@@ -113,7 +113,7 @@ def test_against_controls_agrees_with_scipy_statsmodels_and_the_registry(committ
         )
         assert row.p_value == pytest.approx(expected.pvalue, rel=1e-12)
         assert row.statistic == expected.statistic
-        # the same p as the published-vs-reproduced table shows
+        # the same p as the published-beside-this-data table shows
         assert row.p_value == pytest.approx(evaluated.loc[f"{row.molecule.replace('_', '-')}-vs-controls", "p_value"])
         assert row.hl_ratio_ci_low <= row.hl_ratio <= row.hl_ratio_ci_high
     np.testing.assert_allclose(table["p_value_adjusted"], multipletests(table["p_value"], method="fdr_bh")[1])
@@ -151,7 +151,7 @@ def test_against_controls_summary_reads_the_table(committed):
     assert all(isinstance(v, (int, float, str)) and not isinstance(v, np.generic) for v in summary.values())
 
 
-def test_a_failing_split_is_reported_as_not_reproduced():
+def test_a_failing_split_is_reported_as_not_holding():
     # patients equal to controls: nothing is significant, so the five published elevations fail
     controls = np.linspace(10, 40, 12)
     dataset = build_dataset(
@@ -162,8 +162,8 @@ def test_a_failing_split_is_reported_as_not_reproduced():
     )
     summary = summaries.against_controls_summary(molecules_vs_controls.baseline_against_controls(dataset))
     assert summary["n_significant"] == 0
-    assert summary["split_verdict"] == "not reproduced"
-    assert summary["abstract_verdict"] == "not reproduced"
+    assert summary["split_verdict"] == "does not hold"
+    assert summary["abstract_verdict"] == "does not hold"
 
 
 # ----------------------------------------------------------------------------- change
@@ -216,7 +216,7 @@ def test_an_empty_subset_gives_missing_tests_not_an_error():
     table = molecule_change.paired_change(dataset, statuses=("I",))
     assert (table["n"] == 0).all() and table["p_value"].isna().all()
     summary = summaries.change_summary(table)
-    assert summary["n"] == 0 and summary["verdict"] == "not reproduced"
+    assert summary["n"] == 0 and summary["verdict"] == "does not hold"
     assert summary["p_differs_list"] == "none"  # two missing p-values do not differ
     assert summary["p_methods"].startswith("not computable")
 

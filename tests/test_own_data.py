@@ -78,8 +78,11 @@ def runs(second_dataset):
 
 def test_second_dataset_fails_some_claims(second_dataset):
     table = evaluate(load(second_dataset))
-    assert (table["verdict"] == "not reproduced").any()
-    assert (table["verdict"] == "reproduced").any()
+    assert (table["verdict"] == "does not hold").any()
+    assert (table["verdict"] == "holds (tested)").any()
+    # Conditioned only on the descriptive claims: those hold (conditioned), nothing else does.
+    conditioned = table[table["verdict"] == "holds (conditioned)"]
+    assert set(conditioned["kind"]) == {"descriptive"}
 
 
 def test_every_chapter_runs_on_the_second_dataset_and_its_numbers_change(runs):
@@ -93,18 +96,22 @@ def test_every_chapter_runs_on_the_second_dataset_and_its_numbers_change(runs):
 def test_scorecard_numbers_follow_the_package_on_the_second_dataset(runs, second_dataset):
     _, second = runs
     glued = second["08-scorecard.md"]
-    counts = report.verdict_counts(report.scorecard(load(second_dataset)))
-    assert int(glued["card_reproduced"]) == counts["reproduced"]
-    assert int(glued["card_failed"]) == counts["not reproduced"] > 0
+    stated, implied = report.stated_and_implied(report.scorecard(load(second_dataset)))
+    counts, implied_counts = report.verdict_counts(stated), report.verdict_counts(implied)
+    assert int(glued["card_conditioned"]) == counts["conditioned"] > 0
+    assert int(glued["card_tested"]) == counts["tested"]
+    assert int(glued["card_failed"]) == counts["failed"] > 0
+    assert int(glued["card_implied_holds"]) == implied_counts["holds"]
+    assert int(glued["card_implied_total"]) == implied_counts["total"] > 0
 
 
 def test_scorecard_page_marks_failed_claims(second_dataset, monkeypatch):
     notebook = _execute(NOTEBOOKS / "08-scorecard.md", monkeypatch, second_dataset)
     html = "".join(o.get("data", {}).get("text/html", "") for c in notebook.cells for o in c.get("outputs", []))
-    failed = evaluate(load(second_dataset)).query("verdict == 'not reproduced'")["claim_id"]
+    failed = evaluate(load(second_dataset)).query("verdict == 'does not hold'")["claim_id"]
     for claim_id in failed:
         row = re.search(rf"<code>{re.escape(claim_id)}</code>.*?</tr>", html)
-        assert row and "not reproduced" in row.group(0), claim_id
+        assert row and "does not hold" in row.group(0), claim_id
 
 
 def test_an_invalid_dataset_stops_the_first_chapter_with_one_line(tmp_path, monkeypatch):

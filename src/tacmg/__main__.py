@@ -70,7 +70,7 @@ def main(argv=None) -> int:
             from tacmg.claims.evaluate import evaluate
 
             table = evaluate(load(args.directory))
-            print(table[["claim_id", "published", "reproduced", "verdict"]].to_string(index=False))
+            print(table[["claim_id", "published", "observed", "verdict"]].to_string(index=False))
             return 0
     except (DataError, ClaimsError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -17,7 +17,9 @@ SICOS_VALIDATED_CEILING_PG_ML = 20.0
 
 
 def claims_resting_on(variable: str, registry: Registry | None = None) -> pd.DataFrame:
-    """Registry claims that involve `variable`: claim, finding, published, source, paraphrase."""
+    """Stated registry claims that involve `variable`: claim, finding, published, source, paraphrase.
+
+    Implied claims (what the sources' lists leave out) rest on no finding and are not counted."""
     registry = registry or load_claims()
     rows = [
         {
@@ -27,7 +29,7 @@ def claims_resting_on(variable: str, registry: Registry | None = None) -> pd.Dat
             "source": ", ".join(c.source),
             "paraphrase": c.paraphrase,
         }
-        for c in registry
+        for c in registry.stated()
         if variable in c.variables
     ]
     return pd.DataFrame(rows, columns=["claim", "finding", "published", "source", "paraphrase"])
@@ -58,7 +60,7 @@ def level_against_ceiling(
 def without_molecule(molecule: str, registry: Registry | None = None) -> dict:
     """How many registry claims would remain if one molecule's measurements were set aside.
 
-    Keys: molecule, label, n_claims (registry total), n_resting (claims that involve the molecule),
+    Keys: molecule, label, n_claims (stated claims of the registry), n_resting (claims that involve the molecule),
     n_remaining, findings (the titles of the findings touched, sorted).
     """
     registry = registry or load_claims()
@@ -66,8 +68,8 @@ def without_molecule(molecule: str, registry: Registry | None = None) -> dict:
     return {
         "molecule": molecule,
         "label": label(molecule),
-        "n_claims": len(registry),
+        "n_claims": len(registry.stated()),
         "n_resting": len(resting),
-        "n_remaining": int(len(registry) - len(resting)),
+        "n_remaining": int(len(registry.stated()) - len(resting)),
         "findings": sorted(set(resting["finding"])),
     }

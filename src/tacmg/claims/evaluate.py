@@ -17,9 +17,10 @@ import numpy as np
 import pandas as pd
 
 from tacmg.claims.registry import Claim, Registry, load_claims
+from tacmg.claims.verdicts import conditioned_claims, observed_text, verdict
 from tacmg.data.cohorts import Cohorts, status_mask
 from tacmg.stats import rank_tests
-from tacmg.stats.rounding import round_half_up, round_half_up_array
+from tacmg.stats.rounding import round_half_up_array
 
 if TYPE_CHECKING:
     from tacmg.data.loader import Dataset
@@ -120,21 +121,29 @@ def _direction_holds(estimate: np.ndarray, want_positive: bool) -> np.ndarray:
     return estimate > 0 if want_positive else estimate < 0
 
 
+# Implied claims: what the sources' lists leave out, e.g. a molecule not named as falling did not
+# fall significantly. They hold when no variant of the test is significant (see `tested_claim_holds`).
+NOT_SIGNIFICANT_QUANTITIES = ("no_significant_change", "no_significant_correlation")
+
+
 def _claims_significance(claim: Claim) -> bool:
-    """Whether an inferential claim says significant (p below its bound) or not significant."""
-    return claim.params.get("significant", True)
+    """Whether a tested claim says significant (p below its bound) or not significant."""
+    return claim.params.get("significant", claim.quantity not in NOT_SIGNIFICANT_QUANTITIES)
 
 
 def tested_claim_holds(claim: Claim, estimate: np.ndarray, p: np.ndarray) -> np.ndarray:
     """(B,) whether a tested claim holds: published direction, and every p-variant on its side of the bound.
 
     Paired changes and correlations are read by the sign of the estimate; differences against
-    controls by the ratio of medians against 1. A NaN p-value never holds.
+    controls by the ratio of medians against 1. A NaN p-value never holds. An implied "no
+    significant change" holds when the change is not in the named direction or no variant is
+    significant; an implied "no significant correlation" when no variant is significant.
 
     Parameters
     ----------
     claim : Claim
-        An inferential claim (``paired_change``, ``group_difference`` or ``correlation``).
+        A claim with a test (``paired_change``, ``group_difference``, ``correlation`` or an implied
+        ``no_significant_change`` or ``no_significant_correlation``).
     estimate : numpy.ndarray
         (B,) the test's estimate (`tacmg.stats.rank_tests.TestResult.estimate`).
     p : numpy.ndarray
@@ -152,6 +161,13 @@ def tested_claim_holds(claim: Claim, estimate: np.ndarray, p: np.ndarray) -> np.
     >>> tested_claim_holds(claim, np.array([-4.0, 2.0, -4.0]), p).tolist()
     [True, False, False]
     """
+    bound = claim.params["p_below"]
+    with np.errstate(invalid="ignore"):
+        none_significant = np.all(p >= bound, axis=1)
+    if claim.quantity == "no_significant_correlation":
+        return none_significant
+    if claim.quantity == "no_significant_change":
+        return ~_direction_holds(estimate, claim.params["direction"] == "increase") | none_significant
     if claim.quantity == "paired_change":
         direction_ok = _direction_holds(estimate, claim.params["direction"] == "increase")
     elif claim.quantity == "group_difference":
@@ -160,9 +176,8 @@ def tested_claim_holds(claim: Claim, estimate: np.ndarray, p: np.ndarray) -> np.
         direction_ok = _direction_holds(estimate, claim.params["sign"] == "positive")
     else:
         raise ValueError(f"claim {claim.id} has no test")
-    bound = claim.params["p_below"]
     with np.errstate(invalid="ignore"):
-        on_side = np.all(p < bound, axis=1) if _claims_significance(claim) else np.all(p >= bound, axis=1)
+        on_side = np.all(p < bound, axis=1) if _claims_significance(claim) else none_significant
     return direction_ok & on_side & ~np.isnan(p).any(axis=1)
 
 
@@ -220,6 +235,8 @@ _EVALUATORS = {
     "paired_direction": _paired_direction,
     "group_difference": _group_difference,
     "correlation": _correlation,
+    "no_significant_change": _paired_change,
+    "no_significant_correlation": _correlation,
 }
 
 
@@ -278,34 +295,7 @@ def holds_matrix(cohorts: Cohorts, claims: Iterable[Claim]) -> np.ndarray:
     return np.column_stack([o.holds for o in outcomes])
 
 
-def _reproduced_text(o: Outcome, i: int) -> str:
-    claim, est = o.claim, o.estimate[i]
-    q = claim.quantity
-    if q == "count":
-        return f"{est:.0f}"
-    if q == "status_count":
-        return f"{est:.0f} patients"
-    if q == "mean":
-        return f"{round_half_up(est, claim.params['decimals']):.{claim.params['decimals']}f}"
-    if q == "median":
-        return f"{est:g}"
-    if q == "paired_direction":
-        word = "increase" if est > 0 else "decrease" if est < 0 else "no change"
-        return f"{word} (median change {est:+.3g})"
-    p = o.p_value[i]
-    p_text = "p not computable" if np.isnan(p) else f"p = {p:.2g}"
-    if q == "paired_change":
-        word = "increase" if est > 0 else "decrease" if est < 0 else "no change"
-        return f"{word} (median change {est:+.3g}), {p_text}"
-    if q == "group_difference":
-        word = "higher" if est > 1 else "lower" if est < 1 else "equal"
-        return f"{word} (ratio of medians {est:.2f}), {p_text}"
-    if q == "correlation":
-        return f"rho = {est:+.2f}, {p_text}"
-    raise ValueError(q)
-
-
-def outcomes_table(outcomes: list[Outcome], index: int = 0) -> pd.DataFrame:
+def outcomes_table(outcomes: list[Outcome], index: int = 0, conditioned_on: Iterable[str] = ()) -> pd.DataFrame:
     """Tidy table of one cohort's outcomes: one row per claim.
 
     Parameters
@@ -314,17 +304,20 @@ def outcomes_table(outcomes: list[Outcome], index: int = 0) -> pd.DataFrame:
         From `evaluate_batch`.
     index : int
         Which cohort of the batch.
+    conditioned_on : iterable of str
+        Ids of the claims the cohort was built to meet (`tacmg.claims.verdicts.conditioned_claims`).
 
     Returns
     -------
     pandas.DataFrame
         One row per claim with columns ``claim_id``, ``finding`` and ``kind`` (from the registry),
-        ``published`` (the published figure as text), ``reproduced`` (the same quantity in cohort
+        ``published`` (the published figure as text), ``observed`` (the same quantity in cohort
         `index`, as text), ``estimate`` (its value: a count, mean or median in the variable's unit,
         a median paired change, a ratio of medians or Spearman's rho), ``statistic`` (the test
         statistic), ``p_value`` (primary test variant) and ``p_value_worst_variant`` (least
         favourable variant), both NaN for descriptive claims, ``test`` (test and variants, empty
-        for descriptive claims) and ``verdict`` (``"reproduced"`` or ``"not reproduced"``).
+        for descriptive claims), ``holds`` and ``conditioned`` (booleans) and ``verdict`` (one of
+        `tacmg.claims.verdicts.VERDICTS`).
 
     Examples
     --------
@@ -332,32 +325,38 @@ def outcomes_table(outcomes: list[Outcome], index: int = 0) -> pd.DataFrame:
     >>> from tacmg.data.paths import RECONSTRUCTED_DIR
     >>> cohorts = Cohorts.from_dataset(tacmg.load(RECONSTRUCTED_DIR))
     >>> table = outcomes_table(evaluate_batch(cohorts, load_claims().select(["qmg-decrease"])))
-    >>> table.loc[0, "reproduced"]
-    'decrease (median change -3.5), p = 2.9e-06'
+    >>> table.loc[0, "observed"], table.loc[0, "verdict"]
+    ('decrease (median change -3.5), p = 2.9e-06', 'holds (tested)')
     """
+    conditioned = set(conditioned_on)
     rows = []
     for o in outcomes:
         c = o.claim
+        holds = bool(o.holds[index])
         rows.append(
             {
                 "claim_id": c.id,
                 "finding": c.finding,
                 "kind": c.kind,
                 "published": c.published_text,
-                "reproduced": _reproduced_text(o, index),
+                "observed": observed_text(o, index),
                 "estimate": o.estimate[index],
                 "statistic": o.statistic[index],
                 "p_value": o.p_value[index],
                 "p_value_worst_variant": o.p_value_worst[index],
                 "test": o.test,
-                "verdict": "reproduced" if o.holds[index] else "not reproduced",
+                "holds": holds,
+                "conditioned": c.id in conditioned,
+                "verdict": verdict(holds, c.id in conditioned),
             }
         )
     return pd.DataFrame(rows)
 
 
-def evaluate(data: Dataset | Cohorts, claims: Registry | list[Claim] | None = None) -> pd.DataFrame:
-    """Evaluate the published claims on a loaded dataset.
+def evaluate(
+    data: Dataset | Cohorts, claims: Registry | list[Claim] | None = None, conditioned_on: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """Evaluate the published claims on a loaded dataset, each with its verdict.
 
     Parameters
     ----------
@@ -365,17 +364,14 @@ def evaluate(data: Dataset | Cohorts, claims: Registry | list[Claim] | None = No
         A dataset from `tacmg.load`, or a batch of one cohort.
     claims : Registry or list of Claim, optional
         The claims to evaluate; default every claim of the committed registry.
+    conditioned_on : iterable of str, optional
+        Claims the data were built to meet; default what the dataset's provenance records
+        (`tacmg.claims.verdicts.conditioned_claims`): none for own data or a batch of cohorts.
 
     Returns
     -------
     pandas.DataFrame
-        One row per claim with columns ``claim_id``, ``finding`` and ``kind`` (from the registry),
-        ``published`` (the published figure as text), ``reproduced`` (the same quantity in this
-        cohort, as text), ``estimate`` (its value: a count, mean or median in the variable's unit,
-        a median paired change, a ratio of medians or Spearman's rho), ``statistic`` (the test
-        statistic), ``p_value`` (primary test variant) and ``p_value_worst_variant`` (least
-        favourable variant), both NaN for descriptive claims, ``test`` (test and variants, empty
-        for descriptive claims) and ``verdict`` (``"reproduced"`` or ``"not reproduced"``).
+        One row per claim, the columns of `outcomes_table`.
 
     Raises
     ------
@@ -388,12 +384,16 @@ def evaluate(data: Dataset | Cohorts, claims: Registry | list[Claim] | None = No
     >>> from tacmg.data.paths import RECONSTRUCTED_DIR
     >>> scorecard = evaluate(tacmg.load(RECONSTRUCTED_DIR))
     >>> scorecard.columns.tolist()[:5]
-    ['claim_id', 'finding', 'kind', 'published', 'reproduced']
-    >>> scorecard.set_index("claim_id").loc["qmg-median-baseline", "verdict"]
-    'reproduced'
+    ['claim_id', 'finding', 'kind', 'published', 'observed']
+    >>> scorecard.set_index("claim_id").loc[["qmg-median-baseline", "no-sicos-decrease"], "verdict"].tolist()
+    ['holds (conditioned)', 'holds (tested)']
     """
     claims = load_claims() if claims is None else claims
-    cohorts = data if isinstance(data, Cohorts) else Cohorts.from_dataset(data)
+    if isinstance(data, Cohorts):
+        cohorts, provenance = data, None
+    else:
+        cohorts, provenance = Cohorts.from_dataset(data), data.provenance
     if cohorts.size != 1:
         raise ValueError("evaluate() takes one cohort; use evaluate_batch for many")
-    return outcomes_table(evaluate_batch(cohorts, list(claims)))
+    conditioned = conditioned_claims(provenance) if conditioned_on is None else conditioned_on
+    return outcomes_table(evaluate_batch(cohorts, list(claims)), conditioned_on=conditioned)

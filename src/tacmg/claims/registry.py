@@ -14,27 +14,20 @@ from typing import Any
 
 import yaml
 
+from tacmg.claims.schema import (
+    COMMON_FIELDS,
+    IMPLIED_QUANTITIES,
+    KINDS,
+    KNOWN_VARIABLES,
+    OPTIONAL_FIELDS,
+    QUANTITIES,
+    REQUIRED_BY_QUANTITY,
+    SOURCES,
+    SUBSETS,
+    param_problem,
+)
 from tacmg.data import contract
 from tacmg.data.paths import CLAIMS_PATH
-
-# fmt: off
-QUANTITIES = ("count", "mean", "median", "status_count", "paired_change", "paired_direction", "group_difference",
-              "correlation")
-KINDS = ("descriptive", "inferential")
-SOURCES = ("abstract", "news")
-SUBSETS = ("all", "improved")
-
-_COMMON = ("id", "finding", "quantity", "variables", "visits", "published", "source", "kind", "paraphrase")
-# Fields each quantity needs beyond the common ones.
-_REQUIRED_BY_QUANTITY = {
-    "count": (), "mean": ("decimals",), "median": (), "status_count": ("statuses", "min", "max"),
-    "paired_change": ("direction", "p_below"), "paired_direction": ("direction",),
-    "group_difference": ("direction", "significant", "p_below"), "correlation": ("sign", "p_below"),
-}
-_OPTIONAL = ("reading", "subset")
-_KNOWN_VARIABLES = set(contract.SCORES) | set(contract.MOLECULES) | {
-    "patient_id", "prednisone_mg_day", "age_at_onset_years", "disease_duration_years", "post_intervention_status"}
-# fmt: on
 
 
 class ClaimsError(ValueError):
@@ -186,6 +179,27 @@ class Registry:
             and (finding is None or c.finding == finding)
         )
 
+    def stated(self) -> tuple[Claim, ...]:
+        """The claims the sources state: every claim but the implied ones (what their lists leave out).
+
+        Examples
+        --------
+        >>> registry = load_claims()
+        >>> {c.kind for c in registry.stated()}, len(registry.stated()) < len(registry)
+        ({'descriptive', 'inferential'}, True)
+        """
+        return tuple(c for c in self.claims if c.kind != "implied")
+
+    def conditionable(self) -> tuple[Claim, ...]:
+        """The claims a generator may condition on: the stated ones, never an implied one.
+
+        Examples
+        --------
+        >>> [c.id for c in load_claims().conditionable()] == [c.id for c in load_claims().stated()]
+        True
+        """
+        return self.stated()
+
 
 def _as_tuple(value) -> tuple:
     return tuple(value) if isinstance(value, (list, tuple)) else (value,)
@@ -194,29 +208,32 @@ def _as_tuple(value) -> tuple:
 def _check_claim(raw: dict, where: str, findings: dict, decisions: dict) -> Claim:
     if not isinstance(raw, dict):
         raise ClaimsError(f"{where}: a claim must be a mapping of fields")
-    for name in _COMMON:
+    for name in COMMON_FIELDS:
         if name not in raw:
             raise ClaimsError(f"{where}: missing field '{name}'")
     quantity = raw["quantity"]
     if quantity not in QUANTITIES:
         raise ClaimsError(f"{where}, field 'quantity': {quantity!r} is not one of {', '.join(QUANTITIES)}")
-    needed = _REQUIRED_BY_QUANTITY[quantity]
+    needed = REQUIRED_BY_QUANTITY[quantity]
     for name in needed:
         if name not in raw:
             raise ClaimsError(f"{where}: quantity {quantity} needs field '{name}'")
-    allowed = set(_COMMON) | set(_OPTIONAL) | set(needed)
+    allowed = set(COMMON_FIELDS) | set(OPTIONAL_FIELDS) | set(needed)
     extra = sorted(set(raw) - allowed)
     if extra:
         raise ClaimsError(f"{where}: unknown field(s) {', '.join(extra)}")
     if raw["finding"] not in findings:
         raise ClaimsError(f"{where}, field 'finding': {raw['finding']!r} is not a listed finding")
-    if raw["kind"] not in KINDS:
-        raise ClaimsError(f"{where}, field 'kind': {raw['kind']!r} is not one of {', '.join(KINDS)}")
+    if raw["kind"] not in KINDS or (raw["kind"] == "implied") != (quantity in IMPLIED_QUANTITIES):
+        raise ClaimsError(
+            f"{where}, field 'kind': {raw['kind']!r} is not one of {', '.join(KINDS)} or does not "
+            f"fit quantity {quantity} (kind implied goes with {' or '.join(IMPLIED_QUANTITIES)})"
+        )
     sources = _as_tuple(raw["source"])
     if not sources or not set(sources) <= set(SOURCES):
         raise ClaimsError(f"{where}, field 'source': {list(sources)} must name abstract and/or news")
     variables = _as_tuple(raw["variables"])
-    unknown = [v for v in variables if v not in _KNOWN_VARIABLES]
+    unknown = [v for v in variables if v not in KNOWN_VARIABLES]
     if unknown:
         raise ClaimsError(f"{where}, field 'variables': unknown column(s) {', '.join(unknown)}")
     visits = _as_tuple(raw["visits"])
@@ -231,7 +248,9 @@ def _check_claim(raw: dict, where: str, findings: dict, decisions: dict) -> Clai
     if not str(raw["paraphrase"]).strip():
         raise ClaimsError(f"{where}, field 'paraphrase': empty")
     params = {name: raw[name] for name in needed}
-    _check_params(quantity, params, variables, where)
+    problem = param_problem(quantity, params, variables)
+    if problem:
+        raise ClaimsError(f"{where}: {problem}")
     return Claim(
         id=str(raw["id"]),
         finding=raw["finding"],
@@ -246,43 +265,6 @@ def _check_claim(raw: dict, where: str, findings: dict, decisions: dict) -> Clai
         subset=subset,
         params=params,
     )
-
-
-def _check_params(quantity: str, params: dict, variables: tuple, where: str) -> None:
-    def need(cond, message):
-        if not cond:
-            raise ClaimsError(f"{where}: {message}")
-
-    if "p_below" in params:
-        p = params["p_below"]
-        need(isinstance(p, (int, float)) and 0 < p < 1, f"field 'p_below': {p!r} is not a probability")
-    if quantity in ("paired_change", "paired_direction"):
-        need(
-            params["direction"] in ("decrease", "increase"),
-            f"field 'direction': {params['direction']!r} must be decrease or increase",
-        )
-    if quantity == "group_difference":
-        need(
-            params["direction"] in ("higher", "lower"),
-            f"field 'direction': {params['direction']!r} must be higher or lower",
-        )
-        need(isinstance(params["significant"], bool), "field 'significant': must be true or false")
-    if quantity == "correlation":
-        need(
-            params["sign"] in ("positive", "negative"), f"field 'sign': {params['sign']!r} must be positive or negative"
-        )
-        need(len(variables) == 2, "a correlation needs exactly two variables")
-    if quantity == "status_count":
-        need(
-            set(params["statuses"]) <= set(contract.STATUS_CODES),
-            f"field 'statuses': {params['statuses']} must be MGFA post-intervention codes",
-        )
-        need(0 <= params["min"] <= params["max"], "fields 'min'/'max': need 0 <= min <= max")
-    if quantity == "mean":
-        need(
-            isinstance(params["decimals"], int) and params["decimals"] >= 0,
-            "field 'decimals': must be a non-negative integer",
-        )
 
 
 def load_claims(path: str | Path | None = None) -> Registry:

@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from tacmg.analyses.scores import MCID_POINTS, QMG_MCID_MILD
 from tacmg.claims.consistency import counts_rounding_to, fewest_changes_for, smallest_signed_rank_p
 from tacmg.claims.registry import Registry
 from tacmg.presentation.prose import convention_readings, mcid_reading, words
-from tacmg.presentation.report import verdict_counts
+from tacmg.presentation.report import stated_and_implied, verdict_counts
 from tacmg.stats.rounding import fixed, percent, round_half_up
 
 # Short stems of the score columns in glue keys ('scores_qmg_hl', 'scores_adl_p', ...).
@@ -196,30 +197,41 @@ def hl_convention_values(conventions: pd.DataFrame, mcid: Mapping[str, float | N
 
 
 def scorecard_values(card: pd.DataFrame) -> dict[str, int]:
-    """What the scorecard's prose quotes: total, reproduced, failed (claims) and findings.
+    """What the scorecard's prose quotes: counts of the stated claims and, apart, of the implied ones.
 
     Parameters
     ----------
     card : pandas.DataFrame
-        The output of `tacmg.presentation.report.scorecard`.
+        The output of `tacmg.presentation.report.scorecard` (columns finding, kind, verdict).
 
     Returns
     -------
     dict
-        total, reproduced, failed (claims that do not hold on this data), findings (how many).
+        Of the stated claims: total, conditioned (hold; the data were built to meet them), tested
+        (hold; they were not), failed (do not hold), findings (how many); of the implied claims:
+        implied_total, implied_holds, implied_failed, implied_findings.
 
     Examples
     --------
-    >>> card = pd.DataFrame({"finding": ["a", "a", "b"], "verdict": ["reproduced", "reproduced", "not reproduced"]})
-    >>> scorecard_values(card)
-    {'total': 3, 'reproduced': 2, 'failed': 1, 'findings': 2}
+    >>> card = pd.DataFrame({"finding": ["a", "a", "b", "c"],
+    ...                      "kind": ["descriptive", "inferential", "inferential", "implied"],
+    ...                      "verdict": ["holds (conditioned)", "holds (tested)", "does not hold", "holds (tested)"]})
+    >>> scorecard_values(card)  # doctest: +NORMALIZE_WHITESPACE
+    {'total': 3, 'conditioned': 1, 'tested': 1, 'failed': 1, 'findings': 2,
+     'implied_total': 1, 'implied_holds': 1, 'implied_failed': 0, 'implied_findings': 1}
     """
-    counts = verdict_counts(card)
+    stated, implied = stated_and_implied(card)
+    counts, implied_counts = verdict_counts(stated), verdict_counts(implied)
     return {
         "total": counts["total"],
-        "reproduced": counts["reproduced"],
-        "failed": counts["not reproduced"],
-        "findings": int(card["finding"].nunique()),
+        "conditioned": counts["conditioned"],
+        "tested": counts["tested"],
+        "failed": counts["failed"],
+        "findings": int(stated["finding"].nunique()),
+        "implied_total": implied_counts["total"],
+        "implied_holds": implied_counts["holds"],
+        "implied_failed": implied_counts["failed"],
+        "implied_findings": int(implied["finding"].nunique()),
     }
 
 
@@ -275,6 +287,70 @@ def consistency_values(
             "smallest_p": smallest_signed_rank_p(n),
             "fewest": fewest_changes_for(p_bound),
             "bound": p_bound,
+        }
+    )
+    return values
+
+
+def discussion_values(dose: pd.DataFrame, pairs: pd.DataFrame, entry: Mapping[str, float]) -> dict[str, Any]:
+    """What the discussion page quotes about the dose correlations, the published pairs given the
+    dose, and the share meeting a trial's entry threshold.
+
+    Parameters
+    ----------
+    dose : pandas.DataFrame
+        The output of `tacmg.analyses.discussion.dose_correlations`.
+    pairs : pandas.DataFrame
+        The output of `tacmg.analyses.discussion.published_pairs_given_dose`.
+    entry : mapping
+        The output of `tacmg.analyses.discussion.share_at_or_above`.
+
+    Returns
+    -------
+    dict
+        n_tests, n (patients), n_significant, n_significant_adjusted, strongest_label and
+        strongest_rho (the variable with the largest absolute rho), rho_<variable> for each row;
+        n_pairs, largest_shift (largest absolute change of a published pair's rho once the dose
+        is held fixed) and largest_shift_pair; entry_count, entry_n, entry_pct, entry_low_pct,
+        entry_high_pct (percent, 1 decimal) and entry_median.
+
+    Examples
+    --------
+    >>> dose = pd.DataFrame({"variable": ["il2", "qmg"], "label": ["IL-2", "QMG"], "n": [32, 32],
+    ...                      "rho": [0.1, -0.3], "significant": [False, False],
+    ...                      "significant_adjusted": [False, False]})
+    >>> pairs = pd.DataFrame({"label_x": ["QMG"], "label_y": ["sCD25"], "change": [-0.02]})
+    >>> entry = {"count": 12, "n": 32, "share": 0.375, "share_ci_low": 0.211, "share_ci_high": 0.563, "median": 4.5}
+    >>> values = discussion_values(dose, pairs, entry)
+    >>> values["strongest_label"], values["largest_shift_pair"], values["entry_pct"]
+    ('QMG', 'QMG and sCD25', 37.5)
+    """
+    strongest = dose.iloc[int(dose["rho"].abs().to_numpy(float).argmax())]
+    values: dict[str, Any] = {
+        "n_tests": len(dose),
+        "n": int(dose["n"].iloc[0]),
+        "n_significant": int(dose["significant"].fillna(False).astype(bool).sum()),
+        "n_significant_adjusted": int(dose["significant_adjusted"].fillna(False).astype(bool).sum()),
+        "strongest_label": str(strongest["label"]),
+        "strongest_rho": float(dose["rho"].to_numpy(float)[int(dose["rho"].abs().to_numpy(float).argmax())]),
+        **{f"rho_{variable}": rho for variable, rho in zip(dose["variable"], dose["rho"].to_numpy(float))},
+        "n_pairs": len(pairs),
+    }
+    if len(pairs):
+        change = pairs["change"].to_numpy(float)
+        largest = pairs.iloc[int(np.abs(change).argmax())]
+        values["largest_shift"] = float(np.abs(change).max())
+        values["largest_shift_pair"] = f"{largest['label_x']} and {largest['label_y']}"
+    else:
+        values["largest_shift"], values["largest_shift_pair"] = float("nan"), "none"
+    values.update(
+        {
+            "entry_count": int(entry["count"]),
+            "entry_n": int(entry["n"]),
+            "entry_pct": percent(entry["count"], entry["n"]),
+            "entry_low_pct": round_half_up(100 * entry["share_ci_low"], 1),
+            "entry_high_pct": round_half_up(100 * entry["share_ci_high"], 1),
+            "entry_median": float(entry["median"]),
         }
     )
     return values

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from tacmg.claims.verdicts import DOES_NOT_HOLD, HOLDS_CONDITIONED, HOLDS_TESTED
 from tacmg.stats.rounding import fixed
 
 
@@ -40,14 +41,29 @@ def method_words(labels: Iterable[str], methods: Iterable[str]) -> str:
     return "; ".join(f"{m} for {words([lab for lab, x in zip(labels, methods) if x == m])}" for m in distinct)
 
 
-VERDICT_WORDS = ("reproduces", "does not reproduce")
+VERDICT_WORDS = ("was built to meet, and meets,", "meets, partly by construction,", "meets", "does not meet")
 
 
 def verdict_word(verdicts) -> str:
-    """'reproduces' if every verdict in `verdicts` is 'reproduced' (and there is one), else
-    'does not reproduce': the word the prose glues, so the page reads right on any data."""
-    verdicts = list(verdicts)
-    return VERDICT_WORDS[0] if verdicts and all(v == "reproduced" for v in verdicts) else VERDICT_WORDS[1]
+    """The verb the prose glues for one or more claims' verdicts (`tacmg.claims.verdicts`), so a
+    sentence "the dataset <verb> the published medians" reads right on any data: 'was built to
+    meet, and meets,' when every claim holds because the data were conditioned on it; 'meets' when
+    every claim holds and none was conditioned on; 'meets, partly by construction,' when both; 'does
+    not meet' when any claim fails (or there is none).
+
+    Examples
+    --------
+    >>> verdict_word(["holds (conditioned)"]), verdict_word(["holds (tested)", "holds (tested)"])
+    ('was built to meet, and meets,', 'meets')
+    >>> verdict_word(["holds (conditioned)", "holds (tested)"]), verdict_word(["holds (tested)", "does not hold"])
+    ('meets, partly by construction,', 'does not meet')
+    """
+    verdicts = set(verdicts)
+    if not verdicts or DOES_NOT_HOLD in verdicts or not verdicts <= {HOLDS_CONDITIONED, HOLDS_TESTED}:
+        return VERDICT_WORDS[3]
+    if verdicts == {HOLDS_CONDITIONED}:
+        return VERDICT_WORDS[0]
+    return VERDICT_WORDS[2] if verdicts == {HOLDS_TESTED} else VERDICT_WORDS[1]
 
 
 def significance_word(p: float, alpha: float = 0.05) -> str:
@@ -129,3 +145,23 @@ def convention_readings(conventions: pd.DataFrame, mcid) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+def change_correlation_source(reconstructed: bool) -> str:
+    """Where a correlation of within-patient changes comes from, as a sentence for the prose.
+
+    No source reports one. In the reconstruction it follows from the priors, which tie each
+    patient's molecule change and score change to the same post-intervention status.
+
+    Examples
+    --------
+    >>> change_correlation_source(True).startswith("This correlation of changes is not a published figure")
+    True
+    """
+    if reconstructed:
+        return (
+            "This correlation of changes is not a published figure: in the reconstruction it comes from "
+            "the priors, which tie both changes to each patient's post-intervention status "
+            "(molecules.log_change_by_status, and status_link.improved_fraction_kept and "
+            "status_link.unchanged_max_change in priors.yaml), so it shows what those assumptions imply, "
+            "not what the study found."
+        )
+    return "Neither source reports a correlation of changes, so there is no published figure to set it against."

@@ -1,5 +1,6 @@
 """What every chapter shows around its analysis: which data, the banner, the published claims,
-and published beside reproduced.
+and each published figure beside the same figure in this data, with its verdict
+(`tacmg.claims.verdicts`: holds (conditioned), holds (tested), does not hold).
 
 The dataset a chapter reads is the committed reconstruction unless the environment variable
 ``MG_DATA_DIR`` points at another directory that follows the data contract.
@@ -13,8 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from tacmg.claims import verdicts
 from tacmg.claims.evaluate import evaluate
-from tacmg.claims.registry import Registry, load_claims
+from tacmg.claims.registry import Claim, Registry, load_claims
 from tacmg.data.loader import Dataset, load
 from tacmg.data.paths import RECONSTRUCTED_DIR, REPO_ROOT
 
@@ -42,6 +44,40 @@ def load_chapter_data() -> Dataset:
 def is_reconstructed(dataset: Dataset) -> bool:
     """Whether the dataset's data package records it as a reconstruction (provenance 'reconstructed')."""
     return bool(dataset.provenance and dataset.provenance.get("reconstructed"))
+
+
+def patients_noun(dataset: Dataset) -> str:
+    """What the prose calls the people in the data: 'reconstructed patients' or, on own data, 'patients'.
+
+    A share of a reconstruction's rows is a share of generated patients, never of the study's.
+
+    Examples
+    --------
+    >>> from tacmg.data.paths import RECONSTRUCTED_DIR
+    >>> patients_noun(load(RECONSTRUCTED_DIR))
+    'reconstructed patients'
+    """
+    return "reconstructed patients" if is_reconstructed(dataset) else "patients"
+
+
+def built_to_meet(dataset: Dataset, claims: list[Claim] | tuple[Claim, ...], alpha: float | None = None) -> bool:
+    """Whether the dataset was conditioned on every one of `claims` (at significance level `alpha`).
+
+    A chapter that reads a published list at its own level says "holds (conditioned)" only when
+    the data were built to meet every claim of the list at that very bound; otherwise the list was
+    tested. Own data were built to meet nothing.
+
+    Examples
+    --------
+    >>> from tacmg.data.paths import RECONSTRUCTED_DIR
+    >>> claims = load_claims().select(finding="correlations")
+    >>> built_to_meet(load(RECONSTRUCTED_DIR), claims), built_to_meet(load(RECONSTRUCTED_DIR), claims, 0.01)
+    (True, False)
+    """
+    conditioned = verdicts.conditioned_claims(dataset.provenance)
+    return bool(claims) and all(
+        c.id in conditioned and (alpha is None or c.params.get("p_below", alpha) == alpha) for c in claims
+    )
 
 
 class Banner:
@@ -81,7 +117,13 @@ class Banner:
 
 
 def published_claims(finding: str, registry: Registry | None = None) -> pd.DataFrame:
-    """The registry's claims of one finding: claim, what was reported (paraphrased), figure, source."""
+    """The registry's claims of one finding: claim, what was reported (paraphrased), figure, source.
+
+    Examples
+    --------
+    >>> published_claims("status").columns.tolist()
+    ['claim', 'what was reported (paraphrase)', 'published', 'source']
+    """
     registry = registry or load_claims()
     rows = [
         {
@@ -95,25 +137,56 @@ def published_claims(finding: str, registry: Registry | None = None) -> pd.DataF
     return pd.DataFrame(rows)
 
 
-def published_vs_reproduced(
-    dataset: Dataset, finding: str | None = None, registry: Registry | None = None
-) -> pd.DataFrame:
-    """Claim, published figure, figure from this data, and verdict, for one finding (or all)."""
+def published_vs_data(dataset: Dataset, finding: str | None = None, registry: Registry | None = None) -> pd.DataFrame:
+    """Claim, published figure, the same figure in this data, and verdict, for one finding (or all).
+
+    The verdict says whether the claim holds and whether the data were built to meet it
+    (`tacmg.claims.verdicts.verdict`), from the dataset's provenance.
+
+    Examples
+    --------
+    >>> from tacmg.data.paths import RECONSTRUCTED_DIR
+    >>> table = published_vs_data(load(RECONSTRUCTED_DIR), "status")
+    >>> table.columns.tolist(), table["verdict"].tolist()
+    (['claim', 'published', 'this data', 'verdict'], ['holds (conditioned)', 'holds (conditioned)'])
+    """
     registry = registry or load_claims()
     table = evaluate(dataset, registry)
     if finding is not None:
         table = table[table["finding"] == finding]
     return (
-        table[["claim_id", "published", "reproduced", "verdict"]]
-        .rename(columns={"claim_id": "claim", "reproduced": "this data"})
+        table[["claim_id", "published", "observed", "verdict"]]
+        .rename(columns={"claim_id": "claim", "observed": "this data"})
         .reset_index(drop=True)
     )
 
 
 def verdict_counts(table: pd.DataFrame) -> dict[str, int]:
-    """{'reproduced': k, 'not reproduced': m, 'total': n} of a published-vs-reproduced table."""
-    reproduced = int((table["verdict"] == "reproduced").sum())
-    return {"reproduced": reproduced, "not reproduced": len(table) - reproduced, "total": len(table)}
+    """Counts of a table's ``verdict`` column: conditioned, tested, failed, holds, total.
+
+    Examples
+    --------
+    >>> verdict_counts(pd.DataFrame({"verdict": ["holds (conditioned)", "does not hold"]}))
+    {'conditioned': 1, 'tested': 0, 'failed': 1, 'holds': 1, 'total': 2}
+    """
+    return verdicts.counts(table["verdict"])
+
+
+def verdict_values(dataset: Dataset, table: pd.DataFrame) -> dict[str, int]:
+    """What a chapter's prose quotes about its published-beside-this-data table.
+
+    `verdict_counts` of the table plus ``n_conditioned``: how many of its claims the data shown
+    were built to meet (whether or not they hold), from the dataset's provenance; 0 on own data.
+
+    Examples
+    --------
+    >>> from tacmg.data.paths import RECONSTRUCTED_DIR
+    >>> dataset = load(RECONSTRUCTED_DIR)
+    >>> verdict_values(dataset, published_vs_data(dataset, "cohort"))
+    {'conditioned': 3, 'tested': 0, 'failed': 0, 'holds': 3, 'total': 3, 'n_conditioned': 3}
+    """
+    conditioned = verdicts.conditioned_claims(dataset.provenance)
+    return {**verdict_counts(table), "n_conditioned": int(table["claim"].isin(conditioned).sum())}
 
 
 # The chapter that derives each finding (document names, without extension).
@@ -126,13 +199,25 @@ CHAPTERS = {
     "molecule_change": "06-molecule-change",
     "improved_subset": "06-molecule-change",
     "correlations": "07-correlations",
+    "implied_change": "06-molecule-change",
+    "implied_subset": "06-molecule-change",
+    "implied_correlations": "07-correlations",
 }
 
 
 def scorecard(dataset: Dataset, registry: Registry | None = None) -> pd.DataFrame:
-    """Every claim with finding, published figure, reproduced figure, verdict and its chapter.
+    """Every claim with finding, published figure, figure in this data, verdict and its chapter.
 
-    Computed from the registry and the data (never typed): a claim that fails shows as failed.
+    Computed from the registry and the data (never typed): a claim that fails shows as failed. The
+    ``kind`` column tells the stated claims from the implied ones, which the scorecard shows apart.
+
+    Examples
+    --------
+    >>> from tacmg.data.paths import RECONSTRUCTED_DIR
+    >>> card = scorecard(load(RECONSTRUCTED_DIR))
+    >>> sorted(card["kind"].unique()), card.loc[card["kind"] == "implied", "verdict"].isin(
+    ...     ["holds (tested)", "does not hold"]).all()
+    (['descriptive', 'implied', 'inferential'], np.True_)
     """
     registry = registry or load_claims()
     table = evaluate(dataset, registry)
@@ -141,8 +226,32 @@ def scorecard(dataset: Dataset, registry: Registry | None = None) -> pd.DataFram
     return table
 
 
+def stated_and_implied(card: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A scorecard split into the claims the sources state and the ones their lists imply.
+
+    Examples
+    --------
+    >>> card = pd.DataFrame({"kind": ["descriptive", "implied", "inferential"]})
+    >>> [len(part) for part in stated_and_implied(card)]
+    [2, 1]
+    """
+    implied = card["kind"] == "implied"
+    return card[~implied], card[implied]
+
+
+_MARKS = {verdicts.HOLDS_CONDITIONED: "✔", verdicts.HOLDS_TESTED: "✔", verdicts.DOES_NOT_HOLD: "✘"}
+
+
 def scorecard_html(table: pd.DataFrame) -> str:
-    """The scorecard as an HTML table grouped by finding, each finding linking to its chapter."""
+    """A scorecard table as HTML grouped by finding, each finding linking to its chapter.
+
+    Examples
+    --------
+    >>> from tacmg.data.paths import RECONSTRUCTED_DIR
+    >>> stated, _ = stated_and_implied(scorecard(load(RECONSTRUCTED_DIR)))
+    >>> "(3 of 3 hold: 3 conditioned, 0 tested)" in scorecard_html(stated)
+    True
+    """
     rows = []
     for _finding, group in table.groupby("finding", sort=False):
         title = html.escape(group["finding_title"].iloc[0])
@@ -150,14 +259,15 @@ def scorecard_html(table: pd.DataFrame) -> str:
         counts = verdict_counts(group)
         rows.append(
             f'<tr class="tacmg-finding"><th colspan="4"><a href="{chapter}.html">{title}</a> '
-            f"({counts['reproduced']} of {counts['total']} reproduced)</th></tr>"
+            f"({counts['holds']} of {counts['total']} hold: {counts['conditioned']} conditioned, "
+            f"{counts['tested']} tested)</th></tr>"
         )
         for _, r in group.iterrows():
-            mark = "✔" if r["verdict"] == "reproduced" else "✘"
+            css = "tacmg-holds" if r["holds"] else "tacmg-does-not-hold"
             rows.append(
                 f"<tr><td><code>{html.escape(r['claim_id'])}</code></td>"
-                f"<td>{html.escape(str(r['published']))}</td><td>{html.escape(r['reproduced'])}</td>"
-                f'<td class="tacmg-{r["verdict"].replace(" ", "-")}">{mark} {r["verdict"]}</td></tr>'
+                f"<td>{html.escape(str(r['published']))}</td><td>{html.escape(r['observed'])}</td>"
+                f'<td class="{css}">{_MARKS[r["verdict"]]} {r["verdict"]}</td></tr>'
             )
     head = "<tr><th>claim</th><th>published</th><th>this data</th><th>verdict</th></tr>"
     return f'<table class="tacmg-scorecard">{head}{"".join(rows)}</table>'

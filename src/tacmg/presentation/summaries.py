@@ -10,16 +10,21 @@ import numpy as np
 import pandas as pd
 
 from tacmg.claims.consistency import smallest_signed_rank_p
+from tacmg.claims.verdicts import verdict
 from tacmg.presentation.prose import method_words, words
 
 
-def against_controls_summary(table: pd.DataFrame) -> dict:
+def against_controls_summary(table: pd.DataFrame, conditioned: bool = False) -> dict:
     """Plain-Python numbers and words about a `baseline_against_controls` table (for glue).
 
+    `conditioned` says whether the data were built to meet the published split at the table's
+    level (`tacmg.presentation.report.built_to_meet`); an adjusted verdict is always tested.
+
     Keys: n_molecules, n_patients, n_controls, n_significant, n_significant_adjusted,
-    n_published_significant, n_matches, n_matches_adjusted, split_verdict ('reproduced' when every
-    molecule matches the published split unadjusted, else 'not reproduced'), split_verdict_adjusted,
-    abstract_verdict (whether every molecule of the abstract's list is significant), significant_list,
+    n_published_significant, n_matches, n_matches_adjusted, split_verdict (a verdict of
+    `tacmg.claims.verdicts`: whether every molecule matches the published split unadjusted),
+    split_verdict_adjusted, abstract_verdict (whether every molecule of the abstract's list is
+    significant), significant_list,
     significant_adjusted_list, published_list, abstract_list, mismatched_list,
     mismatched_adjusted_list (labels, as words), and per molecule `<molecule>_p`,
     `<molecule>_p_adjusted`, `<molecule>_hl_ratio`, `<molecule>_hl_ratio_low`,
@@ -41,9 +46,9 @@ def against_controls_summary(table: pd.DataFrame) -> dict:
         "n_published_significant": int(pub.sum()),
         "n_matches": int(match.sum()),
         "n_matches_adjusted": int(match_adj.sum()),
-        "split_verdict": "reproduced" if bool(match.all()) else "not reproduced",
-        "split_verdict_adjusted": "reproduced" if bool(match_adj.all()) else "not reproduced",
-        "abstract_verdict": "reproduced" if bool(sig[abstract].all() and abstract.any()) else "not reproduced",
+        "split_verdict": verdict(bool(match.all()), conditioned),
+        "split_verdict_adjusted": verdict(bool(match_adj.all()), False),
+        "abstract_verdict": verdict(bool(sig[abstract].all() and abstract.any()), conditioned),
         "significant_list": words(table.loc[sig, "label"]),
         "significant_adjusted_list": words(table.loc[sig_adj, "label"]),
         "published_list": words(table.loc[pub, "label"]),
@@ -96,12 +101,16 @@ def matrix_margin(table: pd.DataFrame, molecule: str) -> dict:
     return {"factor": factor, "excludes_one": bool(low > 1 or high < 1), "reading": reading}
 
 
-def change_summary(table: pd.DataFrame) -> dict:
+def change_summary(table: pd.DataFrame, conditioned: bool = False) -> dict:
     """Plain-Python numbers and words about a `paired_change` table (for glue).
+
+    `conditioned` says whether the data were built to meet the listed claims at the table's level
+    (`tacmg.presentation.report.built_to_meet`); an adjusted verdict is always tested.
 
     Keys: n (patients in the subset), n_significant, n_significant_adjusted, n_listed (molecules the
     sources list as falling significantly), n_matches, n_matches_adjusted (of the listed ones),
-    verdict / verdict_adjusted ('reproduced' when every listed claim holds), decreased_list,
+    verdict / verdict_adjusted (a verdict of `tacmg.claims.verdicts`: whether every listed claim
+    holds), decreased_list,
     increased_list (significant unadjusted, by direction), significant_adjusted_list, listed_list,
     mismatched_list, unlisted_significant_list (significant but not named by any source),
     p_methods and p_methods_permutation (what each p is, as words), p_differs_list (molecules whose
@@ -121,8 +130,8 @@ def change_summary(table: pd.DataFrame) -> dict:
         "n_listed": int(listed.sum()),
         "n_matches": int((match & listed).sum()),
         "n_matches_adjusted": int((match_adj & listed).sum()),
-        "verdict": "reproduced" if bool(match[listed].all() and listed.any()) else "not reproduced",
-        "verdict_adjusted": "reproduced" if bool(match_adj[listed].all() and listed.any()) else "not reproduced",
+        "verdict": verdict(bool(match[listed].all() and listed.any()), conditioned),
+        "verdict_adjusted": verdict(bool(match_adj[listed].all() and listed.any()), False),
         "decreased_list": words(table.loc[sig & (table["direction"] == "decrease"), "label"]),
         "increased_list": words(table.loc[sig & (table["direction"] == "increase"), "label"]),
         "significant_adjusted_list": words(table.loc[sig_adj, "label"]),
@@ -209,15 +218,18 @@ def status_summary(test: pd.DataFrame) -> dict:
     }
 
 
-def multiplicity_summary(table: pd.DataFrame, alpha: float = 0.05) -> dict:
+def multiplicity_summary(table: pd.DataFrame, alpha: float = 0.05, conditioned: bool = False) -> dict:
     """What a family of tests says about chance, from any table with p, significant,
     significant_adjusted (and optionally published_sign / matches_published columns).
+    `conditioned` says whether the data were built to meet the published pairs at `alpha`
+    (`tacmg.presentation.report.built_to_meet`); an adjusted verdict is always tested.
 
     Keys: n_tests, alpha, expected_by_chance (n_tests x alpha: the number of tests expected below
     alpha if no association existed at all), n_significant, n_significant_adjusted, and when the
     table carries published signs: n_published, n_published_matches, n_published_matches_adjusted,
     n_unpublished_significant (significant pairs no source mentions), published_verdict and
-    published_verdict_adjusted ('reproduced' when every published pair matches).
+    published_verdict_adjusted (verdicts of `tacmg.claims.verdicts`: whether every published pair
+    matches).
     """
     sig = table["significant"].fillna(False).astype(bool)
     sig_adj = table["significant_adjusted"].fillna(False).astype(bool)
@@ -239,12 +251,8 @@ def multiplicity_summary(table: pd.DataFrame, alpha: float = 0.05) -> dict:
                 "n_published_matches": int((match & published).sum()),
                 "n_published_matches_adjusted": int((match_adj & published).sum()),
                 "n_unpublished_significant": int((sig & ~published).sum()),
-                "published_verdict": "reproduced"
-                if bool(match[published].all() and published.any())
-                else "not reproduced",
-                "published_verdict_adjusted": (
-                    "reproduced" if bool(match_adj[published].all() and published.any()) else "not reproduced"
-                ),
+                "published_verdict": verdict(bool(match[published].all() and published.any()), conditioned),
+                "published_verdict_adjusted": verdict(bool(match_adj[published].all() and published.any()), False),
             }
         )
     return out

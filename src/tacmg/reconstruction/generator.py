@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tacmg.claims.evaluate import holds_matrix
-from tacmg.claims.registry import Claim, load_claims
+from tacmg.claims.registry import Claim, ClaimsError, load_claims
 from tacmg.data import contract
 from tacmg.data.cohorts import Cohorts, key
 from tacmg.reconstruction._draws import (
@@ -287,8 +287,9 @@ def generate(
     seed, n_cohorts : int
         The seed of every draw, and how many cohorts to accept.
     condition_on : iterable of str or Claim, optional
-        Claims every cohort must satisfy (default: all): descriptive ones by construction, the
-        others by rejection.
+        Claims every cohort must satisfy (default: all but the implied ones, which are never
+        conditioned on: `tacmg.claims.registry.Registry.conditionable`): descriptive ones by
+        construction, the others by rejection.
     evaluate : iterable of str or Claim, or "all"
         Claims to evaluate on each accepted cohort, in the workers (`Ensemble.holds`).
     chunk_size, workers : int
@@ -311,6 +312,8 @@ def generate(
     ------
     RuntimeError
         If fewer than `n_cohorts` are accepted within `max_candidates`.
+    tacmg.claims.registry.ClaimsError
+        If `condition_on` names an unknown or an implied claim.
 
     Examples
     --------
@@ -319,10 +322,12 @@ def generate(
     """
     registry = load_claims(claims_path)
     if condition_on is None:
-        claim_ids = tuple(c.id for c in registry)
+        claim_ids = tuple(c.id for c in registry.conditionable())
     else:
         claim_ids = tuple(c.id if isinstance(c, Claim) else str(c) for c in condition_on)
-        registry.select(claim_ids)  # refuses unknown ids early, with a clear message
+        implied = [c.id for c in registry.select(claim_ids) if c.kind == "implied"]  # refuses unknown ids early
+        if implied:
+            raise ClaimsError(f"implied claims are never conditioned on: {', '.join(implied)}")
     evaluated_ids = (
         tuple(c.id for c in registry)
         if evaluate == "all"

@@ -37,7 +37,8 @@ def reconstruct(
     seed : int
         The seed of the generator; default the article's e-publication date, 20220827.
     condition_on : iterable of str, optional
-        Claim ids the cohort must satisfy; default every claim of the registry.
+        Claim ids the cohort must satisfy; default every claim of the registry but the implied
+        ones, which are never conditioned on.
     progress : bool
         Show a progress bar.
     condition_label : str

@@ -1,6 +1,6 @@
 """The three rank tests the study's claims need, batched over cohorts, each under its standard variants.
 
-A claim counts as reproduced only if it holds under every variant of its test, so a finding never
+A claim holds only if it holds under every variant of its test, so a finding never
 rests on one lucky choice (exact vs normal approximation, with or without continuity correction).
 All p-values are two-sided and come from scipy; the batching only stacks cohorts on axis 0.
 

@@ -1,0 +1,168 @@
+"""The one verdict vocabulary, and the rule that gives a claim its verdict on a dataset.
+
+A claim that holds on data that were *built* to meet it (a reconstruction conditioned on it) says
+nothing beyond the construction: it "holds (conditioned)". A claim that holds on data that were not
+built to meet it "holds (tested)". Either way, a claim that fails "does not hold". Which claims a
+dataset was conditioned on is read from its data package's provenance (``claims_conditioned_on``);
+a reader's own data (no such provenance) were conditioned on nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from tacmg.stats.rounding import round_half_up
+
+if TYPE_CHECKING:
+    from tacmg.claims.evaluate import Outcome
+
+HOLDS_CONDITIONED = "holds (conditioned)"
+HOLDS_TESTED = "holds (tested)"
+DOES_NOT_HOLD = "does not hold"
+VERDICTS = (HOLDS_CONDITIONED, HOLDS_TESTED, DOES_NOT_HOLD)
+
+
+def conditioned_claims(provenance: Mapping[str, Any] | None) -> frozenset[str]:
+    """Ids of the claims a dataset was built to meet, from its data package's provenance.
+
+    Only a dataset whose provenance says it is a reconstruction can have been conditioned on a
+    claim; anything else (a reader's own cohort, with or without a data package) was conditioned
+    on nothing.
+
+    Parameters
+    ----------
+    provenance : mapping or None
+        The ``provenance`` object of datapackage.json (`tacmg.data.loader.Dataset.provenance`).
+
+    Returns
+    -------
+    frozenset of str
+        Claim ids; empty for own data.
+
+    Examples
+    --------
+    >>> sorted(conditioned_claims({"reconstructed": True, "claims_conditioned_on": ["cohort-n"]}))
+    ['cohort-n']
+    >>> conditioned_claims(None), conditioned_claims({"claims_conditioned_on": ["cohort-n"]})
+    (frozenset(), frozenset())
+    """
+    if not provenance or not provenance.get("reconstructed"):
+        return frozenset()
+    return frozenset(str(claim_id) for claim_id in provenance.get("claims_conditioned_on") or ())
+
+
+def verdict(holds: bool, conditioned: bool) -> str:
+    """The verdict of one claim: whether it holds, and whether the data were built to meet it.
+
+    Parameters
+    ----------
+    holds : bool
+        The claim holds on the data.
+    conditioned : bool
+        The data were generated to meet this claim (`conditioned_claims`).
+
+    Returns
+    -------
+    str
+        One of `VERDICTS`.
+
+    Examples
+    --------
+    >>> verdict(True, True), verdict(True, False), verdict(False, True)
+    ('holds (conditioned)', 'holds (tested)', 'does not hold')
+    """
+    if not holds:
+        return DOES_NOT_HOLD
+    return HOLDS_CONDITIONED if conditioned else HOLDS_TESTED
+
+
+def counts(verdicts: Iterable[str]) -> dict[str, int]:
+    """How many verdicts of each kind: the counts every chapter and the scorecard quote.
+
+    Parameters
+    ----------
+    verdicts : iterable of str
+        Verdicts from `verdict`.
+
+    Returns
+    -------
+    dict
+        ``conditioned`` (hold, conditioned on), ``tested`` (hold, not conditioned on), ``failed``
+        (do not hold), ``holds`` (conditioned + tested) and ``total``.
+
+    Examples
+    --------
+    >>> counts(["holds (conditioned)", "holds (tested)", "does not hold", "holds (tested)"])
+    {'conditioned': 1, 'tested': 2, 'failed': 1, 'holds': 3, 'total': 4}
+    """
+    verdicts = list(verdicts)
+    unknown = set(verdicts) - set(VERDICTS)
+    if unknown:
+        raise ValueError(f"not a verdict: {', '.join(sorted(unknown))}")
+    conditioned = verdicts.count(HOLDS_CONDITIONED)
+    tested = verdicts.count(HOLDS_TESTED)
+    return {
+        "conditioned": conditioned,
+        "tested": tested,
+        "failed": verdicts.count(DOES_NOT_HOLD),
+        "holds": conditioned + tested,
+        "total": len(verdicts),
+    }
+
+
+def _change_word(estimate: float) -> str:
+    return "increase" if estimate > 0 else "decrease" if estimate < 0 else "no change"
+
+
+def observed_text(outcome: Outcome, index: int) -> str:
+    """The claim's quantity in cohort `index` of an outcome, as text beside the published figure.
+
+    Parameters
+    ----------
+    outcome : tacmg.claims.evaluate.Outcome
+        One claim evaluated on a batch.
+    index : int
+        Which cohort of the batch.
+
+    Returns
+    -------
+    str
+        E.g. ``'10'``, ``'11 patients'``, ``'decrease (median change -3.5), p = 2.9e-06'``,
+        ``'rho = -0.41, p = 0.02'``.
+
+    Examples
+    --------
+    >>> import tacmg
+    >>> from tacmg.claims.evaluate import evaluate_batch
+    >>> from tacmg.data.cohorts import Cohorts
+    >>> from tacmg.data.paths import RECONSTRUCTED_DIR
+    >>> cohorts = Cohorts.from_dataset(tacmg.load(RECONSTRUCTED_DIR))
+    >>> [outcome] = evaluate_batch(cohorts, tacmg.load_claims().select(["status-improved"]))
+    >>> observed_text(outcome, 0)
+    '16 patients'
+    """
+    claim, est = outcome.claim, outcome.estimate[index]
+    q = claim.quantity
+    if q == "count":
+        return f"{est:.0f}"
+    if q == "status_count":
+        return f"{est:.0f} patients"
+    if q == "mean":
+        return f"{round_half_up(est, claim.params['decimals']):.{claim.params['decimals']}f}"
+    if q == "median":
+        return f"{est:g}"
+    if q == "paired_direction":
+        return f"{_change_word(est)} (median change {est:+.3g})"
+    p = outcome.p_value[index]
+    p_text = "p not computable" if np.isnan(p) else f"p = {p:.2g}"
+    if q in ("paired_change", "no_significant_change"):
+        return f"{_change_word(est)} (median change {est:+.3g}), {p_text}"
+    if q == "group_difference":
+        word = "higher" if est > 1 else "lower" if est < 1 else "equal"
+        return f"{word} (ratio of medians {est:.2f}), {p_text}"
+    if q in ("correlation", "no_significant_correlation"):
+        return f"rho = {est:+.2f}, {p_text}"
+    raise ValueError(q)
