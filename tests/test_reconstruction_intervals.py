@@ -49,8 +49,12 @@ def test_fixed_tolerance_scales_with_the_number():
 
 def test_interval_table_uses_the_central_95_percent_and_classes_each_number():
     rng = np.random.default_rng(1)
-    conditioned = pd.DataFrame({"fixed": np.full(1000, 3.0), "narrow": rng.normal(0, 1, 1000), "loose": rng.normal(0, 4, 1000)})
-    descriptive = pd.DataFrame({"fixed": rng.normal(3, 1, 400), "narrow": rng.normal(0, 4, 400), "loose": rng.normal(0, 4, 400)})
+    conditioned = pd.DataFrame(
+        {"fixed": np.full(1000, 3.0), "narrow": rng.normal(0, 1, 1000), "loose": rng.normal(0, 4, 1000)}
+    )
+    descriptive = pd.DataFrame(
+        {"fixed": rng.normal(3, 1, 400), "narrow": rng.normal(0, 4, 400), "loose": rng.normal(0, 4, 400)}
+    )
     table = ri.interval_table(conditioned, descriptive)
     assert table.loc["narrow", "ri_low"] == pytest.approx(np.quantile(conditioned["narrow"], 0.025))
     assert table.loc["narrow", "ri_high"] == pytest.approx(np.quantile(conditioned["narrow"], 0.975))
@@ -105,7 +109,11 @@ def test_intervals_apply_only_to_a_recorded_reconstruction(tmp_path):
 
 def test_prose_and_tables_show_range_and_class():
     table = pd.DataFrame(
-        {"ri_low": [-6.5, 0.1], "ri_high": [-4.0, 0.2], "number_class": ["narrowed by the report", "set by the assumptions"]},
+        {
+            "ri_low": [-6.5, 0.1],
+            "ri_high": [-4.0, 0.2],
+            "number_class": ["narrowed by the report", "set by the assumptions"],
+        },
         index=["scores_qmg_hl", "scores_qmg_p"],
     )
     section = intervals.SectionIntervals(table)
@@ -123,5 +131,5 @@ def test_prose_and_tables_show_range_and_class():
 def test_chapter_numbers_are_what_the_intervals_measure():
     committed = load(RECONSTRUCTED_DIR)
     numbers = chapter_numbers.score_numbers(committed)
-    flat = intervals._Flat(partial(chapter_numbers.score_numbers))(committed)
+    flat = intervals.FlatNumbers(partial(chapter_numbers.score_numbers))(committed)
     assert flat["scores_qmg_hl"] == numbers["scores"]["qmg_hl"]

@@ -49,7 +49,8 @@ def inputs_digest(*parts: Any, layers: tuple[str, ...] = EVERY_LAYER) -> str:
     (16, True, False)
     """
     digest = hashlib.sha256()
-    sources = sorted(PACKAGE_DIR.glob("*.py")) + sorted(p for layer in layers for p in (PACKAGE_DIR / layer).rglob("*.py"))
+    layer_sources = (path for layer in layers for path in (PACKAGE_DIR / layer).rglob("*.py"))
+    sources = sorted(PACKAGE_DIR.glob("*.py")) + sorted(layer_sources)
     for path in (CLAIMS_PATH, PRIORS_PATH, *sources):
         digest.update(str(path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path.name).encode())
         digest.update(path.read_bytes())

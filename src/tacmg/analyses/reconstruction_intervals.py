@@ -19,6 +19,11 @@ class (`number_class`) compares that range with the range across the descriptive
   the descriptive range: the published tests and correlations barely constrain it, the priors do;
 - **narrowed by the report**: in between.
 
+A number a prior sets outright (the share of women, the number of controls, the count of each
+status the report does not give) is the same in every reconstruction, but the assumptions set it:
+the chapters name such numbers (`tacmg.presentation.chapter_numbers.SET_BY_PRIORS`) and they are
+classed "set by the assumptions" whatever their range.
+
 Reconstruction intervals describe the reconstruction, not the patients: they say what the report
 leaves open, not how precisely anything was measured (that is what the sampling intervals, the
 Hodges-Lehmann and Clopper-Pearson ones, are for). On a reader's own data they do not apply.
@@ -27,9 +32,10 @@ Written by hand because the intervals are a property of this package's generator
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -40,7 +46,8 @@ import pandas as pd
 from tacmg.analyses.disk_cache import cached
 from tacmg.claims.registry import load_claims
 from tacmg.data.cohorts import Cohorts
-from tacmg.data.loader import Dataset
+from tacmg.data.loader import Dataset, data_checksum
+from tacmg.data.paths import RECONSTRUCTED_DIR
 from tacmg.data.tables import cohort_dataset
 from tacmg.reconstruction.generator import generate
 
@@ -80,7 +87,11 @@ class Ensembles:
 
 
 def applies(dataset: Dataset) -> bool:
-    """Whether reconstruction intervals apply to `dataset`: it records a reconstruction's seed and claims.
+    """Whether reconstruction intervals apply to `dataset`: it is the committed reconstruction.
+
+    Decided by content (the files' checksum equals the committed cohort's), not by the provenance
+    a data package may have been copied with: a reader's own data, or another draw of the
+    generator, gets no intervals.
 
     Examples
     --------
@@ -90,7 +101,8 @@ def applies(dataset: Dataset) -> bool:
     True
     """
     p = dataset.provenance or {}
-    return bool(p.get("reconstructed")) and "seed" in p and bool(p.get("claims_conditioned_on"))
+    recorded = bool(p.get("reconstructed")) and "seed" in p and bool(p.get("claims_conditioned_on"))
+    return recorded and dataset.checksum == data_checksum(RECONSTRUCTED_DIR)
 
 
 def ensembles(
@@ -181,7 +193,7 @@ def measure_across(measure: Measure, cohorts: Cohorts, workers: int | None = Non
         rows = _measure_chunk((measure, cohorts))
     else:
         bounds = np.linspace(0, cohorts.size, 4 * workers + 1).astype(int)
-        chunks = [(measure, cohorts.take(slice(a, b))) for a, b in zip(bounds[:-1], bounds[1:])]
+        chunks = [(measure, cohorts.take(slice(a, b))) for a, b in itertools.pairwise(bounds)]
         with ProcessPoolExecutor(workers) as pool:
             rows = [row for part in pool.map(_measure_chunk, chunks) for row in part]
     return pd.DataFrame(rows)
@@ -216,7 +228,9 @@ def number_class(width: float, descriptive_width: float, scale: float = 1.0) -> 
     return CLASSES[1]
 
 
-def interval_table(conditioned: pd.DataFrame, descriptive: pd.DataFrame, level: float = LEVEL) -> pd.DataFrame:
+def interval_table(
+    conditioned: pd.DataFrame, descriptive: pd.DataFrame, level: float = LEVEL, assumed: Collection[str] = ()
+) -> pd.DataFrame:
     """Each number's reconstruction interval and class, from its values across both ensembles.
 
     Parameters
@@ -225,6 +239,9 @@ def interval_table(conditioned: pd.DataFrame, descriptive: pd.DataFrame, level: 
         `measure_across` of the same measure on the two ensembles.
     level : float
         Central share covered (0-1).
+    assumed : collection of str
+        Numbers a prior sets outright (the share of women, the count in each other status): the
+        same in every reconstruction, yet set by the assumptions, not by the report.
 
     Returns
     -------
@@ -259,13 +276,18 @@ def interval_table(conditioned: pd.DataFrame, descriptive: pd.DataFrame, level: 
             "ri_width": high - low,
             "descriptive_width": loose_width,
             "cohorts": len(values),
-            "number_class": number_class(high - low, loose_width, scale),
+            "number_class": CLASSES[2] if name in assumed else number_class(high - low, loose_width, scale),
         }
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
 def intervals_for(
-    name: str, measure: Measure, dataset: Dataset, *params: Any, workers: int | None = None
+    name: str,
+    measure: Measure,
+    dataset: Dataset,
+    *params: Any,
+    assumed: Collection[str] = (),
+    workers: int | None = None,
 ) -> pd.DataFrame | None:
     """The reconstruction intervals of `measure`'s numbers for `dataset`, or None where they do not apply.
 
@@ -279,6 +301,8 @@ def intervals_for(
         The data a chapter shows; None is returned unless `applies`.
     *params
         Whatever else the measure depends on (chapter parameters), for the cache key.
+    assumed : collection of str
+        Numbers a prior sets outright (see `interval_table`).
     workers : int, optional
         Processes.
 
@@ -294,6 +318,11 @@ def intervals_for(
 
     def compute() -> pd.DataFrame:
         e = ensembles(seed, conditioned_on, workers=workers)
-        return interval_table(measure_across(measure, e.conditioned, workers), measure_across(measure, e.descriptive, workers))
+        return interval_table(
+            measure_across(measure, e.conditioned, workers),
+            measure_across(measure, e.descriptive, workers),
+            assumed=assumed,
+        )
 
-    return cached(f"intervals-{name}", compute, seed, conditioned_on, ENSEMBLE_SIZE, DESCRIPTIVE_SIZE, params)
+    key = (seed, conditioned_on, ENSEMBLE_SIZE, DESCRIPTIVE_SIZE, params, sorted(assumed))
+    return cached(f"intervals-{name}", compute, *key)

@@ -16,8 +16,8 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from tacmg.claims.evaluate import IMPROVED_STATUSES, holds_matrix, tested_claim_holds
 from tacmg.analyses.disk_cache import BELOW_PRESENTATION, cached
+from tacmg.claims.evaluate import IMPROVED_STATUSES, holds_matrix, tested_claim_holds
 from tacmg.claims.registry import Claim, load_claims
 from tacmg.data import contract
 from tacmg.data.cohorts import Cohorts, status_mask

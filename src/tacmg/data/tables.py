@@ -212,7 +212,7 @@ def cohort_dataset(cohorts: Cohorts, index: int = 0) -> Dataset:
             if column.type == "boolean":
                 frame[column.name] = frame[column.name] == "true"
             elif column.type in _DTYPES:
-                frame[column.name] = frame[column.name].astype(_DTYPES[column.type])
+                frame[column.name] = frame[column.name].astype(_DTYPES[column.type])  # type: ignore[call-overload]
         typed[name] = frame
     return Dataset(typed["patients"], typed["visits"], typed["controls"], Path("."), "")
 

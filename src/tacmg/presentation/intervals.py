@@ -51,20 +51,26 @@ def range_text(low: float, high: float, p_value: bool = False) -> str:
     --------
     >>> range_text(-6.5, -4.0), range_text(3.0, 3.0), range_text(0.12, 0.345), range_text(1e-5, 0.003, True)
     ('-6.5 to -4.0', '3', '0.12 to 0.35', '0.00001 to 0.003')
+    >>> range_text(4.5, 4.5), range_text(37.8125, 37.8125)
+    ('4.5', '37.8125')
     """
     if not (math.isfinite(low) and math.isfinite(high)):
         return "n/a"
     if p_value:
         return p_text(low) if p_text(low) == p_text(high) else f"{p_text(low)} to {p_text(high)}"
     width = high - low
-    if width <= 0:
-        return fixed(low, 0) if float(low).is_integer() else fixed(low, 2)
-    decimals = 0 if float(low).is_integer() and float(high).is_integer() else max(0, min(4, 1 - math.floor(math.log10(width))))
+    if width <= 0:  # one value: as few decimals as it needs, at most four
+        return next(text for d in range(5) if float(text := fixed(low, d)) == round(low, 4) or d == 4)
+    if float(low).is_integer() and float(high).is_integer():
+        decimals = 0
+    else:  # enough decimals to show the width to two digits, at most four
+        decimals = max(0, min(4, 1 - math.floor(math.log10(width))))
     return f"{fixed(low, decimals)} to {fixed(high, decimals)}"
 
 
 def _is_p(name: str) -> bool:
-    return name == "p" or name.endswith("_p") or "p_value" in name or name.startswith("p_")
+    """Whether a number's key names a p-value ('scores_qmg_p', 'pred_p_value', 'scores_p_max')."""
+    return "p" in name.split("_")
 
 
 @dataclass(frozen=True)
@@ -95,14 +101,17 @@ class SectionIntervals:
         """The 2.5-97.5% range of `key` as text ("n/a" when it has none)."""
         if self.table is None or key not in self.table.index:
             return "n/a"
-        row = self.table.loc[key]
-        return range_text(float(row["ri_low"]), float(row["ri_high"]), _is_p(key))
+        ends = self.table.loc[[key], ["ri_low", "ri_high"]].to_numpy(float)[0]
+        low, high = float(ends[0]), float(ends[1])
+        if "share" in key.split("_"):  # shares (0-1) read as percentages, as the prose shows them
+            return range_text(100 * low, 100 * high).replace(" to ", "% to ") + "%"
+        return range_text(low, high, _is_p(key))
 
     def number_class(self, key: str) -> str:
         """The class of `key` ("" when it has none)."""
         if self.table is None or key not in self.table.index:
             return ""
-        return str(self.table.loc[key, "number_class"])
+        return str(self.table.at[key, "number_class"])
 
     def text(self, key: str) -> str:
         """What the prose shows after the number `key`: its range and class in parentheses, or ""."""
@@ -124,26 +133,30 @@ class SectionIntervals:
         return [label for key, label in labels.items() if self.number_class(key) in keep]
 
 
-def for_numbers(name: str, numbers: Callable[[Dataset], Mapping[str, Mapping[str, Any]]], dataset: Dataset,
-                *params: Any) -> SectionIntervals:
+def for_numbers(
+    name: str, numbers: Callable[[Dataset], Mapping[str, Mapping[str, Any]]], dataset: Dataset, *params: Any
+) -> SectionIntervals:
     """The intervals of a chapter section's numbers: `numbers(dataset)` gives ``{prefix: {name: value}}``.
 
     `numbers` must be a module-level function (or a `functools.partial` of one) so that worker
     processes can run it on the ensemble; `params` are what it depends on besides the data.
     """
 
-    table = reconstruction_intervals.intervals_for(name, _Flat(numbers), dataset, *params)
+    from tacmg.presentation.chapter_numbers import SET_BY_PRIORS
+
+    table = reconstruction_intervals.intervals_for(name, FlatNumbers(numbers), dataset, *params, assumed=set(SET_BY_PRIORS))
     return SectionIntervals(table)
 
 
 @dataclass(frozen=True)
-class _Flat:
+class FlatNumbers:
     """``{prefix: {name: value}}`` flattened to ``{prefix_name: value}`` (picklable)."""
 
     numbers: Callable[[Dataset], Mapping[str, Mapping[str, Any]]]
 
     def __call__(self, dataset: Dataset) -> dict[str, Any]:
-        return {f"{prefix}_{name}": value for prefix, values in self.numbers(dataset).items() for name, value in values.items()}
+        sections = self.numbers(dataset).items()
+        return {f"{prefix}_{name}": value for prefix, values in sections for name, value in values.items()}
 
 
 def with_intervals(view: pd.DataFrame, intervals: SectionIntervals, keys: Sequence[str], what: str) -> pd.DataFrame:
@@ -163,7 +176,8 @@ def with_intervals(view: pd.DataFrame, intervals: SectionIntervals, keys: Sequen
     --------
     >>> t = pd.DataFrame({"ri_low": [-6.0], "ri_high": [-3.0], "number_class": ["narrowed by the report"]},
     ...                  index=["scores_qmg_hl"])
-    >>> with_intervals(pd.DataFrame({"outcome": ["QMG"]}), SectionIntervals(t), ["scores_qmg_hl"], "HL").iloc[0].tolist()
+    >>> shown = with_intervals(pd.DataFrame({"outcome": ["QMG"]}), SectionIntervals(t), ["scores_qmg_hl"], "HL")
+    >>> shown.iloc[0].tolist()
     ['QMG', '-6 to -3', 'narrowed by the report']
     """
     if not intervals.applies:
