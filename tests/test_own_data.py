@@ -139,4 +139,3 @@ def test_reconstruction_intervals_show_on_the_committed_cohort_only(runs):
         assert all("reconstructions:" in v for v in shown.values())
         assert not [k for k, v in second[name].items() if k.endswith("_ri") and v.strip("'\"")], name
         assert "not shown" in second[name]["ri_note"] and "not shown" not in default[name]["ri_note"]
-

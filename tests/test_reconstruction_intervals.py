@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import partial
 
 import numpy as np
@@ -13,7 +14,7 @@ from tacmg.analyses import disk_cache
 from tacmg.analyses import reconstruction_intervals as ri
 from tacmg.claims.evaluate import holds_matrix
 from tacmg.claims.registry import load_claims
-from tacmg.data.paths import RECONSTRUCTED_DIR
+from tacmg.data.paths import RECONSTRUCTED_DIR, REPO_ROOT
 from tacmg.data.tables import cohort_dataset
 from tacmg.presentation import chapter_numbers, glue, intervals
 from tacmg.reconstruction.generator import generate
@@ -133,3 +134,19 @@ def test_chapter_numbers_are_what_the_intervals_measure():
     numbers = chapter_numbers.score_numbers(committed)
     flat = intervals.FlatNumbers(partial(chapter_numbers.score_numbers))(committed)
     assert flat["scores_qmg_hl"] == numbers["scores"]["qmg_hl"]
+
+
+@pytest.mark.parametrize("chapter", sorted(chapter_numbers.DERIVED))
+def test_every_derived_number_the_prose_discusses_carries_its_interval(chapter):
+    text = (REPO_ROOT / "notebooks" / f"{chapter}.md").read_text(encoding="utf-8")
+    quoted = set(re.findall(r"\{eval\}`v\.([a-z0-9_]+)_ri`", text))
+    assert quoted == set(chapter_numbers.DERIVED[chapter])
+    assert "{eval}`v.ri_note`" in text and "{eval}`v.ri_implied`" in text
+
+
+def test_derived_numbers_are_numbers_the_chapter_functions_return():
+    committed = load(RECONSTRUCTED_DIR)
+    functions = [getattr(chapter_numbers, name) for name in dir(chapter_numbers) if name.endswith("_numbers")]
+    available = {key for f in functions for key in intervals.FlatNumbers(f)(committed)}
+    for chapter, labels in chapter_numbers.DERIVED.items():
+        assert set(labels) <= available, chapter

@@ -25,6 +25,7 @@ from tacmg.presentation.prose import median_explained
 from tacmg.stats.rounding import percent, round_half_up
 
 Numbers = dict[str, dict[str, Any]]
+_SCORE_LABELS = {"qmg": "QMG", "mmt": "MMT", "adl": "MG-ADL", "qol": "MG-QOL15"}
 
 # Numbers a prior of priors.yaml sets outright: the same in every reconstruction, but because of
 # an assumption, not of the report (classed "set by the assumptions"). Key: the prior that sets it.
@@ -205,3 +206,64 @@ def correlation_numbers(
     between_within = correlations.between_and_within(dataset, molecule, tuple(scores_between))
     rows = {f"{x}_{y}_rho": float(rho) for x, y, rho in zip(table["var_x"], table["var_y"], table["rho"])}
     return {"corr": family, "corr_bw": dict(between_within.iloc[0].to_dict()), "corr_row": rows}
+
+
+# The derived numbers each chapter's prose discusses, in words: each is quoted with its
+# reconstruction interval (``{eval}`v.<key>_ri```; a test holds prose and list together), and the
+# chapter's "what the report implies" sentence names those the report fixes or narrows.
+DERIVED: dict[str, dict[str, str]] = {
+    "01-cohort": {
+        "cohort_duration_median": "the median disease duration",
+        "cohort_duration_min": "the shortest disease duration",
+        "cohort_duration_max": "the longest disease duration",
+        "cohort_women_pct": "the share of women",
+    },
+    "02-clinical-scores": {
+        **{f"scores_{s}_hl": f"the Hodges-Lehmann change of the {label}" for s, label in _SCORE_LABELS.items()},
+        **{
+            f"scores_{s}_pct_mcid": f"the share reaching the {label} threshold"
+            for s, label in _SCORE_LABELS.items()
+            if s != "mmt"
+        },
+        "scores_mmt_pct_improved": "the share with a lower MMT",
+        "scores_qmg_n_worse": "the count with a higher QMG",
+        "scores_adl_n_worse": "the count with a higher MG-ADL",
+        "scores_rb_strongest": "the strongest rank-biserial correlation",
+    },
+    "03-prednisone": {
+        "pred_hl": "the Hodges-Lehmann change of the dose",
+        "pred_pct_tapered": "the share on a lower dose",
+        "pred_pct_stopped": "the share off prednisone",
+        "pred_n_unchanged": "the count on the same dose",
+        "pred_n_increased": "the count on a higher dose",
+    },
+    "04-post-intervention-status": {
+        "status_pct_mm": "the share at minimal manifestation status",
+        "status_pct_u": "the share unchanged",
+        **{
+            f"status_{code}_{score}": f"the median {label} change of the {group}"
+            for code, group in (("mm", "patients at MM"), ("i", "improved"), ("u", "unchanged"))
+            for score, label in (("qmg", "QMG"), ("adl", "MG-ADL"))
+        },
+        "status_u_pred": "the median dose change of the unchanged",
+    },
+    "05-molecules-vs-controls": {
+        "vsctl_n_significant": "the count of molecules differing from controls",
+        "vsctl_n_significant_adjusted": "that count after adjustment",
+    },
+    "06-molecule-change": {
+        "change_all_n_significant": "the count of molecules that changed",
+        "change_all_n_significant_adjusted": "that count after adjustment",
+        "change_all_spdl1_hl_ratio": "the typical sPD-L1 ratio",
+        "change_sub_n_significant": "the count that changed in the improved subset",
+        "change_sub_spdl1_hl_ratio": "the typical sPD-L1 ratio in the improved subset",
+    },
+    "07-correlations": {
+        "corr_n_significant": "the count of significant correlations",
+        "corr_n_significant_adjusted": "that count after adjustment",
+        "corr_n_unpublished_significant": "the count of significant pairs no source mentions",
+        "corr_bw_rho_baseline": "the baseline correlation of sCD25 with the QMG",
+        "corr_bw_rho_change": "the correlation of their changes",
+        "corr_bw_share_both_fell": "the share in whom both fell",
+    },
+}

@@ -144,7 +144,9 @@ def for_numbers(
 
     from tacmg.presentation.chapter_numbers import SET_BY_PRIORS
 
-    table = reconstruction_intervals.intervals_for(name, FlatNumbers(numbers), dataset, *params, assumed=set(SET_BY_PRIORS))
+    table = reconstruction_intervals.intervals_for(
+        name, FlatNumbers(numbers), dataset, *params, assumed=set(SET_BY_PRIORS)
+    )
     return SectionIntervals(table)
 
 
@@ -209,3 +211,50 @@ def note(intervals: SectionIntervals) -> str:
         f"methods page. This range is not a confidence interval: it measures what the published figures "
         f"leave open, not how precisely anything was measured."
     )
+
+
+def implied_text(intervals: SectionIntervals, labels: Mapping[str, str]) -> str:
+    """What the report implies about a chapter's derived numbers, as one sentence ("" on own data).
+
+    Parameters
+    ----------
+    intervals : SectionIntervals
+    labels : mapping
+        The chapter's derived numbers: key to words (`tacmg.presentation.chapter_numbers.DERIVED`).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"ri_low": [1.0, 0.0], "ri_high": [1.0, 9.0],
+    ...                   "number_class": ["fixed by the report", "set by the assumptions"]}, index=["a", "b"])
+    >>> implied_text(SectionIntervals(t), {"a": "n", "b": "d"})
+    'What the report implies here: it fixes n. The other number discussed here (d) is set by the assumptions.'
+    >>> implied_text(SectionIntervals(None), {"a": "the count"})
+    ''
+    """
+    if not intervals.applies:
+        return ""
+    by_class: dict[str, list[str]] = {c: [] for c in reconstruction_intervals.CLASSES}
+    for key, label in labels.items():
+        by_class.setdefault(intervals.number_class(key) or reconstruction_intervals.CLASSES[2], []).append(label)
+    fixed_, narrowed, assumed = (by_class[c] for c in reconstruction_intervals.CLASSES)
+    if not fixed_ and not narrowed:
+        return (
+            f"What the report implies here: none of the {len(assumed)} derived numbers this chapter discusses. "
+            f"All are set by the assumptions, read them as what the priors make of the published figures."
+        )
+    parts = []
+    if fixed_:
+        parts.append(f"it fixes {_listed(fixed_)}")
+    if narrowed:
+        parts.append(f"it narrows {_listed(narrowed)}")
+    text = f"What the report implies here: {' and '.join(parts)}."
+    if assumed:
+        noun = "number discussed here" if len(assumed) == 1 else f"{len(assumed)} numbers discussed here"
+        verb = "is" if len(assumed) == 1 else "are"
+        text += f" The other {noun} ({_listed(assumed)}) {verb} set by the assumptions."
+    return text
+
+
+def _listed(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
