@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tacmg.analyses import robustness
+from tacmg.analyses import disk_cache, robustness
 from tacmg.claims.evaluate import holds_matrix
 from tacmg.claims.registry import load_claims
 from tacmg.reconstruction.generator import generate
@@ -46,12 +46,13 @@ def test_share_table_gives_wilson_intervals_and_readings():
 
 
 def test_cache_returns_the_stored_value_without_recomputing(tmp_path, monkeypatch):
-    monkeypatch.setattr(robustness, "CACHE_DIR", tmp_path)
+    monkeypatch.setattr(disk_cache, "CACHE_DIR", tmp_path)
     calls = []
-    first = robustness.cached("demo", lambda: calls.append(1) or {"x": 1}, 7)
-    second = robustness.cached("demo", lambda: calls.append(1) or {"x": 2}, 7)
+    first = disk_cache.cached("demo", lambda: calls.append(1) or {"x": 1}, 7)
+    second = disk_cache.cached("demo", lambda: calls.append(1) or {"x": 2}, 7)
     assert first == second == {"x": 1} and calls == [1]
-    assert robustness.cached("demo", lambda: {"x": 3}, 8) == {"x": 3}
+    assert disk_cache.cached("demo", lambda: {"x": 3}, 8) == {"x": 3}
+    assert list(tmp_path.glob("demo-*.pkl")), "the value is kept in the cache folder"
 
 
 def test_null_priors_make_molecule_claims_a_matter_of_chance():

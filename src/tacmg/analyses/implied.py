@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tacmg.analyses.robustness import cached, share_table
+from tacmg.analyses.disk_cache import BELOW_PRESENTATION, cached
+from tacmg.analyses.robustness import share_table
 from tacmg.claims.registry import load_claims
 from tacmg.reconstruction.generator import generate
 
@@ -31,7 +32,7 @@ def implied_shares(
     workers : int, optional
         Worker processes (they do not change the result).
     use_cache : bool
-        Read and write the on-disk cache (`tacmg.analyses.robustness.cached`).
+        Read and write the on-disk cache (`tacmg.analyses.disk_cache.cached`).
 
     Returns
     -------
@@ -82,7 +83,7 @@ def implied_shares(
 
     if not use_cache:
         return compute()
-    return cached("implied", compute, seed, n_cohorts)
+    return cached("implied", compute, seed, n_cohorts, layers=BELOW_PRESENTATION)
 
 
 def implied_summary(result: dict) -> dict[str, float | int]:

@@ -9,27 +9,21 @@ ensembles) and the analysis choices (the same cohorts, evaluated differently).
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
-import pickle
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
+from tacmg.analyses.disk_cache import BELOW_PRESENTATION, cached
 from tacmg.claims.evaluate import IMPROVED_STATUSES, holds_matrix, tested_claim_holds
 from tacmg.claims.registry import Claim, load_claims
 from tacmg.data import contract
 from tacmg.data.cohorts import Cohorts, status_mask
-from tacmg.data.paths import CLAIMS_PATH, PRIORS_PATH, REPO_ROOT
 from tacmg.reconstruction.generator import generate
 from tacmg.stats import rank_tests
 from tacmg.stats.multiplicity import benjamini_hochberg
-
-CACHE_DIR = REPO_ROOT / "_build" / ".tacmg-cache"
 
 # Sensitivity to the priors: each entry replaces priors.yaml values (dotted paths).
 PRIOR_SCENARIOS: dict[str, dict[str, object]] = {
@@ -202,47 +196,6 @@ def _reading(share: float) -> str:
     return READINGS[1]
 
 
-# The modules an ensemble's result depends on; a change to any of them invalidates the cache.
-_COMPUTING_MODULES = (
-    "tacmg.claims.registry",
-    "tacmg.data.cohorts",
-    "tacmg.data.contract",
-    "tacmg.claims.evaluate",
-    "tacmg.reconstruction._draws",
-    "tacmg.reconstruction._status_link",
-    "tacmg.reconstruction.generator",
-    "tacmg.reconstruction.iman_conover",
-    "tacmg.reconstruction.marginals",
-    "tacmg.reconstruction.priors",
-    "tacmg.analyses.robustness",
-    "tacmg.analyses.improved_subset",
-    "tacmg.analyses.status_link",
-    "tacmg.stats.rank_tests",
-)
-
-
-def _inputs_digest(*parts) -> str:
-    digest = hashlib.sha256()
-    modules = [Path(str(getattr(importlib.util.find_spec(name), "origin", name))) for name in _COMPUTING_MODULES]
-    for path in (CLAIMS_PATH, PRIORS_PATH, *modules):
-        digest.update(path.read_bytes())
-    digest.update(repr(parts).encode())
-    return digest.hexdigest()[:16]
-
-
-def cached(name: str, compute, *key_parts):
-    """`compute()` cached on disk, keyed on the claims, priors, this package's code and key_parts."""
-    path = CACHE_DIR / f"{name}-{_inputs_digest(name, *key_parts)}.pkl"
-    if path.exists():
-        return pickle.loads(path.read_bytes())
-    value = compute()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(pickle.dumps(value))
-    tmp.replace(path)
-    return value
-
-
 def robustness(
     seed: int = 1,
     n_cohorts: int = 10_000,
@@ -295,7 +248,7 @@ def robustness(
 
     if not use_cache:
         return compute()
-    return cached("robustness", compute, seed, n_cohorts, sensitivity_cohorts)
+    return cached("robustness", compute, seed, n_cohorts, sensitivity_cohorts, layers=BELOW_PRESENTATION)
 
 
 CLINICAL_FINDINGS = ("clinical_scores", "prednisone")

@@ -17,8 +17,9 @@ import time
 import numpy as np
 import pandas as pd
 
+from tacmg.analyses.disk_cache import BELOW_PRESENTATION, cached
 from tacmg.analyses.improved_subset import READING_KEYS, READINGS, subset_holds, subset_mask
-from tacmg.analyses.robustness import CLINICAL_FINDINGS, cached, share_table
+from tacmg.analyses.robustness import CLINICAL_FINDINGS, share_table
 from tacmg.claims.evaluate import holds_matrix
 from tacmg.claims.registry import load_claims
 from tacmg.data import contract
@@ -122,7 +123,7 @@ def link_robustness(
     workers : int, optional
         Worker processes of `generate`.
     use_cache : bool
-        Read and write the disk cache (`tacmg.analyses.robustness.cached`, keyed also on the
+        Read and write the disk cache (`tacmg.analyses.disk_cache.cached`, keyed also on the
         committed cohort's files).
     chunk_size : int
         Candidates per chunk of `generate`; 1000, as the chapter's main ensemble, makes the "as
@@ -196,7 +197,9 @@ def link_robustness(
     committed_files = hashlib.sha256(
         b"".join((RECONSTRUCTED_DIR / name).read_bytes() for name in ("patients.csv", "visits.csv"))
     ).hexdigest()
-    return cached("status-link", compute, seed, n_cohorts, repairings, chunk_size, committed_files)
+    return cached(
+        "status-link", compute, seed, n_cohorts, repairings, chunk_size, committed_files, layers=BELOW_PRESENTATION
+    )
 
 
 def summary(results: dict) -> dict[str, float | int | str]:

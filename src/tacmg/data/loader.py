@@ -12,7 +12,7 @@ The reading and the checks themselves are in the private module `tacmg.data._csv
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +92,8 @@ class Dataset:
     directory: Path
     checksum: str
     provenance: dict[str, Any] | None = None
+    # paired() reshapes visits.csv once per column: an ensemble of cohorts asks thousands of times.
+    _paired: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def paired(self, column: str) -> pd.DataFrame:
         """One value column of visits.csv in wide form, a row per patient.
@@ -120,8 +122,10 @@ class Dataset:
         """
         if column not in self.visits.columns or column in ("patient_id", "visit"):
             raise KeyError(f"visits.csv has no value column {column!r}")
-        wide = self.visits.pivot(index="patient_id", columns="visit", values=column)
-        return wide.loc[:, list(VISITS)].sort_index().rename_axis(columns=None)
+        if column not in self._paired:
+            wide = self.visits.pivot(index="patient_id", columns="visit", values=column)
+            self._paired[column] = wide.loc[:, list(VISITS)].sort_index().rename_axis(columns=None)
+        return self._paired[column].copy()
 
 
 def _error(problem: _Problem) -> DataError:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from tacmg.data import contract
 from tacmg.data.cohorts import VISIT_VARIABLES, Cohorts, key
+from tacmg.data.loader import Dataset
 
 
 def _code(codes, values) -> list[str]:
@@ -170,3 +171,51 @@ def write_template(directory: str | Path) -> list[Path]:
         path.write_text(",".join(table.column_names) + "\n", encoding="utf-8", newline="")
         paths.append(path)
     return paths
+
+
+def cohort_dataset(cohorts: Cohorts, index: int = 0) -> Dataset:
+    """The cohort at `index` of a generated batch as an in-memory `Dataset` (no files, no provenance).
+
+    The same tables `write_tables` would write, in the dtypes `tacmg.load` would give them, so
+    every analysis runs on a generated cohort exactly as on a loaded one (used by the
+    reconstruction intervals, which analyse a thousand cohorts).
+
+    Parameters
+    ----------
+    cohorts : Cohorts
+        A generated batch, as for `cohort_tables`.
+    index : int
+        Which cohort of the batch.
+
+    Returns
+    -------
+    tacmg.data.loader.Dataset
+        ``directory`` is the current folder and ``checksum`` is empty: nothing was read.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tacmg.data.cohorts import VISIT_VARIABLES, Cohorts, key
+    >>> characteristics = ("sex", "age_at_onset_years", "disease_duration_years", "mgfa_class")
+    >>> patient = {name: np.zeros((1, 2)) for name in (*characteristics, "antibody_status", "thymectomy", "status")}
+    >>> visit = {key(v, t): np.ones((1, 2)) for v in VISIT_VARIABLES for t in contract.VISITS}
+    >>> control = {name: np.ones((1, 3)) for name in ("sex", "age_years", *contract.MOLECULES)}
+    >>> dataset = cohort_dataset(Cohorts(patient, visit, control))
+    >>> dataset.patients["thymectomy"].dtype, dataset.visits["qmg"].dtype, dataset.provenance
+    (dtype('bool'), dtype('int64'), None)
+    """
+    frames = cohort_tables(cohorts, index)
+    typed = {}
+    for name, table in contract.TABLES.items():
+        frame = frames[name]
+        for column in table.columns:
+            if column.type == "boolean":
+                frame[column.name] = frame[column.name] == "true"
+            elif column.type in _DTYPES:
+                frame[column.name] = frame[column.name].astype(_DTYPES[column.type])  # type: ignore[call-overload]
+        typed[name] = frame
+    return Dataset(typed["patients"], typed["visits"], typed["controls"], Path("."), "")
+
+
+# The pandas dtype of each contract type (the loader's conversion, for in-memory cohorts).
+_DTYPES = {"integer": "int64", "number": "float64", "string": "str"}

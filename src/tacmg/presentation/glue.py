@@ -136,11 +136,15 @@ class ProseValues:
         self._glue = glue
         self._values: dict[str, ProseText] = {}
 
-    def add(self, prefix: str, values: Mapping[str, Any]) -> None:
+    def add(self, prefix: str, values: Mapping[str, Any], intervals: Any = None) -> None:
         """Keep each value under ``<prefix>_<name>`` and glue it (MyST-NB) under the same key.
 
-        Returns nothing, so a notebook cell ending with it shows no output.
+        With `intervals` (a `tacmg.presentation.intervals.SectionIntervals`), each number also gets
+        ``<prefix>_<name>_ri``: its reconstruction interval and class in words, or "" where intervals
+        do not apply. Returns nothing, so a notebook cell ending with it shows no output.
         """
+        if intervals is not None:
+            values = {**values, **intervals.prose_values(prefix, values)}
         for name, value in values.items():
             key = f"{prefix}_{name}"
             plain = _plain_value(value)

@@ -145,6 +145,8 @@ def convention_readings(conventions: pd.DataFrame, mcid) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
 def change_correlation_source(reconstructed: bool) -> str:
     """Where a correlation of within-patient changes comes from, as a sentence for the prose.
 

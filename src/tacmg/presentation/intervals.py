@@ -1,0 +1,260 @@
+"""How a chapter shows reconstruction intervals: beside a number in the prose, as columns in a table.
+
+`tacmg.analyses.reconstruction_intervals` computes each derived number's 2.5-97.5% range across
+the reconstructions and its class; this module turns them into words. A chapter asks once for
+its section's intervals (`for_numbers`), then
+
+- ``v.add(prefix, values, intervals=ri)`` glues, beside each number ``<key>``, a text ``<key>_ri``:
+  " (reconstructions: -6 to -3; narrowed by the report)", or "" where intervals do not apply, so
+  the same sentence reads right on the reconstruction and on a reader's own data;
+- ``with_intervals(view, ri, keys)`` adds the range and the class as two table columns (none on
+  a reader's data).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from tacmg.analyses import reconstruction_intervals
+from tacmg.data.loader import Dataset
+from tacmg.stats.rounding import fixed, p_text
+
+RANGE_COLUMN = "Across reconstructions (2.5-97.5%)"
+CLASS_COLUMN = "Pinned down by"
+NOT_APPLICABLE = (
+    "Reconstruction intervals are not shown: they describe how much the published figures leave open "
+    "in a reconstructed cohort, and these data were not reconstructed. The intervals in the tables "
+    "are sampling intervals computed from these data."
+)
+
+
+def range_text(low: float, high: float, p_value: bool = False) -> str:
+    """A range as text, both ends to the same decimals (enough to show its width to two digits).
+
+    Parameters
+    ----------
+    low, high : float
+        The ends.
+    p_value : bool
+        Format as p-values (two significant digits each).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> range_text(-6.5, -4.0), range_text(3.0, 3.0), range_text(0.12, 0.345), range_text(1e-5, 0.003, True)
+    ('-6.5 to -4.0', '3', '0.12 to 0.35', '0.00001 to 0.003')
+    >>> range_text(4.5, 4.5), range_text(37.8125, 37.8125)
+    ('4.5', '37.8125')
+    """
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return "n/a"
+    if p_value:
+        return p_text(low) if p_text(low) == p_text(high) else f"{p_text(low)} to {p_text(high)}"
+    width = high - low
+    if width <= 0:  # one value: as few decimals as it needs, at most four
+        return next(text for d in range(5) if float(text := fixed(low, d)) == round(low, 4) or d == 4)
+    if float(low).is_integer() and float(high).is_integer():
+        decimals = 0
+    else:  # enough decimals to show the width to two digits, at most four
+        decimals = max(0, min(4, 1 - math.floor(math.log10(width))))
+    return f"{fixed(low, decimals)} to {fixed(high, decimals)}"
+
+
+def _is_p(name: str) -> bool:
+    """Whether a number's key names a p-value ('scores_qmg_p', 'pred_p_value', 'scores_p_max')."""
+    return "p" in name.split("_")
+
+
+@dataclass(frozen=True)
+class SectionIntervals:
+    """The reconstruction intervals of one chapter section's numbers (`table` None: not applicable).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame or None
+        `tacmg.analyses.reconstruction_intervals.interval_table`, indexed by ``<prefix>_<name>``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"ri_low": [-6.0], "ri_high": [-3.0], "number_class": ["narrowed by the report"]},
+    ...                  index=["scores_qmg_hl"])
+    >>> SectionIntervals(t).text("scores_qmg_hl"), SectionIntervals(None).text("scores_qmg_hl")
+    (' (reconstructions: -6 to -3; narrowed by the report)', '')
+    """
+
+    table: pd.DataFrame | None
+
+    @property
+    def applies(self) -> bool:
+        """Whether the data shown are a reconstruction with intervals."""
+        return self.table is not None
+
+    def range(self, key: str) -> str:
+        """The 2.5-97.5% range of `key` as text ("n/a" when it has none)."""
+        if self.table is None or key not in self.table.index:
+            return "n/a"
+        ends = self.table.loc[[key], ["ri_low", "ri_high"]].to_numpy(float)[0]
+        low, high = float(ends[0]), float(ends[1])
+        if "share" in key.split("_"):  # shares (0-1) read as percentages, as the prose shows them
+            return range_text(100 * low, 100 * high).replace(" to ", "% to ") + "%"
+        return range_text(low, high, _is_p(key))
+
+    def number_class(self, key: str) -> str:
+        """The class of `key` ("" when it has none)."""
+        if self.table is None or key not in self.table.index:
+            return ""
+        return str(self.table.at[key, "number_class"])
+
+    def text(self, key: str) -> str:
+        """What the prose shows after the number `key`: its range and class in parentheses, or ""."""
+        if self.table is None or key not in self.table.index or not self.number_class(key):
+            return ""
+        return f" (reconstructions: {self.range(key)}; {self.number_class(key)})"
+
+    def prose_values(self, prefix: str, values: Mapping[str, Any]) -> dict[str, str]:
+        """``<name>_ri`` texts for every number among `values` (glued by `ProseValues.add`)."""
+        return {
+            f"{name}_ri": self.text(f"{prefix}_{name}")
+            for name, value in values.items()
+            if isinstance(value, int | float) and not isinstance(value, bool)
+        }
+
+    def implied(self, labels: Mapping[str, str]) -> list[str]:
+        """Labels of `labels` (key to words) whose numbers are fixed or narrowed by the report."""
+        keep = reconstruction_intervals.CLASSES[:2]
+        return [label for key, label in labels.items() if self.number_class(key) in keep]
+
+
+def for_numbers(
+    name: str, numbers: Callable[[Dataset], Mapping[str, Mapping[str, Any]]], dataset: Dataset, *params: Any
+) -> SectionIntervals:
+    """The intervals of a chapter section's numbers: `numbers(dataset)` gives ``{prefix: {name: value}}``.
+
+    `numbers` must be a module-level function (or a `functools.partial` of one) so that worker
+    processes can run it on the ensemble; `params` are what it depends on besides the data.
+    """
+
+    from tacmg.presentation.chapter_numbers import SET_BY_PRIORS
+
+    table = reconstruction_intervals.intervals_for(
+        name, FlatNumbers(numbers), dataset, *params, assumed=set(SET_BY_PRIORS)
+    )
+    return SectionIntervals(table)
+
+
+@dataclass(frozen=True)
+class FlatNumbers:
+    """``{prefix: {name: value}}`` flattened to ``{prefix_name: value}`` (picklable)."""
+
+    numbers: Callable[[Dataset], Mapping[str, Mapping[str, Any]]]
+
+    def __call__(self, dataset: Dataset) -> dict[str, Any]:
+        sections = self.numbers(dataset).items()
+        return {f"{prefix}_{name}": value for prefix, values in sections for name, value in values.items()}
+
+
+def with_intervals(view: pd.DataFrame, intervals: SectionIntervals, keys: Sequence[str], what: str) -> pd.DataFrame:
+    """`view` with the range and class of one number per row (unchanged where intervals do not apply).
+
+    Parameters
+    ----------
+    view : pandas.DataFrame
+        A table as the page shows it.
+    intervals : SectionIntervals
+    keys : sequence of str
+        For each row, the key of its number (``<prefix>_<name>``).
+    what : str
+        What the number is, for the column header (e.g. "Hodges-Lehmann change").
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"ri_low": [-6.0], "ri_high": [-3.0], "number_class": ["narrowed by the report"]},
+    ...                  index=["scores_qmg_hl"])
+    >>> shown = with_intervals(pd.DataFrame({"outcome": ["QMG"]}), SectionIntervals(t), ["scores_qmg_hl"], "HL")
+    >>> shown.iloc[0].tolist()
+    ['QMG', '-6 to -3', 'narrowed by the report']
+    """
+    if not intervals.applies:
+        return view
+    return view.assign(
+        **{
+            f"{what}: {RANGE_COLUMN.lower()}": [intervals.range(k) for k in keys],
+            CLASS_COLUMN: [intervals.number_class(k) for k in keys],
+        }
+    )
+
+
+def note(intervals: SectionIntervals) -> str:
+    """One paragraph saying what the intervals beside the numbers are, or why there are none.
+
+    Examples
+    --------
+    >>> note(SectionIntervals(None)).startswith("Reconstruction intervals are not shown")
+    True
+    """
+    if not intervals.applies:
+        return NOT_APPLICABLE
+    return (
+        f"Beside a number derived from the reconstruction stands its range across "
+        f"{reconstruction_intervals.ENSEMBLE_SIZE:,} reconstructed cohorts that meet every published claim this "
+        f"one was built to meet (the middle 95%, from 2.5% to 97.5%), and what pins it down: fixed by the "
+        f"report (the same in every reconstruction), narrowed by the report, or set by the assumptions "
+        f"(about as wide as when only the published counts, medians and means are met). The rule is on the "
+        f"methods page. This range is not a confidence interval: it measures what the published figures "
+        f"leave open, not how precisely anything was measured."
+    )
+
+
+def implied_text(intervals: SectionIntervals, labels: Mapping[str, str]) -> str:
+    """What the report implies about a chapter's derived numbers, as one sentence ("" on own data).
+
+    Parameters
+    ----------
+    intervals : SectionIntervals
+    labels : mapping
+        The chapter's derived numbers: key to words (`tacmg.presentation.chapter_numbers.DERIVED`).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"ri_low": [1.0, 0.0], "ri_high": [1.0, 9.0],
+    ...                   "number_class": ["fixed by the report", "set by the assumptions"]}, index=["a", "b"])
+    >>> implied_text(SectionIntervals(t), {"a": "n", "b": "d"})
+    'What the report implies here: it fixes n. The other number discussed here (d) is set by the assumptions.'
+    >>> implied_text(SectionIntervals(None), {"a": "the count"})
+    ''
+    """
+    if not intervals.applies:
+        return ""
+    by_class: dict[str, list[str]] = {c: [] for c in reconstruction_intervals.CLASSES}
+    for key, label in labels.items():
+        by_class.setdefault(intervals.number_class(key) or reconstruction_intervals.CLASSES[2], []).append(label)
+    fixed_, narrowed, assumed = (by_class[c] for c in reconstruction_intervals.CLASSES)
+    if not fixed_ and not narrowed:
+        return (
+            f"What the report implies here: none of the {len(assumed)} derived numbers this chapter discusses. "
+            f"All are set by the assumptions, read them as what the priors make of the published figures."
+        )
+    parts = []
+    if fixed_:
+        parts.append(f"it fixes {_listed(fixed_)}")
+    if narrowed:
+        parts.append(f"it narrows {_listed(narrowed)}")
+    text = f"What the report implies here: {' and '.join(parts)}."
+    if assumed:
+        noun = "number discussed here" if len(assumed) == 1 else f"{len(assumed)} numbers discussed here"
+        verb = "is" if len(assumed) == 1 else "are"
+        text += f" The other {noun} ({_listed(assumed)}) {verb} set by the assumptions."
+    return text
+
+
+def _listed(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"

@@ -1,0 +1,152 @@
+"""Reconstruction intervals: the class rule, the ensembles' conditioning, and own data without intervals."""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tacmg import load
+from tacmg.analyses import disk_cache
+from tacmg.analyses import reconstruction_intervals as ri
+from tacmg.claims.evaluate import holds_matrix
+from tacmg.claims.registry import load_claims
+from tacmg.data.paths import RECONSTRUCTED_DIR, REPO_ROOT
+from tacmg.data.tables import cohort_dataset
+from tacmg.presentation import chapter_numbers, glue, intervals
+from tacmg.reconstruction.generator import generate
+
+
+@pytest.fixture()
+def private_cache(tmp_path, monkeypatch):
+    monkeypatch.setattr(disk_cache, "CACHE_DIR", tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("width", "descriptive", "expected"),
+    [
+        (0.0, 0.0, "fixed by the report"),
+        (0.0, 5.0, "fixed by the report"),
+        (1e-12, 5.0, "fixed by the report"),
+        (1.0, 5.0, "narrowed by the report"),
+        (3.7, 5.0, "narrowed by the report"),
+        (3.75, 5.0, "set by the assumptions"),
+        (6.0, 5.0, "set by the assumptions"),
+        (float("nan"), 5.0, ""),
+    ],
+)
+def test_class_rule(width, descriptive, expected):
+    assert ri.number_class(width, descriptive) == expected
+
+
+def test_fixed_tolerance_scales_with_the_number():
+    assert ri.number_class(1e-7, 1.0, scale=1e4) == "fixed by the report"
+    assert ri.number_class(1e-7, 1.0, scale=1.0) == "narrowed by the report"
+
+
+def test_interval_table_uses_the_central_95_percent_and_classes_each_number():
+    rng = np.random.default_rng(1)
+    conditioned = pd.DataFrame(
+        {"fixed": np.full(1000, 3.0), "narrow": rng.normal(0, 1, 1000), "loose": rng.normal(0, 4, 1000)}
+    )
+    descriptive = pd.DataFrame(
+        {"fixed": rng.normal(3, 1, 400), "narrow": rng.normal(0, 4, 400), "loose": rng.normal(0, 4, 400)}
+    )
+    table = ri.interval_table(conditioned, descriptive)
+    assert table.loc["narrow", "ri_low"] == pytest.approx(np.quantile(conditioned["narrow"], 0.025))
+    assert table.loc["narrow", "ri_high"] == pytest.approx(np.quantile(conditioned["narrow"], 0.975))
+    assert table["number_class"].to_dict() == {
+        "fixed": "fixed by the report",
+        "narrow": "narrowed by the report",
+        "loose": "set by the assumptions",
+    }
+
+
+def test_a_number_too_few_cohorts_have_gets_no_interval():
+    table = ri.interval_table(pd.DataFrame({"x": [1.0] * 10 + [np.nan] * 30}), pd.DataFrame({"x": np.arange(40.0)}))
+    assert np.isnan(table.loc["x", "ri_low"]) and table.loc["x", "number_class"] == ""
+
+
+def test_conditioned_ensemble_meets_every_conditioned_claim_and_starts_with_the_committed_cohort(private_cache):
+    committed = load(RECONSTRUCTED_DIR)
+    conditioned_on = tuple(committed.provenance["claims_conditioned_on"])
+    e = ri.ensembles(int(committed.provenance["seed"]), conditioned_on, size=4, descriptive_size=3, workers=1)
+    registry = load_claims()
+    assert holds_matrix(e.conditioned, registry.select(conditioned_on)).all()
+    assert holds_matrix(e.descriptive, registry.select(kind="descriptive")).all()
+    first = cohort_dataset(e.conditioned, 0)
+    for name in ("patients", "visits", "controls"):
+        pd.testing.assert_frame_equal(getattr(first, name), getattr(committed, name), check_dtype=False)
+    # the descriptive ensemble is looser: some of its cohorts miss a claim the conditioned ones meet
+    loose = ri.ensembles(int(committed.provenance["seed"]), conditioned_on, size=1, descriptive_size=40, workers=1)
+    assert not holds_matrix(loose.descriptive, registry.select(conditioned_on)).all()
+
+
+def test_cohort_dataset_has_the_loaders_dtypes():
+    committed = load(RECONSTRUCTED_DIR)
+    generated = cohort_dataset(generate(20220827, 1, chunk_size=500, workers=1).cohorts)
+    for name in ("patients", "visits", "controls"):
+        assert getattr(generated, name).dtypes.to_dict() == getattr(committed, name).dtypes.to_dict()
+
+
+def test_intervals_apply_only_to_a_recorded_reconstruction(tmp_path):
+    committed = load(RECONSTRUCTED_DIR)
+    assert ri.applies(committed)
+    own = cohort_dataset(generate(20220827, 1, ["cohort-n"], chunk_size=20, workers=1).cohorts)
+    assert not ri.applies(own)
+    none = intervals.for_numbers("scores", partial(chapter_numbers.score_numbers), own)
+    assert not none.applies
+    assert intervals.note(none).startswith("Reconstruction intervals are not shown")
+    view = pd.DataFrame({"Score": ["QMG"]})
+    assert intervals.with_intervals(view, none, ["scores_qmg_hl"], "HL").equals(view)
+    v = glue.ProseValues(glue=False)
+    v.add("scores", {"qmg_hl": -4.5, "label": "QMG"}, intervals=none)
+    assert v.scores_qmg_hl_ri == "" and not hasattr(v, "scores_label_ri")
+
+
+def test_prose_and_tables_show_range_and_class():
+    table = pd.DataFrame(
+        {
+            "ri_low": [-6.5, 0.1],
+            "ri_high": [-4.0, 0.2],
+            "number_class": ["narrowed by the report", "set by the assumptions"],
+        },
+        index=["scores_qmg_hl", "scores_qmg_p"],
+    )
+    section = intervals.SectionIntervals(table)
+    v = glue.ProseValues(glue=False)
+    v.add("scores", {"qmg_hl": -5.0, "qmg_p": 0.15, "n": 32}, intervals=section)
+    assert v.scores_qmg_hl_ri == " (reconstructions: -6.5 to -4.0; narrowed by the report)"
+    assert v.scores_qmg_p_ri == " (reconstructions: 0.1 to 0.2; set by the assumptions)"
+    assert v.scores_n_ri == ""  # a number without an interval reads as before
+    shown = intervals.with_intervals(pd.DataFrame({"Score": ["QMG"]}), section, ["scores_qmg_hl"], "HL change")
+    assert shown.columns.tolist() == ["Score", "HL change: across reconstructions (2.5-97.5%)", "Pinned down by"]
+    assert shown.iloc[0, 1:].tolist() == ["-6.5 to -4.0", "narrowed by the report"]
+    assert section.implied({"scores_qmg_hl": "QMG change", "scores_qmg_p": "QMG p"}) == ["QMG change"]
+
+
+def test_chapter_numbers_are_what_the_intervals_measure():
+    committed = load(RECONSTRUCTED_DIR)
+    numbers = chapter_numbers.score_numbers(committed)
+    flat = intervals.FlatNumbers(partial(chapter_numbers.score_numbers))(committed)
+    assert flat["scores_qmg_hl"] == numbers["scores"]["qmg_hl"]
+
+
+@pytest.mark.parametrize("chapter", sorted(chapter_numbers.DERIVED))
+def test_every_derived_number_the_prose_discusses_carries_its_interval(chapter):
+    text = (REPO_ROOT / "notebooks" / f"{chapter}.md").read_text(encoding="utf-8")
+    quoted = set(re.findall(r"\{eval\}`v\.([a-z0-9_]+)_ri`", text))
+    assert quoted == set(chapter_numbers.DERIVED[chapter])
+    assert "{eval}`v.ri_note`" in text and "{eval}`v.ri_implied`" in text
+
+
+def test_derived_numbers_are_numbers_the_chapter_functions_return():
+    committed = load(RECONSTRUCTED_DIR)
+    functions = [getattr(chapter_numbers, name) for name in dir(chapter_numbers) if name.endswith("_numbers")]
+    available = {key for f in functions for key in intervals.FlatNumbers(f)(committed)}
+    for chapter, labels in chapter_numbers.DERIVED.items():
+        assert set(labels) <= available, chapter
