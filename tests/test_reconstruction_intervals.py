@@ -150,3 +150,11 @@ def test_derived_numbers_are_numbers_the_chapter_functions_return():
     available = {key for f in functions for key in intervals.FlatNumbers(f)(committed)}
     for chapter, labels in chapter_numbers.DERIVED.items():
         assert set(labels) <= available, chapter
+
+
+def test_intervals_are_keyed_on_the_code_that_computes_the_numbers_not_on_the_charts():
+    sources = intervals._presentation_sources("chapter_numbers")
+    assert "presentation/chapter_numbers.py" in sources and "presentation/summaries.py" in sources
+    assert not [s for s in sources if "chart" in s or s.endswith(("tables.py", "intervals.py", "glue.py"))]
+    with_numbers = disk_cache.inputs_digest(1, layers=tuple(sources))
+    assert with_numbers != disk_cache.inputs_digest(1, layers=("presentation/palette.py",))

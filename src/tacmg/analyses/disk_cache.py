@@ -37,7 +37,8 @@ def inputs_digest(*parts: Any, layers: tuple[str, ...] = EVERY_LAYER) -> str:
     *parts
         Anything with a stable ``repr`` (seeds, sizes, parameters).
     layers : tuple of str
-        The subpackages whose code the value depends on (and the package's top-level modules).
+        The subpackages whose code the value depends on (and the package's top-level modules);
+        an entry ending in ``.py`` is one module, relative to the package (``"presentation/prose.py"``).
 
     Returns
     -------
@@ -49,7 +50,11 @@ def inputs_digest(*parts: Any, layers: tuple[str, ...] = EVERY_LAYER) -> str:
     (16, True, False)
     """
     digest = hashlib.sha256()
-    layer_sources = (path for layer in layers for path in (PACKAGE_DIR / layer).rglob("*.py"))
+    layer_sources = (
+        path
+        for layer in layers
+        for path in ([PACKAGE_DIR / layer] if layer.endswith(".py") else (PACKAGE_DIR / layer).rglob("*.py"))
+    )
     sources = sorted(PACKAGE_DIR.glob("*.py")) + sorted(layer_sources)
     for path in (CLAIMS_PATH, PRIORS_PATH, *sources):
         digest.update(str(path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path.name).encode())

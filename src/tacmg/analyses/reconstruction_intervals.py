@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tacmg.analyses.disk_cache import cached
+from tacmg.analyses.disk_cache import EVERY_LAYER, cached
 from tacmg.claims.registry import load_claims
 from tacmg.data.cohorts import Cohorts
 from tacmg.data.loader import Dataset, data_checksum
@@ -287,6 +287,7 @@ def intervals_for(
     dataset: Dataset,
     *params: Any,
     assumed: Collection[str] = (),
+    depends_on: tuple[str, ...] = EVERY_LAYER,
     workers: int | None = None,
 ) -> pd.DataFrame | None:
     """The reconstruction intervals of `measure`'s numbers for `dataset`, or None where they do not apply.
@@ -303,6 +304,9 @@ def intervals_for(
         Whatever else the measure depends on (chapter parameters), for the cache key.
     assumed : collection of str
         Numbers a prior sets outright (see `interval_table`).
+    depends_on : tuple of str
+        The code the measure runs, for the cache key (`tacmg.analyses.disk_cache.inputs_digest`'s
+        `layers`); default the whole package.
     workers : int, optional
         Processes.
 
@@ -325,4 +329,4 @@ def intervals_for(
         )
 
     key = (seed, conditioned_on, ENSEMBLE_SIZE, DESCRIPTIVE_SIZE, params, sorted(assumed))
-    return cached(f"intervals-{name}", compute, *key)
+    return cached(f"intervals-{name}", compute, *key, layers=depends_on)

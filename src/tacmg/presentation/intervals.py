@@ -13,14 +13,17 @@ its section's intervals (`for_numbers`), then
 
 from __future__ import annotations
 
+import ast
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from tacmg.analyses import reconstruction_intervals
+from tacmg.analyses.disk_cache import BELOW_PRESENTATION
 from tacmg.data.loader import Dataset
 from tacmg.stats.rounding import fixed, p_text
 
@@ -144,10 +147,34 @@ def for_numbers(
 
     from tacmg.presentation.chapter_numbers import SET_BY_PRIORS
 
+    depends_on = (*BELOW_PRESENTATION, *_presentation_sources("chapter_numbers"))
     table = reconstruction_intervals.intervals_for(
-        name, FlatNumbers(numbers), dataset, *params, assumed=set(SET_BY_PRIORS)
+        name, FlatNumbers(numbers), dataset, *params, assumed=set(SET_BY_PRIORS), depends_on=depends_on
     )
     return SectionIntervals(table)
+
+
+def _presentation_sources(module: str) -> list[str]:
+    """`module` of this layer and every module of this layer it imports, directly or not ('x.py' paths).
+
+    The chapters' numbers depend on these and on the layers below, not on the charts or the
+    tables: a change to a chart keeps the intervals cached.
+    """
+    folder = Path(__file__).parent
+    seen: set[str] = set()
+    todo = [module]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        tree = ast.parse((folder / f"{name}.py").read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "tacmg.presentation":
+                todo += [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tacmg.presentation."):
+                todo.append((node.module or "").rsplit(".", 1)[1])
+    return sorted(f"presentation/{name}.py" for name in seen)
 
 
 @dataclass(frozen=True)
