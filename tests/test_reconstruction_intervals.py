@@ -98,7 +98,7 @@ def test_intervals_apply_only_to_a_recorded_reconstruction(tmp_path):
     assert ri.applies(committed)
     own = cohort_dataset(generate(20220827, 1, ["cohort-n"], chunk_size=20, workers=1).cohorts)
     assert not ri.applies(own)
-    none = intervals.for_numbers("scores", partial(chapter_numbers.score_numbers), own)
+    none = intervals.for_numbers(partial(chapter_numbers.score_numbers), own)
     assert not none.applies
     assert intervals.note(none).startswith("Reconstruction intervals are not shown")
     view = pd.DataFrame({"Score": ["QMG"]})

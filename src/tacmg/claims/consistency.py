@@ -184,13 +184,14 @@ def checks(registry: Registry | None = None) -> pd.DataFrame:
         One row per check, with columns ``check`` (what is checked), ``figures`` (the published
         figures involved), ``finding`` (what the check found, as text), ``verdict``
         (``consistent``, ``inconsistent``, ``ambiguous`` or ``uninformative``; see the module)
-        and ``meaning`` (what the verdict means for the report, in a sentence or two).
+        ``meaning`` (what the verdict means for the report, in a sentence or two) and ``claims``
+        (the ids of the claims whose figures the check involves, comma-separated).
 
     Examples
     --------
     >>> table = checks()
     >>> table.columns.tolist()
-    ['check', 'figures', 'finding', 'verdict', 'meaning']
+    ['check', 'figures', 'finding', 'verdict', 'meaning', 'claims']
     >>> table.loc[table["check"] == "status counts add up", "verdict"].tolist()
     ['consistent']
     """
@@ -198,8 +199,12 @@ def checks(registry: Registry | None = None) -> pd.DataFrame:
     n = int(registry.by_id("cohort-n").published)
     rows = []
 
-    def add(check, figures, finding, verdict, meaning):
-        rows.append({"check": check, "figures": figures, "finding": finding, "verdict": verdict, "meaning": meaning})
+    def add(check, figures, finding, verdict, meaning, claims):
+        row = {"check": check, "figures": figures, "finding": finding, "verdict": verdict, "meaning": meaning}
+        rows.append({**row, "claims": ", ".join(claims)})
+
+    def ids(finding, quantity=None):
+        return [c.id for c in registry.select(finding=finding) if quantity in (None, c.quantity)]
 
     # 1. "roughly 33%" of 32 patients.
     exact = [k for k in range(n + 1) if 100 * k / n == PERCENT_PUBLISHED]
@@ -214,6 +219,7 @@ def checks(registry: Registry | None = None) -> pd.DataFrame:
         "ambiguous" if not exact else "consistent",
         "The share is not a whole number of patients of 32: either it was rounded loosely, or it was "
         "computed on fewer patients (for example completers). Recorded as decision mm-share.",
+        ["status-mm"],
     )
 
     # 2. Status counts add up.
@@ -226,6 +232,7 @@ def checks(registry: Registry | None = None) -> pd.DataFrame:
         f"{rest[0]} to {rest[1]} patients left for unchanged, worse or other statuses",
         "consistent" if rest[0] >= 0 else "inconsistent",
         "The two status figures fit in the cohort, leaving a handful who did not improve.",
+        ["cohort-n", "status-mm", "status-improved"],
     )
 
     # 3. Medians of an even n.
@@ -250,6 +257,7 @@ def checks(registry: Registry | None = None) -> pd.DataFrame:
                     else "It cannot come from doses in 2.5 mg steps only: the 16th and 17th patients took "
                     "whole-milligram doses (for example both 32 mg), or the figure is a mean."
                 ),
+                [claim.id],
             )
         elif value != int(value):
             add(
@@ -258,6 +266,7 @@ def checks(registry: Registry | None = None) -> pd.DataFrame:
                 f"16th and 17th values differ: e.g. ({int(np.floor(value))}, {int(np.ceil(value))})",
                 "consistent" if n % 2 == 0 else "inconsistent",
                 "A half-point median of integer scores needs an even n; 32 is even.",
+                [claim.id],
             )
 
     # 4. Means of integer-like data (GRIM).
@@ -274,6 +283,7 @@ def checks(registry: Registry | None = None) -> pd.DataFrame:
             "uninformative" if grim_power(n, decimals) == 0 else ("consistent" if ok else "inconsistent"),
             "With 32 values and one decimal every printed mean is reachable, so GRIM cannot flag anything "
             "here; it has power only when n is below 10 at one decimal.",
+            [claim.id],
         )
 
     # 5. The P < 0.0001 bounds against the smallest p possible at n.
@@ -287,6 +297,7 @@ def checks(registry: Registry | None = None) -> pd.DataFrame:
         "consistent",
         "The bound is easy to reach with 32 pairs, so P < 0.0001 says little beyond 'most patients "
         f"moved the same way'; it does require at least {fewest} patients whose score changed.",
+        [c.id for c in registry if c.quantity == "paired_change" and c.params.get("p_below") == 1e-4],
     )
 
     # 6. Two sources, two lists.
@@ -310,6 +321,7 @@ def checks(registry: Registry | None = None) -> pd.DataFrame:
             "the abstract's list is contained in the news summary's" if subset else "the lists disagree",
             "consistent" if subset else "inconsistent",
             "The abstract names fewer molecules; nothing contradicts the longer list (decision significant-lists).",
+            sorted(long_ids | set(short_ids)),
         )
     add(
         "sample matrix",
@@ -318,6 +330,7 @@ def checks(registry: Registry | None = None) -> pd.DataFrame:
         "inconsistent",
         "Levels of some molecules differ between serum and plasma (decision serum-or-plasma); the "
         "reconstruction's levels are priors from either, so absolute levels are not comparable across studies.",
+        ids("molecules_vs_controls"),
     )
     add(
         "drug name",
@@ -325,5 +338,6 @@ def checks(registry: Registry | None = None) -> pd.DataFrame:
         "equipotent, dosed mg for mg",
         "consistent",
         "The dose figures mean the same under either name (decision prednisone-name).",
+        ids("prednisone"),
     )
     return pd.DataFrame(rows)

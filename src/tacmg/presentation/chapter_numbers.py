@@ -278,3 +278,14 @@ DERIVED: dict[str, dict[str, str]] = {
         "corr_bw_share_both_fell": "the share in whom both fell",
     },
 }
+
+# The function that computes each chapter's numbers (its defaults are the chapter's parameters).
+CHAPTER_FUNCTIONS = {
+    "01-cohort": cohort_numbers,
+    "02-clinical-scores": score_numbers,
+    "03-prednisone": prednisone_numbers,
+    "04-post-intervention-status": status_numbers,
+    "05-molecules-vs-controls": vs_controls_numbers,
+    "06-molecule-change": change_numbers,
+    "07-correlations": correlation_numbers,
+}

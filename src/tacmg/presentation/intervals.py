@@ -14,9 +14,12 @@ its section's intervals (`for_numbers`), then
 from __future__ import annotations
 
 import ast
+import html
+import inspect
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -136,20 +139,43 @@ class SectionIntervals:
         return [label for key, label in labels.items() if self.number_class(key) in keep]
 
 
-def for_numbers(
-    name: str, numbers: Callable[[Dataset], Mapping[str, Mapping[str, Any]]], dataset: Dataset, *params: Any
-) -> SectionIntervals:
-    """The intervals of a chapter section's numbers: `numbers(dataset)` gives ``{prefix: {name: value}}``.
+def for_numbers(numbers: Callable[..., Mapping[str, Mapping[str, Any]]], dataset: Dataset) -> SectionIntervals:
+    """The intervals of a chapter's numbers: `numbers(dataset)` gives ``{prefix: {name: value}}``.
 
-    `numbers` must be a module-level function (or a `functools.partial` of one) so that worker
-    processes can run it on the ensemble; `params` are what it depends on besides the data.
+    Parameters
+    ----------
+    numbers : callable
+        A function of `tacmg.presentation.chapter_numbers`, or a `functools.partial` of one with
+        the chapter's parameters as keywords (module-level, so worker processes can run it on the
+        ensemble). The cache is keyed on the function's name and those keywords, so a chapter and
+        the landing page asking for the same numbers share one computation.
+    dataset : Dataset
+        The data shown; the intervals apply only to the committed reconstruction.
+
+    Returns
+    -------
+    SectionIntervals
     """
-
     from tacmg.presentation.chapter_numbers import SET_BY_PRIORS
 
+    function = numbers.func if isinstance(numbers, partial) else numbers
+    # Every keyword with its value, the function's defaults filled in: the same numbers asked for
+    # with or without spelling out a default share one cache entry.
+    keywords = {
+        name: parameter.default
+        for name, parameter in inspect.signature(function).parameters.items()
+        if parameter.default is not inspect.Parameter.empty
+    }
+    if isinstance(numbers, partial):
+        keywords.update(numbers.keywords)
     depends_on = (*BELOW_PRESENTATION, *_presentation_sources("chapter_numbers"))
     table = reconstruction_intervals.intervals_for(
-        name, FlatNumbers(numbers), dataset, *params, assumed=set(SET_BY_PRIORS), depends_on=depends_on
+        function.__name__,
+        FlatNumbers(numbers),
+        dataset,
+        sorted(keywords.items()),
+        assumed=set(SET_BY_PRIORS),
+        depends_on=depends_on,
     )
     return SectionIntervals(table)
 
@@ -285,3 +311,45 @@ def implied_text(intervals: SectionIntervals, labels: Mapping[str, str]) -> str:
 def _listed(items: Sequence[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def landing_sentence(classes: Sequence[str]) -> str:
+    """How many of the chapters' derived numbers the report pins down, as the end of a sentence.
+
+    Examples
+    --------
+    >>> text = landing_sentence(["fixed by the report", "set by the assumptions", "set by the assumptions"])
+    >>> for part in text.split(", "):
+    ...     print(part)
+    of the 3 numbers the chapters derive from it
+    1 is fixed by the report
+    none is narrowed by it and 2 are set by the assumptions.
+    """
+
+    def count(n: int, what: str) -> str:
+        return f"{'none' if n == 0 else n} {'is' if n <= 1 else 'are'} {what}"
+
+    fixed_, narrowed, assumed = (sum(c == name for c in classes) for name in reconstruction_intervals.CLASSES)
+    return (
+        f"of the {len(classes)} numbers the chapters derive from it, {count(fixed_, 'fixed by the report')}, "
+        f"{count(narrowed, 'narrowed by it')} and {count(assumed, 'set by the assumptions')}."
+    )
+
+
+def implied_html(implied: Mapping[str, Sequence[str]], titles: Mapping[str, str]) -> str:
+    """A list, chapter by chapter, of the derived numbers the report fixes or narrows (HTML).
+
+    Examples
+    --------
+    >>> items = implied_html({"02-x": ["the QMG change"], "03-y": []}, {"02-x": "Scores", "03-y": "Dose"})
+    >>> for item in items.split("</li>")[:2]:
+    ...     print(item)
+    <ul class="tacmg-implied"><li><a href="02-x.html">Scores</a>: the QMG change.
+    <li><a href="03-y.html">Dose</a>: none of the numbers discussed.
+    """
+    items = []
+    for chapter, labels in implied.items():
+        what = _listed(list(labels)) if labels else "none of the numbers discussed"
+        link = f'<a href="{html.escape(chapter)}.html">{html.escape(titles[chapter])}</a>'
+        items.append(f"<li>{link}: {html.escape(what)}.</li>")
+    return f'<ul class="tacmg-implied">{"".join(items)}</ul>'

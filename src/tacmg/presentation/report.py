@@ -271,3 +271,15 @@ def scorecard_html(table: pd.DataFrame) -> str:
             )
     head = "<tr><th>claim</th><th>published</th><th>this data</th><th>verdict</th></tr>"
     return f'<table class="tacmg-scorecard">{head}{"".join(rows)}</table>'
+
+
+def chapter_title(chapter: str) -> str:
+    """A chapter's title, the first heading of its page (``notebooks/<chapter>.md``).
+
+    Examples
+    --------
+    >>> chapter_title("02-clinical-scores")
+    'Four clinical scores'
+    """
+    text = (REPO_ROOT / "notebooks" / f"{chapter}.md").read_text(encoding="utf-8")
+    return next(line[2:].strip() for line in text.splitlines() if line.startswith("# "))
