@@ -86,12 +86,11 @@ def signed_rank_test(before: ArrayLike, after: ArrayLike) -> dict[str, float | i
             "p_method": "not computable (no non-zero change)",
         }
     result = rank_tests.signed_rank(before[None], after[None])
-    primary = int(result.primary[0]) if result.primary is not None else 0
     return {
         "n_nonzero": nonzero,
         "statistic": float(result.statistic[0]),
         "p_value": float(result.p_primary[0]),
-        "p_method": rank_tests.P_METHOD_WORDS[primary],
+        "p_method": rank_tests.P_METHOD_WORDS[result.p_method[0]],
     }
 
 

@@ -9,6 +9,7 @@ acceptance rule can never disagree.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -67,8 +68,7 @@ class Outcome:
 
 
 def _descriptive(claim: Claim, holds, estimate) -> Outcome:
-    nan = np.full(len(estimate), np.nan)
-    return Outcome(claim, holds, np.asarray(estimate, float), nan, nan, nan, "")
+    return Outcome(claim, holds, np.asarray(estimate, float), nan := np.full(len(estimate), np.nan), nan, nan, "")
 
 
 def _count(claim: Claim, cohorts: Cohorts) -> Outcome:
@@ -104,8 +104,9 @@ def _paired_arrays(claim: Claim, cohorts: Cohorts):
 
 
 def _per_row(test, first, second) -> rank_tests.TestResult:
-    """Run a batched test on ragged per-cohort samples (subsets of different sizes), row by row."""
-    rows = [test(np.asarray(a, float)[None], np.asarray(b, float)[None]) for a, b in zip(first, second)]
+    """Run a batched test row by row on ragged subsets, with the same variants in every row."""
+    exact = rank_tests.exact_allowed(*(len(a) for a in first))
+    rows = [test(np.asarray(a, float)[None], np.asarray(b, float)[None], exact) for a, b in zip(first, second)]
     return rank_tests.TestResult(
         rows[0].test,
         np.concatenate([r.estimate for r in rows]),
@@ -246,7 +247,9 @@ def evaluate_batch(cohorts: Cohorts, claims: Iterable[Claim]) -> list[Outcome]:
     >>> [outcome.test for outcome in evaluate_batch(cohorts, load_claims().select(["scd25-qmg-correlation"]))]
     ['Spearman (t approximation, normal approximation)']
     """
-    return [_EVALUATORS[c.quantity](c, cohorts) for c in claims]
+    with warnings.catch_warnings(), np.errstate(all="ignore"):  # NaN is reported in words
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return [_EVALUATORS[c.quantity](c, cohorts) for c in claims]
 
 
 def holds_matrix(cohorts: Cohorts, claims: Iterable[Claim]) -> np.ndarray:
@@ -281,6 +284,8 @@ def holds_matrix(cohorts: Cohorts, claims: Iterable[Claim]) -> np.ndarray:
 def _reproduced_text(o: Outcome, i: int) -> str:
     claim, est = o.claim, o.estimate[i]
     q = claim.quantity
+    if np.isnan(est):
+        return "not computable on these data (too few patients or a constant variable)"
     if q == "count":
         return f"{est:.0f}"
     if q == "status_count":
@@ -369,13 +374,9 @@ def evaluate(data: Dataset | Cohorts, claims: Registry | list[Claim] | None = No
     Returns
     -------
     pandas.DataFrame
-        One row per claim with columns ``claim_id``, ``finding`` and ``kind`` (from the registry),
-        ``published`` (the published figure as text), ``reproduced`` (the same quantity in this
-        cohort, as text), ``estimate`` (its value: a count, mean or median in the variable's unit,
-        a median paired change, a ratio of medians or Spearman's rho), ``statistic`` (the test
-        statistic), ``p_value`` (primary test variant) and ``p_value_worst_variant`` (least
-        favourable variant), both NaN for descriptive claims, ``test`` (test and variants, empty
-        for descriptive claims) and ``verdict`` (``"reproduced"`` or ``"not reproduced"``).
+        One row per claim, with the columns of `outcomes_table`. A claim that cannot be computed
+        here (too few patients, an empty subset, a constant variable) is "not reproduced", its
+        ``reproduced`` text says "not computable", and no warning is printed.
 
     Raises
     ------

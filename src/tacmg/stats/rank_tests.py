@@ -33,12 +33,19 @@ MANN_WHITNEY_VARIANTS = {
     "asymptotic, continuity-corrected": dict(method="asymptotic", use_continuity=True),
 }
 SPEARMAN_VARIANTS = ("t approximation", "normal approximation")
-# The exact signed-rank distribution is used for the reported p only up to this many pairs (scipy's
-# own switch to the normal approximation in `method="auto"`): beyond it the two agree closely and
-# the exact computation grows expensive.
+# Exact distributions are computed only up to this many pairs (signed-rank), or this many values in
+# each group (rank-sum): scipy's own switch to the normal approximation in `method="auto"` for the
+# signed-rank test. Beyond it the exact and normal p agree closely, and the exact computation grows
+# expensive (about 40 s for a signed-rank test of 3,000 pairs, minutes for a rank-sum test of 1,000
+# against 1,000): larger samples are tested under the approximate variants only.
 EXACT_MAX_N = 50
-# What each reported signed-rank p is, by index of WILCOXON_VARIANTS, for prose.
-P_METHOD_WORDS = ("exact", "normal approximation, tie-corrected")
+# What each reported p is, by variant name, for prose.
+P_METHOD_WORDS = {
+    "exact": "exact",
+    "normal": "normal approximation, tie-corrected",
+    "asymptotic": "normal approximation, tie-corrected",
+    "t approximation": "t approximation",
+}
 
 
 @dataclass
@@ -61,6 +68,7 @@ class TestResult:
         (B,) index of the variant reported as each cohort's p-value: the exact one when the
         sample has no ties (nor zero differences), else the normal approximation without
         continuity correction, since scipy's exact distributions ignore ties. None: always 0.
+        Samples larger than `EXACT_MAX_N` have no exact variant (see `exact_allowed`).
 
     Examples
     --------
@@ -89,11 +97,49 @@ class TestResult:
             return self.p[:, 0]
         return np.take_along_axis(self.p, self.primary[:, None], axis=1)[:, 0]
 
+    @property
+    def p_method(self) -> list[str]:
+        """The name of the variant reported as each cohort's p-value (an entry of `variants`).
+
+        Examples
+        --------
+        >>> signed_rank(np.array([[3.0, 1.0, 2.0]]), np.array([[1.0, 4.0, 6.5]])).p_method
+        ['exact']
+        """
+        primary = np.zeros(self.p.shape[0], int) if self.primary is None else self.primary
+        return [self.variants[int(index)] for index in primary]
+
 
 def _has_ties(values: np.ndarray) -> np.ndarray:
     """(B,) True where a row has two equal values."""
     ordered = np.sort(values, axis=1)
     return np.any(ordered[:, 1:] == ordered[:, :-1], axis=1)
+
+
+def exact_allowed(*sizes: int) -> bool:
+    """Whether exact p-values are computed for samples of these sizes: each at most `EXACT_MAX_N`.
+
+    Parameters
+    ----------
+    *sizes : int
+        The number of pairs (signed-rank), or of values in each group (rank-sum).
+
+    Returns
+    -------
+    bool
+        True when every size is at most `EXACT_MAX_N`.
+
+    Examples
+    --------
+    >>> exact_allowed(32, 30), exact_allowed(3000)
+    (True, False)
+    """
+    return all(size <= EXACT_MAX_N for size in sizes)
+
+
+def _without_exact(variants: dict, exact: bool) -> dict:
+    """Return the variants to run: all of them, or all but "exact"."""
+    return variants if exact else {name: options for name, options in variants.items() if name != "exact"}
 
 
 def _under_variants(test, variants: dict, *samples) -> tuple[np.ndarray, np.ndarray]:
@@ -111,7 +157,7 @@ def signed_rank_exact(diff: np.ndarray) -> np.ndarray:
     """(B,) True where the exact signed-rank p is the one to report for a row of differences.
 
     The package's one rule: exact when no difference is zero, no two magnitudes tie and there are
-    at most `EXACT_MAX_N` pairs; otherwise the normal approximation with the tie correction and no
+    at most `EXACT_MAX_N` pairs (`exact_allowed`); otherwise the normal approximation with the tie correction and no
     continuity correction, because scipy's exact distribution assumes neither zeros nor ties.
 
     Parameters
@@ -132,16 +178,19 @@ def signed_rank_exact(diff: np.ndarray) -> np.ndarray:
     diff = np.atleast_2d(np.asarray(diff, float))
     magnitudes = np.where(diff == 0, np.nan, np.abs(diff))
     tied = np.any(diff == 0, axis=1) | _has_ties(magnitudes)
-    return ~tied & (diff.shape[1] <= EXACT_MAX_N)
+    return ~tied & exact_allowed(diff.shape[1])
 
 
-def signed_rank(before: np.ndarray, after: np.ndarray) -> TestResult:
+def signed_rank(before: np.ndarray, after: np.ndarray, exact: bool | None = None) -> TestResult:
     """Wilcoxon signed-rank test of after - before, under each variant of `WILCOXON_VARIANTS`.
 
     Parameters
     ----------
     before, after : numpy.ndarray
         (B, n) paired values: row b holds cohort b's patients, in the same order in both.
+    exact : bool or None
+        Whether to run the exact variant; None: when `exact_allowed` (n). Without it the variants
+        are the two normal approximations and `primary` is 0.
 
     Returns
     -------
@@ -163,15 +212,11 @@ def signed_rank(before: np.ndarray, after: np.ndarray) -> TestResult:
     ([-2.5, -2.5], [0, 1], [0.3125, 0.0431])
     """
     diff = np.atleast_2d(np.asarray(after, float) - np.asarray(before, float))
-    statistic, p = _under_variants(stats.wilcoxon, WILCOXON_VARIANTS, diff)
-    return TestResult(
-        "Wilcoxon signed-rank",
-        np.median(diff, axis=1),
-        statistic,
-        p,
-        tuple(WILCOXON_VARIANTS),
-        primary=np.where(signed_rank_exact(diff), 0, 1),
-    )
+    exact = exact_allowed(diff.shape[1]) if exact is None else exact
+    variants = _without_exact(WILCOXON_VARIANTS, exact)
+    statistic, p = _under_variants(stats.wilcoxon, variants, diff)
+    primary = np.where(signed_rank_exact(diff), 0, 1) if exact else np.zeros(diff.shape[0], int)
+    return TestResult("Wilcoxon signed-rank", np.median(diff, axis=1), statistic, p, tuple(variants), primary=primary)
 
 
 def rank_sum(patients: np.ndarray, controls: np.ndarray) -> TestResult:
@@ -187,6 +232,7 @@ def rank_sum(patients: np.ndarray, controls: np.ndarray) -> TestResult:
     TestResult
         `estimate` is the ratio of the patients' median to the controls' (unitless); `statistic`
         is U of the patients; `primary` is 0 (exact) without ties in the pooled sample, else 1.
+        When `exact_allowed` (n, m) is false only the asymptotic variants run and `primary` is 0.
 
     References
     ----------
@@ -199,10 +245,13 @@ def rank_sum(patients: np.ndarray, controls: np.ndarray) -> TestResult:
     >>> result.statistic.tolist(), result.estimate.round(3).tolist(), result.p_primary.round(4).tolist()
     ([21.0], [2.333], [0.0952])
     """
-    statistic, p = _under_variants(stats.mannwhitneyu, MANN_WHITNEY_VARIANTS, patients, controls)
+    exact = exact_allowed(patients.shape[1], controls.shape[1])
+    variants = _without_exact(MANN_WHITNEY_VARIANTS, exact)
+    statistic, p = _under_variants(stats.mannwhitneyu, variants, patients, controls)
     ratio = np.median(patients, axis=1) / np.median(controls, axis=1)
     tied = _has_ties(np.concatenate([patients, controls], axis=1))
-    return TestResult("Mann-Whitney U", ratio, statistic, p, tuple(MANN_WHITNEY_VARIANTS), primary=np.where(tied, 1, 0))
+    primary = np.where(tied, 1, 0) if exact else np.zeros(patients.shape[0], int)
+    return TestResult("Mann-Whitney U", ratio, statistic, p, tuple(variants), primary=primary)
 
 
 def spearman(x: np.ndarray, y: np.ndarray) -> TestResult:
@@ -216,7 +265,7 @@ def spearman(x: np.ndarray, y: np.ndarray) -> TestResult:
     Returns
     -------
     TestResult
-        `estimate` and `statistic` are both rho (-1 to 1; NaN when a row is constant); `p` has
+        `estimate` and `statistic` are both rho (-1 to 1; NaN when a row is constant or n < 3); `p` has
         the t approximation (scipy) and the normal approximation z = rho sqrt(n - 1).
 
     References
@@ -230,13 +279,16 @@ def spearman(x: np.ndarray, y: np.ndarray) -> TestResult:
     >>> result.estimate.tolist(), result.p.round(3).tolist()
     ([0.8], [[0.104, 0.11]])
     """
+    n = x.shape[1]
+    if n < 3:  # no correlation test on fewer than three pairs: rho and p are NaN
+        nan = np.full((x.shape[0], len(SPEARMAN_VARIANTS)), np.nan)
+        return TestResult("Spearman", nan[:, 0], nan[:, 0], nan, SPEARMAN_VARIANTS)
     rank_x = stats.rankdata(x, axis=1)
     rank_y = stats.rankdata(y, axis=1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # constant ranks: rho is NaN, reported so
         result = stats.pearsonr(rank_x, rank_y, axis=1)
     rho = np.asarray(result.statistic, float)
-    n = x.shape[1]
     p_normal = 2 * stats.norm.sf(np.abs(rho) * np.sqrt(n - 1))
     return TestResult(
         "Spearman", rho, rho, np.column_stack([np.asarray(result.pvalue, float), p_normal]), SPEARMAN_VARIANTS
