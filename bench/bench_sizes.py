@@ -1,6 +1,7 @@
 """Benchmark: validate, load and evaluate times of a dataset of 32, 3,000 and 100,000 patients.
 
-Goal: all three together under 15 s at 100,000 patients. The large cohorts are made here, in a
+Goal: all three together under 15 s at 100,000 patients. Wall-clock seconds of each step, and the
+processor seconds of the three together (the better figure on a shared machine). The large cohorts are made here, in a
 temporary folder, by drawing patients (with both their visits) and controls with replacement from
 the committed reconstruction and giving them new codes; nothing is written to the repository.
 Prints its figures; asserts nothing.
@@ -65,9 +66,13 @@ def synthetic_cohort(directory: Path, n_patients: int, seed: int) -> Path:
 
 
 def _timed(function, *args):
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = function(*args)
+    _CPU.append(time.process_time() - cpu)
     return result, time.perf_counter() - start
+
+
+_CPU: list[float] = []  # processor seconds of each timed call: less sensitive to a busy machine
 
 
 def main() -> None:
@@ -76,7 +81,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     sizes = [int(part) for part in args.sizes.split(",") if part.strip()]
-    print(f"{'patients':>9} {'validate s':>11} {'load s':>8} {'evaluate s':>11} {'total s':>8}  warnings")
+    print(f"{'patients':>9} {'validate s':>11} {'load s':>8} {'evaluate s':>11} {'total s':>8} {'cpu s':>7}  warnings")
     with tempfile.TemporaryDirectory() as temporary:
         for size in sizes:
             directory = synthetic_cohort(Path(temporary) / str(size), size, args.seed)
@@ -85,9 +90,11 @@ def main() -> None:
                 problems, t_validate = _timed(validate, directory)
                 dataset, t_load = _timed(load, directory)
                 _, t_evaluate = _timed(evaluate, dataset)
-            total = t_validate + t_load + t_evaluate
+            total, cpu = t_validate + t_load + t_evaluate, sum(_CPU[-3:])
             note = f"{len(caught)}" + (f"; {len(problems)} problems" if problems else "")
-            print(f"{size:>9,} {t_validate:>11.2f} {t_load:>8.2f} {t_evaluate:>11.2f} {total:>8.2f}  {note}")
+            print(
+                f"{size:>9,} {t_validate:>11.2f} {t_load:>8.2f} {t_evaluate:>11.2f} {total:>8.2f} {cpu:>7.2f}  {note}"
+            )
 
 
 if __name__ == "__main__":
