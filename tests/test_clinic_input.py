@@ -129,13 +129,15 @@ def test_tab_separated_files_are_read(valid_dir):
 def test_another_separator_is_named_never_a_missing_column(valid_dir, separator, name):
     _resave(valid_dir, "patients.csv", separator)
     problems = validate(valid_dir)
-    assert problems == [f"patients.csv, line 1: the header line is separated by {name}s; save the file comma-separated (CSV)"]
+    text = f"the header line is separated by {name}s; save the file comma-separated (CSV)"
+    assert problems == [f"patients.csv, line 1: {text}"]
     assert not any("required column is missing" in p for p in problems)
 
 
 def test_a_decimal_comma_in_a_comma_file_gets_a_hint(valid_dir, edit):
     edit.set_cell(valid_dir, "visits.csv", 2, "il2", "18,2")
-    assert validate(valid_dir) == ['visits.csv, line 2, column il2: "18,2" is not a (finite) number; use a decimal point']
+    text = '"18,2" is not a (finite) number; use a decimal point'
+    assert validate(valid_dir) == [f"visits.csv, line 2, column il2: {text}"]
 
 
 def _workbook(directory, target, edit, mutate=None):
@@ -232,7 +234,8 @@ def test_identifiers_in_extra_cells_are_refused_without_echo(valid_dir, edit, te
     rows[3][-1] = text
     edit.write_rows(valid_dir / "visits.csv", rows)
     problems = validate(valid_dir)
-    assert problems == [f"visits.csv, line 4, column comment: cell seems to hold {what}; remove it (its text is not shown here)"]
+    message = f"cell seems to hold {what}; remove it (its text is not shown here)"
+    assert problems == [f"visits.csv, line 4, column comment: {message}"]
     assert all(text not in p and text.split()[-1] not in p for p in problems)
 
 
@@ -263,10 +266,8 @@ def test_plausibility_warnings_do_not_block(valid_dir, edit):
     report = check(valid_dir)
     assert report.valid
     assert "controls.csv, line 3, column control_id: this control code is also a patient code" in report.warnings
-    assert (
-        "patients.csv, line 4, column disease_duration_years: age at onset plus disease duration is 120 years, above 100"
-        in report.warnings
-    )
+    text = "age at onset plus disease duration is 120 years, above 100"
+    assert f"patients.csv, line 4, column disease_duration_years: {text}" in report.warnings
     assert "patients.csv: 4 patients: fewer than 6 patients: no signed-rank test can reach p < 0.05" in report.warnings
     result = _cli("validate", str(valid_dir))
     assert result.returncode == 0 and result.stdout.count("warning: ") == len(report.warnings)
