@@ -65,12 +65,11 @@ def test_broken_csv_fails_frictionless(package_path, edit):
     assert _frictionless_cli(package_path).returncode != 0
 
 
-def test_written_package_is_deterministic(valid_dir, tmp_path):
+def test_written_package_is_deterministic(valid_dir, tmp_path, edit):
     first = write_datapackage(valid_dir, PROVENANCE).read_bytes()
-    # The same provenance with keys in another order gives the same bytes.
+    # The same files and provenance with keys in another order give the same bytes.
     reordered = dict(reversed(list(PROVENANCE.items())))
-    other = tmp_path / "other"
-    other.mkdir()
+    other = edit.copy(valid_dir, tmp_path / "other")
     second = write_datapackage(other, reordered).read_bytes()
     assert first == second
     assert first.endswith(b"}\n") and not first.endswith(b"\n\n")

@@ -28,7 +28,7 @@ from tacmg.data.contract import MOLECULES, SCORES
 from tacmg.data.loader import Dataset, load
 from tacmg.data.paths import RECONSTRUCTED_DIR
 from tacmg.presentation import correlation_charts, molecule_charts, palette, prose, summaries, tables
-from tacmg.stats import estimates, multiplicity, rounding
+from tacmg.stats import estimates, multiplicity, permutation, rounding
 
 MOLECULE_COLUMNS = list(MOLECULES)
 SCORE_COLUMNS = list(SCORES)
@@ -384,7 +384,6 @@ def test_a_constant_variable_gives_missing_correlations_without_warnings():
 
 @pytest.mark.parametrize("statuses", [None, IMPROVED_STATUSES])
 def test_paired_change_permutation_p_is_the_exact_conditional_p_and_the_exact_p_without_ties(committed, statuses):
-    from tacmg.stats import rank_tests
 
     table = molecule_change.paired_change(committed, statuses=statuses).set_index("molecule")
     status = selection.status_by_patient(committed)
@@ -392,7 +391,7 @@ def test_paired_change_permutation_p_is_the_exact_conditional_p_and_the_exact_p_
     for molecule, row in table.iterrows():
         wide = committed.paired(molecule).loc[keep]
         diff = (wide["month_12"] - wide["baseline"]).to_numpy(float)
-        assert row["p_value_permutation"] == rank_tests.signed_rank_permutation(diff)[0][0]
+        assert row["p_value_permutation"] == permutation.signed_rank_permutation(diff)[0][0]
         if row["p_method"] == "exact":  # no ties and no zeros: the two counts are the same distribution
             assert row["p_value_permutation"] == pytest.approx(row["p_value"])
         else:

@@ -26,8 +26,11 @@ def inputs_key() -> str:
     digest = hashlib.sha256()
     directory = data_directory().resolve()
     digest.update(str(directory).encode())
+    if directory.is_file():  # MG_DATA_DIR naming an .xlsx workbook
+        directory = directory.parent
     files = [
         *sorted(directory.glob("*.csv")),
+        *sorted(directory.glob("*.xlsx")),
         *sorted(directory.glob("*.json")),
         CLAIMS_PATH,
         PRIORS_PATH,

@@ -1,9 +1,12 @@
 """Command line: reconstruct a cohort, validate a dataset, evaluate the claims on it.
 
 python -m tacmg reconstruct --seed N --out DIR [--condition-on descriptive|all|ID,ID...]
-python -m tacmg validate DIR        (exit 0 if valid, 1 with one line per problem)
+python -m tacmg validate DIR        (exit 0 if valid, 1 with one line per problem; warnings and notes
+                                     do not change the exit code; DIR may be an .xlsx workbook)
 python -m tacmg evaluate DIR        (the claims table; exit 0 whatever the verdicts)
-python -m tacmg template DIR        (header-only CSVs to fill in with your own cohort)
+python -m tacmg template DIR [--force]  (header-only CSVs to fill in; never replaces filled-in files
+                                     without --force)
+python -m tacmg rules               (every rule the validator applies)
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import argparse
 import sys
 
 from tacmg.claims.registry import ClaimsError, load_claims
-from tacmg.data.loader import DataError, load, validate
+from tacmg.data.loader import DataError, check, load
 from tacmg.reconstruction.reconstruct import DEFAULT_SEED, reconstruct
 
 
@@ -41,6 +44,8 @@ def main(argv=None) -> int:
     ev.add_argument("directory")
     tpl = commands.add_parser("template", help="write header-only CSVs of the data contract")
     tpl.add_argument("directory")
+    tpl.add_argument("--force", action="store_true", help="replace CSV files that already hold data")
+    commands.add_parser("rules", help="list every rule the validator applies")
     args = parser.parse_args(argv)
     try:
         if args.command == "reconstruct":
@@ -54,17 +59,27 @@ def main(argv=None) -> int:
             print(f"wrote {path.parent} (seed {args.seed})")
             return 0
         if args.command == "validate":
-            problems = validate(args.directory)
-            for problem in problems:
+            report = check(args.directory)
+            for problem in report.problems:
                 print(problem)
-            if not problems:
+            for line in report.notes:
+                print(f"note: {line}")
+            for line in report.warnings:
+                print(f"warning: {line}")
+            if report.valid:
                 print(f"{args.directory}: valid")
-            return 1 if problems else 0
+            return 0 if report.valid else 1
         if args.command == "template":
             from tacmg.data.tables import write_template
 
-            for path in write_template(args.directory):
+            for path in write_template(args.directory, force=args.force):
                 print(f"wrote {path}")
+            return 0
+        if args.command == "rules":
+            from tacmg.data.rules import rules_table
+
+            for kind, applies_to, rule in rules_table().itertuples(index=False):
+                print(f"{kind:<8} {applies_to}: {rule}")
             return 0
         if args.command == "evaluate":
             from tacmg.claims.evaluate import evaluate
@@ -72,7 +87,7 @@ def main(argv=None) -> int:
             table = evaluate(load(args.directory))
             print(table[["claim_id", "published", "observed", "verdict"]].to_string(index=False))
             return 0
-    except (DataError, ClaimsError) as error:
+    except (DataError, ClaimsError, FileExistsError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 2

@@ -3,7 +3,7 @@ status subset, and between post-intervention status groups.
 
 Wilcoxon signed-rank of month 12 minus baseline with the package's one exactness rule
 (`tacmg.stats.rank_tests.signed_rank_exact`) and, beside it, the exact conditional (permutation) p
-given tied ranks (`rank_tests.signed_rank_permutation`); zero changes dropped throughout
+given tied ranks (`tacmg.stats.permutation.signed_rank_permutation`); zero changes dropped throughout
 (Wilcoxon's convention), also for the Hodges-Lehmann changes and ratios; Kruskal-Wallis across
 status groups on the log ratio. Concentrations in pg/mL.
 """
@@ -29,7 +29,7 @@ from tacmg.analyses.selection import (
 )
 from tacmg.claims.registry import Registry, load_claims
 from tacmg.data.loader import Dataset
-from tacmg.stats import estimates, rank_tests
+from tacmg.stats import estimates, permutation, rank_tests
 
 
 def _signed_rank(before: np.ndarray, after: np.ndarray, method: str) -> tuple[float, float, str]:
@@ -38,8 +38,7 @@ def _signed_rank(before: np.ndarray, after: np.ndarray, method: str) -> tuple[fl
         test = stats.wilcoxon(after - before, method=method)
         return float(test.statistic), float(test.pvalue), f"scipy method {method!r}"
     result = rank_tests.signed_rank(before[None], after[None])
-    primary = int(result.primary[0]) if result.primary is not None else 0
-    return float(result.statistic[0]), float(result.p_primary[0]), rank_tests.P_METHOD_WORDS[primary]
+    return float(result.statistic[0]), float(result.p_primary[0]), rank_tests.P_METHOD_WORDS[result.p_method[0]]
 
 
 def paired_change(
@@ -66,7 +65,7 @@ def paired_change(
     (scipy's Wilcoxon statistic), effect_size (rank-biserial: -1, every patient fell; 1, every one
     rose), p_value (Wilcoxon signed-rank, two-sided, scipy `method`; NaN when fewer than two
     non-zero differences), p_method (what that p is), p_value_permutation / p_method_permutation
-    (the exact conditional p given the tied ranks, `rank_tests.signed_rank_permutation`; not
+    (the exact conditional p given the tied ranks, `tacmg.stats.permutation.signed_rank_permutation`; not
     adjusted), p_value_adjusted, significant, significant_adjusted, published (the registry's figure
     or 'not listed'), published_direction, published_significant (True for 'decrease, P < 0.05',
     False when only a direction was reported, NA when not listed), matches_published,
@@ -89,11 +88,11 @@ def paired_change(
         n_nonzero = int(np.count_nonzero(diff))
         if n_nonzero >= 2:
             w, p, p_method = _signed_rank(before, after, method)
-            p_permutation, exact = rank_tests.signed_rank_permutation(diff)
-            permutation = (float(p_permutation[0]), rank_tests.PERMUTATION_WORDS[bool(exact[0])])
+            p_permutation, exact = permutation.signed_rank_permutation(diff)
+            conditional = (float(p_permutation[0]), permutation.PERMUTATION_WORDS[bool(exact[0])])
         else:
             w, p, p_method = np.nan, np.nan, "not computable (fewer than two non-zero changes)"
-            permutation = (np.nan, p_method)
+            conditional = (np.nan, p_method)
         if diff.size:
             shift = estimates.paired_shift(before, after, confidence)
             log_shift = estimates.paired_shift(np.log(before), np.log(after), confidence)
@@ -128,8 +127,8 @@ def paired_change(
                 "effect_size": estimates.paired_rank_biserial(before, after) if diff.size else np.nan,
                 "p_value": p,
                 "p_method": p_method,
-                "p_value_permutation": permutation[0],
-                "p_method_permutation": permutation[1],
+                "p_value_permutation": conditional[0],
+                "p_method_permutation": conditional[1],
                 "published": pub_text,
                 "published_direction": pub_direction,
                 "published_significant": pub_significant,

@@ -6,7 +6,7 @@ the prednisone dose) is negative. The Wilcoxon signed-rank test is two-sided wit
 dropped (Wilcoxon's rule, as in the claims evaluation); its p follows the package's one exactness
 rule (`tacmg.stats.rank_tests.signed_rank_exact`); `p_method` names which p it is. Beside it
 stands the exact conditional (permutation) p given the tied ranks
-(`rank_tests.signed_rank_permutation`), which the normal approximation only approximates. The
+(`permutation.signed_rank_permutation`), which the normal approximation only approximates. The
 Hodges-Lehmann change follows the same zero convention: the median of the Walsh averages of the
 non-zero changes, with the interval cut at the no-ties signed-rank critical value
 (`tacmg.stats.estimates.paired_shift`); `hl_conventions` sets it beside the textbook estimator over
@@ -23,7 +23,7 @@ from numpy.typing import ArrayLike
 
 from tacmg.data import contract
 from tacmg.data.loader import Dataset
-from tacmg.stats import estimates, rank_tests
+from tacmg.stats import estimates, permutation, rank_tests
 
 # Minimal clinically important improvement, in points (a fall of at least this much, month 12
 # minus baseline <= -threshold). None: no threshold is established, and only the share improving
@@ -92,12 +92,11 @@ def signed_rank_test(before: ArrayLike, after: ArrayLike) -> dict[str, float | i
             "p_method": "not computable (no non-zero change)",
         }
     result = rank_tests.signed_rank(before[None], after[None])
-    primary = int(result.primary[0]) if result.primary is not None else 0
     return {
         "n_nonzero": nonzero,
         "statistic": float(result.statistic[0]),
         "p_value": float(result.p_primary[0]),
-        "p_method": rank_tests.P_METHOD_WORDS[primary],
+        "p_method": rank_tests.P_METHOD_WORDS[result.p_method[0]],
     }
 
 
@@ -157,9 +156,9 @@ def score_changes(
             "label": label,
             **paired_change_summary(paired["baseline"], paired["month_12"], confidence),
         }
-        p_permutation, exact = rank_tests.signed_rank_permutation(change)
+        p_permutation, exact = permutation.signed_rank_permutation(change)
         row["p_value_permutation"] = float(p_permutation[0])
-        row["p_method_permutation"] = rank_tests.PERMUTATION_WORDS[bool(exact[0])]
+        row["p_method_permutation"] = permutation.PERMUTATION_WORDS[bool(exact[0])]
         reached = int((change <= -threshold).sum()) if threshold is not None else float("nan")
         row.update(
             {

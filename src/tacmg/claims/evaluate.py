@@ -9,6 +9,7 @@ acceptance rule can never disagree.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -68,8 +69,7 @@ class Outcome:
 
 
 def _descriptive(claim: Claim, holds, estimate) -> Outcome:
-    nan = np.full(len(estimate), np.nan)
-    return Outcome(claim, holds, np.asarray(estimate, float), nan, nan, nan, "")
+    return Outcome(claim, holds, np.asarray(estimate, float), nan := np.full(len(estimate), np.nan), nan, nan, "")
 
 
 def _count(claim: Claim, cohorts: Cohorts) -> Outcome:
@@ -105,8 +105,9 @@ def _paired_arrays(claim: Claim, cohorts: Cohorts):
 
 
 def _per_row(test, first, second) -> rank_tests.TestResult:
-    """Run a batched test on ragged per-cohort samples (subsets of different sizes), row by row."""
-    rows = [test(np.asarray(a, float)[None], np.asarray(b, float)[None]) for a, b in zip(first, second)]
+    """Run a batched test row by row on ragged subsets, with the same variants in every row."""
+    exact = rank_tests.exact_allowed(*(len(a) for a in first))
+    rows = [test(np.asarray(a, float)[None], np.asarray(b, float)[None], exact) for a, b in zip(first, second)]
     return rank_tests.TestResult(
         rows[0].test,
         np.concatenate([r.estimate for r in rows]),
@@ -263,7 +264,9 @@ def evaluate_batch(cohorts: Cohorts, claims: Iterable[Claim]) -> list[Outcome]:
     >>> [outcome.test for outcome in evaluate_batch(cohorts, load_claims().select(["scd25-qmg-correlation"]))]
     ['Spearman (t approximation, normal approximation)']
     """
-    return [_EVALUATORS[c.quantity](c, cohorts) for c in claims]
+    with warnings.catch_warnings(), np.errstate(all="ignore"):  # NaN is reported in words
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return [_EVALUATORS[c.quantity](c, cohorts) for c in claims]
 
 
 def holds_matrix(cohorts: Cohorts, claims: Iterable[Claim]) -> np.ndarray:
@@ -329,27 +332,17 @@ def outcomes_table(outcomes: list[Outcome], index: int = 0, conditioned_on: Iter
     ('decrease (median change -3.5), p = 2.9e-06', 'holds (tested)')
     """
     conditioned = set(conditioned_on)
-    rows = []
-    for o in outcomes:
-        c = o.claim
-        holds = bool(o.holds[index])
-        rows.append(
-            {
-                "claim_id": c.id,
-                "finding": c.finding,
-                "kind": c.kind,
-                "published": c.published_text,
-                "observed": observed_text(o, index),
-                "estimate": o.estimate[index],
-                "statistic": o.statistic[index],
-                "p_value": o.p_value[index],
-                "p_value_worst_variant": o.p_value_worst[index],
-                "test": o.test,
-                "holds": holds,
-                "conditioned": c.id in conditioned,
-                "verdict": verdict(holds, c.id in conditioned),
-            }
-        )
+    rows = [
+        {
+            **{"claim_id": o.claim.id, "finding": o.claim.finding, "kind": o.claim.kind},
+            **{"published": o.claim.published_text, "observed": observed_text(o, index)},
+            **{"estimate": o.estimate[index], "statistic": o.statistic[index], "p_value": o.p_value[index]},
+            **{"p_value_worst_variant": o.p_value_worst[index], "test": o.test, "holds": bool(o.holds[index])},
+            "conditioned": o.claim.id in conditioned,
+            "verdict": verdict(bool(o.holds[index]), o.claim.id in conditioned),
+        }
+        for o in outcomes
+    ]
     return pd.DataFrame(rows)
 
 
@@ -371,7 +364,8 @@ def evaluate(
     Returns
     -------
     pandas.DataFrame
-        One row per claim, the columns of `outcomes_table`.
+        One row per claim, the columns of `outcomes_table`; a claim not computable here (too few
+        patients, a constant variable) does not hold and says so in ``observed``, with no warning.
 
     Raises
     ------

@@ -146,6 +146,8 @@ def observed_text(outcome: Outcome, index: int) -> str:
     """
     claim, est = outcome.claim, outcome.estimate[index]
     q = claim.quantity
+    if np.isnan(est):
+        return "not computable on these data (too few patients or a constant variable)"
     if q == "count":
         return f"{est:.0f}"
     if q == "status_count":

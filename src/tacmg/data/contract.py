@@ -54,19 +54,8 @@ PREDNISONE_MAX_MG_DAY = 100
 
 LABELS = {**{k: v[0] for k, v in SCORES.items()}, **MOLECULES, "prednisone_mg_day": "Prednisone"}
 
-# Column names that would identify a person. A dataset carrying any of them is refused so that a
-# real cohort cannot be published by accident. Matched against the lower-cased column name with
-# non-letters removed.
-# fmt: off
-IDENTIFIER_PATTERNS = (
-    "name", "firstname", "surname", "lastname", "fullname", "patientname",
-    "dob", "dateofbirth", "birthdate", "birthday",
-    "phone", "telephone", "mobile", "cell", "fax", "email", "mail",
-    "address", "street", "postcode", "zipcode", "zip",
-    "ssn", "socialsecurity", "nationalid", "idnumber", "idcard", "passport",
-    "mrn", "medicalrecord", "hospitalnumber", "insurancenumber",
-)
-# fmt: on
+# Column names and cell contents that would identify a person are refused by the rules of
+# `tacmg.data.privacy`.
 
 
 # ---- Table and column specifications, derived from the constants above. The loader checks each

@@ -9,6 +9,7 @@ package needs no Frictionless library at run time.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -119,9 +120,11 @@ def table_schemas() -> dict[str, dict[str, Any]]:
     return {name: {"$schema": TABLESCHEMA_PROFILE_V2, **_schema(table)} for name, table in TABLES.items()}
 
 
-def _resource(table: Table) -> dict[str, Any]:
-    """Return the Data Resource descriptor of one CSV file."""
+def _resource(table: Table, hashes: dict[str, str]) -> dict[str, Any]:
+    """Return the Data Resource descriptor of one CSV file (with its hash, if known)."""
+    known = {"hash": hashes[table.file]} if table.file in hashes else {}
     return {
+        **known,
         "name": table.name,
         "type": "table",
         "path": table.file,
@@ -134,13 +137,16 @@ def _resource(table: Table) -> dict[str, Any]:
     }
 
 
-def datapackage_descriptor(provenance: dict[str, Any]) -> dict[str, Any]:
+def datapackage_descriptor(provenance: dict[str, Any], hashes: dict[str, str] | None = None) -> dict[str, Any]:
     """The whole `datapackage.json` content as a dict.
 
     Parameters
     ----------
     provenance : dict
         How the files were made (generator, version, seed, ...), stored under ``provenance``.
+    hashes : dict of str to str or None
+        ``sha256:<hex>`` of each CSV file's bytes, by file name (`csv_hashes`), recorded as each
+        resource's ``hash``: the loader counts a dataset as this package's data only if they match.
 
     Returns
     -------
@@ -148,7 +154,7 @@ def datapackage_descriptor(provenance: dict[str, Any]) -> dict[str, Any]:
         A Data Package descriptor with the keys ``$schema`` (the v2 profile), ``name``,
         ``title``, ``description``, ``licenses`` (CC0-1.0), ``sources`` (the study),
         ``keywords``, ``provenance`` and ``resources`` (one tabular Data Resource per CSV file,
-        each with its Table Schema).
+        each with its Table Schema and, where given, its hash).
 
     References
     ----------
@@ -170,16 +176,44 @@ def datapackage_descriptor(provenance: dict[str, Any]) -> dict[str, Any]:
         "sources": [{"title": STUDY_CITATION, "path": STUDY_DOI_URL}],
         "keywords": ["myasthenia gravis", "tacrolimus", "reconstructed data", "synthetic data"],
         "provenance": provenance,
-        "resources": [_resource(table) for table in TABLES.values()],
+        "resources": [_resource(table, hashes or {}) for table in TABLES.values()],
     }
 
 
-def render_datapackage(provenance: dict[str, Any]) -> str:
+def csv_hashes(directory: str | Path) -> dict[str, str]:
+    """``sha256:<hex>`` of each of the three CSV files present in `directory`, by file name.
+
+    Parameters
+    ----------
+    directory : str or pathlib.Path
+        A dataset's folder; missing files are left out.
+
+    Returns
+    -------
+    dict of str to str
+        E.g. ``{'patients.csv': 'sha256:...'}``.
+
+    Examples
+    --------
+    >>> csv_hashes("no-such-folder")
+    {}
+    """
+    paths = {table.file: Path(directory) / table.file for table in TABLES.values()}
+    return {
+        file: f"sha256:{hashlib.sha256(path.read_bytes()).hexdigest()}"
+        for file, path in paths.items()
+        if path.is_file()
+    }
+
+
+def render_datapackage(provenance: dict[str, Any], hashes: dict[str, str] | None = None) -> str:
     """The `datapackage.json` text: sorted keys, indent 2, trailing newline.
 
     Parameters
     ----------
     provenance : dict
+        As for `datapackage_descriptor`.
+    hashes : dict of str to str or None
         As for `datapackage_descriptor`.
 
     Returns
@@ -197,20 +231,21 @@ def render_datapackage(provenance: dict[str, Any]) -> str:
     >>> render_datapackage({"seed": 1}).splitlines()[1]
     '  "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",'
     """
-    descriptor = datapackage_descriptor(provenance)
+    descriptor = datapackage_descriptor(provenance, hashes)
     return json.dumps(descriptor, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def write_datapackage(directory: str | Path, provenance: dict[str, Any]) -> Path:
     """Write `datapackage.json` into `directory` and return its path.
 
-    The bytes depend only on the contract and `provenance`, so a regenerated dataset reproduces
-    the file byte for byte.
+    The bytes depend only on the contract, `provenance` and the CSV files' bytes (their hashes
+    are recorded), so a regenerated dataset reproduces the file byte for byte.
 
     Parameters
     ----------
     directory : str or pathlib.Path
-        An existing directory; a `datapackage.json` there is replaced.
+        An existing directory, with the CSV files already written; a `datapackage.json` there is
+        replaced.
     provenance : dict
         As for `datapackage_descriptor`.
 
@@ -228,7 +263,7 @@ def write_datapackage(directory: str | Path, provenance: dict[str, Any]) -> Path
     """
     path = Path(directory) / DATAPACKAGE_FILE
     # write_bytes: no platform newline translation, so the bytes are the same everywhere.
-    path.write_bytes(render_datapackage(provenance).encode("utf-8"))
+    path.write_bytes(render_datapackage(provenance, csv_hashes(directory)).encode("utf-8"))
     return path
 
 

@@ -1,12 +1,15 @@
-"""Read and check a dataset directory (patients.csv, visits.csv, controls.csv).
+"""Read and check a dataset: a folder of patients.csv, visits.csv and controls.csv, or one .xlsx
+workbook with the sheets patients, visits and controls.
 
-`validate` lists every problem, one line each; `load` returns a `Dataset` or raises `DataError`
-with the first problem. Every message names the file, the physical line (header = line 1) and the
-column, e.g. ``visits.csv, line 3, column qmg: 45 is outside the QMG range 0-39``. The rules come
-from `tacmg.data.contract.TABLES`, which also renders `datapackage.json`. Written by hand rather
-than with pandas or a schema validator: cells are read as text with the csv module and converted
-only once every check has passed, so nothing silently becomes NaN, and a message can say what to fix.
-The reading and the checks themselves are in the private module `tacmg.data._csv_checks`.
+`validate` lists every problem, one line each; `check` adds the warnings (plausibility, a
+datapackage.json that disagrees with its files) and notes (how a file was read); `load` returns a
+`Dataset` or raises `DataError` with the first problem. Every message names the file, the physical
+line (header = line 1) or sheet row, and the column, e.g. ``visits.csv, line 3, column qmg: 45 is
+outside the QMG range 0-39``. The rules come from `tacmg.data.contract.TABLES` (which also renders
+`datapackage.json`) and `tacmg.data.privacy`; `tacmg.data.rules` lists them all. Written by hand
+rather than with pandas or a schema validator: cells are read as text and converted only once every
+check has passed, so nothing silently becomes NaN, and a message can say what to fix. The reading
+and the checks are in `tacmg.data.sources` and the private module `tacmg.data._csv_checks`.
 """
 
 from __future__ import annotations
@@ -18,9 +21,11 @@ from typing import Any
 
 import pandas as pd
 
-from tacmg.data._csv_checks import _inspect, _Problem, _RawTable, _read_bytes
-from tacmg.data.cell_rules import cell_value
+from tacmg.data._csv_checks import inspect, no_garbage_collection
+from tacmg.data.cell_rules import column_values
 from tacmg.data.contract import TABLES, VISITS
+from tacmg.data.plausibility import plausibility_warnings
+from tacmg.data.sources import Problem, RawTable, read_bytes, workbook_path
 
 DATAPACKAGE_FILE = "datapackage.json"
 
@@ -77,6 +82,9 @@ class Dataset:
         `data_checksum` of the folder.
     provenance : dict or None
         The ``provenance`` object of datapackage.json; None without datapackage.json.
+    verified : bool
+        Whether datapackage.json records the hash of every data file and each matches (so that
+        its provenance describes these very files).
 
     Examples
     --------
@@ -92,6 +100,7 @@ class Dataset:
     directory: Path
     checksum: str
     provenance: dict[str, Any] | None = None
+    verified: bool = False
     # paired() reshapes visits.csv once per column: an ensemble of cohorts asks thousands of times.
     _paired: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -128,7 +137,7 @@ class Dataset:
         return self._paired[column].copy()
 
 
-def _error(problem: _Problem) -> DataError:
+def _error(problem: Problem) -> DataError:
     """Return a problem as a DataError."""
     return DataError(str(problem), problem.file, problem.line, problem.column)
 
@@ -139,7 +148,8 @@ def validate(directory: str | Path) -> list[str]:
     Parameters
     ----------
     directory : str or pathlib.Path
-        The folder of patients.csv, visits.csv, controls.csv and optionally datapackage.json.
+        The folder of patients.csv, visits.csv, controls.csv and optionally datapackage.json,
+        or of one .xlsx workbook (or the workbook itself).
 
     Returns
     -------
@@ -151,19 +161,87 @@ def validate(directory: str | Path) -> list[str]:
     >>> validate("no-such-folder")
     ['no-such-folder: directory is missing']
     """
-    return [str(problem) for problem in _inspect(Path(directory)).problems]
+    with no_garbage_collection():
+        return [str(problem) for problem in inspect(Path(directory)).problems]
 
 
-def _to_frame(raw: _RawTable) -> pd.DataFrame:
+@dataclass(frozen=True)
+class ValidationReport:
+    """What `check` found: problems make a dataset invalid; warnings and notes do not.
+
+    Parameters
+    ----------
+    problems : list of str
+        As `validate` returns them.
+    warnings : list of str
+        Plausibility warnings (`tacmg.data.plausibility`), checked only on a valid dataset, and
+        a datapackage.json that disagrees with its files.
+    notes : list of str
+        How a file was read (e.g. semicolon-separated with decimal commas).
+
+    Examples
+    --------
+    >>> check("no-such-folder").valid
+    False
+    """
+
+    problems: list[str]
+    warnings: list[str]
+    notes: list[str]
+
+    @property
+    def valid(self) -> bool:
+        """Whether there is no problem.
+
+        Examples
+        --------
+        >>> ValidationReport([], ["a warning"], []).valid
+        True
+        """
+        return not self.problems
+
+
+def check(directory: str | Path) -> ValidationReport:
+    """Problems, warnings and notes of the dataset in `directory`.
+
+    Parameters
+    ----------
+    directory : str or pathlib.Path
+        As for `validate`.
+
+    Returns
+    -------
+    ValidationReport
+        Every finding, one line each, as for `DataError`.
+
+    Examples
+    --------
+    >>> from tacmg.data.paths import RECONSTRUCTED_DIR
+    >>> report = check(RECONSTRUCTED_DIR)
+    >>> report.problems, report.warnings
+    ([], [])
+    """
+    with no_garbage_collection():
+        inspection = inspect(Path(directory))
+        warnings = list(inspection.warnings)
+        if not inspection.problems:
+            patients, visits, controls = (_to_frame(inspection.raws[name]) for name in TABLES)
+            warnings += plausibility_warnings(patients, visits, controls, inspection.raws)
+        problems, notes = inspection.problems, inspection.notes
+        del inspection
+    return ValidationReport([str(p) for p in problems], [str(w) for w in warnings], [str(n) for n in notes])
+
+
+def _to_frame(raw: RawTable) -> pd.DataFrame:
     """Return the table with contract columns converted to their dtype; extras stay str."""
-    columns = {column.name: column for column in raw.table.columns}
-    frame = pd.DataFrame([cells for _, cells in raw.rows], columns=raw.header, dtype=str)
-    for name, column in columns.items():
-        frame[name] = frame[name].map(lambda text, column=column: cell_value(column, text))
-    return frame.astype({name: _DTYPES[column.type] for name, column in columns.items()})
-
-
-_DTYPES = {"integer": "int64", "number": "float64", "boolean": "bool", "string": "str"}
+    _, cells = raw.well_formed()
+    contract = {column.name: column for column in raw.table.columns}
+    data = {
+        name: column_values(contract[name], cells[name]) if name in contract else pd.array(cells[name], dtype="str")
+        for name in cells
+    }
+    frame = pd.DataFrame(data, columns=list(cells))
+    return frame.astype({name: "str" for name, column in contract.items() if column.type == "string"})
 
 
 def _checksum(data: list[tuple[str, bytes]]) -> str:
@@ -177,12 +255,12 @@ def _checksum(data: list[tuple[str, bytes]]) -> str:
 
 
 def data_checksum(directory: str | Path) -> str:
-    """The sha256 (hex) of patients.csv, visits.csv and controls.csv, in that order.
+    """The sha256 (hex) of patients.csv, visits.csv and controls.csv, in that order (or of the workbook).
 
     Parameters
     ----------
     directory : str or pathlib.Path
-        The dataset's folder; each file's bytes are hashed after its name and length.
+        The dataset's folder (or workbook); each file's bytes are hashed after its name and length.
 
     Returns
     -------
@@ -200,12 +278,14 @@ def data_checksum(directory: str | Path) -> str:
     >>> data_checksum(RECONSTRUCTED_DIR) == load(RECONSTRUCTED_DIR).checksum
     True
     """
+    book = workbook_path(Path(directory))
+    files = [(book, book.name)] if book else [(Path(directory) / t.file, t.file) for t in TABLES.values()]
     contents = []
-    for table in TABLES.values():
-        data, problems = _read_bytes(Path(directory) / table.file, table.file)
+    for path, file in files:
+        data, problems = read_bytes(path, file)
         if data is None:
             raise _error(problems[0])
-        contents.append((table.file, data))
+        contents.append((file, data))
     return _checksum(contents)
 
 
@@ -233,16 +313,23 @@ def load(directory: str | Path) -> Dataset:
     >>> load(RECONSTRUCTED_DIR).visits.columns[:4].tolist()
     ['patient_id', 'visit', 'qmg', 'mmt']
     """
-    directory = Path(directory)
-    inspection = _inspect(directory)
+    with no_garbage_collection():
+        return _load(Path(directory))
+
+
+def _load(directory: Path) -> Dataset:
+    inspection = inspect(directory)
     if inspection.problems:
         raise _error(inspection.problems[0])
     raws = inspection.raws
+    book = inspection.workbook
+    files = [(book.name, raws["patients"].data)] if book else [(raw.table.file, raw.data) for raw in raws.values()]
     return Dataset(
         patients=_to_frame(raws["patients"]),
         visits=_to_frame(raws["visits"]),
         controls=_to_frame(raws["controls"]),
         directory=directory,
-        checksum=_checksum([(raw.table.file, raw.data) for raw in raws.values()]),
+        checksum=_checksum(files),
         provenance=inspection.provenance,
+        verified=inspection.verified,
     )

@@ -143,34 +143,48 @@ def write_tables(tables: dict[str, pd.DataFrame], directory: str | Path) -> None
         (directory / table.file).write_text(text, encoding="utf-8", newline="")
 
 
-def write_template(directory: str | Path) -> list[Path]:
+def write_template(directory: str | Path, force: bool = False) -> list[Path]:
     """Write header-only CSVs of the three tables, a template to fill in.
 
     Parameters
     ----------
     directory : str or pathlib.Path
-        Created if missing; existing CSVs of the same names are replaced.
+        Created if missing.
+    force : bool
+        Replace CSV files of the same names even if they hold something else than the template
+        (e.g. filled-in tables). Without it such a file is never touched.
 
     Returns
     -------
     list of pathlib.Path
         The paths of patients.csv, visits.csv and controls.csv.
 
+    Raises
+    ------
+    FileExistsError
+        Without `force`, if a file to write exists and is neither empty nor the template; no file
+        is written then.
+
     Examples
     --------
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as directory:
-    ...     [path.name for path in write_template(directory)]
-    ['patients.csv', 'visits.csv', 'controls.csv']
+    ...     [path.name for path in write_template(directory)] == [p.name for p in write_template(directory)]
+    True
     """
     directory = Path(directory)
+    texts = {directory / t.file: ",".join(t.column_names) + "\n" for t in contract.TABLES.values()}
+    if not force:
+        kept = [p.name for p, text in texts.items() if p.exists() and p.read_bytes() not in (b"", text.encode())]
+        if kept:
+            raise FileExistsError(
+                f"{directory}: {', '.join(kept)} already hold data; nothing was written "
+                "(use --force to replace them with empty templates)"
+            )
     directory.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for table in contract.TABLES.values():
-        path = directory / table.file
-        path.write_text(",".join(table.column_names) + "\n", encoding="utf-8", newline="")
-        paths.append(path)
-    return paths
+    for path, text in texts.items():
+        path.write_text(text, encoding="utf-8", newline="")
+    return list(texts)
 
 
 def cohort_dataset(cohorts: Cohorts, index: int = 0) -> Dataset:

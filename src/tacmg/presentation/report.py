@@ -42,8 +42,13 @@ def load_chapter_data() -> Dataset:
 
 
 def is_reconstructed(dataset: Dataset) -> bool:
-    """Whether the dataset's data package records it as a reconstruction (provenance 'reconstructed')."""
-    return bool(dataset.provenance and dataset.provenance.get("reconstructed"))
+    """Whether the dataset is a reconstruction: its data package says so (provenance 'reconstructed')
+    and records the hash of every data file, each matching the file read (`Dataset.verified`).
+
+    Decided from the files' content, not from the provenance alone: an edited copy of the
+    reconstruction, or a reader's package with copied provenance, counts as the reader's data.
+    """
+    return bool(dataset.verified and dataset.provenance and dataset.provenance.get("reconstructed"))
 
 
 def patients_noun(dataset: Dataset) -> str:

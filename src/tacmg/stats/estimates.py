@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
-from tacmg.stats.rank_tests import signed_rank_permutation
+from tacmg.stats.permutation import signed_rank_permutation
 
 ZERO_CONVENTIONS = {
     "drop": "zero differences dropped (Wilcoxon's convention)",

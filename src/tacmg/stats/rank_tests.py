@@ -13,22 +13,13 @@ All p-values are two-sided and come from scipy; the batching only stacks cohorts
 - Spearman rank correlation: the t-distribution approximation (scipy's `spearmanr`) and the normal
   approximation z = rho * sqrt(n - 1); `smallest_significant_rho` inverts the first.
 
-Beside these, `signed_rank_permutation` gives the exact conditional (permutation) signed-rank p for
-tied data and zero differences: the distribution of the positive rank sum over all 2^n sign
-assignments, given the observed mid-ranks. It is written here, by the shift algorithm of
-Streitberg and Roehmel (1986), because scipy has no fast exact test for tied data:
-`wilcoxon(method="exact")` uses the no-ties distribution and only rounds a tied statistic, and
-`wilcoxon(method=PermutationMethod())` (`permutation_test`) enumerates the 2^n sign vectors one by
-one, exact only when its `n_resamples` reaches 2^n (4.3e9 at n = 32), and otherwise a random sample.
-The shift algorithm counts the same distribution in n steps of an array of length n(n+1) + 1, and
-agrees with scipy's enumeration and with brute force wherever those can run (tested).
+The exact conditional signed-rank p for tied data is in `tacmg.stats.permutation`.
 """
 
 from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 from scipy import stats
@@ -44,18 +35,18 @@ MANN_WHITNEY_VARIANTS = {
     "asymptotic, continuity-corrected": dict(method="asymptotic", use_continuity=True),
 }
 SPEARMAN_VARIANTS = ("t approximation", "normal approximation")
-# The exact signed-rank distribution is used for the reported p only up to this many pairs (scipy's
-# own switch to the normal approximation in `method="auto"`): beyond it the two agree closely and
-# the exact computation grows expensive.
+# Exact distributions are computed only up to this many pairs (signed-rank), or this many values in
+# each group (rank-sum): scipy's own switch to the normal approximation in `method="auto"` for the
+# signed-rank test. Beyond it the exact and normal p agree closely, and the exact computation grows
+# expensive (about 40 s for a signed-rank test of 3,000 pairs, minutes for a rank-sum test of 1,000
+# against 1,000): larger samples are tested under the approximate variants only.
 EXACT_MAX_N = 50
-# What each reported signed-rank p is, by index of WILCOXON_VARIANTS, for prose.
-P_METHOD_WORDS = ("exact", "normal approximation, tie-corrected")
-# What `signed_rank_permutation`'s p is: exact (counted) up to EXACT_MAX_N pairs, where the counts of
-# 2^n sign assignments are still whole numbers in a float64 (n <= 52); beyond it, the normal
-# approximation with the tie correction.
-PERMUTATION_WORDS = {
-    True: "exact conditional (permutation) distribution, given the tied ranks",
-    False: f"normal approximation, tie-corrected (over {EXACT_MAX_N} pairs: no exact count)",
+# What each reported p is, by variant name, for prose.
+P_METHOD_WORDS = {
+    "exact": "exact",
+    "normal": "normal approximation, tie-corrected",
+    "asymptotic": "normal approximation, tie-corrected",
+    "t approximation": "t approximation",
 }
 
 
@@ -79,6 +70,7 @@ class TestResult:
         (B,) index of the variant reported as each cohort's p-value: the exact one when the
         sample has no ties (nor zero differences), else the normal approximation without
         continuity correction, since scipy's exact distributions ignore ties. None: always 0.
+        Samples larger than `EXACT_MAX_N` have no exact variant (see `exact_allowed`).
 
     Examples
     --------
@@ -107,11 +99,49 @@ class TestResult:
             return self.p[:, 0]
         return np.take_along_axis(self.p, self.primary[:, None], axis=1)[:, 0]
 
+    @property
+    def p_method(self) -> list[str]:
+        """The name of the variant reported as each cohort's p-value (an entry of `variants`).
+
+        Examples
+        --------
+        >>> signed_rank(np.array([[3.0, 1.0, 2.0]]), np.array([[1.0, 4.0, 6.5]])).p_method
+        ['exact']
+        """
+        primary = np.zeros(self.p.shape[0], int) if self.primary is None else self.primary
+        return [self.variants[int(index)] for index in primary]
+
 
 def _has_ties(values: np.ndarray) -> np.ndarray:
     """(B,) True where a row has two equal values."""
     ordered = np.sort(values, axis=1)
     return np.any(ordered[:, 1:] == ordered[:, :-1], axis=1)
+
+
+def exact_allowed(*sizes: int) -> bool:
+    """Whether exact p-values are computed for samples of these sizes: each at most `EXACT_MAX_N`.
+
+    Parameters
+    ----------
+    *sizes : int
+        The number of pairs (signed-rank), or of values in each group (rank-sum).
+
+    Returns
+    -------
+    bool
+        True when every size is at most `EXACT_MAX_N`.
+
+    Examples
+    --------
+    >>> exact_allowed(32, 30), exact_allowed(3000)
+    (True, False)
+    """
+    return all(size <= EXACT_MAX_N for size in sizes)
+
+
+def _without_exact(variants: dict, exact: bool) -> dict:
+    """Return the variants to run: all of them, or all but "exact"."""
+    return variants if exact else {name: options for name, options in variants.items() if name != "exact"}
 
 
 def _under_variants(test, variants: dict, *samples) -> tuple[np.ndarray, np.ndarray]:
@@ -129,7 +159,7 @@ def signed_rank_exact(diff: np.ndarray) -> np.ndarray:
     """(B,) True where the exact signed-rank p is the one to report for a row of differences.
 
     The package's one rule: exact when no difference is zero, no two magnitudes tie and there are
-    at most `EXACT_MAX_N` pairs; otherwise the normal approximation with the tie correction and no
+    at most `EXACT_MAX_N` pairs (`exact_allowed`); otherwise the normal approximation with the tie correction and no
     continuity correction, because scipy's exact distribution assumes neither zeros nor ties.
 
     Parameters
@@ -150,16 +180,19 @@ def signed_rank_exact(diff: np.ndarray) -> np.ndarray:
     diff = np.atleast_2d(np.asarray(diff, float))
     magnitudes = np.where(diff == 0, np.nan, np.abs(diff))
     tied = np.any(diff == 0, axis=1) | _has_ties(magnitudes)
-    return ~tied & (diff.shape[1] <= EXACT_MAX_N)
+    return ~tied & exact_allowed(diff.shape[1])
 
 
-def signed_rank(before: np.ndarray, after: np.ndarray) -> TestResult:
+def signed_rank(before: np.ndarray, after: np.ndarray, exact: bool | None = None) -> TestResult:
     """Wilcoxon signed-rank test of after - before, under each variant of `WILCOXON_VARIANTS`.
 
     Parameters
     ----------
     before, after : numpy.ndarray
         (B, n) paired values: row b holds cohort b's patients, in the same order in both.
+    exact : bool or None
+        Whether to run the exact variant; None: when `exact_allowed` (n). Without it the variants
+        are the two normal approximations and `primary` is 0.
 
     Returns
     -------
@@ -181,15 +214,11 @@ def signed_rank(before: np.ndarray, after: np.ndarray) -> TestResult:
     ([-2.5, -2.5], [0, 1], [0.3125, 0.0431])
     """
     diff = np.atleast_2d(np.asarray(after, float) - np.asarray(before, float))
-    statistic, p = _under_variants(stats.wilcoxon, WILCOXON_VARIANTS, diff)
-    return TestResult(
-        "Wilcoxon signed-rank",
-        np.median(diff, axis=1),
-        statistic,
-        p,
-        tuple(WILCOXON_VARIANTS),
-        primary=np.where(signed_rank_exact(diff), 0, 1),
-    )
+    exact = exact_allowed(diff.shape[1]) if exact is None else exact
+    variants = _without_exact(WILCOXON_VARIANTS, exact)
+    statistic, p = _under_variants(stats.wilcoxon, variants, diff)
+    primary = np.where(signed_rank_exact(diff), 0, 1) if exact else np.zeros(diff.shape[0], int)
+    return TestResult("Wilcoxon signed-rank", np.median(diff, axis=1), statistic, p, tuple(variants), primary=primary)
 
 
 def rank_sum(patients: np.ndarray, controls: np.ndarray) -> TestResult:
@@ -205,6 +234,7 @@ def rank_sum(patients: np.ndarray, controls: np.ndarray) -> TestResult:
     TestResult
         `estimate` is the ratio of the patients' median to the controls' (unitless); `statistic`
         is U of the patients; `primary` is 0 (exact) without ties in the pooled sample, else 1.
+        When `exact_allowed` (n, m) is false only the asymptotic variants run and `primary` is 0.
 
     References
     ----------
@@ -217,10 +247,13 @@ def rank_sum(patients: np.ndarray, controls: np.ndarray) -> TestResult:
     >>> result.statistic.tolist(), result.estimate.round(3).tolist(), result.p_primary.round(4).tolist()
     ([21.0], [2.333], [0.0952])
     """
-    statistic, p = _under_variants(stats.mannwhitneyu, MANN_WHITNEY_VARIANTS, patients, controls)
+    exact = exact_allowed(patients.shape[1], controls.shape[1])
+    variants = _without_exact(MANN_WHITNEY_VARIANTS, exact)
+    statistic, p = _under_variants(stats.mannwhitneyu, variants, patients, controls)
     ratio = np.median(patients, axis=1) / np.median(controls, axis=1)
     tied = _has_ties(np.concatenate([patients, controls], axis=1))
-    return TestResult("Mann-Whitney U", ratio, statistic, p, tuple(MANN_WHITNEY_VARIANTS), primary=np.where(tied, 1, 0))
+    primary = np.where(tied, 1, 0) if exact else np.zeros(patients.shape[0], int)
+    return TestResult("Mann-Whitney U", ratio, statistic, p, tuple(variants), primary=primary)
 
 
 def spearman(x: np.ndarray, y: np.ndarray) -> TestResult:
@@ -234,7 +267,7 @@ def spearman(x: np.ndarray, y: np.ndarray) -> TestResult:
     Returns
     -------
     TestResult
-        `estimate` and `statistic` are both rho (-1 to 1; NaN when a row is constant); `p` has
+        `estimate` and `statistic` are both rho (-1 to 1; NaN when a row is constant or n < 3); `p` has
         the t approximation (scipy) and the normal approximation z = rho sqrt(n - 1).
 
     References
@@ -248,116 +281,20 @@ def spearman(x: np.ndarray, y: np.ndarray) -> TestResult:
     >>> result.estimate.tolist(), result.p.round(3).tolist()
     ([0.8], [[0.104, 0.11]])
     """
+    n = x.shape[1]
+    if n < 3:  # no correlation test on fewer than three pairs: rho and p are NaN
+        nan = np.full((x.shape[0], len(SPEARMAN_VARIANTS)), np.nan)
+        return TestResult("Spearman", nan[:, 0], nan[:, 0], nan, SPEARMAN_VARIANTS)
     rank_x = stats.rankdata(x, axis=1)
     rank_y = stats.rankdata(y, axis=1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # constant ranks: rho is NaN, reported so
         result = stats.pearsonr(rank_x, rank_y, axis=1)
     rho = np.asarray(result.statistic, float)
-    n = x.shape[1]
     p_normal = 2 * stats.norm.sf(np.abs(rho) * np.sqrt(n - 1))
     return TestResult(
         "Spearman", rho, rho, np.column_stack([np.asarray(result.pvalue, float), p_normal]), SPEARMAN_VARIANTS
     )
-
-
-@lru_cache(maxsize=4096)
-def conditional_null_counts(doubled_ranks: tuple[int, ...]) -> np.ndarray:
-    """Counts of the 2^n sign assignments giving each doubled positive rank sum, given the ranks.
-
-    Parameters
-    ----------
-    doubled_ranks : tuple of int
-        Twice the (mid-)ranks of the n absolute differences that carry a sign: whole numbers, as
-        mid-ranks are multiples of 1/2. Order does not matter.
-
-    Returns
-    -------
-    numpy.ndarray
-        Entry t is the number of sign assignments whose positive ranks sum to t / 2 (t = 0 to
-        sum(doubled_ranks)); the entries sum to 2^n. The shift algorithm: each rank either joins
-        the positive sum or not, so each step adds the counts shifted by that rank.
-
-    References
-    ----------
-    Streitberg B, Roehmel J. Exact distributions for permutation and rank tests: an introduction
-    to some recently published algorithms. Stat Software Newsl 1986;12:10-17.
-
-    Examples
-    --------
-    >>> conditional_null_counts((2, 5, 5)).tolist()  # ranks 1, 2.5, 2.5
-    [1.0, 0.0, 1.0, 0.0, 0.0, 2.0, 0.0, 2.0, 0.0, 0.0, 1.0, 0.0, 1.0]
-    """
-    counts = np.zeros(sum(doubled_ranks) + 1)
-    counts[0] = 1.0
-    for rank in doubled_ranks:
-        shifted = counts.copy()
-        shifted[rank:] += counts[: counts.size - rank]
-        counts = shifted
-    return counts
-
-
-def signed_rank_permutation(diff: np.ndarray, zero_method: str = "wilcox") -> tuple[np.ndarray, np.ndarray]:
-    """Exact conditional (permutation) two-sided signed-rank p of each row of differences.
-
-    Given the observed absolute differences and their mid-ranks, every sign assignment is equally
-    likely under the null hypothesis (differences symmetric about zero); the p is the share of the
-    2^n assignments whose positive rank sum lies as far out as the observed one, counted exactly
-    (`conditional_null_counts`): 2 min(P(T+ <= t), P(T+ >= t)), capped at 1, scipy's two-sided rule.
-    Unlike scipy's `method="exact"` it is exact with ties and zeros.
-
-    Parameters
-    ----------
-    diff : array_like
-        Paired differences, (n,) for one cohort or (B, n) for a batch.
-    zero_method : {"wilcox", "pratt"}
-        ``"wilcox"``: zero differences are dropped before ranking (Wilcoxon's rule, the package's
-        reported p). ``"pratt"``: zeros are ranked with the rest, then carry no sign.
-
-    Returns
-    -------
-    p : numpy.ndarray
-        (B,) two-sided p-values (0-1); NaN where no difference is non-zero.
-    exact : numpy.ndarray
-        (B,) True where p is the exact count, False where the row has more than `EXACT_MAX_N`
-        signed differences and p is the normal approximation with the tie correction instead (no
-        continuity correction); `PERMUTATION_WORDS` says each in words.
-
-    References
-    ----------
-    Pratt JW. Remarks on zeros and ties in the Wilcoxon signed rank procedures. J Am Stat Assoc
-    1959;54:655-667.
-
-    Examples
-    --------
-    >>> p, exact = signed_rank_permutation([[-2, -2, -1, 0, 1, -3, -3, -3]])
-    >>> p.round(4).tolist(), exact.tolist()
-    ([0.0469], [True])
-    """
-    if zero_method not in ("wilcox", "pratt"):
-        raise ValueError(f"zero_method must be 'wilcox' or 'pratt', not {zero_method!r}")
-    diff = np.atleast_2d(np.asarray(diff, float))
-    p = np.full(diff.shape[0], np.nan)
-    exact = np.ones(diff.shape[0], bool)
-    for row, d in enumerate(diff):
-        ranked = d[d != 0] if zero_method == "wilcox" else d
-        ranks = stats.rankdata(np.abs(ranked))
-        signed = ranked != 0
-        if not signed.any():
-            continue
-        if signed.sum() > EXACT_MAX_N:
-            exact[row] = False
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)  # scipy's note that zeros/ties force the approximation
-                p[row] = stats.wilcoxon(d, zero_method=zero_method, method="approx", correction=False).pvalue
-            continue
-        doubled = np.rint(2 * ranks).astype(int)
-        counts = conditional_null_counts(tuple(sorted(doubled[signed].tolist())))
-        observed = int(doubled[ranked > 0].sum())
-        total = counts.sum()
-        lower, upper = counts[: observed + 1].sum() / total, counts[observed:].sum() / total
-        p[row] = min(1.0, 2 * min(lower, upper))
-    return p, exact
 
 
 def smallest_significant_rho(n: int, alpha: float = 0.05) -> float:
