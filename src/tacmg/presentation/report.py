@@ -121,13 +121,47 @@ class Banner:
         return self.text
 
 
-def published_claims(finding: str, registry: Registry | None = None) -> pd.DataFrame:
-    """The registry's claims of one finding: claim, what was reported (paraphrased), figure, source.
+# What the registry's source tags stand for, as the tables show them: each text with its short
+# citation as the book's bibliography prints it (book/references.bib, author-year style: entries
+# wu2022tacrolimus and rarediseaseadvisor_tacrolimus). tests/test_references.py keeps them in step.
+SOURCE_TEXT = {
+    "abstract": "abstract (Wu et al., 2022)",
+    "news": "news summary (Rare Disease Advisor, n.d.)",
+}
+
+
+def source_text(tags: tuple[str, ...] | list[str]) -> str:
+    """A claim's sources in words, each with its short citation: what a table's source column shows.
 
     Examples
     --------
-    >>> published_claims("status").columns.tolist()
-    ['claim', 'what was reported (paraphrase)', 'published', 'source']
+    >>> source_text(("abstract", "news"))
+    'abstract (Wu et al., 2022); news summary (Rare Disease Advisor, n.d.)'
+    """
+    return "; ".join(SOURCE_TEXT[tag] for tag in tags)
+
+
+def with_source_text(table: pd.DataFrame) -> pd.DataFrame:
+    """`table` with its ``source`` column of joined tags ('abstract, news') put into words (`source_text`).
+
+    Examples
+    --------
+    >>> with_source_text(pd.DataFrame({"source": ["news"]}))["source"].tolist()
+    ['news summary (Rare Disease Advisor, n.d.)']
+    """
+    return table.assign(source=[source_text(tags.split(", ")) for tags in table["source"]])
+
+
+def published_claims(finding: str, registry: Registry | None = None) -> pd.DataFrame:
+    """The registry's claims of one finding: claim, what was reported (paraphrased), figure, source.
+
+    The source names the abstract or the news summary with its citation (`source_text`).
+
+    Examples
+    --------
+    >>> table = published_claims("status")
+    >>> table.columns.tolist(), table["source"].iloc[0]
+    (['claim', 'what was reported (paraphrase)', 'published', 'source'], 'news summary (Rare Disease Advisor, n.d.)')
     """
     registry = registry or load_claims()
     rows = [
@@ -135,7 +169,7 @@ def published_claims(finding: str, registry: Registry | None = None) -> pd.DataF
             "claim": c.id,
             "what was reported (paraphrase)": c.paraphrase,
             "published": c.published_text,
-            "source": ", ".join(c.source),
+            "source": source_text(c.source),
         }
         for c in registry.select(finding=finding)
     ]
