@@ -10,6 +10,7 @@ import re
 
 import numpy as np
 import pandas as pd
+from pandas.io.formats.style_render import CSSDict
 
 from tacmg.data.contract import STATUS_CODES
 from tacmg.stats.rounding import fixed, p_text, round_half_up, significant
@@ -61,19 +62,17 @@ class TableView:
         uuid = hashlib.sha1(frame.to_csv(index=False).encode()).hexdigest()[:5]
         # By position (the Styler's "colN" class): a table's headings need not be unique.
         numeric = [f".col{position}" for position in numeric_columns(frame)]
+        styles: list[CSSDict] = [{"selector": column, "props": "text-align: right;"} for column in numeric]
+        styles += [
+            {"selector": f"td{column}", "props": "white-space: nowrap; font-variant-numeric: tabular-nums;"}
+            for column in numeric
+        ]
         self.styler = (
             frame.style.hide(axis="index")
             .format(formats, escape="html", na_rep=na_rep)
             .set_uuid(uuid)
             .set_table_attributes('class="dataframe tacmg-table"')
-            .set_table_styles(
-                [{"selector": column, "props": "text-align: right;"} for column in numeric]
-                + [
-                    {"selector": f"td{column}", "props": "white-space: nowrap; font-variant-numeric: tabular-nums;"}
-                    for column in numeric
-                ],
-                overwrite=False,
-            )
+            .set_table_styles(styles, overwrite=False)
         )
 
     def to_html(self) -> str:
