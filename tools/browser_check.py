@@ -193,6 +193,7 @@ def open_page(
     page.on("response", lambda r: responses.append(r))
     try:
         page.goto(base + relative, wait_until="load", timeout=timeout * 1000)
+        page.wait_for_load_state("networkidle", timeout=timeout * 1000)  # and where a redirect leads
         page.wait_for_function(
             "() => [...document.querySelectorAll('[id^=\"altair-viz-\"]')]"
             ".every(d => d.querySelector('svg.marks, canvas.marks') || d.querySelector('.error'))",
