@@ -16,7 +16,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.tacmg-installed
-BUNDLE := _static/vega-bundle.js
+BUNDLE := _vendor/vega-bundle.js
 HTML := _build/html
 BOOK_LOG := _build/book-build.log
 # What nbval proved in this run, for tools/prefill_cache.py (written by tools/nbval_provenance.py).
@@ -102,10 +102,10 @@ lock-check: $(UV) ## re-resolve into a scratch copy and diff with the committed 
 	if [ $$status = 0 ]; then echo "lock-check: the locks are what pyproject.toml resolves to"; fi; exit $$status
 
 # ---------------------------------------------------------------------------- the book
-# Offline Altair: the vega libraries for the pinned Altair, bundled into one _static file.
-# Rebuilt whenever the environment or the script changes (the script also keeps an unchanged
+# Offline Altair: the vega libraries for the pinned Altair, bundled into one file that
+# tools/page_assets_ext.py serves as _static/vega-bundle.js on the pages with a chart. Rebuilt whenever the environment or the script changes (the script also keeps an unchanged
 # file untouched), so every build has it without paying its 2 s on an unchanged rebuild.
-vendor: $(BUNDLE) ## write _static/vega-bundle.js (vega, vega-lite, vega-embed for offline charts)
+vendor: $(BUNDLE) ## write _vendor/vega-bundle.js (vega, vega-lite, vega-embed for offline charts)
 
 $(BUNDLE): tools/vendor_vega.py $(STAMP)
 	$(PY) tools/vendor_vega.py --output $@
@@ -178,7 +178,7 @@ browser: ## install Debian's chromium if /usr/bin/chromium is missing
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; \
 	fi
 
-browser-check: venv browser ## open each chapter in headless chromium; every chart must render
+browser-check: venv browser ## open every page in Chromium at 1366/390 px, light/dark: charts, width, contrast, console, network
 	$(PY) tools/browser_check.py --html $(HTML)
 
 jupyterlab-check: venv browser ## open two chapters in JupyterLab (Chromium), run them, change a parameter

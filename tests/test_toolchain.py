@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import sys
 from pathlib import Path
@@ -234,34 +235,61 @@ def test_cdn_check_only_warns_about_mathjax():
 
 
 # ------------------------------------------------------------------------- browser check
-def test_browser_check_classifies_console_events():
+def test_browser_check_reads_what_chromium_itself_reached(tmp_path):
     browser_check = load_tool("browser_check")
-    base = "http://127.0.0.1:8000/"
+    types = {"DNS_TRANSACTION": 1, "URL_REQUEST_START_JOB": 2, "TCP_CONNECT": 3, "UDP_CONNECT": 4, "UDP_BYTES_SENT": 5}
     events = [
-        {
-            "method": "Runtime.exceptionThrown",
-            "params": {
-                "exceptionDetails": {
-                    "exception": {"description": "SyntaxError: Identifier 'THEBE_JS_URL' has already been declared"}
-                }
-            },
-        },
-        {"method": "Runtime.consoleAPICalled", "params": {"type": "error", "args": [{"value": "boom"}]}},
-        {"method": "Runtime.consoleAPICalled", "params": {"type": "log", "args": [{"value": "fine"}]}},
-        {"method": "Network.requestWillBeSent", "params": {"request": {"url": base + "_static/x.js"}}},
-        {"method": "Network.requestWillBeSent", "params": {"request": {"url": "https://cdn.jsdelivr.net/npm/vega@6"}}},
-        {
-            "method": "Network.requestWillBeSent",
-            "params": {"request": {"url": "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"}},
-        },
+        {"type": 2, "params": {"url": "http://127.0.0.1:8000/index.html"}},
+        {"type": 3, "params": {"remote_address": "127.0.0.1:8000"}},
+        {"type": 2, "params": {"url": "http://127.0.0.1:9/ListAccounts"}},  # sent to the dead end
+        {"type": 4, "params": {"address": "[2001:4860:4860::8888]:443"}},  # a route probe only
+        {"type": 1, "params": {"hostname": "update.googleapis.com"}},
+        {"type": 2, "params": {"url": "https://accounts.google.com/ListAccounts"}},
+        {"type": 3, "params": {"remote_address": "192.0.2.7:443"}},
+        {"type": 5, "params": {"address": "10.0.0.53:53", "byte_count": 30}},
     ]
-    problems, ignored, warnings = browser_check._console_problems(events, base)
+    log = tmp_path / "netlog.json"
+    # as Chromium leaves it when it exits: the closing brackets may be missing
+    log.write_text(json.dumps({"constants": {"logEventTypes": types}, "events": events})[:-2] + ",\n")
+    problems, notes = browser_check.netlog_problems(log)
     assert problems == [
-        "console.error: boom",
-        "request left the local server (CDN?): https://cdn.jsdelivr.net/npm/vega@6",
+        "DNS query for update.googleapis.com",
+        "request for https://accounts.google.com/ListAccounts",
+        "TCP connection to 192.0.2.7:443",
+        "UDP datagram to 10.0.0.53:53",
     ]
-    assert len(ignored) == 1 and "THEBE_JS_URL" in ignored[0]
-    assert len(warnings) == 1 and "mathjax" in warnings[0]
+    assert notes == ["route probe only (UDP connect, no datagram sent) to [2001:4860:4860::8888]:443"]
+
+
+def test_browser_check_opens_every_built_page_chapters_first(tmp_path):
+    browser_check = load_tool("browser_check")
+    for name in ("index.html", "book/about.html", "notebooks/01-x.html", "_static/x.html", "_sources/y.html"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("<html></html>")
+    pages = [p.relative_to(tmp_path).as_posix() for p in browser_check.pages_to_check(tmp_path)]
+    assert pages == ["notebooks/01-x.html", "book/about.html", "index.html"]
+
+
+def test_page_assets_load_vega_only_with_a_chart_and_each_script_once():
+    from sphinx.builders.html._assets import _JavaScript
+
+    page_assets = load_tool("page_assets_ext")
+    assert page_assets.has_chart('<div class="x"><div id="altair-viz-3f2a"></div>')
+    assert not page_assets.has_chart("<p>No chart; the word altair-viz in prose.</p>")
+    thebe = 'const THEBE_JS_URL = "x"'
+    scripts = [
+        _JavaScript(None, body=thebe, priority=500),
+        _JavaScript("doctools.js", priority=200),
+        _JavaScript("", body=thebe, priority=500),  # Sphinx 7's second copy of the same script
+        _JavaScript("doctools.js", priority=200),
+        _JavaScript("", body="var other = 1", priority=500),
+    ]
+    kept = page_assets.unique_scripts(scripts)
+    assert [(s.filename, s.attributes.get("body")) for s in kept] == [
+        (None, thebe),
+        ("doctools.js", None),
+        ("", "var other = 1"),
+    ]
 
 
 def test_browser_check_counts_charts_in_notebook(tmp_path):

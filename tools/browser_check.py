@@ -1,95 +1,101 @@
-"""Open the built book's chart pages in headless Chromium and check that every chart rendered.
+"""Open every page of the built book in headless Chromium, as readers would, and check it.
 
-For each chapter page (``_build/html/notebooks/**/*.html``, plus any other page that holds an
-Altair chart) this script:
+Each page of ``_build/html`` is served from 127.0.0.1 and opened with Playwright in Debian's
+Chromium (``/usr/bin/chromium``; nothing is downloaded) at two widths (1366 px, a laptop, and
+390 px, a phone) and in both colour modes of the theme (pydata-sphinx-theme's stored ``mode`` set to
+light or dark, and ``prefers-color-scheme`` emulated to match; at 1366 px in light mode no mode is
+stored, as on a reader's first visit). Every opening, in a fresh browser context (no cache), must
+show:
 
-1. counts the Altair charts in the built HTML (``<div id="altair-viz-...">``) and, for a chapter
-   with a paired ``notebooks/NAME.ipynb``, checks the page has at least as many charts as the
-   executed notebook (guards against the execution cache silently dropping outputs, MyST-NB #617);
-2. loads the page from a local HTTP server (127.0.0.1, a free port, in a thread) in a fresh headless
-   Chromium (fresh ``--user-data-dir`` each time), with every other host unresolvable, so a chart
-   can only render from the vendored ``_static/vega-bundle.js``;
-3. waits until the page shows at least one ``svg.marks`` (or ``canvas.marks``) per chart;
-4. reports uncaught exceptions, ``console.error`` calls, error log entries and any request that
-   tried to leave 127.0.0.1 (a CDN), except the known harmless ones listed in KNOWN_HARMLESS
-   (chiefly Jupyter Book's ``THEBE_JS_URL`` redeclaration);
-5. hovers the first mark and notes whether a tooltip appeared (information, not a failure).
+1. every Altair chart rendered (vega-embed drew an ``svg``/``canvas`` inside its
+   ``<div id="altair-viz-...">``), no chart error, and for a chapter at least as many charts as
+   its executed notebook displays (MyST-NB #617: the execution cache once dropped outputs);
+2. nothing sideways: the document is no wider than the viewport (``scrollWidth``), and no chart is
+   wider than the output box it is drawn in (where it would be cut off or scrolled);
+3. the reconstructed-data banner on every chapter, its text at a contrast of at least 4.5:1 with
+   what is behind it (computed colours, each composited over the layers beneath, WCAG 2 formula);
+4. no colour-contrast violation found by axe-core (its ``color-contrast`` rule, with the text it
+   leaves "incomplete" for having the colour of its background; the script ships in the
+   ``axe-playwright-python`` wheel, axe-core under MPL-2.0);
+5. no console error or warning, no uncaught exception, no response with an error status, and no
+   request for anything but 127.0.0.1 (such a request is aborted and reported).
 
-Chromium is driven through the DevTools protocol over ``--remote-debugging-pipe`` (null-terminated
-JSON on file descriptors 3 and 4): standard library only, nothing to download. This script
-installs nothing; ``make browser`` installs Debian's chromium when /usr/bin/chromium is missing.
+The browser itself is checked too: its network log (``--log-net-log``) must show no DNS query, no
+connection and no request to anything but the loopback address. ``CHROMIUM_FLAGS`` holds what keeps
+Chromium's own services (sign-in, component updates, network time) from asking.
 
-Usage: python tools/browser_check.py [--html _build/html] [--screenshots DIR] [--timeout 20]
-Exit status 0 when every page passes, 1 otherwise (one line per failing page), 2 on setup errors.
+A screenshot of every page at every width and mode goes to ``_build/browser-check/``, and the
+first-visit weight of every page (the page and everything it loads, uncompressed and gzipped) is
+printed at the end.
+
+Usage: python tools/browser_check.py [--html _build/html] [--out _build/browser-check] [--timeout 20]
+Exit status 0 when every page passes, 1 otherwise (one line per problem), 2 on setup errors.
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
-import contextlib
 import functools
+import gzip
 import http.server
 import json
-import os
-import queue
 import re
-import shutil
-import subprocess
 import sys
 import tempfile
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+CHROMIUM = "/usr/bin/chromium"
+WIDTHS = (1366, 390)
+MODES = ("light", "dark")
+HEIGHT = 900
+FIRST_VISIT = (WIDTHS[0], MODES[0])  # no colour mode stored: the page's weight is measured here
+MIN_CONTRAST = 4.5
+# A port Chromium refuses to connect to (ERR_UNSAFE_PORT): its own services are pointed here, so
+# that what they try ends inside the browser, before any socket is opened.
+DEAD_END = "http://127.0.0.1:9"
+# Playwright passes its own --disable-features/--enable-features; Chromium keeps only the last of
+# each, so these lists repeat Playwright's (1.65) and add the services that otherwise reach out.
+_PLAYWRIGHT_DISABLED = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync,DestroyProfileOnBrowserClose,HttpsUpgrades,"
+    "HttpsFirstBalancedModeAutoEnable,LensOverlay,MediaRouter,PaintHolding,ThirdPartyStoragePartitioning,"
+    "AvoidCorsURLLoaderRestartOnRedirect,TcpPortRandomizationWin,OptimizationHints,NetworkTimeServiceQuerying,"
+    "AimEnabled,PreconnectToSearch"
+)
+_ALSO_DISABLED = (
+    "DnsOverHttps,AsyncDns,OptimizationGuideModelDownloading,OptimizationHintsFetching,"
+    "OptimizationGuideManifestBroker,BuiltInAIEagerInit,AutofillServerCommunication,CertificateTransparencyComponentUpdater,"
+    "InterestFeedContentSuggestions,Translate"
+)
+# Isolation flags shared with tools/jupyterlab_check.py (Playwright sets headless mode itself).
 CHROMIUM_FLAGS = (
-    "--headless",
     "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
     "--no-first-run",
+    "--no-pings",
+    "--dns-prefetch-disable",
     "--disable-background-networking",
     "--disable-component-update",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
     "--disable-sync",
     "--disable-dev-shm-usage",
     "--hide-scrollbars",
-    "--window-size=1280,2000",
+    f"--disable-features={_PLAYWRIGHT_DISABLED},{_ALSO_DISABLED}",
+    "--enable-features=CDPScreenshotNewSurface",
+    # Sign-in (accounts: ListAccounts) and the component updater (an on-device model's manifest)
+    # ask even so: they are sent to the dead-end port instead.
+    f"--gaia-url={DEAD_END}/",
+    f"--component-updater=url-source={DEAD_END}/update",
+    # Every host but the loopback address is unresolvable, and no DNS query leaves the browser.
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
 )
 ALTAIR_DIV = re.compile(r'<div id="(altair-viz-[0-9a-f]+)"')
-# Console messages known to be harmless (upstream, not ours):
-KNOWN_HARMLESS = (
-    # every Jupyter Book 1.x page declares THEBE_JS_URL twice (thebe itself is never loaded);
-    re.compile(r"Identifier 'THEBE_JS_URL' has already been declared"),
-    # pydata-sphinx-theme logs this with console.error in a fresh profile (no stored theme mode);
-    re.compile(r"^console\.error: Got invalid theme mode: \. Resetting to auto\.$"),
-    # the book ships no favicon and the browser asks the server root for one.
-    re.compile(r"^log error: Failed to load resource: .*404.* http://127\.0\.0\.1:\d+/favicon\.ico$"),
-)
-# Sphinx fetches MathJax from a CDN on pages with math: an offline gap outside this check's remit
-# (charts); reported as a warning, not a failure.
-MATHJAX_URL = re.compile(r"https?://[^ ]*/mathjax(?:@[^/ ]*)?/", re.IGNORECASE)
-RENDERED_JS = "document.querySelectorAll('svg.marks, canvas.marks').length"
-# Centre of the first visible mark of the first chart (vega draws marks inside g.role-mark).
-FIRST_MARK_JS = """(() => {
-  for (const el of document.querySelectorAll('svg.marks .role-mark > path, svg.marks .role-mark > *')) {
-    const r = el.getBoundingClientRect();
-    if (r.width > 2 && r.height > 2) {
-      el.scrollIntoView({block: 'center'});
-      const q = el.getBoundingClientRect();
-      return [q.left + q.width / 2, q.top + q.height / 2];
-    }
-  }
-  return null;
-})()"""
-TOOLTIP_JS = (
-    "(() => { const t = document.getElementById('vg-tooltip-element');"
-    " return t && t.classList.contains('visible') ? t.innerText : null; })()"
-)
-CHART_ERRORS_JS = "Array.from(document.querySelectorAll('[id^=\"altair-viz-\"] .error')).map(e => e.textContent)"
+PAGE_JS = Path(__file__).with_name("browser_check_page.js").read_text(encoding="utf-8")
 
 
 # ----------------------------------------------------------------------------- local web server
@@ -106,214 +112,155 @@ def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
-# ----------------------------------------------------------------------- DevTools over a pipe
-class DevTools:
-    """A minimal Chrome DevTools Protocol client over ``--remote-debugging-pipe``."""
-
-    def __init__(self, chromium: str, user_data_dir: str):
-        to_chrome_r, self._to_chrome_w = os.pipe()
-        self._from_chrome_r, from_chrome_w = os.pipe()
-
-        def child_fds() -> None:
-            # Chromium reads commands from fd 3 and writes replies and events to fd 4.
-            os.dup2(to_chrome_r, 3)
-            os.dup2(from_chrome_w, 4)
-
-        self.proc = subprocess.Popen(
-            [
-                chromium,
-                *CHROMIUM_FLAGS,
-                f"--user-data-dir={user_data_dir}",
-                # Every host but the local server is unresolvable: a CDN request fails at once.
-                "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-                "--remote-debugging-pipe",
-                "about:blank",
-            ],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            preexec_fn=child_fds,
-            close_fds=False,
-        )
-        os.close(to_chrome_r)
-        os.close(from_chrome_w)
-        self._next_id = 0
-        self._replies: dict[int, queue.Queue] = {}
-        self._lock = threading.Lock()
-        self.events: list[dict] = []
-        self._reader = threading.Thread(target=self._read_loop, daemon=True)
-        self._reader.start()
-
-    def _read_loop(self) -> None:
-        buffer = b""
-        with os.fdopen(self._from_chrome_r, "rb", buffering=0) as pipe:
-            while chunk := pipe.read(65536):
-                buffer += chunk
-                *messages, buffer = buffer.split(b"\0")
-                for raw in messages:
-                    message = json.loads(raw)
-                    if "id" in message:
-                        with self._lock:
-                            box = self._replies.get(message["id"])
-                        if box is not None:
-                            box.put(message)
-                    else:
-                        self.events.append(message)
-
-    def send(self, method: str, params: dict | None = None, session: str | None = None, timeout: float = 30.0) -> dict:
-        """Send one command and return its ``result`` (raise RuntimeError on a protocol error)."""
-        with self._lock:
-            self._next_id += 1
-            message_id = self._next_id
-            box: queue.Queue = queue.Queue()
-            self._replies[message_id] = box
-        message = {"id": message_id, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = session
-        os.write(self._to_chrome_w, json.dumps(message).encode() + b"\0")
-        try:
-            reply = box.get(timeout=timeout)
-        except queue.Empty:
-            raise RuntimeError(f"no reply to {method} within {timeout} s") from None
-        if "error" in reply:
-            raise RuntimeError(f"{method}: {reply['error']}")
-        return reply.get("result", {})
-
-    def close(self) -> None:
-        with contextlib.suppress(RuntimeError, OSError):
-            self.send("Browser.close", timeout=5)
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        with contextlib.suppress(OSError):
-            os.close(self._to_chrome_w)
+def is_local(url: str) -> bool:
+    """Whether a request stays on this machine's loopback address (or never leaves the page)."""
+    parsed = urlparse(url)
+    if parsed.scheme in ("data", "blob", "about", "chrome-error"):
+        return True
+    return parsed.hostname == "127.0.0.1"
 
 
-# ------------------------------------------------------------------------------- one page
+# ------------------------------------------------------------------------------- one opening
 @dataclass
-class PageResult:
+class Opening:
+    """What one page showed at one width and in one mode."""
+
     page: str
-    expected_charts: int
-    rendered_marks: int = 0
+    width: int
+    mode: str
     problems: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    charts: int = 0
+    rendered: int = 0
+    bytes_raw: int = 0
+    bytes_gzip: int = 0
 
 
-def _is_harmless(text: str) -> bool:
-    return any(pattern.search(text) for pattern in KNOWN_HARMLESS)
+def contrast_problems(audit: dict) -> list[str]:
+    """Problems in the banner part of ``browser_check_page.js``'s audit."""
+    problems = []
+    for item in audit["banner"]:
+        if item["ratio"] < MIN_CONTRAST:
+            problems.append(
+                f"banner text {item['what']!r} has contrast {item['ratio']:.2f}:1 (< {MIN_CONTRAST}:1): "
+                f"text {item['text']} on {item['background']}"
+            )
+    return problems
 
 
-def _console_problems(events: list[dict], base: str) -> tuple[list[str], list[str], list[str]]:
-    """Return (problems, ignored, warnings) from the DevTools events of one page load."""
-    problems, ignored, warnings = [], [], []
-    for event in events:
-        method, params = event.get("method"), event.get("params", {})
-        text = None
-        if method == "Runtime.exceptionThrown":
-            details = params.get("exceptionDetails", {})
-            text = details.get("exception", {}).get("description") or details.get("text", "")
-            text = f"uncaught exception: {text.splitlines()[0] if text else '?'}"
-        elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
-            args = " ".join(str(a.get("value", a.get("description", ""))) for a in params.get("args", []))
-            text = f"console.error: {args}"
-        elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
-            entry = params["entry"]
-            text = f"log error: {entry.get('text', '')} {entry.get('url', '')}".rstrip()
-        elif method == "Network.requestWillBeSent":
-            url = params.get("request", {}).get("url", "")
-            if urlparse(url).scheme in ("http", "https") and not url.startswith(base):
-                text = f"request left the local server (CDN?): {url}"
-        if text is None:
-            continue
-        if MATHJAX_URL.search(text):
-            warnings.append(text)
-        elif _is_harmless(text):
-            ignored.append(text)
+def axe_problems(page, axe) -> list[str]:
+    """axe-core's colour-contrast findings on the page, one line per element: its violations, and
+    the text it leaves undecided because it is exactly as dark as its background (axe files a 1:1
+    ratio, text one cannot read at all, under "incomplete", not under "violations")."""
+    response = axe.run(page, options={"runOnly": {"type": "rule", "values": ["color-contrast"]}}).response
+    problems = []
+    for kind in ("violations", "incomplete"):
+        for rule in response[kind]:
+            for node in rule["nodes"]:
+                undecided_why = {(check.get("data") or {}).get("messageKey") for check in node.get("any", [])}
+                if kind == "incomplete" and "equalRatio" not in undecided_why:
+                    continue  # e.g. text over an image: axe cannot tell, and says so
+                summary = " ".join((node.get("failureSummary") or "").split())
+                problems.append(f"axe {rule['id']}: {', '.join(map(str, node['target']))}: {summary[:220]}")
+    return problems
+
+
+def open_page(
+    browser, axe, base: str, relative: str, width: int, mode: str, timeout: float, shot: Path, banner: bool = False
+) -> Opening:
+    """Open one page in a fresh context at `width` in `mode`; check it; screenshot it. `banner`:
+    the page must show the data banner (its notebook displays one)."""
+    result = Opening(relative, width, mode)
+    context = browser.new_context(viewport={"width": width, "height": HEIGHT}, color_scheme=mode)
+    if (width, mode) != FIRST_VISIT:
+        # pydata-sphinx-theme reads the reader's choice from localStorage before the page paints.
+        # The first opening stores none, as a first visit: the theme follows prefers-color-scheme.
+        context.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
+    left: list[str] = []
+
+    def route(route) -> None:
+        if is_local(route.request.url):
+            route.continue_()
         else:
-            problems.append(text)
-    return problems, ignored, warnings
+            left.append(route.request.url)
+            route.abort()
 
-
-def check_page(
-    chromium: str, base: str, html_root: Path, page: Path, expected: int, timeout: float, screenshots: Path | None
-) -> PageResult:
-    relative = page.relative_to(html_root).as_posix()
-    result = PageResult(page=relative, expected_charts=expected)
-    with tempfile.TemporaryDirectory(prefix="tacmg-chromium-") as profile:
-        browser = DevTools(chromium, profile)
-        try:
-            target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-            session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-            for domain in ("Runtime", "Log", "Network", "Page"):
-                browser.send(f"{domain}.enable", session=session)
-            browser.events.clear()
-            browser.send("Page.navigate", {"url": base + relative}, session=session)
-            deadline = time.monotonic() + timeout
-            loaded = False
-            while time.monotonic() < deadline:
-                loaded = loaded or any(e.get("method") == "Page.loadEventFired" for e in browser.events)
-                marks = browser.send(
-                    "Runtime.evaluate",
-                    {"expression": RENDERED_JS, "returnByValue": True},
-                    session=session,
-                )["result"].get("value", 0)
-                result.rendered_marks = marks
-                if loaded and marks >= expected:
-                    break
-                time.sleep(0.25)
-            # Let late errors (a chart failing after load) arrive before reading the log.
-            time.sleep(0.5)
-            chart_errors = browser.send(
-                "Runtime.evaluate",
-                {"expression": CHART_ERRORS_JS, "returnByValue": True},
-                session=session,
-            )["result"].get("value", [])
-            if expected and result.rendered_marks:
-                result.notes.append(_hover_first_mark(browser, session))
-            if screenshots is not None:
-                shot = browser.send(
-                    "Page.captureScreenshot",
-                    {"format": "png", "captureBeyondViewport": True},
-                    session=session,
-                )
-                out = screenshots / (relative.replace("/", "__").removesuffix(".html") + ".png")
-                out.write_bytes(base64.b64decode(shot["data"]))
-                result.notes.append(f"screenshot {out}")
-        finally:
-            browser.close()
-    if not loaded:
-        result.problems.append(f"page did not finish loading within {timeout:.0f} s")
-    if result.rendered_marks < expected:
-        result.problems.append(f"{result.rendered_marks} rendered chart(s) (svg.marks) for {expected} Altair chart(s)")
-    for text in chart_errors:
-        result.problems.append(f"chart shows an error: {text.strip()[:200]}")
-    problems, ignored, warnings = _console_problems(browser.events, base)
-    result.problems.extend(problems)
-    result.warnings.extend(dict.fromkeys(warnings))
-    if ignored:
-        result.notes.append(f"{len(ignored)} known harmless console message(s) ignored")
+    context.route("**/*", route)
+    page = context.new_page()
+    messages: list[str] = []
+    page.on("console", lambda m: m.type in ("error", "warning") and messages.append(f"console.{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: messages.append(f"uncaught exception: {e}"))
+    responses = []
+    page.on("response", lambda r: responses.append(r))
+    try:
+        page.goto(base + relative, wait_until="load", timeout=timeout * 1000)
+        page.wait_for_load_state("networkidle", timeout=timeout * 1000)  # and where a redirect leads
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('[id^=\"altair-viz-\"]')]"
+            ".every(d => d.querySelector('svg.marks, canvas.marks') || d.querySelector('.error'))",
+            timeout=timeout * 1000,
+        )
+    except Exception as error:  # a timeout: reported, with what the page shows below
+        result.problems.append(f"did not finish loading and drawing within {timeout:.0f} s ({type(error).__name__})")
+    page.wait_for_timeout(300)  # late errors (a chart failing after load) reach the log
+    audit = page.evaluate(PAGE_JS)
+    result.charts, result.rendered = audit["charts"], audit["rendered"]
+    if audit["theme"] != mode:
+        result.problems.append(f"the theme shows {audit['theme']!r}, not {mode!r}")
+    if result.rendered < result.charts:
+        result.problems.append(f"{result.rendered} of {result.charts} chart(s) rendered")
+    result.problems += [f"chart shows an error: {text[:200]}" for text in audit["chart_errors"]]
+    result.problems += audit["charts_too_wide"]
+    if audit["scroll_width"] > width:
+        wide = "; ".join(audit["too_wide"]) or "?"
+        result.problems.append(f"page is {audit['scroll_width']} px wide in a {width} px viewport (widest: {wide})")
+    if banner and not audit["banner"]:
+        result.problems.append("no data banner (.tacmg-banner), though the chapter's notebook displays one")
+    result.problems += contrast_problems(audit)
+    result.problems += axe_problems(page, axe)
+    result.problems += list(dict.fromkeys(messages))
+    for response in responses:
+        if response.status >= 400:
+            result.problems.append(f"HTTP {response.status} for {response.url}")
+        elif (width, mode) == FIRST_VISIT and is_local(response.url) and response.url.startswith("http"):
+            try:
+                body = response.body()
+            except Exception:  # a redirect or a cancelled request has no body
+                continue
+            result.bytes_raw += len(body)
+            result.bytes_gzip += len(gzip.compress(body, 6))
+    result.problems += [f"request left 127.0.0.1 (aborted): {url}" for url in dict.fromkeys(left)]
+    page.screenshot(path=str(shot), full_page=True)
+    context.close()
     return result
 
 
-def _hover_first_mark(browser: DevTools, session: str) -> str:
-    """Move the mouse over the first mark; say whether a tooltip appeared (a note, not a check)."""
-    point = browser.send("Runtime.evaluate", {"expression": FIRST_MARK_JS, "returnByValue": True}, session=session)[
-        "result"
-    ].get("value")
-    if not point:
-        return "no mark to hover"
-    browser.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": point[0], "y": point[1]}, session=session)
-    for _ in range(10):
-        time.sleep(0.1)
-        tooltip = browser.send("Runtime.evaluate", {"expression": TOOLTIP_JS, "returnByValue": True}, session=session)[
-            "result"
-        ].get("value")
-        if tooltip:
-            return f"tooltip on hover: {' '.join(tooltip.split())[:80]!r}"
-    return "no tooltip on hovering the first mark"
+# ----------------------------------------------------------------------- the browser's own log
+def netlog_problems(path: Path) -> tuple[list[str], list[str]]:
+    """(problems, notes) from Chromium's network log: what the browser itself tried to reach."""
+    text = path.read_text(encoding="utf-8", errors="replace").rstrip()
+    try:
+        log = json.loads(text)
+    except json.JSONDecodeError:  # a log cut at the browser's exit lacks its closing brackets
+        log = json.loads(text.rstrip(",") + "]}")
+    names = {number: name for name, number in log["constants"]["logEventTypes"].items()}
+    problems: dict[str, None] = {}
+    probes: dict[str, None] = {}
+    for event in log["events"]:
+        name, params = names.get(event["type"], "?"), event.get("params") or {}
+        if name == "DNS_TRANSACTION" and params.get("hostname"):
+            problems[f"DNS query for {params['hostname']}"] = None
+        elif name == "URL_REQUEST_START_JOB" and params.get("url") and not is_local(params["url"]):
+            problems[f"request for {params['url'][:120]}"] = None
+        elif name == "TCP_CONNECT" and params.get("remote_address", "127.0.0.1").split(":")[0] != "127.0.0.1":
+            problems[f"TCP connection to {params['remote_address']}"] = None
+        elif name == "UDP_BYTES_SENT" and params.get("address") and not params["address"].startswith("127.0.0.1:"):
+            problems[f"UDP datagram to {params['address']}"] = None
+        elif name == "UDP_CONNECT" and params.get("address") and not params["address"].startswith("127.0.0.1:"):
+            # connect() on a UDP socket sends nothing: Chromium asks the kernel for a route to
+            # learn whether IPv6 is reachable. A datagram would be UDP_BYTES_SENT, above.
+            probes[params["address"]] = None
+    notes = [f"route probe only (UDP connect, no datagram sent) to {', '.join(probes)}"] if probes else []
+    return list(problems), notes
 
 
 # --------------------------------------------------------------------------- which pages
@@ -334,78 +281,107 @@ def charts_in_notebook(ipynb: Path) -> int:
 
 
 def pages_to_check(html_root: Path) -> list[Path]:
-    chapters = sorted((html_root / "notebooks").rglob("*.html"))
-    others = [
-        p
-        for p in sorted(html_root.rglob("*.html"))
-        if p not in chapters and "_static" not in p.parts and charts_in_html(p)
-    ]
-    return chapters + others
+    """Every built page: the chapters first, then the rest, without Sphinx's static files."""
+    pages = [p for p in sorted(html_root.rglob("*.html")) if not {"_static", "_sources"} & set(p.parts)]
+    return sorted(pages, key=lambda p: (p.relative_to(html_root).parts[0] != "notebooks", p))
 
 
-def find_chromium(explicit: str | None) -> str | None:
-    for candidate in ([explicit] if explicit else []) + list(CHROMIUM_CANDIDATES):
-        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
-            return candidate
-    return shutil.which("chromium")
+def stored_notebook(html_root: Path, page: Path, notebooks: Path) -> Path | None:
+    """The executed notebook a chapter page was built from (None for other pages)."""
+    relative = page.relative_to(html_root)
+    if relative.parts[0] != "notebooks":
+        return None
+    ipynb = notebooks / relative.with_suffix(".ipynb").relative_to("notebooks")
+    return ipynb if ipynb.exists() else None
+
+
+def lost_outputs(page: Path, ipynb: Path | None) -> str | None:
+    built, stored = charts_in_html(page), charts_in_notebook(ipynb) if ipynb else 0
+    if ipynb and built < stored:
+        return f"built page has {built} chart(s) but {ipynb.name} displays {stored}: outputs lost in the build"
+    return None
+
+
+def check_site(
+    html_root: Path,
+    out: Path,
+    pages: list[Path] | None = None,
+    widths: tuple[int, ...] = WIDTHS,
+    modes: tuple[str, ...] = MODES,
+    timeout: float = 20.0,
+    notebooks: Path = ROOT / "notebooks",
+) -> tuple[list[Opening], list[str], list[str]]:
+    """Open `pages` (default: every built page) at each width and mode; return (openings,
+    browser-level problems, notes)."""
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    out.mkdir(parents=True, exist_ok=True)
+    pages = pages if pages is not None else pages_to_check(html_root)
+    server, base = serve(html_root)
+    openings: list[Opening] = []
+    with tempfile.TemporaryDirectory(prefix="tacmg-netlog-") as scratch:
+        netlog = Path(scratch) / "netlog.json"
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=CHROMIUM, args=[*CHROMIUM_FLAGS, f"--log-net-log={netlog}"]
+                )
+                axe = Axe()
+                for page in pages:
+                    relative = page.relative_to(html_root).as_posix()
+                    ipynb = stored_notebook(html_root, page, notebooks)
+                    lost = lost_outputs(page, ipynb)
+                    banner = bool(ipynb) and "tacmg-banner" in ipynb.read_text(encoding="utf-8")
+                    for width in widths:
+                        for mode in modes:
+                            shot = out / f"{relative.removesuffix('.html').replace('/', '__')}__{width}-{mode}.png"
+                            opening = open_page(browser, axe, base, relative, width, mode, timeout, shot, banner)
+                            if lost:
+                                opening.problems.insert(0, lost)
+                            openings.append(opening)
+                browser.close()
+        finally:
+            server.shutdown()
+        problems, notes = netlog_problems(netlog)
+    return openings, problems, notes
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
+    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "browser-check", help="screenshots")
     parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
-    parser.add_argument("--chromium", default=None, help="browser executable (default /usr/bin/chromium)")
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds per page")
-    parser.add_argument("--screenshots", type=Path, default=None, help="save a PNG of each page here")
     args = parser.parse_args(argv)
-
-    chromium = find_chromium(args.chromium)
-    if chromium is None:
-        print("browser_check: no chromium found; run `make browser` (apt-get install chromium)", file=sys.stderr)
+    if not Path(CHROMIUM).exists():
+        print(f"browser_check: {CHROMIUM} is missing; run `make browser` (apt-get install chromium)", file=sys.stderr)
         return 2
     html_root = args.html.resolve()
     if not (html_root / "index.html").exists():
         print(f"browser_check: {html_root} holds no built book; run `make book` first", file=sys.stderr)
         return 2
-    pages = pages_to_check(html_root)
-    if not pages:
-        print(f"browser_check: no chapter pages under {html_root / 'notebooks'}", file=sys.stderr)
-        return 1
-    if args.screenshots is not None:
-        args.screenshots.mkdir(parents=True, exist_ok=True)
-
-    server, base = serve(html_root)
-    failures = 0
-    try:
-        for page in pages:
-            expected = charts_in_html(page)
-            stored_problem = None
-            relative = page.relative_to(html_root)
-            if relative.parts[0] == "notebooks":
-                ipynb = args.notebooks / relative.with_suffix(".ipynb").relative_to("notebooks")
-                if ipynb.exists():
-                    stored = charts_in_notebook(ipynb)
-                    if expected < stored:
-                        stored_problem = (
-                            f"built page has {expected} Altair chart(s) but {ipynb.name} displays "
-                            f"{stored}: outputs lost in the build (execution cache?)"
-                        )
-            result = check_page(chromium, base, html_root, page, expected, args.timeout, args.screenshots)
-            if stored_problem:
-                result.problems.insert(0, stored_problem)
-            status = "ok  " if not result.problems else "FAIL"
-            detail = f"{result.rendered_marks} rendered / {result.expected_charts} chart(s)"
-            notes = f" ({'; '.join(result.notes)})" if result.notes else ""
-            print(f"browser_check: {status} {result.page}: {detail}{notes}")
-            for problem in result.problems:
-                print(f"browser_check:      {result.page}: {problem}")
-            for warning in result.warnings:
-                print(f"browser_check:      {result.page}: warning (offline gap): {warning}")
-            failures += bool(result.problems)
-    finally:
-        server.shutdown()
-    print(f"browser_check: {len(pages) - failures} of {len(pages)} page(s) passed in {Path(chromium).name}")
-    return 1 if failures else 0
+    openings, browser_problems, notes = check_site(html_root, args.out, timeout=args.timeout, notebooks=args.notebooks)
+    for o in openings:
+        status = "ok  " if not o.problems else "FAIL"
+        print(f"browser_check: {status} {o.page} at {o.width} px, {o.mode}: {o.rendered}/{o.charts} chart(s)")
+        for problem in o.problems:
+            print(f"browser_check:      {problem}")
+    print("browser_check: first visit (the page and all it loads), uncompressed / gzipped:")
+    for o in openings:
+        if (o.width, o.mode) == FIRST_VISIT:
+            print(f"browser_check:   {o.page}: {o.bytes_raw / 1e6:.2f} MB / {o.bytes_gzip / 1e6:.2f} MB")
+    for problem in browser_problems:
+        print(f"browser_check: FAIL the browser itself: {problem}")
+    for note in notes:
+        print(f"browser_check: note: the browser itself: {note}")
+    failed = sum(bool(o.problems) for o in openings)
+    print(
+        f"browser_check: {len(openings) - failed} of {len(openings)} opening(s) passed "
+        f"({len(openings) // max(1, len(WIDTHS) * len(MODES))} page(s) x {len(WIDTHS)} widths x {len(MODES)} modes); "
+        f"screenshots in {args.out}"
+    )
+    return 1 if failed or browser_problems else 0
 
 
 if __name__ == "__main__":

@@ -1,11 +1,12 @@
-"""Write _static/vega-bundle.js so the book's Altair charts render without a CDN.
+"""Write _vendor/vega-bundle.js so the book's Altair charts render without a CDN.
 
-Jupyter Book 1.x adds every ``_static/*.js`` to every page, so one file holding the libraries and
-Altair's version claim (`tacmg.presentation.vega_bundle.build_bundle`) makes the book's charts
-self-contained. The file is rewritten only when its content changes, so an unchanged rebuild does
-not see a new file.
+One file holds the libraries and Altair's version claim (`tacmg.presentation.vega_bundle.build_bundle`);
+tools/page_assets_ext.py serves it as ``_static/vega-bundle.js`` and loads it on the pages that
+show a chart (it is kept out of ``_static/``, whose every script Jupyter Book 1.x puts on every
+page). The file is rewritten only when its content changes, so an unchanged rebuild does not see a
+new file.
 
-Usage: python tools/vendor_vega.py [--output _static/vega-bundle.js]
+Usage: python tools/vendor_vega.py [--output _vendor/vega-bundle.js]
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 from tacmg.presentation.vega_bundle import build_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_OUTPUT = ROOT / "_static" / "vega-bundle.js"
+DEFAULT_OUTPUT = ROOT / "_vendor" / "vega-bundle.js"
 
 
 def main(argv: list[str] | None = None) -> int:

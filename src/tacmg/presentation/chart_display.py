@@ -11,11 +11,18 @@ JupyterLab's own Vega renderer stops at Vega-Lite 5, while this Altair writes Ve
 set-up cell, and every chart after it renders from them, offline, with its tooltips. Written by
 hand because Altair's own offline options either drop tooltips (``svg``) or need a JupyterLab
 extension that does not exist for Vega-Lite 6.
+
+Everywhere, `enable` has vega-embed draw the charts as SVG rather than on a canvas. The book's
+stylesheet (``_static/tacmg.css``) scales a chart down to the width of its column, so a chart wider
+than a phone is shown whole rather than cut; an SVG's marks keep their tooltips when scaled, where
+a scaled canvas would map the pointer to the wrong mark.
 """
 
 from __future__ import annotations
 
 import os
+
+import altair as alt
 
 from tacmg.presentation.vega_bundle import build_bundle
 
@@ -44,7 +51,7 @@ def in_jupyter_server() -> bool:
 
 
 def enable() -> VegaLibraries | None:
-    """Make the chapter's charts render in this kernel's front end, offline.
+    """Make the chapter's charts render in this kernel's front end, offline, as scalable SVG.
 
     Returns
     -------
@@ -58,5 +65,8 @@ def enable() -> VegaLibraries | None:
     >>> os.environ.pop(SERVER_KERNEL_VARIABLE, None) and None
     >>> enable() is None
     True
+    >>> alt.renderers.options["embed_options"]["renderer"]
+    'svg'
     """
+    alt.renderers.set_embed_options(renderer="svg")
     return VegaLibraries() if in_jupyter_server() else None

@@ -253,7 +253,7 @@ def dose_chart(doses: pd.DataFrame, reconstructed: bool, unit: str = "mg/day") -
             alt.hconcat(
                 strip.properties(title="Doses at each visit (tick: median)", width=BOOK_PANEL_WIDTH * 0.6),
                 slopes.properties(title="Each patient", width=BOOK_PANEL_WIDTH * 0.6),
-            ),
+            ).resolve_scale(color="independent"),
             changes.properties(title="Change per patient", width=BOOK_PANEL_WIDTH * 1.4),
         )
         .properties(title=titled("Daily prednisone dose before and after 12 months of tacrolimus", reconstructed))

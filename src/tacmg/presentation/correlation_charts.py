@@ -168,7 +168,7 @@ def between_within_chart(
         lines = (
             alt.Chart(part)
             .mark_line(color="#999", opacity=0.45, strokeWidth=1)
-            .encode(x=x, y=y, detail="track:N", order="visit:N")
+            .encode(x=x, y=y, detail="track:N", order="visit:O")
         )
         points = (
             alt.Chart(part)

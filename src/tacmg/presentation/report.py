@@ -309,7 +309,8 @@ def scorecard_html(table: pd.DataFrame) -> str:
                 f'<td class="{css}">{_MARKS[r["verdict"]]} {r["verdict"]}</td></tr>'
             )
     head = "<tr><th>claim</th><th>published</th><th>this data</th><th>verdict</th></tr>"
-    return f'<table class="tacmg-scorecard">{head}{"".join(rows)}</table>'
+    # pandas' "dataframe" class: the theme's table rules and colours, in light and dark mode
+    return f'<table class="dataframe tacmg-scorecard">{head}{"".join(rows)}</table>'
 
 
 def chapter_title(chapter: str) -> str:

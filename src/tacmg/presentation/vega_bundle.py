@@ -3,7 +3,8 @@
 Altair's HTML output loads the three libraries from cdn.jsdelivr.net unless a global
 ``VEGA_DEBUG`` object already claims the versions it wants. This module builds one script holding
 the libraries (bundled by vl-convert-python from the pinned environment, no network) followed by
-that claim. The book serves it as ``_static/vega-bundle.js`` (written by ``tools/vendor_vega.py``);
+that claim. The book serves it as ``_static/vega-bundle.js`` on the pages with a chart (written
+by ``tools/vendor_vega.py``, added to those pages by ``tools/page_assets_ext.py``);
 in JupyterLab, `tacmg.presentation.chart_display` puts it on the page once per kernel.
 
 The libraries are wrapped in a function so their top-level ``const`` names stay private; they are
