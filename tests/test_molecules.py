@@ -310,11 +310,16 @@ def test_level_against_ceiling():
 def test_for_display_formats_p_values_and_flags(committed):
     table = molecules_vs_controls.baseline_against_controls(committed)
     shown = tables.for_display(
-        table, {"label": "Molecule", "p_value": "p_value", "significant": "p < 0.05", "hl_ratio": "Ratio"}
+        table,
+        {"label": "Molecule", "p_value": "P", "significant": "P < 0.05", "hl_ratio": "Ratio"},
+        {"hl_ratio": "ratio"},
     )
-    assert list(shown.columns) == ["Molecule", "p_value", "p < 0.05", "Ratio"]
-    assert set(shown["p < 0.05"]) <= {"yes", "no"}
-    assert shown["p_value"].iloc[0] == rounding.p_text(table["p_value"].iloc[0]) == "0.000016"
+    assert list(shown.columns) == ["Molecule", "P", "P < 0.05", "Ratio"]
+    assert set(shown["P < 0.05"]) <= {"yes", "no"}
+    assert shown["P"].iloc[0] == rounding.p_value_text(table["p_value"].iloc[0]) == "< 0.001"
+    assert shown["Ratio"].iloc[0] == rounding.quantity_text(table["hl_ratio"].iloc[0], "ratio")
+    with pytest.raises(ValueError, match="give its unit"):
+        tables.for_display(table, {"hl_ratio": "Ratio"})
 
 
 # ----------------------------------------------------------------------------- charts
@@ -397,7 +402,7 @@ def test_paired_change_permutation_p_is_the_exact_conditional_p_and_the_exact_p_
             assert row["p_value_permutation"] == pytest.approx(row["p_value"])
         else:
             assert row["p_method"].startswith("normal approximation")
-    assert "Exact conditional p" in tables.change_view(table.reset_index()).columns
+    assert "P (exact conditional)" in tables.change_view(table.reset_index()).columns
 
 
 def test_correlation_intervals_are_bonett_wright_and_contain_rho(committed):
