@@ -341,7 +341,7 @@ def changes_by_status_view(by_status: pd.DataFrame) -> pd.DataFrame:
     out = by_status.rename(columns={"status": "Status", "meaning": "Meaning", "n": "Patients (n)"})
     for column in by_status.columns[3:]:
         unit = column[column.rindex("(") + 1 : -1]
-        out[column.replace("(", "median change (")] = [
+        out[column.replace(" (", ", median change (")] = [
             quantity_text(v, unit, sign=True, with_unit=False) for v in by_status[column]
         ]
         out = out.drop(columns=column)
