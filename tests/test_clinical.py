@@ -118,7 +118,7 @@ def test_table_one_on_a_small_cohort():
         },
     )
     table = cohort.table_one(data)
-    assert list(table.columns) == ["section", "characteristic", "statistic", "value", "summary", "basis"]
+    assert list(table.columns) == ["section", "characteristic", "statistic", "value", "summary", "basis", "claim"]
     row = table.set_index(["characteristic", "statistic"])
     assert row.loc[("Patients", "n"), "value"] == 4
     assert row.loc[("Women", "n (%)"), "summary"] == "3 (75.0%)"
@@ -129,9 +129,10 @@ def test_table_one_on_a_small_cohort():
     classes = [c for c in table["characteristic"] if c.startswith("MGFA class")]
     assert classes == ["MGFA class IIa at baseline", "MGFA class IIb at baseline", "MGFA class IIIb at baseline"]
     qmg = np.array([10, 12, 9, 14], float)
-    assert row.loc[("QMG (points)", "median (IQR)"), "summary"] == (
-        f"{np.median(qmg):g} ({np.quantile(qmg, 0.25):g} to {np.quantile(qmg, 0.75):g})"
+    assert row.loc[("QMG (points)", "median (IQR)"), "summary"] == (  # points to one decimal, half up
+        f"{np.median(qmg):.1f} (9.8 to {np.quantile(qmg, 0.75):.1f})"
     )
+    assert np.quantile(qmg, 0.25) == 9.75
 
 
 def test_table_one_basis_takes_published_figures_from_the_registry(tmp_path):
@@ -143,7 +144,7 @@ def test_table_one_basis_takes_published_figures_from_the_registry(tmp_path):
     changed.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
     data = make_dataset({"qmg": [1, 2]}, {"qmg": [0, 1]})
     basis = cohort.table_one(data, load_claims(changed)).set_index("characteristic")["basis"]
-    assert basis["Age at onset (years)"].startswith("published: mean 41.2 years (claim cohort-age-at-onset)")
+    assert basis["Age at onset (years)"].startswith("published: mean 41.2 years (news)")
     assert basis["Women"] == "assumed (priors.yaml: cohort.female_share)"
     assert basis["Age at onset (years)"].endswith(
         "; SD assumed (priors.yaml: cohort.age_at_onset_sd_years, cohort.age_at_onset_range_years)"
@@ -166,7 +167,7 @@ def test_table_one_published_rows_match_the_reconstruction(reconstruction):
     table = cohort.table_one(reconstruction, registry)
     published = table[table["basis"].str.startswith("published")]
     for _, row in published.iterrows():
-        claim_id = re.search(r"claim ([\w-]+)", row["basis"]).group(1)
+        claim_id = row["claim"]
         claim = registry.by_id(claim_id)
         decimals = claim.params.get("decimals")
         value = rounding.round_half_up(row["value"], decimals) if decimals is not None else row["value"]
@@ -265,10 +266,10 @@ def test_format_changes_prints_intervals_and_mcid_counts():
     before = {s: [10, 10, 10, 10] for s in SCORE_COLUMNS}
     after = {s: [9, 8, 7, 12] for s in SCORE_COLUMNS}
     text = tables.format_changes(scores.score_changes(make_dataset(before, after)))
-    assert list(text["outcome"]) == ["QMG", "MMT", "MG-ADL", "MG-QOL15"]
-    assert text.loc[1, "reached MCID"] == "no MCID"
-    assert text.loc[0, "reached MCID"] == "1/4 (fall >= 3)"
-    assert text.loc[0, "improved at all"] == "3/4"
+    assert list(text["Outcome"]) == ["QMG", "MMT", "MG-ADL", "MG-QOL15"]
+    assert text.loc[1, "Reached MCID"] == "no MCID"
+    assert text.loc[0, "Reached MCID"] == "1 of 4 (fall of 3.0 or more)"
+    assert text.loc[0, "Improved at all"] == "3 of 4"
 
 
 @pytest.mark.parametrize(
@@ -343,10 +344,10 @@ def test_status_counts_clopper_pearson_against_beta_quantiles():
     worse = table.set_index("status").loc["W"]
     assert worse["share_ci_low"] == 0 and worse["share_ci_high"] == pytest.approx(1 - (alpha / 2) ** (1 / 10))
     assert status.share_interval(3, 10, 0.9) == (mm["share_ci_low"], mm["share_ci_high"])
-    text = tables.format_status(table).set_index("status")
-    assert text.loc["MM", "patients"] == "3/10" and text.loc["MM", "percent"] == "30.0"
+    text = tables.format_status(table).set_index("Status")
+    assert text.loc["MM", "Patients"] == "3 of 10" and text.loc["MM", "Share (%)"] == "30.0"
     assert (
-        text.loc["W", "exact 90% interval (%)"]
+        text.loc["W", "Exact 90% interval (%)"]
         == f"0.0 to {rounding.round_half_up(100 * worse['share_ci_high'], 1):.1f}"
     )
     present = status.status_counts(data, include_absent=False)
@@ -440,7 +441,7 @@ def test_score_changes_carry_the_exact_conditional_p_beside_the_reported_one():
             stats.wilcoxon(change, method=stats.PermutationMethod()).pvalue  # a full enumeration at n = 8
         )
         assert table.loc[column, "p_method_permutation"].startswith("exact conditional")
-    assert "exact conditional p" in tables.format_changes(table.reset_index()).columns
+    assert "P (exact conditional)" in tables.format_changes(table.reset_index()).columns
 
 
 def test_hl_conventions_are_paired_shift_under_each_convention_and_interval():
@@ -490,5 +491,5 @@ def test_convention_readings_flag_a_reading_that_moves_across_the_threshold():
     moved = prose.convention_readings(conventions, {**scores.MCID_POINTS, "qmg": -between})
     assert moved.set_index("score").loc["qmg", "changes"]
     view = tables.hl_conventions_view(conventions, {**scores.MCID_POINTS, "qmg": -between})
-    assert view.loc[view["outcome"] == "QMG", "MCID reading"].item() == "changes"
-    assert view.loc[view["outcome"] == "MMT", "MCID reading"].item() == "no MCID"
+    assert view.loc[view["Outcome"] == "QMG", "MCID reading"].item() == "changes"
+    assert view.loc[view["Outcome"] == "MMT", "MCID reading"].item() == "no MCID"

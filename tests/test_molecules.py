@@ -27,7 +27,7 @@ from tacmg.claims.registry import load_claims
 from tacmg.data.contract import MOLECULES, SCORES
 from tacmg.data.loader import Dataset, load
 from tacmg.data.paths import RECONSTRUCTED_DIR
-from tacmg.presentation import correlation_charts, molecule_charts, palette, prose, summaries, tables
+from tacmg.presentation import correlation_charts, molecule_charts, molecule_tables, palette, prose, summaries, tables
 from tacmg.stats import estimates, multiplicity, permutation, rounding
 
 MOLECULE_COLUMNS = list(MOLECULES)
@@ -310,11 +310,16 @@ def test_level_against_ceiling():
 def test_for_display_formats_p_values_and_flags(committed):
     table = molecules_vs_controls.baseline_against_controls(committed)
     shown = tables.for_display(
-        table, {"label": "Molecule", "p_value": "p_value", "significant": "p < 0.05", "hl_ratio": "Ratio"}
+        table,
+        {"label": "Molecule", "p_value": "P", "significant": "P < 0.05", "hl_ratio": "Ratio"},
+        {"hl_ratio": "ratio"},
     )
-    assert list(shown.columns) == ["Molecule", "p_value", "p < 0.05", "Ratio"]
-    assert set(shown["p < 0.05"]) <= {"yes", "no"}
-    assert shown["p_value"].iloc[0] == rounding.p_text(table["p_value"].iloc[0]) == "0.000016"
+    assert list(shown.columns) == ["Molecule", "P", "P < 0.05", "Ratio"]
+    assert set(shown["P < 0.05"]) <= {"yes", "no"}
+    assert shown["P"].iloc[0] == rounding.p_value_text(table["p_value"].iloc[0]) == "< 0.001"
+    assert shown["Ratio"].iloc[0] == rounding.quantity_text(table["hl_ratio"].iloc[0], "ratio")
+    with pytest.raises(ValueError, match="give its unit"):
+        tables.for_display(table, {"hl_ratio": "Ratio"})
 
 
 # ----------------------------------------------------------------------------- charts
@@ -396,7 +401,7 @@ def test_paired_change_permutation_p_is_the_exact_conditional_p_and_the_exact_p_
             assert row["p_value_permutation"] == pytest.approx(row["p_value"])
         else:
             assert row["p_method"].startswith("normal approximation")
-    assert "Exact conditional p" in tables.change_view(table.reset_index()).columns
+    assert "P (exact conditional)" in molecule_tables.change_view(table.reset_index()).columns
 
 
 def test_correlation_intervals_are_bonett_wright_and_contain_rho(committed):
@@ -408,7 +413,7 @@ def test_correlation_intervals_are_bonett_wright_and_contain_rho(committed):
     np.testing.assert_allclose(table["rho_ci_low"], low)
     np.testing.assert_allclose(table["rho_ci_high"], high)
     assert ((table["rho_ci_low"] < table["rho"]) & (table["rho"] < table["rho_ci_high"])).all()
-    assert "Spearman rho (90% CI)" in tables.correlation_view(table).columns
+    assert "Spearman rho (90% CI)" in molecule_tables.correlation_view(table).columns
 
 
 def test_smallest_detectable_rho_separates_significant_from_non_significant_rows(committed):

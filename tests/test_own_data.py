@@ -110,7 +110,7 @@ def test_scorecard_page_marks_failed_claims(second_dataset, monkeypatch):
     html = "".join(o.get("data", {}).get("text/html", "") for c in notebook.cells for o in c.get("outputs", []))
     failed = evaluate(load(second_dataset)).query("verdict == 'does not hold'")["claim_id"]
     for claim_id in failed:
-        row = re.search(rf"<code>{re.escape(claim_id)}</code>.*?</tr>", html)
+        row = re.search(rf"<tr>(?:(?!<tr>).)*?<code>{re.escape(claim_id)}</code>.*?</tr>", html)
         assert row and "does not hold" in row.group(0), claim_id
 
 

@@ -121,7 +121,7 @@ def test_prose_and_tables_show_range_and_class():
     v = glue.ProseValues(glue=False)
     v.add("scores", {"qmg_hl": -5.0, "qmg_p": 0.15, "n": 32}, intervals=section)
     assert v.scores_qmg_hl_ri == " (reconstructions: -6.5 to -4.0; narrowed by the report)"
-    assert v.scores_qmg_p_ri == " (reconstructions: 0.1 to 0.2; set by the assumptions)"
+    assert v.scores_qmg_p_ri == " (reconstructions: 0.100 to 0.200; set by the assumptions)"  # p as in tables
     assert v.scores_n_ri == ""  # a number without an interval reads as before
     shown = intervals.with_intervals(pd.DataFrame({"Score": ["QMG"]}), section, ["scores_qmg_hl"], "HL change")
     assert shown.columns.tolist() == ["Score", "HL change: across reconstructions (2.5-97.5%)", "Pinned down by"]

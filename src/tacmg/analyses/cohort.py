@@ -9,7 +9,7 @@ import pandas as pd
 from tacmg.claims.registry import Registry, load_claims
 from tacmg.data import contract
 from tacmg.data.loader import Dataset
-from tacmg.stats.rounding import fixed
+from tacmg.stats.rounding import fixed, quantity_text
 
 # The priors.yaml entries behind each characteristic that the study did not report.
 TABLE_ONE_PRIORS = {
@@ -42,7 +42,7 @@ def _assumed(key: str) -> str:
 
 def _published(claim, what: str, unit: str = "") -> str:
     unit = f" {unit}" if unit else ""
-    return f"published: {what} {fixed(float(claim.published))}{unit} (claim {claim.id})"
+    return f"published: {what} {fixed(float(claim.published))}{unit} ({' and '.join(claim.source)})"
 
 
 def _partly(claim, what: str, unit: str, rest: str, key: str) -> str:
@@ -68,9 +68,10 @@ def table_one(dataset: Dataset, registry: Registry | None = None) -> pd.DataFram
     Columns: section; characteristic (with its unit); statistic (what `summary` shows, e.g.
     'mean (SD)', 'n (%)', 'median (IQR)'); value (the leading number of `summary` as a float:
     count, mean or median, in the characteristic's unit); summary (text for the table); basis
-    ('published: mean 37.8 years (claim cohort-age-at-onset)', naming the claim whose figure it
-    is, then for what the study did not report 'assumed (priors.yaml: ...)', naming the entries of
-    the reconstruction's assumptions behind it; a line with no published figure is only assumed).
+    ('published: mean 37.8 years (news)', naming the sources that give the figure, then for what
+    the study did not report 'assumed (priors.yaml: ...)', naming the entries of
+    the reconstruction's assumptions behind it; a line with no published figure is only assumed);
+    claim (the id of the claim whose figure the line gives, None where none).
 
     Published figures are looked up in the claims registry, never typed here. Categories are
     listed in the contract's order and only when present in the data.
@@ -86,7 +87,12 @@ def table_one(dataset: Dataset, registry: Registry | None = None) -> pd.DataFram
             "statistic": "n",
             "value": float(n),
             "summary": str(n),
-            "basis": (f"published: {n_claim.published} patients (claim {n_claim.id})" if n_claim else "not published"),
+            "claim": n_claim.id if n_claim else None,
+            "basis": (
+                f"published: {n_claim.published} patients ({' and '.join(n_claim.source)})"
+                if n_claim
+                else "not published"
+            ),
         }
     )
     women = int((p["sex"] == "F").sum())
@@ -101,6 +107,7 @@ def table_one(dataset: Dataset, registry: Registry | None = None) -> pd.DataFram
             "statistic": "mean (SD)",
             "value": float(age.mean()),
             "summary": f"{fixed(age.mean(), 1)} ({fixed(age.std(), 1)})",
+            "claim": age_claim.id if age_claim else None,
             "basis": _partly(age_claim, "mean", "years", "SD", "age_sd"),
         }
     )
@@ -114,6 +121,7 @@ def table_one(dataset: Dataset, registry: Registry | None = None) -> pd.DataFram
             "statistic": "mean (SD)",
             "value": float(duration.mean()),
             "summary": f"{fixed(duration.mean(), 1)} ({fixed(duration.std(), 1)})",
+            "claim": duration_claim.id if duration_claim else None,
             "basis": _partly(duration_claim, "mean", "years", "SD", "duration_spread"),
         }
     )
@@ -153,8 +161,16 @@ def table_one(dataset: Dataset, registry: Registry | None = None) -> pd.DataFram
                 "characteristic": label,
                 "statistic": "median (IQR)",
                 "value": median,
-                "summary": f"{fixed(median)} ({fixed(q1)} to {fixed(q3)})",
-                "basis": _partly(_claim(registry, "median", column, "baseline"), "median", unit, "IQR", key),
+                "summary": " ".join(
+                    [
+                        quantity_text(median, unit, with_unit=False),
+                        f"({quantity_text(q1, unit, with_unit=False)} to",
+                        f"{quantity_text(q3, unit, with_unit=False)})",
+                    ]
+                ),
+                "claim": median_claim.id if (median_claim := _claim(registry, "median", column, "baseline")) else None,
+                "basis": _partly(median_claim, "median", unit, "IQR", key),
             }
         )
-    return pd.DataFrame(rows, columns=["section", "characteristic", "statistic", "value", "summary", "basis"])
+    columns = ["section", "characteristic", "statistic", "value", "summary", "basis", "claim"]
+    return pd.DataFrame(rows, columns=columns).astype({"claim": object})

@@ -17,9 +17,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from tacmg.claims.names import claim_name
 from tacmg.claims.registry import Registry, load_claims
 from tacmg.stats.grids import dose_grid, median_pairs
-from tacmg.stats.rounding import round_half_up
+from tacmg.stats.rounding import p_exact_text, quantity_text, round_half_up, share_text, yes_no
 
 PERCENT_PUBLISHED = 33  # the news summary's "roughly 33%" of patients at minimal manifestation
 
@@ -170,6 +171,10 @@ def fewest_changes_for(p_bound: float, n_max: int = 64) -> int:
     raise ValueError(f"no n up to {n_max} reaches p < {p_bound}")
 
 
+def _dose_pair(pair: tuple[float, float]) -> str:
+    return f"{quantity_text(pair[0], 'mg/day', with_unit=False)} and {quantity_text(pair[1], 'mg/day')}"
+
+
 def checks(registry: Registry | None = None) -> pd.DataFrame:
     """Every consistency check of the report's figures, as a tidy table.
 
@@ -214,8 +219,8 @@ def checks(registry: Registry | None = None) -> pd.DataFrame:
         "percentage against n",
         f"{PERCENT_PUBLISHED}% of {n}",
         f"no count gives exactly {PERCENT_PUBLISHED}%; counts rounding to it: {rounding or 'none'}; "
-        f"nearest: {', '.join(f'{k}/{n} = {100 * k / n:.2f}%' for k in sorted(nearest))}; "
-        f"10/30 = {100 * 10 / 30:.2f}%",
+        f"nearest: {', '.join(f'{k}/{n} = {share_text(k / n)}' for k in sorted(nearest))}; "
+        f"10/30 = {share_text(10 / 30)}",
         "ambiguous" if not exact else "consistent",
         "The share is not a whole number of patients of 32: either it was rounded loosely, or it was "
         "computed on fewer patients (for example completers). Recorded as decision mm-share.",
@@ -228,7 +233,7 @@ def checks(registry: Registry | None = None) -> pd.DataFrame:
     rest = (n - mm_high - improved, n - mm_low - improved)
     add(
         "status counts add up",
-        f"MM {mm_low}-{mm_high} + I {improved} of {n}",
+        f"MM {mm_low} to {mm_high} + I {improved} of {n}",
         f"{rest[0]} to {rest[1]} patients left for unchanged, worse or other statuses",
         "consistent" if rest[0] >= 0 else "inconsistent",
         "The two status figures fit in the cohort, leaving a handful who did not improve.",
@@ -246,9 +251,9 @@ def checks(registry: Registry | None = None) -> pd.DataFrame:
             fits_half = bool(pairs_2_5)
             add(
                 "median of an even n on a dose grid",
-                f"{claim.id}: {value:g} mg/day",
-                f"pairs of 2.5 mg doses with this mean: {pairs_2_5[-1] if pairs_2_5 else 'none'}; "
-                f"with whole-mg doses too: {pairs_mixed[-1]}",
+                f"{claim_name(claim)}: {quantity_text(value, 'mg/day')}",
+                f"pairs of 2.5 mg doses with this mean: {_dose_pair(pairs_2_5[-1]) if pairs_2_5 else 'none'}; "
+                f"with whole-mg doses too: {_dose_pair(pairs_mixed[-1])}",
                 "consistent" if fits_half else "ambiguous",
                 "A median of an even n is the mean of the 16th and 17th values. "
                 + (
@@ -262,8 +267,8 @@ def checks(registry: Registry | None = None) -> pd.DataFrame:
         elif value != int(value):
             add(
                 "median of an even n on an integer scale",
-                f"{claim.id}: {value:g}",
-                f"16th and 17th values differ: e.g. ({int(np.floor(value))}, {int(np.ceil(value))})",
+                f"{claim_name(claim)}: {quantity_text(value, 'points')}",
+                f"16th and 17th values differ: e.g. {int(np.floor(value))} and {int(np.ceil(value))} points",
                 "consistent" if n % 2 == 0 else "inconsistent",
                 "A half-point median of integer scores needs an even n; 32 is even.",
                 [claim.id],
@@ -277,9 +282,9 @@ def checks(registry: Registry | None = None) -> pd.DataFrame:
         ok = grim_consistent(float(claim.published), n, decimals)
         add(
             "GRIM (mean of whole numbers)",
-            f"{claim.id}: {claim.published} with n = {n}",
-            f"a sum of {n} whole years can give it: {ok}; share of printed means GRIM could reject "
-            f"at n = {n}: {grim_power(n, decimals):.0%}",
+            f"{claim_name(claim)}: {claim.published} years with n = {n}",
+            f"a sum of {n} whole years can give it: {yes_no(ok)}; share of printed means GRIM could reject "
+            f"at n = {n}: {share_text(grim_power(n, decimals))}",
             "uninformative" if grim_power(n, decimals) == 0 else ("consistent" if ok else "inconsistent"),
             "With 32 values and one decimal every printed mean is reachable, so GRIM cannot flag anything "
             "here; it has power only when n is below 10 at one decimal.",
@@ -292,7 +297,7 @@ def checks(registry: Registry | None = None) -> pd.DataFrame:
     add(
         "smallest Wilcoxon p at n",
         f"P < 0.0001 with n = {n}",
-        f"smallest exact two-sided p with {n} non-zero changes: {smallest:.2g}; "
+        f"smallest exact two-sided p with {n} non-zero changes: {p_exact_text(smallest)}; "
         f"fewest non-zero changes that can reach P < 0.0001: {fewest}",
         "consistent",
         "The bound is easy to reach with 32 pairs, so P < 0.0001 says little beyond 'most patients "

@@ -329,7 +329,7 @@ def outcomes_table(outcomes: list[Outcome], index: int = 0, conditioned_on: Iter
     >>> cohorts = Cohorts.from_dataset(tacmg.load(RECONSTRUCTED_DIR))
     >>> table = outcomes_table(evaluate_batch(cohorts, load_claims().select(["qmg-decrease"])))
     >>> table.loc[0, "observed"], table.loc[0, "verdict"]
-    ('decrease (median change -3.5), p = 2.9e-06', 'holds (tested)')
+    ('decrease (median change -3.5 points), P < 0.0001', 'holds (tested)')
     """
     conditioned = set(conditioned_on)
     rows = [

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tacmg.stats.rounding import round_half_up
+from tacmg.claims.names import variable_unit
+from tacmg.stats.rounding import P_FLOOR, fixed, p_text, quantity_text
 
 if TYPE_CHECKING:
     from tacmg.claims.evaluate import Outcome
@@ -130,8 +131,12 @@ def observed_text(outcome: Outcome, index: int) -> str:
     Returns
     -------
     str
-        E.g. ``'10'``, ``'11 patients'``, ``'decrease (median change -3.5), p = 2.9e-06'``,
-        ``'rho = -0.41, p = 0.02'``.
+        In the number format of `tacmg.stats.rounding`, changes with their unit, e.g. ``'10.0
+        points'``, ``'11 patients'``, ``'decrease (median change -3.5 points), P < 0.0001'``,
+        ``'higher, P < 0.001'``, ``'rho = -0.41, P = 0.020'``. A p-value is written down to the
+        claim's bound when that lies below 0.001, so a reader sees whether it is met. A
+        difference against controls gives the direction only: its size is the Hodges-Lehmann
+        ratio of the chapter's table, one effect size per comparison.
 
     Examples
     --------
@@ -148,23 +153,25 @@ def observed_text(outcome: Outcome, index: int) -> str:
     q = claim.quantity
     if np.isnan(est):
         return "not computable on these data (too few patients or a constant variable)"
+    unit = variable_unit(claim.variables[0])
     if q == "count":
-        return f"{est:.0f}"
+        return f"{fixed(est, 0)} patients"
     if q == "status_count":
-        return f"{est:.0f} patients"
+        return f"{fixed(est, 0)} patients"
     if q == "mean":
-        return f"{round_half_up(est, claim.params['decimals']):.{claim.params['decimals']}f}"
+        return f"{fixed(est, claim.params['decimals'])} {unit}".strip()
     if q == "median":
-        return f"{est:g}"
+        return quantity_text(est, unit) if unit else fixed(est)
+    change = f"median change {quantity_text(est, unit, sign=True)}" if unit else ""
     if q == "paired_direction":
-        return f"{_change_word(est)} (median change {est:+.3g})"
+        return f"{_change_word(est)} ({change})"
     p = outcome.p_value[index]
-    p_text = "p not computable" if np.isnan(p) else f"p = {p:.2g}"
+    p_shown = p_text(p, min(P_FLOOR, claim.params.get("p_below", P_FLOOR)))
     if q in ("paired_change", "no_significant_change"):
-        return f"{_change_word(est)} (median change {est:+.3g}), {p_text}"
+        return f"{_change_word(est)} ({change}), {p_shown}"
     if q == "group_difference":
         word = "higher" if est > 1 else "lower" if est < 1 else "equal"
-        return f"{word} (ratio of medians {est:.2f}), {p_text}"
+        return f"{word}, {p_shown}"
     if q in ("correlation", "no_significant_correlation"):
-        return f"rho = {est:+.2f}, {p_text}"
+        return f"rho = {quantity_text(est, 'correlation', sign=True)}, {p_shown}"
     raise ValueError(q)

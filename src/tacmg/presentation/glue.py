@@ -19,6 +19,9 @@ variant   text                                                   13.756 gives
 ``fN``    N decimals                                              ``f1``: 13.8
 ``gN``    N significant digits (``g``: 6)                         ``g2``: 14
 ``pctN``  the value times 100, N decimals, then "%"               ``pct0``: 1376%
+``p``     a p-value as tables show it (`tacmg.stats.rounding`)    0.0123: P = 0.012
+``pN``    the same, written down to 10^-N (``p4``: P < 0.0001)    0.00004: P < 0.0001
+``px``    a tiny p-value in full, where its size is the point      4.7e-10: P = 4.7 × 10⁻¹⁰
 ``s...``  any of the above with an explicit sign                  ``sf1``: +13.8
 ========  =====================================================  =============
 """
@@ -32,9 +35,9 @@ from typing import Any
 
 import numpy as np
 
-from tacmg.stats.rounding import MISSING_TEXT, fixed, significant
+from tacmg.stats.rounding import MISSING_TEXT, P_FLOOR, fixed, p_exact_text, p_text, significant
 
-VARIANT = re.compile(r"(?P<sign>s?)(?P<kind>f|g|pct)(?P<digits>\d*)")
+VARIANT = re.compile(r"(?P<sign>s?)(?P<kind>f|g|pct|px|p)(?P<digits>\d*)")
 DEFAULT_SIGNIFICANT = 6
 
 
@@ -51,7 +54,7 @@ def variant_text(value: Any, variant: str = "") -> str:
     value : int, float, str or bool
         A prose value; strings are returned unchanged (variants apply to numbers only).
     variant : str
-        '' (default text), or ``[s](f|g|pct)[digits]``.
+        '' (default text), or ``[s](f|g|pct|px|p)[digits]``.
 
     Returns
     -------
@@ -64,6 +67,10 @@ def variant_text(value: Any, variant: str = "") -> str:
     ('32', '13.756', '-4.5', '0.00028')
     >>> variant_text(0.125, "f2"), variant_text(0.3438, "pct0"), variant_text(3.0, "sf1")
     ('0.13', '34%', '+3.0')
+    >>> variant_text(0.0123, "p"), variant_text(0.000284, "p"), variant_text(0.00004, "p4")
+    ('P = 0.012', 'P < 0.001', 'P < 0.0001')
+    >>> variant_text(4.66e-10, "px")
+    'P = 4.7 × 10⁻¹⁰'
     """
     value = _plain_value(value)
     if isinstance(value, str) or value is None:
@@ -78,8 +85,14 @@ def variant_text(value: Any, variant: str = "") -> str:
         return significant(value, DEFAULT_SIGNIFICANT)
     match = VARIANT.fullmatch(variant)
     if match is None:
-        raise ValueError(f"unknown prose variant {variant!r}: use [s](f|g|pct)[digits], e.g. f2, g3, pct0, sf1")
+        raise ValueError(
+            f"unknown prose variant {variant!r}: use [s](f|g|pct|p|px)[digits], e.g. f2, g3, pct0, sf1, p, px"
+        )
     kind, digits = match["kind"], match["digits"]
+    if kind == "px":
+        return "P = " + p_exact_text(value) if 0 <= value < P_FLOOR else p_text(value)
+    if kind == "p":
+        return p_text(value, 10.0 ** -int(digits) if digits else P_FLOOR)
     if kind == "f":
         text = fixed(value, int(digits or 0))
     elif kind == "g":

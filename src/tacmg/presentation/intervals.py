@@ -28,7 +28,7 @@ import pandas as pd
 from tacmg.analyses import reconstruction_intervals
 from tacmg.analyses.disk_cache import BELOW_PRESENTATION
 from tacmg.data.loader import Dataset
-from tacmg.stats.rounding import fixed, p_text
+from tacmg.stats.rounding import fixed, p_value_text, quantity_text
 
 RANGE_COLUMN = "Across reconstructions (2.5-97.5%)"
 CLASS_COLUMN = "Pinned down by"
@@ -47,7 +47,7 @@ def range_text(low: float, high: float, p_value: bool = False) -> str:
     low, high : float
         The ends.
     p_value : bool
-        Format as p-values (two significant digits each).
+        Format as p-values (`tacmg.stats.rounding.p_value_text`: three decimals, "< 0.001").
 
     Returns
     -------
@@ -56,14 +56,15 @@ def range_text(low: float, high: float, p_value: bool = False) -> str:
     Examples
     --------
     >>> range_text(-6.5, -4.0), range_text(3.0, 3.0), range_text(0.12, 0.345), range_text(1e-5, 0.003, True)
-    ('-6.5 to -4.0', '3', '0.12 to 0.35', '0.00001 to 0.003')
+    ('-6.5 to -4.0', '3', '0.12 to 0.35', '< 0.001 to 0.003')
     >>> range_text(4.5, 4.5), range_text(37.8125, 37.8125)
     ('4.5', '37.8125')
     """
     if not (math.isfinite(low) and math.isfinite(high)):
         return "n/a"
     if p_value:
-        return p_text(low) if p_text(low) == p_text(high) else f"{p_text(low)} to {p_text(high)}"
+        low_text, high_text = p_value_text(low), p_value_text(high)
+        return low_text if low_text == high_text else f"{low_text} to {high_text}"
     width = high - low
     if width <= 0:  # one value: as few decimals as it needs, at most four
         return next(text for d in range(5) if float(text := fixed(low, d)) == round(low, 4) or d == 4)
@@ -103,12 +104,16 @@ class SectionIntervals:
         """Whether the data shown are a reconstruction with intervals."""
         return self.table is not None
 
-    def range(self, key: str) -> str:
-        """The 2.5-97.5% range of `key` as text ("n/a" when it has none)."""
+    def range(self, key: str, unit: str | None = None) -> str:
+        """The 2.5-97.5% range of `key` as text ("n/a" when it has none); with `unit` (of
+        `tacmg.stats.rounding.quantity_text`, e.g. 'points') both ends in that unit's format."""
         if self.table is None or key not in self.table.index:
             return "n/a"
         ends = self.table.loc[[key], ["ri_low", "ri_high"]].to_numpy(float)[0]
         low, high = float(ends[0]), float(ends[1])
+        if unit is not None:
+            low_text, high_text = (quantity_text(e, unit, sign=unit != "ratio", with_unit=False) for e in (low, high))
+            return low_text if low_text == high_text else f"{low_text} to {high_text}"
         if "share" in key.split("_"):  # shares (0-1) read as percentages, as the prose shows them
             return range_text(100 * low, 100 * high).replace(" to ", "% to ") + "%"
         return range_text(low, high, _is_p(key))
@@ -214,7 +219,9 @@ class FlatNumbers:
         return {f"{prefix}_{name}": value for prefix, values in sections for name, value in values.items()}
 
 
-def with_intervals(view: pd.DataFrame, intervals: SectionIntervals, keys: Sequence[str], what: str) -> pd.DataFrame:
+def with_intervals(
+    view: pd.DataFrame, intervals: SectionIntervals, keys: Sequence[str], what: str, unit: str | None = None
+) -> pd.DataFrame:
     """`view` with the range and class of one number per row (unchanged where intervals do not apply).
 
     Parameters
@@ -226,6 +233,10 @@ def with_intervals(view: pd.DataFrame, intervals: SectionIntervals, keys: Sequen
         For each row, the key of its number (``<prefix>_<name>``).
     what : str
         What the number is, for the column header (e.g. "Hodges-Lehmann change").
+    unit : str, optional
+        The unit the number's column is written in (`tacmg.stats.rounding.quantity_text`:
+        'points', 'mg/day', 'ratio', 'correlation'), so the range reads like it; named in the
+        header where it is a unit of measurement.
 
     Examples
     --------
@@ -239,10 +250,14 @@ def with_intervals(view: pd.DataFrame, intervals: SectionIntervals, keys: Sequen
         return view
     return view.assign(
         **{
-            f"{what}: {RANGE_COLUMN.lower()}": [intervals.range(k) for k in keys],
+            f"{what}{_unit_words(unit)}: {RANGE_COLUMN.lower()}": [intervals.range(k, unit) for k in keys],
             CLASS_COLUMN: [intervals.number_class(k) for k in keys],
         }
     )
+
+
+def _unit_words(unit: str | None) -> str:
+    return f" ({unit})" if unit and unit not in ("ratio", "correlation") else ""
 
 
 def note(intervals: SectionIntervals) -> str:

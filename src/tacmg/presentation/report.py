@@ -16,6 +16,7 @@ import pandas as pd
 
 from tacmg.claims import verdicts
 from tacmg.claims.evaluate import evaluate
+from tacmg.claims.names import claim_name
 from tacmg.claims.registry import Claim, Registry, load_claims
 from tacmg.data.loader import Dataset, load
 from tacmg.data.paths import RECONSTRUCTED_DIR, REPO_ROOT
@@ -282,7 +283,8 @@ _MARKS = {verdicts.HOLDS_CONDITIONED: "✔", verdicts.HOLDS_TESTED: "✔", verdi
 
 
 def scorecard_html(table: pd.DataFrame) -> str:
-    """A scorecard table as HTML grouped by finding, each finding linking to its chapter.
+    """A scorecard table as HTML grouped by finding, each finding linking to its chapter; each
+    claim named in words (`tacmg.claims.names.claim_name`), its registry id in the last column.
 
     Examples
     --------
@@ -291,25 +293,26 @@ def scorecard_html(table: pd.DataFrame) -> str:
     >>> "(3 of 3 hold: 3 conditioned, 0 tested)" in scorecard_html(stated)
     True
     """
+    registry = load_claims()
     rows = []
     for _finding, group in table.groupby("finding", sort=False):
         title = html.escape(group["finding_title"].iloc[0])
         chapter = group["chapter"].iloc[0]
         counts = verdict_counts(group)
         rows.append(
-            f'<tr class="tacmg-finding"><th colspan="4"><a href="{chapter}.html">{title}</a> '
+            f'<tr class="tacmg-finding"><th colspan="5"><a href="{chapter}.html">{title}</a> '
             f"({counts['holds']} of {counts['total']} hold: {counts['conditioned']} conditioned, "
             f"{counts['tested']} tested)</th></tr>"
         )
         for _, r in group.iterrows():
             css = "tacmg-holds" if r["holds"] else "tacmg-does-not-hold"
             rows.append(
-                f"<tr><td><code>{html.escape(r['claim_id'])}</code></td>"
+                f"<tr><td>{html.escape(claim_name(registry.by_id(r['claim_id'])))}</td>"
                 f"<td>{html.escape(str(r['published']))}</td><td>{html.escape(r['observed'])}</td>"
-                f'<td class="{css}">{_MARKS[r["verdict"]]} {r["verdict"]}</td></tr>'
+                f'<td class="{css}">{_MARKS[r["verdict"]]} {r["verdict"]}</td>'
+                f"<td><code>{html.escape(r['claim_id'])}</code></td></tr>"
             )
-    head = "<tr><th>claim</th><th>published</th><th>this data</th><th>verdict</th></tr>"
-    # pandas' "dataframe" class: the theme's table rules and colours, in light and dark mode
+    head = "<tr><th>Claim</th><th>Published</th><th>This data</th><th>Verdict</th><th>Id</th></tr>"
     return f'<table class="dataframe tacmg-scorecard">{head}{"".join(rows)}</table>'
 
 

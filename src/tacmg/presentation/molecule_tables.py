@@ -1,0 +1,132 @@
+"""Display forms of the molecule chapters' tables (chapters 05-07): against controls, change, by
+status, correlations, between and within patients; headings and number formats as in `tables`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tacmg.data.contract import STATUS_CODES
+from tacmg.presentation.tables import for_display, level_text
+from tacmg.stats.rounding import quantity_text
+
+
+def _published_split_text(table: pd.DataFrame) -> list[str]:
+    texts = []
+    for published_significant, abstract in zip(table["published_significant"], table["in_abstract_list"]):
+        if published_significant is pd.NA:
+            texts.append("not reported")
+        elif published_significant:
+            texts.append("significant (news and abstract)" if abstract else "significant (news)")
+        else:
+            texts.append("not significant (news)")
+    return texts
+
+
+def against_controls_view(table: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+    """A `baseline_against_controls` table as the page shows it (medians in pg/mL).
+
+    The size of each difference is the Hodges-Lehmann ratio with its interval, the one effect
+    size the page gives for the comparison (the rank-biserial correlation is not shown).
+    """
+    ratio = ("hl_ratio", "hl_ratio_ci_low", "hl_ratio_ci_high")
+    return for_display(
+        table.assign(published_text=_published_split_text(table)),
+        {
+            "label": "Molecule",
+            "median_patients": "Patients, median (pg/mL)",
+            "median_controls": "Controls, median (pg/mL)",
+            ratio: f"Ratio, patients / controls ({level_text(confidence)} CI)",
+            "p_value": "P",
+            "p_value_adjusted": "P (adjusted)",
+            "published_text": "Published",
+        },
+        {"median_patients": "pg/mL", "median_controls": "pg/mL", ratio: "ratio"},
+    )
+
+
+def change_view(table: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+    """A `paired_change` table as the page shows it (medians in pg/mL; ratio month 12 / baseline,
+    the one effect size of each change)."""
+    ratio = ("hl_ratio", "hl_ratio_ci_low", "hl_ratio_ci_high")
+    return for_display(
+        table,
+        {
+            "label": "Molecule",
+            "median_baseline": "Baseline, median (pg/mL)",
+            "median_month_12": "Month 12, median (pg/mL)",
+            ratio: f"Ratio, month 12 / baseline ({level_text(confidence)} CI)",
+            "p_value": "P (Wilcoxon)",
+            "p_value_permutation": "P (exact conditional)",
+            "p_value_adjusted": "P (adjusted)",
+            "published": "Published",
+        },
+        {"median_baseline": "pg/mL", "median_month_12": "pg/mL", ratio: "ratio"},
+    )
+
+
+def status_view(by_status: pd.DataFrame, test: pd.DataFrame) -> pd.DataFrame:
+    """Median percent change per status group (one column per group) beside the Kruskal-Wallis p."""
+    wide = by_status.pivot(index="label", columns="status", values="pct_change")
+    statuses = [s for s in STATUS_CODES if s in wide.columns]
+    order = list(dict.fromkeys(by_status["label"]))
+    wide = wide.loc[order, statuses]
+    frame = pd.DataFrame({"label": wide.index})
+    for status in statuses:
+        frame[status] = [quantity_text(v, "%", sign=True, with_unit=False) for v in wide[status]]
+    merged = frame.merge(test[["label", "p_value", "p_value_adjusted"]], on="label", how="left")
+    return for_display(
+        merged,
+        {
+            "label": "Molecule",
+            **{s: f"{s}: median change (%)" for s in statuses},
+            "p_value": "P (Kruskal-Wallis)",
+            "p_value_adjusted": "P (adjusted)",
+        },
+    )
+
+
+def correlation_view(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a `correlation_table` as the page shows them, rho with its interval."""
+    rho = ("rho", "rho_ci_low", "rho_ci_high")
+    frame = table.assign(
+        pair=[f"{x} and {y}" for x, y in zip(table["label_x"], table["label_y"])],
+        published_text=table["published_sign"].where(table["published_sign"].notna(), "not reported"),
+    )
+    return for_display(
+        frame,
+        {
+            "pair": "Pair",
+            rho: f"Spearman rho ({level_text(table['confidence'].iloc[0])} CI)",
+            "p_value": "P",
+            "p_value_adjusted": "P (adjusted)",
+            "published_text": "Published sign",
+            "matches_published": "As published",
+            "matches_published_adjusted": "As published, adjusted",
+        },
+        {rho: "correlation"},
+    )
+
+
+def between_within_view(table: pd.DataFrame) -> pd.DataFrame:
+    """A `between_and_within` table as the page shows it."""
+    shown = table.assign(share_both_fell=100 * table["share_both_fell"])
+    return for_display(
+        shown,
+        {
+            "label_score": "Score",
+            "rho_baseline": "Rho at baseline",
+            "p_value_baseline": "P at baseline",
+            "rho_month_12": "Rho at month 12",
+            "p_value_month_12": "P at month 12",
+            "rho_change": "Rho of the changes",
+            "p_value_change": "P of the changes",
+            "share_both_fell": "Both fell (% of patients)",
+        },
+        {
+            "rho_baseline": "correlation",
+            "rho_month_12": "correlation",
+            "rho_change": "correlation",
+            "share_both_fell": "%",
+        },
+    )
