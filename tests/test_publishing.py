@@ -492,12 +492,14 @@ def test_an_altair_chart_becomes_a_vector_image(tmp_path):
     import altair as alt
 
     chart = alt.Chart(alt.Data(values=[{"x": 1, "y": 2}, {"x": 2, "y": 1}])).mark_point().encode(x="x:Q", y="y:Q")
+    chart = chart.properties(description="Two points, at (1, 2) and (2, 1).")
     page = chart._repr_mimebundle_()["text/html"]  # what a chapter stores (the default renderer)
     spec = latex_outputs.vegalite_spec(page)
     assert spec == chart.to_dict()
     (image,) = latex_outputs.convert(page, tmp_path / "charts", tmp_path)
     pdf = tmp_path / image["uri"]
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.parent.name == "charts"
+    assert image["alt"] == "Two points, at (1, 2) and (2, 1)."  # the chart's alternative text
     assert latex_outputs.convert(page, tmp_path / "charts", tmp_path)[0]["uri"] == image["uri"]  # cached by spec
 
 

@@ -8,7 +8,8 @@ text. This post-transform runs for the LaTeX builder only, before MyST-NB picks 
 
 * an **Altair chart** (``<div id="altair-viz-...">`` and its Vega-Lite spec) becomes a vector PDF
   image drawn by vl-convert (the same Vega-Lite version the HTML uses), written under the LaTeX
-  output's ``charts/`` folder and named by the spec's hash, so an unchanged chart is not redrawn;
+  output's ``charts/`` folder and named by the spec's hash, so an unchanged chart is not redrawn,
+  with the spec's ``description`` as its alternative text;
 * an **HTML table** (``report.table_view``, the scorecard) becomes a docutils table, cells
   HTML-unescaped, column spans kept;
 * the **reconstructed-data banner** (``<div class="admonition ...">``) becomes an admonition, so
@@ -204,6 +205,8 @@ def convert(page: str, chart_folder: Path, relative_to: Path) -> list[nodes.Node
         path = chart_pdf(spec, chart_folder)
         uri = path.relative_to(relative_to).as_posix()
         image = nodes.image(uri=uri, candidates={"*": uri}, align="center")
+        if isinstance(spec.get("description"), str):
+            image["alt"] = spec["description"]  # the chart's alternative text
         return [image]
     if "<table" in page:
         rows = table_rows(page)

@@ -1,152 +1,59 @@
 """Altair charts of the cohort and clinical chapters (1-4), in the visual language of
-`tacmg.presentation.palette`: paired slopes, change distributions, strips against a published
-mean, the prednisone doses and the status intervals. Inputs are tidy frames without patient codes.
+`tacmg.presentation.palette`: strips against a published mean, the scores' paired slopes and
+changes, the prednisone doses, the status intervals and the arithmetic of a published share.
+Inputs are tidy frames without patient codes. Every chart carries alternative text (Vega-Lite's
+``description``, the SVG's aria-label) written from its data.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
+from tacmg.presentation.chart_parts import (
+    STATUS_TITLE,
+    change_distribution,
+    direction_counts,
+    paired_slopes,
+    side_by_side,
+    strip_by_group,
+)
 from tacmg.presentation.palette import (
-    CHANGE_COLOURS,
     HEIGHT,
+    NEUTRALS,
+    STATUS_COLOURS,
     VISIT_COLOURS,
     VISIT_LABELS,
-    WIDTH,
     SingleChart,
+    criterion_scale,
     data_note,
-    status_scale,
+    legend,
+    listing,
+    number,
     titled,
-    visit_scale,
 )
 
+__all__ = [
+    "change_distribution",
+    "dose_chart",
+    "mean_against_published",
+    "paired_slopes",
+    "score_change_grid",
+    "share_arithmetic_chart",
+    "side_by_side",
+    "status_intervals",
+    "strip_by_group",
+]
 
-def paired_slopes(
-    paired: pd.DataFrame, label: str, unit: str, reconstructed: bool, colour_by: str | None = None
-) -> SingleChart:
-    """One line per patient from baseline to month 12, jittered so equal pairs stay visible.
-
-    paired: columns baseline, month_12 (and `colour_by` if given), one row per patient.
-    """
-    frame = paired.reset_index(drop=True).copy()
-    frame["patient"] = np.arange(len(frame))
-    frame["change"] = frame["month_12"] - frame["baseline"]
-    long = frame.melt(
-        id_vars=[c for c in ("patient", "change", colour_by) if c],
-        value_vars=["baseline", "month_12"],
-        var_name="visit",
-        value_name="value",
-    )
-    long["visit"] = long["visit"].map(VISIT_LABELS)
-    colour = (
-        alt.Color(f"{colour_by}:N", title="Post-intervention status", scale=status_scale(frame[colour_by]))
-        if colour_by
-        else alt.value("#777")
-    )
-    tooltip = [
-        alt.Tooltip("visit:N", title="Visit"),
-        alt.Tooltip("value:Q", title=f"{label} ({unit})"),
-        alt.Tooltip("change:Q", title="Change"),
-    ]
-    if colour_by:
-        tooltip.append(alt.Tooltip(f"{colour_by}:N", title="Status"))
-    base = alt.Chart(long).encode(
-        x=alt.X("visit:N", title=None, sort=list(VISIT_LABELS.values()), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", title=f"{label} ({unit})"),
-        detail="patient:N",
-        color=colour,
-        tooltip=tooltip,
-    )
-    lines = base.mark_line(opacity=0.45, strokeWidth=1.2)
-    points = base.mark_circle(size=36, opacity=0.8)
-    return (lines + points).properties(
-        width=WIDTH * 0.7, height=HEIGHT, title=titled(f"{label}: each patient", reconstructed)
-    )
-
-
-def change_distribution(
-    changes: pd.DataFrame, label: str, unit: str, reconstructed: bool, threshold: float | None = None
-) -> SingleChart:
-    """Dot histogram of per-patient change (month 12 minus baseline), with an optional MCID line.
-
-    changes: one row per patient with a `change` column.
-    """
-    frame = changes.reset_index(drop=True).copy()
-    frame["stack"] = frame.groupby("change").cumcount() + 1
-    dots = (
-        alt.Chart(frame)
-        .mark_circle(size=60, opacity=0.85)
-        .encode(
-            x=alt.X("change:Q", title=f"Change in {label}, month 12 minus baseline ({unit})"),
-            y=alt.Y("stack:Q", title="Patients", axis=alt.Axis(tickMinStep=1)),
-            color=alt.value(VISIT_COLOURS["Month 12"]),
-            tooltip=[
-                alt.Tooltip("change:Q", title=f"Change ({unit})"),
-                alt.Tooltip("stack:Q", title="Patients at this change"),
-            ],
-        )
-    )
-    layers = [dots]
-    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#444").encode(x="x:Q")
-    layers.append(zero)
-    if threshold is not None:
-        rule = alt.Chart(pd.DataFrame({"x": [threshold], "what": ["minimal clinically important improvement"]}))
-        layers.append(
-            rule.mark_rule(color=CHANGE_COLOURS["improved"], strokeDash=[4, 3]).encode(
-                x="x:Q", tooltip=alt.Tooltip("what:N", title="Dashed line")
-            )
-        )
-    return alt.layer(*layers).properties(
-        width=WIDTH, height=HEIGHT * 0.7, title=titled(f"{label}: change per patient", reconstructed)
-    )
-
-
-def strip_by_group(
-    values: pd.DataFrame, label: str, unit: str, reconstructed: bool, log_scale: bool = True
-) -> SingleChart:
-    """Every point by group (Baseline / Month 12 / Healthy controls) with the median as a tick.
-
-    values: tidy frame with columns group (a VISIT_LABELS value) and value.
-    """
-    scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=False)
-    groups = [g for g in VISIT_COLOURS if g in set(values["group"])]
-    points = (
-        alt.Chart(values)
-        .mark_circle(size=40, opacity=0.7)
-        .encode(
-            x=alt.X("group:N", title=None, sort=groups, axis=alt.Axis(labelAngle=0)),
-            xOffset=alt.XOffset("jitter:Q"),
-            y=alt.Y("value:Q", title=f"{label} ({unit})", scale=scale),
-            color=alt.Color("group:N", scale=visit_scale(), legend=None),
-            tooltip=[
-                alt.Tooltip("group:N", title="Group"),
-                alt.Tooltip("value:Q", title=f"{label} ({unit})", format=".4g"),
-            ],
-        )
-        .transform_calculate(jitter="random()")
-    )
-    medians = (
-        alt.Chart(values)
-        .mark_tick(color="black", thickness=2, size=30)
-        .encode(
-            x=alt.X("group:N", sort=groups),
-            y=alt.Y("median(value):Q"),
-            tooltip=[
-                alt.Tooltip("group:N", title="Group"),
-                alt.Tooltip("median(value):Q", title="Median", format=".4g"),
-            ],
-        )
-    )
-    return (points + medians).properties(width=WIDTH * 0.6, height=HEIGHT, title=titled(label, reconstructed))
-
-
-# ----------------------------------------------------------------------------- clinical chapters
-# Builders for the cohort, clinical-score, prednisone and post-intervention-status chapters. They
-# compose the builders above so that every chapter keeps the same colours and marks.
-
-REFERENCE_DASH = {"Published mean": [5, 3], "Mean of this data": [1, 0]}
+# Dashed on top for the published mean, a wide solid light line under it for the data's mean,
+# so that the two stay visible when they coincide (as a mean the data were built to meet does).
+REFERENCE_LINES: dict[str, dict[str, Any]] = {
+    "Published mean": {"color": NEUTRALS["ink"], "dash": [5, 3], "width": 2},
+    "Mean of this data": {"color": NEUTRALS["muted"], "dash": [1, 0], "width": 5},
+}
 # The book's content column is about 720 px wide; a row of panels with axes and a legend must fit.
 BOOK_PANEL_WIDTH = 260
 
@@ -154,10 +61,16 @@ BOOK_PANEL_WIDTH = 260
 def mean_against_published(
     values, label: str, unit: str, reconstructed: bool, published_mean: float | None = None, bin_width: float = 2.0
 ) -> SingleChart:
-    """Dot histogram of one patient characteristic, with the published mean (dashed) and the
-    mean of the data (solid) as vertical rules.
+    """Dot histogram of one patient characteristic, with the mean of the data (wide, solid) and
+    the published mean (dashed, drawn on top), each labelled with its value.
 
     values: the characteristic, one number per patient (a Series or array), in `unit`.
+
+    Examples
+    --------
+    >>> chart = mean_against_published([30, 34, 41], "Age at onset", "years", True, published_mean=37.8)
+    >>> chart.to_dict()["description"].split(". ")[1]
+    'Wide solid line: the mean of this data, 35 years; dashed line: the published mean, 37.8 years.'
     """
     frame = pd.DataFrame({"value": np.asarray(values, float)})
     frame["low"] = np.floor(frame["value"] / bin_width) * bin_width
@@ -165,35 +78,53 @@ def mean_against_published(
     frame["stack"] = frame.groupby("low").cumcount() + 1
     frame["in_bin"] = frame.groupby("low")["value"].transform("size")
     frame["range"] = [f"{lo:g} to {lo + bin_width:g} {unit}" for lo in frame["low"]]
+    top = int(frame["stack"].max()) + 1.6
     dots = (
         alt.Chart(frame)
         .mark_circle(size=70, opacity=0.85, color=VISIT_COLOURS["Baseline"])
         .encode(
             x=alt.X("mid:Q", title=f"{label} ({unit})", scale=alt.Scale(zero=False)),
-            y=alt.Y("stack:Q", title="Patients", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("stack:Q", title="Patients", axis=alt.Axis(tickMinStep=1), scale=alt.Scale(domain=[0, top])),
             tooltip=[alt.Tooltip("range:N", title=label), alt.Tooltip("in_bin:Q", title="Patients in this range")],
         )
     )
-    means = [{"what": "Mean of this data", "x": float(frame["value"].mean())}]
+    data_mean = float(frame["value"].mean())
+    means = pd.DataFrame({"what": ["Mean of this data"], "x": [data_mean], "label": [f"data {number(data_mean)}"]})
     if published_mean is not None:
-        means.insert(0, {"what": "Published mean", "x": float(published_mean)})
-    dash = {k: v for k, v in REFERENCE_DASH.items() if k in {m["what"] for m in means}}
-    rules = (
-        alt.Chart(pd.DataFrame(means))
-        .mark_rule(color="#222", strokeWidth=1.6)
+        published = {"what": "Published mean", "x": float(published_mean), "label": f"published {published_mean:g}"}
+        means = pd.concat([means, pd.DataFrame([published])], ignore_index=True)
+    lines = {str(what): REFERENCE_LINES[str(what)] for what in means["what"]}
+    # the lower of the two means is labelled to its left, the higher to its right
+    lower = means["x"] == means["x"].min()
+    means["align"] = np.where(lower & (len(means) > 1), "right", "left")
+    colours = alt.Scale(domain=list(lines), range=[str(s["color"]) for s in lines.values()])
+    dashes = alt.Scale(domain=list(lines), range=[list(s["dash"]) for s in lines.values()])
+    reference = alt.Chart(means).encode(x="x:Q")
+    tooltip = [alt.Tooltip("what:N", title="Line"), alt.Tooltip("x:Q", title=f"{label} ({unit})", format=".2f")]
+    rules = [
+        reference.transform_filter(alt.datum.what == what)
+        .mark_rule(strokeWidth=float(spec["width"]))
         .encode(
-            x="x:Q",
-            strokeDash=alt.StrokeDash(
-                "what:N",
-                title=None,
-                legend=alt.Legend(orient="bottom"),
-                scale=alt.Scale(domain=list(dash), range=list(dash.values())),
-            ),
-            tooltip=[alt.Tooltip("what:N", title="Line"), alt.Tooltip("x:Q", title=f"{label} ({unit})", format=".2f")],
+            color=alt.Color("what:N", scale=colours, legend=legend(None, "bottom")),
+            strokeDash=alt.StrokeDash("what:N", scale=dashes, legend=legend(None, "bottom")),
+            tooltip=tooltip,
         )
+        for what, spec in lines.items()  # published last: on top
+    ]
+    texts = [
+        reference.transform_filter(alt.datum.align == side)
+        .mark_text(align=side, dx=4 if side == "left" else -4, fontSize=10, color=NEUTRALS["ink"])
+        .encode(y=alt.datum(top - 0.3), text="label:N", tooltip=tooltip)
+        for side in ("left", "right")
+    ]
+    description = (
+        f"Dot histogram of {label.lower()} for {len(frame)} patients in bins {bin_width:g} wide ({unit}), from "
+        f"{number(frame['value'].min())} to {number(frame['value'].max())} {unit}. Wide solid line: the mean of "
+        f"this data, {number(data_mean)} {unit}"
+        + (f"; dashed line: the published mean, {published_mean:g} {unit}." if published_mean is not None else ".")
     )
-    return alt.layer(dots, rules).properties(
-        width=BOOK_PANEL_WIDTH, height=HEIGHT * 0.6, title=titled(label, reconstructed)
+    return alt.layer(dots, *rules, *texts).properties(
+        width=BOOK_PANEL_WIDTH, height=HEIGHT * 0.6, title=titled(label, reconstructed), description=description
     )
 
 
@@ -201,18 +132,23 @@ def score_change_grid(
     panels: list[dict], reconstructed: bool, title: str = "Clinical scores before and after 12 months of tacrolimus"
 ) -> alt.VConcatChart:
     """One row per score: each patient's baseline and month-12 values (coloured by
-    post-intervention status) beside the distribution of changes, with the MCID as a dashed line.
+    post-intervention status) beside the dot plot of changes, with the MCID as a dashed line.
 
     panels: dicts with keys label, unit, paired (columns baseline, month_12,
     post_intervention_status; one row per patient) and mcid (points of improvement, or None).
     """
-    rows = []
+    rows, sentences = [], []
+    statuses = sorted(
+        {s for p in panels for s in p["paired"]["post_intervention_status"]}, key=list(STATUS_COLOURS).index
+    )
     for panel in panels:
         paired, label, unit = panel["paired"], panel["label"], panel["unit"]
         slopes = paired_slopes(paired, label, unit, reconstructed, colour_by="post_intervention_status")
-        changes = pd.DataFrame({"change": paired["month_12"] - paired["baseline"]})
+        change = paired["month_12"] - paired["baseline"]
         mcid = panel.get("mcid")
-        spread = change_distribution(changes, label, unit, reconstructed, threshold=-mcid if mcid is not None else None)
+        spread = change_distribution(
+            pd.DataFrame({"change": change}), label, unit, reconstructed, threshold=-mcid if mcid is not None else None
+        )
         rows.append(
             alt.hconcat(
                 slopes.properties(title=f"{label}: each patient", width=BOOK_PANEL_WIDTH * 0.65),
@@ -222,12 +158,25 @@ def score_change_grid(
                 ),
             )
         )
-    return alt.vconcat(*rows).properties(title=titled(title, reconstructed)).resolve_scale(color="shared")
+        mcid_text = f", MCID {number(mcid)} {unit}" if mcid is not None else ", no MCID"
+        sentences.append(
+            f"{label}: median change {number(change.median())} {unit}{mcid_text}; {direction_counts(change)}."
+        )
+    description = (
+        f"For each of the four clinical scores, each patient's value at baseline and at month 12 joined by a "
+        f"line coloured by post-intervention status ({listing(statuses)}), beside a dot plot of each patient's "
+        f"change. " + " ".join(sentences)
+    )
+    return (
+        alt.vconcat(*rows)
+        .properties(title=titled(title, reconstructed), description=description)
+        .resolve_scale(color="shared")
+    )
 
 
 def dose_chart(doses: pd.DataFrame, reconstructed: bool, unit: str = "mg/day") -> alt.VConcatChart:
     """Prednisone doses: the doses of each visit with their medians beside each patient's baseline
-    and month-12 dose, and below them the change per patient.
+    and month-12 dose, and below them the change per patient (every patient, a rise included).
 
     doses: tidy, one row per patient and visit, columns patient, visit ('Baseline' / 'Month 12'),
     dose_mg_day, post_intervention_status (as `clinical.prednisone_taper(...).doses`).
@@ -245,8 +194,15 @@ def dose_chart(doses: pd.DataFrame, reconstructed: bool, unit: str = "mg/day") -
         reconstructed,
         log_scale=False,
     )
-    changes = change_distribution(
-        pd.DataFrame({"change": wide["month_12"] - wide["baseline"]}), "prednisone dose", unit, reconstructed
+    change = wide["month_12"] - wide["baseline"]
+    changes = change_distribution(pd.DataFrame({"change": change}), "prednisone dose", unit, reconstructed)
+    statuses = [s for s in STATUS_COLOURS if s in set(wide["post_intervention_status"])]
+    description = (
+        f"Daily prednisone doses of {len(wide)} patients: every dose at baseline (median "
+        f"{number(wide['baseline'].median())} {unit}) and at month 12 (median {number(wide['month_12'].median())} "
+        f"{unit}); each patient's two doses joined by a line coloured by post-intervention status "
+        f"({listing(statuses)}); and a dot plot of each patient's change, from {number(change.min())} to "
+        f"{number(change.max())} {unit}: {direction_counts(change)}."
     )
     return (
         alt.vconcat(
@@ -256,7 +212,10 @@ def dose_chart(doses: pd.DataFrame, reconstructed: bool, unit: str = "mg/day") -
             ).resolve_scale(color="independent"),
             changes.properties(title="Change per patient", width=BOOK_PANEL_WIDTH * 1.4),
         )
-        .properties(title=titled("Daily prednisone dose before and after 12 months of tacrolimus", reconstructed))
+        .properties(
+            title=titled("Daily prednisone dose before and after 12 months of tacrolimus", reconstructed),
+            description=description,
+        )
         .resolve_scale(color="independent")
     )  # visit colours in one panel, status colours in the other
 
@@ -265,7 +224,8 @@ def status_intervals(table: pd.DataFrame, reconstructed: bool) -> SingleChart:
     """Share of patients in each MGFA post-intervention status, with its confidence interval.
 
     table: as `clinical.status_counts` (status, meaning, count, n, share, share_ci_low, share_ci_high,
-    confidence), in the order the statuses should be listed.
+    confidence), in the order the statuses should be listed. The bars take the status colours;
+    the y axis, which names each status, is their legend.
     """
     frame = table.copy()
     frame["status_label"] = [f"{s}: {m}" for s, m in zip(frame["status"], frame["meaning"])]
@@ -279,45 +239,72 @@ def status_intervals(table: pd.DataFrame, reconstructed: bool) -> SingleChart:
         alt.Tooltip("status_label:N", title="Status"),
         alt.Tooltip("count_text:N", title="Patients"),
         alt.Tooltip("share_pct:Q", title="Share (%)", format=".1f"),
-        alt.Tooltip("ci_low_pct:Q", title=f"{level} CI from (%)", format=".1f"),
-        alt.Tooltip("ci_high_pct:Q", title=f"{level} CI to (%)", format=".1f"),
+        alt.Tooltip("share_ci_low_pct:Q", title=f"{level} CI from (%)", format=".1f"),
+        alt.Tooltip("share_ci_high_pct:Q", title=f"{level} CI to (%)", format=".1f"),
     ]
     base = alt.Chart(frame)
+    colours = alt.Scale(domain=order, range=[STATUS_COLOURS[s] for s in frame["status"]])
     bars = base.mark_bar(height=16, opacity=0.85).encode(
         x=alt.X(
             "share_pct:Q", title=f"Share of patients (%), with exact {level} interval", scale=alt.Scale(domain=[0, 100])
         ),
         y=y,
-        color=alt.Color("status:N", scale=status_scale(frame["status"]), legend=None),
+        color=alt.Color("status_label:N", title=STATUS_TITLE, scale=colours, legend=None),
         tooltip=tooltip,
     )
-    whiskers = base.mark_errorbar(ticks=True, color="#222").encode(
-        x=alt.X("ci_low_pct:Q", title=""), x2="ci_high_pct:Q", y=y, tooltip=tooltip
+    whiskers = base.mark_errorbar(ticks=True, color=NEUTRALS["ink"]).encode(
+        x=alt.X("share_ci_low_pct:Q", title=""), x2="share_ci_high_pct:Q", y=y, tooltip=tooltip
     )
-    counts = base.mark_text(align="left", dx=5, fontSize=11).encode(
-        x="ci_high_pct:Q", y=y, text="count_text:N", tooltip=tooltip
+    counts = base.mark_text(align="left", dx=5, fontSize=11, color=NEUTRALS["ink"]).encode(
+        x="share_ci_high_pct:Q", y=y, text="count_text:N", tooltip=tooltip
+    )
+    description = (
+        f"Bar chart of the share of the {int(frame['n'].iloc[0])} patients in each post-intervention status at "
+        f"month 12, with exact {level} intervals: "
+        + "; ".join(
+            f"{r.status} {r.count} of {r.n} ({r.share_pct:.1f}%, "
+            f"{r.share_ci_low_pct:.1f}% to {r.share_ci_high_pct:.1f}%)"
+            for r in frame.itertuples()
+        )
+        + "."
     )
     return alt.layer(bars, whiskers, counts).properties(
         width=BOOK_PANEL_WIDTH * 1.5,
         height=28 * len(frame),
         title=titled("Post-intervention status after 12 months of tacrolimus", reconstructed),
+        description=description,
     )
 
 
 def share_arithmetic_chart(
-    table: pd.DataFrame, published_percent: float, reconstructed: bool | None = None
+    table: pd.DataFrame,
+    published_percent: float,
+    reconstructed: bool | None = None,
+    accepted: tuple[int, int] | None = None,
 ) -> SingleChart:
-    """Which count k of d patients gives a published percentage: one point per k/d, the band of
-    percentages that round to the published one, and a ring around the count in the data.
+    """Which count k of d patients gives a published percentage: one point per k/d, dark where
+    the claims registry's reading accepts the count (`accepted`: its min and max, out of the
+    full cohort, the largest denominator), the band of percentages that round to the published
+    one, and a ring around the count in the data. The ring sits on a dark point exactly when the
+    claim holds on the data, as the verdict rule (`tacmg.claims.evaluate`) decides it.
 
     table: as `clinical.share_arithmetic`. The points are arithmetic, not data; only the ring
     comes from data, so the data note is added when `reconstructed` is given and a count is ringed.
     """
     frame = table.copy()
     frame["fraction"] = [f"{k}/{d}" for k, d in zip(frame["count"], frame["denominator"])]
-    frame["rounds"] = np.where(
-        frame["rounds_to_published"], f"rounds to {published_percent:g}%", f"does not round to {published_percent:g}%"
-    )
+    full = int(frame["denominator"].max())
+    yes, no = "accepted (the claim holds)", "not accepted"
+    if accepted is not None:
+        ok = (frame["denominator"] == full) & frame["count"].between(*accepted)
+    else:  # no reading given: fall back on whole-percent rounding
+        yes, no, ok = (
+            f"rounds to {published_percent:g}%",
+            f"does not round to {published_percent:g}%",
+            frame["rounds_to_published"],
+        )
+    frame["reading"] = np.where(ok, yes, no)
+    frame["rounds"] = np.where(frame["rounds_to_published"], "yes", "no")
     band = (
         alt.Chart(
             pd.DataFrame(
@@ -328,14 +315,15 @@ def share_arithmetic_chart(
                 }
             )
         )
-        .mark_rect(color=CHANGE_COLOURS["improved"], opacity=0.15)
-        .encode(x="low:Q", x2="high:Q", tooltip=alt.Tooltip("what:N", title="Band"))
+        .mark_rect(color=NEUTRALS["band"], opacity=0.7)
+        .encode(x="low:Q", x2="high:Q", tooltip=alt.Tooltip("what:N", title="Shaded band"))
     )
     y = alt.Y("denominator:O", title="Patients counted (denominator)", sort="descending")
     tooltip = [
         alt.Tooltip("fraction:N", title="Count"),
         alt.Tooltip("percent_1dp:Q", title="Percent", format=".1f"),
-        alt.Tooltip("rounds:N", title="Whole percent"),
+        alt.Tooltip("rounds:N", title=f"Rounds to {published_percent:g}%"),
+        alt.Tooltip("reading:N", title="Registry's reading"),
     ]
     points = (
         alt.Chart(frame)
@@ -344,30 +332,51 @@ def share_arithmetic_chart(
             x=alt.X("percent:Q", title="Percent of patients", scale=alt.Scale(zero=False)),
             y=y,
             color=alt.Color(
-                "rounds:N",
-                title=None,
-                scale=alt.Scale(
-                    domain=[f"rounds to {published_percent:g}%", f"does not round to {published_percent:g}%"],
-                    range=[CHANGE_COLOURS["improved"], CHANGE_COLOURS["unchanged"]],
-                ),
+                "reading:N",
+                scale=criterion_scale(yes, no),
+                legend=legend("Registry's reading" if accepted is not None else None),
             ),
             tooltip=tooltip,
         )
     )
-    labels = alt.Chart(frame).mark_text(dy=-12, fontSize=10).encode(x="percent:Q", y=y, text="fraction:N")
+    labels = (
+        alt.Chart(frame)
+        .mark_text(dy=-12, fontSize=10, color=NEUTRALS["ink"])
+        .encode(x="percent:Q", y=y, text="fraction:N")
+    )
     layers = [band, points, labels]
-    subtitle = ["Arithmetic: k of d patients, in percent"]
-    if frame["in_data"].any():
+    subtitle = [f"Arithmetic: k of d patients, in percent; shaded: rounds to {published_percent:g}%"]
+    in_data = frame[frame["in_data"]]
+    if len(in_data):
         if reconstructed is not None:
-            subtitle.append(f"Ringed: the count in the data. {data_note(reconstructed)}")
+            subtitle.append(data_note(reconstructed))
         ring = (
-            alt.Chart(frame[frame["in_data"]].assign(what="the count in this data"))
-            .mark_point(size=300, shape="circle", filled=False, color="#222", strokeWidth=1.5)
-            .encode(x="percent:Q", y=y, tooltip=[alt.Tooltip("what:N", title="Ring"), *tooltip])
+            alt.Chart(in_data.assign(what="the count in this data"))
+            .mark_point(size=300, shape="circle", filled=False, strokeWidth=1.5)
+            .encode(
+                x="percent:Q",
+                y=y,
+                stroke=alt.Stroke("what:N", scale=alt.Scale(range=[NEUTRALS["ink"]]), legend=legend("Ringed")),
+                tooltip=[alt.Tooltip("what:N", title="Ring"), *tooltip],
+            )
         )
         layers.append(ring)
+    described = lambda rows: listing(f"{r.fraction} ({r.percent_1dp:.1f}%)" for r in rows.itertuples()) or "none"  # noqa: E731
+    description = (
+        f"Dot chart of whole counts k of d patients near {published_percent:g}%, for d from {full} down to "
+        f"{int(frame['denominator'].min())}. "
+        + (f"Counts the claims registry accepts: {described(frame[ok])}. " if accepted is not None else "")
+        + f"Counts that round to {published_percent:g}%: {described(frame[frame['rounds_to_published']])}."
+        + (
+            f" Ringed, the count in this data: {in_data['fraction'].iloc[0]}"
+            + (f", {'accepted' if bool(ok[in_data.index[0]]) else 'not accepted'}." if accepted is not None else ".")
+            if len(in_data)
+            else ""
+        )
+    )
     return alt.layer(*layers).properties(
         width=BOOK_PANEL_WIDTH * 1.5,
         height=40 * frame["denominator"].nunique(),
         title=alt.TitleParams("Whole counts of patients near the published share", subtitle=subtitle, anchor="start"),
+        description=description,
     )

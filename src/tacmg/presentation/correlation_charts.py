@@ -10,15 +10,24 @@ import altair as alt
 import pandas as pd
 
 from tacmg.data.contract import MOLECULE_UNIT, SCORES
-from tacmg.presentation.molecule_charts import BOOK_WIDTH, COLUMNS, MOLECULE_ORDER, PANEL_WIDTH, RHO_SCHEME
+from tacmg.presentation.chart_parts import STATUS_TITLE
+from tacmg.presentation.molecule_charts import BOOK_WIDTH, COLUMNS, MOLECULE_ORDER, PANEL_WIDTH
 from tacmg.presentation.palette import (
     LOG_AXIS,
+    NEUTRALS,
+    STATUS_COLOURS,
     VISIT_COLOURS,
+    diverging_scale,
     is_score,
+    legend,
+    listing,
     log_scale,
+    number,
     panel_title,
     status_scale,
+    text_on_diverging,
     unit_of,
+    visit_scale,
     with_notes,
 )
 
@@ -46,21 +55,21 @@ def correlation_heatmap(
     alpha: float = 0.05,
     correction_name: str = "Benjamini-Hochberg",
 ) -> alt.HConcatChart:
-    """Spearman rho as colour (red positive, blue negative, -1 to 1) for scores x molecules and
-    molecules x molecules, with ``'*'`` where p < alpha, ``'*\u2020'`` where the adjusted p is too, and a
-    black outline around pairs the sources report. Tooltip: rho, p, adjusted p, published sign.
+    """Spearman rho as colour (the book's diverging scale: green positive, purple negative, -1 to 1)
+    for scores x molecules and molecules x molecules, with ``'*'`` where p < alpha, ``'*\u2020'``
+    where the adjusted p is too, and a black outline around pairs the sources report. Tooltip: rho,
+    p, adjusted p, published sign.
 
     table: `molecules.correlation_table`.
     """
     frame = _heatmap_frame(table, alpha)
-    scale = alt.Scale(scheme=RHO_SCHEME, domain=[-1, 1], reverse=True)
-    colour = alt.Color("rho:Q", title="Spearman rho", scale=scale)
+    colour = alt.Color("rho:Q", scale=diverging_scale(-1, 1, 0), legend=legend("Spearman rho"))
     tooltip = [
         alt.Tooltip("label_x:N", title="Variable 1"),
         alt.Tooltip("label_y:N", title="Variable 2"),
         alt.Tooltip("rho:Q", title="Spearman rho", format="+.2f"),
-        alt.Tooltip("p:Q", title="p_value", format=".2g"),
-        alt.Tooltip("p_adjusted:Q", title="Adjusted p", format=".2g"),
+        alt.Tooltip("p_value:Q", title="p_value", format=".2g"),
+        alt.Tooltip("p_value_adjusted:Q", title="Adjusted p", format=".2g"),
         alt.Tooltip("published:N", title="Published sign"),
     ]
 
@@ -70,8 +79,12 @@ def correlation_heatmap(
         y = alt.Y("label_x:N", title=None, sort=list(y_order))
         base = alt.Chart(part).encode(x=x, y=y, tooltip=tooltip)
         cells = base.mark_rect().encode(color=colour)
-        outline = base.transform_filter("datum.is_published").mark_rect(fill=None, stroke="black", strokeWidth=2)
-        text = base.mark_text(fontSize=13, fontWeight="bold", dy=1).encode(text="mark:N")
+        outline = base.transform_filter("datum.is_published").mark_rect(
+            fill=None, stroke=NEUTRALS["ink"], strokeWidth=2
+        )
+        text = base.mark_text(fontSize=13, fontWeight="bold", dy=1).encode(
+            text="mark:N", color=text_on_diverging("rho", 0, 1)
+        )
         return alt.layer(cells, outline, text).properties(
             width=width, height=26 * len(y_order), title=panel_title(block_title)
         )
@@ -79,6 +92,19 @@ def correlation_heatmap(
     scores = [SCORES[s][0] for s in SCORES]
     left = block("score-molecule", MOLECULE_ORDER, scores, 26 * len(MOLECULE_ORDER), "Clinical scores and molecules")
     right = block("molecule-molecule", MOLECULE_ORDER, MOLECULE_ORDER, 26 * len(MOLECULE_ORDER), "Molecules")
+    pairs = table.dropna(subset=["rho"]).assign(size=lambda t: t["rho"].abs()).sort_values("size", ascending=False)
+    published = table[table["published_sign"].notna()]
+    description = (
+        f"Heatmap of Spearman's rho for {int((table['block'] == 'score-molecule').sum())} pairs of a clinical score "
+        f"and a molecule and {int((table['block'] == 'molecule-molecule').sum())} pairs of molecules, coloured "
+        f"from -1 (purple) through 0 (white) to 1 (green). {int(table['significant'].fillna(False).sum())} pairs "
+        f"have p below {alpha:g}, {int(table['significant_adjusted'].fillna(False).sum())} of them also after "
+        f"{correction_name} correction. Strongest: "
+        + "; ".join(f"{r.label_x} and {r.label_y} {r.rho:+.2f}" for r in pairs.head(3).itertuples())
+        + f". The {len(published)} pairs the sources report (outlined): "
+        + "; ".join(f"{r.label_x} and {r.label_y} {r.rho:+.2f}" for r in published.itertuples())
+        + "."
+    )
     return (
         alt.hconcat(left, right, spacing=40)
         .resolve_scale(color="shared")
@@ -87,7 +113,8 @@ def correlation_heatmap(
                 title,
                 reconstructed,
                 f"* p < {alpha:g}; \u2020 also after {correction_name} correction; outlined: a pair the sources report",
-            )
+            ),
+            description=description,
         )
     )
 
@@ -137,8 +164,18 @@ def scatter_grid(
             subtitleFontSize=10,
         )
         panels.append(chart.properties(width=PANEL_WIDTH * 0.9, height=PANEL_WIDTH * 0.9, title=panel_title))
+    description = (
+        f"Scatter plots of the {len(panels)} pairs the sources report, one point per patient: "
+        + "; ".join(
+            f"{r.label_x} and {r.label_y}, rho {r.rho:+.2f}, adjusted p {r.p_value_adjusted:.2g}"
+            for r in (
+                lookup[frozenset((str(x), str(y)))] for x, y in values[["var_x", "var_y"]].drop_duplicates().values
+            )
+        )
+        + "."
+    )
     return alt.concat(*panels, columns=columns).properties(
-        title=with_notes(title, reconstructed, "Patients at baseline; molecules on log axes")
+        title=with_notes(title, reconstructed, "Patients at baseline; molecules on log axes"), description=description
     )
 
 
@@ -153,9 +190,7 @@ def between_within_chart(
     tracks: `molecules.trajectories`; changes: `molecules.changes_together`.
     """
     top, bottom = [], []
-    two_visits = alt.Scale(
-        domain=["Baseline", "Month 12"], range=[VISIT_COLOURS["Baseline"], VISIT_COLOURS["Month 12"]]
-    )
+    two_visits = visit_scale(["Baseline", "Month 12"])
     for _score, part in tracks.groupby("score", sort=False):
         score_label = part["label_score"].iloc[0]
         x = alt.X(
@@ -167,7 +202,7 @@ def between_within_chart(
         y = alt.Y("score_value:Q", title=f"{score_label} (points)")
         lines = (
             alt.Chart(part)
-            .mark_line(color="#999", opacity=0.45, strokeWidth=1)
+            .mark_line(color=NEUTRALS["track"], opacity=0.6, strokeWidth=1)
             .encode(x=x, y=y, detail="track:N", order="visit:O")
         )
         points = (
@@ -176,7 +211,7 @@ def between_within_chart(
             .encode(
                 x=x,
                 y=y,
-                color=alt.Color("visit:N", title="Visit", scale=two_visits, legend=alt.Legend(orient="top")),
+                color=alt.Color("visit:N", scale=two_visits, legend=legend("Visit", "top")),
                 tooltip=[
                     alt.Tooltip("visit:N", title="Visit"),
                     alt.Tooltip("molecule_value:Q", title=f"{molecule_label} ({MOLECULE_UNIT})", format=".4g"),
@@ -208,10 +243,7 @@ def between_within_chart(
                 x=x,
                 y=y,
                 color=alt.Color(
-                    "status:N",
-                    title="Post-intervention status",
-                    scale=status_scale(changes["status"]),
-                    legend=alt.Legend(orient="bottom"),
+                    "status:N", scale=status_scale(changes["status"]), legend=legend(STATUS_TITLE, "bottom")
                 ),
                 tooltip=[
                     alt.Tooltip("molecule_ratio:Q", title=f"{molecule_label} ratio", format=".2f"),
@@ -221,8 +253,8 @@ def between_within_chart(
             )
         )
         no_change = alt.Chart(pd.DataFrame({"ratio": [1.0], "change": [0.0]}))
-        zero_x = no_change.mark_rule(color="#444", strokeDash=[4, 3]).encode(x="ratio:Q")
-        zero_y = no_change.mark_rule(color="#444", strokeDash=[4, 3]).encode(y="change:Q")
+        zero_x = no_change.mark_rule(color=NEUTRALS["rule"], strokeDash=[4, 3]).encode(x="ratio:Q")
+        zero_y = no_change.mark_rule(color=NEUTRALS["rule"], strokeDash=[4, 3]).encode(y="change:Q")
         bottom.append(
             alt.layer(zero_x, zero_y, points).properties(
                 width=BOOK_WIDTH,
@@ -230,6 +262,15 @@ def between_within_chart(
                 title=panel_title(f"Change in {molecule_label} and in {score_label}"),
             )
         )
+    statuses = [s for s in STATUS_COLOURS if s in set(changes["status"])]
+    first = changes.drop_duplicates("track")
+    description = (
+        f"Top: {molecule_label} ({MOLECULE_UNIT}, log scale) against {listing(tracks['label_score'].unique())} "
+        f"for {first['track'].nunique()} patients at baseline and at month 12, each patient's two visits joined "
+        f"by a line. Bottom: each patient's change in {molecule_label} (month 12 / baseline, median "
+        f"{number(first['molecule_ratio'].median())}) against their change in each score, coloured by "
+        f"post-intervention status ({listing(statuses)}); dashed lines mark no change."
+    )
     return (
         alt.vconcat(alt.hconcat(*top), alt.hconcat(*bottom))
         .resolve_scale(color="independent")
@@ -238,6 +279,7 @@ def between_within_chart(
                 title,
                 reconstructed,
                 "Top: each patient's two visits joined by a line; bottom: each patient's change (dashed: no change)",
-            )
+            ),
+            description=description,
         )
     )

@@ -9,19 +9,22 @@ only to draw each patient's line and never put in a tooltip).
 
 from __future__ import annotations
 
-from typing import Final
-
 import altair as alt
 import pandas as pd
 
 from tacmg.data.contract import MOLECULE_UNIT, MOLECULES
-from tacmg.presentation import clinical_charts
+from tacmg.presentation.chart_parts import STATUS_TITLE, strip_by_group
 from tacmg.presentation.palette import (
+    CRITERION_COLOURS,
     LOG_AXIS,
+    NEUTRALS,
     STATUS_COLOURS,
     WIDTH,
     SingleChart,
+    legend,
+    listing,
     log_scale,
+    number,
     panel_title,
     status_scale,
     with_notes,
@@ -32,8 +35,8 @@ PANEL_HEIGHT = 160
 COLUMNS = 3
 BOOK_WIDTH = 250  # a panel when two sit side by side in the book's text column
 MOLECULE_ORDER = list(MOLECULES.values())
-SIGNIFICANCE_COLOURS = {"yes": "#222222", "no": "#b0b0b0"}
-RHO_SCHEME: Final = "redblue"  # reversed below: positive correlations red, negative blue
+# dark: adjusted p below the level; grey: not, or not computable
+SIGNIFICANCE_COLOURS = {"yes": CRITERION_COLOURS["yes"], "no": CRITERION_COLOURS["no"], "n/a": NEUTRALS["band"]}
 
 
 # ----------------------------------------------------------------------------- distributions
@@ -47,10 +50,24 @@ def strip_grid(values: pd.DataFrame, title: str, reconstructed: bool, columns: i
     panels = []
     for molecule_label in [m for m in MOLECULE_ORDER if m in set(values["label"])]:
         part = values.loc[values["label"] == molecule_label, ["group", "value"]].reset_index(drop=True)
-        panel = clinical_charts.strip_by_group(part, molecule_label, MOLECULE_UNIT, reconstructed, log_scale=True)
+        panel = strip_by_group(part, molecule_label, MOLECULE_UNIT, reconstructed, log_scale=True)
         panels.append(panel.properties(width=PANEL_WIDTH, height=PANEL_HEIGHT, title=panel_title(molecule_label)))
+    groups = [g for g in ("Baseline", "Month 12", "Healthy controls") if g in set(values["group"])]
+    medians = values.groupby(["label", "group"])["value"].median()
+    description = (
+        f"Strip charts of every value of {len(panels)} molecules ({MOLECULE_UNIT}, log scale) in "
+        f"{listing(g.lower() for g in groups)}, each with its median. "
+        f"Medians ({' and '.join(g.lower() for g in groups)}): "
+        + "; ".join(
+            f"{m} " + " and ".join(number(medians[m, g]) for g in groups)
+            for m in MOLECULE_ORDER
+            if m in set(values["label"])
+        )
+        + "."
+    )
     return alt.concat(*panels, columns=columns).properties(
-        title=with_notes(title, reconstructed, "Every value shown; black tick: median; log scale")
+        title=with_notes(title, reconstructed, "Every value shown; black tick: median; log scale"),
+        description=description,
     )
 
 
@@ -68,7 +85,7 @@ def ratio_forest(
     at 1 (no difference). Dark marks: adjusted p below `alpha`; grey: not.
 
     table: a `molecules.baseline_against_controls` or `paired_change` table (label, hl_ratio,
-    hl_ratio_low, hl_ratio_high, p, p_adjusted, significant_adjusted; published columns if
+    hl_ratio_ci_low, hl_ratio_ci_high, p_value, p_value_adjusted, significant_adjusted; published columns if
     present). group: a column to separate rows of several tables (e.g. 'subset').
     """
     frame = table.copy()
@@ -86,16 +103,17 @@ def ratio_forest(
         tooltip.append(alt.Tooltip(f"{group}:N", title=group.capitalize()))
     tooltip += [
         alt.Tooltip("hl_ratio:Q", title="Ratio (Hodges-Lehmann)", format=".3g"),
-        alt.Tooltip("hl_ratio_low:Q", title=f"{100 * confidence:g}% CI from", format=".3g"),
-        alt.Tooltip("hl_ratio_high:Q", title=f"{100 * confidence:g}% CI to", format=".3g"),
-        alt.Tooltip("p:Q", title="p_value", format=".2g"),
-        alt.Tooltip("p_adjusted:Q", title="Adjusted p", format=".2g"),
+        alt.Tooltip("hl_ratio_ci_low:Q", title=f"{100 * confidence:g}% CI from", format=".3g"),
+        alt.Tooltip("hl_ratio_ci_high:Q", title=f"{100 * confidence:g}% CI to", format=".3g"),
+        alt.Tooltip("p_value:Q", title="p_value", format=".2g"),
+        alt.Tooltip("p_value_adjusted:Q", title="Adjusted p", format=".2g"),
         alt.Tooltip("published:N", title="Published"),
     ]
+    shown = [k for k in SIGNIFICANCE_COLOURS if k in set(frame["significant after correction"])]
     colour = alt.Color(
         "significant after correction:N",
-        title=f"Adjusted p < {alpha:g}",
-        scale=alt.Scale(domain=list(SIGNIFICANCE_COLOURS), range=list(SIGNIFICANCE_COLOURS.values())),
+        scale=alt.Scale(domain=shown, range=[SIGNIFICANCE_COLOURS[k] for k in shown]),
+        legend=legend(f"Adjusted p < {alpha:g}"),
     )
     encode = dict(y=y, tooltip=tooltip, color=colour)
     if group:
@@ -107,16 +125,28 @@ def ratio_forest(
     bars = (
         alt.Chart(frame)
         .mark_rule(strokeWidth=2)
-        .encode(x=alt.X("hl_ratio_low:Q", title=x_title, scale=x_scale), x2="hl_ratio_high:Q", **encode)
+        .encode(x=alt.X("hl_ratio_ci_low:Q", title=x_title, scale=x_scale), x2="hl_ratio_ci_high:Q", **encode)
     )
-    shape = {"shape": alt.Shape(f"{group}:N", title=group.capitalize())} if group else {}
+    shape = {"shape": alt.Shape(f"{group}:N", legend=legend(group.capitalize()))} if group else {}
     points = (
         alt.Chart(frame)
         .mark_point(filled=True, size=70, opacity=1)
         .encode(x=alt.X("hl_ratio:Q", scale=x_scale), **encode, **shape)
     )
-    one = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color="#444", strokeDash=[4, 3]).encode(x="x:Q")
+    one = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color=NEUTRALS["rule"], strokeDash=[4, 3]).encode(x="x:Q")
+    rows = [
+        f"{r.label}{f' ({getattr(r, group)})' if group else ''} {number(r.hl_ratio)} "
+        f"({number(r.hl_ratio_ci_low)} to {number(r.hl_ratio_ci_high)})"
+        for r in frame.itertuples()
+    ]
+    description = (
+        f"Forest plot of the Hodges-Lehmann ratio ({x_title.lower()}) with its {100 * confidence:g}% interval, "
+        f"log scale, dashed line at 1 (no difference): {'; '.join(rows)}. "
+        f"{int((frame['significant after correction'] == 'yes').sum())} of {len(frame)} rows have an adjusted p "
+        f"below {alpha:g} (dark)."
+    )
     return alt.layer(one, bars, points).properties(
+        description=description,
         width=WIDTH * 1.3,
         height=28 * frame["label"].nunique() * (2 if group else 1),
         title=with_notes(
@@ -134,12 +164,7 @@ def paired_grid(values: pd.DataFrame, title: str, reconstructed: bool, columns: 
 
     values: `molecules.paired_values` (track, status, molecule, label, visit, value, ratio).
     """
-    colour = alt.Color(
-        "status:N",
-        title="Post-intervention status",
-        scale=status_scale(values["status"]),
-        legend=alt.Legend(orient="top"),
-    )
+    colour = alt.Color("status:N", scale=status_scale(values["status"]), legend=legend(STATUS_TITLE, "top"))
     panels = []
     for molecule_label in [m for m in MOLECULE_ORDER if m in set(values["label"])]:
         part = values[values["label"] == molecule_label].reset_index(drop=True)
@@ -162,8 +187,17 @@ def paired_grid(values: pd.DataFrame, title: str, reconstructed: bool, columns: 
                 width=PANEL_WIDTH * 0.8, height=PANEL_HEIGHT, title=panel_title(molecule_label)
             )
         )
+    statuses = [s for s in STATUS_COLOURS if s in set(values["status"])]
+    ratios = values.drop_duplicates(["track", "label"]).groupby("label")["ratio"].median()
+    description = (
+        f"Each patient's two measurements of {len(panels)} molecules ({MOLECULE_UNIT}, log scale), one line per "
+        f"patient from baseline to month 12, coloured by post-intervention status ({listing(statuses)}). Median "
+        "month-12 / baseline ratio: "
+        + "; ".join(f"{m} {number(ratios[m])}" for m in MOLECULE_ORDER if m in ratios)
+        + "."
+    )
     return alt.concat(*panels, columns=columns).properties(
-        title=with_notes(title, reconstructed, "One line per patient; log scale")
+        title=with_notes(title, reconstructed, "One line per patient; log scale"), description=description
     )
 
 
@@ -185,12 +219,7 @@ def status_change_chart(
             x=x,
             xOffset=alt.XOffset("jitter:Q"),
             y=y,
-            color=alt.Color(
-                "status:N",
-                title="Post-intervention status",
-                scale=status_scale(ratios["status"]),
-                legend=alt.Legend(orient="top"),
-            ),
+            color=alt.Color("status:N", scale=status_scale(ratios["status"]), legend=legend(STATUS_TITLE, "top")),
             tooltip=[
                 alt.Tooltip("label:N", title="Molecule"),
                 alt.Tooltip("status:N", title="Status"),
@@ -201,7 +230,7 @@ def status_change_chart(
     )
     medians = (
         alt.Chart()
-        .mark_tick(color="black", thickness=2, size=22)
+        .mark_tick(color=NEUTRALS["ink"], thickness=2, size=22)
         .encode(
             x=x,
             y=alt.Y("median(ratio):Q"),
@@ -212,7 +241,23 @@ def status_change_chart(
         )
     )
     # one rule per panel: aggregate the panel's rows to one before drawing it
-    one = alt.Chart().transform_aggregate(n="count()").mark_rule(color="#444", strokeDash=[4, 3]).encode(y=alt.datum(1))
+    one = (
+        alt.Chart()
+        .transform_aggregate(n="count()")
+        .mark_rule(color=NEUTRALS["rule"], strokeDash=[4, 3])
+        .encode(y=alt.datum(1))
+    )
+    median_ratio = ratios.groupby(["label", "status"])["ratio"].median()
+    description = (
+        f"Each patient's month-12 / baseline ratio of {ratios['label'].nunique()} molecules by post-intervention "
+        f"status ({listing(statuses)}), log scale, dashed line at 1 (no change). Median ratio by status: "
+        + "; ".join(
+            f"{m} " + ", ".join(f"{s} {number(median_ratio[m, s])}" for s in statuses if (m, s) in median_ratio)
+            for m in MOLECULE_ORDER
+            if m in set(ratios["label"])
+        )
+        + "."
+    )
     return (
         alt.layer(one, points, medians, data=ratios)
         .properties(
@@ -221,7 +266,8 @@ def status_change_chart(
         )
         .facet(facet=alt.Facet("label:N", title=None, sort=MOLECULE_ORDER), columns=columns)
         .properties(
-            title=with_notes(title, reconstructed, "Below the dashed line: fell; black tick: group median; log scale")
+            title=with_notes(title, reconstructed, "Below the dashed line: fell; black tick: group median; log scale"),
+            description=description,
         )
     )
 

@@ -1,14 +1,28 @@
-"""The book's one visual language for charts, defined once: colours for visits, statuses and
-changes, the subtitle that says whose data a chart shows, and the small helpers every chart module
-shares (panel titles, units, log scales).
+"""The book's one visual language for charts, defined once: every colour a chart may use, the
+subtitle that says whose data a chart shows, and the small helpers every chart module shares
+(panel titles, units, log scales, alternative text).
 
-Same colours for baseline, month 12 and controls everywhere; tooltips on every point; axis titles
-with units. Charts never show patient codes: points are identified by their values only.
+The colour system (documented in ``book/developer-guide.md``; ``tests/test_charts.py`` fails on a
+chart that uses a colour or colour scheme not defined here):
+
+* visits and groups: baseline blue, month 12 orange, healthy controls grey (Okabe-Ito);
+* post-intervention statuses: eight colours none of which shares a hue with a visit, greens for
+  remission and minimal manifestations, reddish purple for improved, black for unchanged, reds
+  for worse, exacerbation and death (Okabe-Ito and Paul Tol);
+* one diverging scale, purple to green (ColorBrewer PRGn, safe for colour-blind readers, not
+  red-green), for every quantity with a meaningful middle (a correlation, a share of cohorts);
+* dark against light grey for "meets the criterion" against "does not" (adjusted p below the
+  level, a count the registry accepts), and neutral inks for rules, lines and text.
+
+Colour is never the only carrier: visits also sit at their own x position, a change's direction
+is also its marker's shape, and every colour encoding has a legend. Tooltips on every point; axis
+titles with units. Charts never show patient codes: points are identified by their values only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, Final, Literal
 
 import altair as alt
 import pandas as pd
@@ -21,22 +35,52 @@ SingleChart = alt.Chart | alt.LayerChart | alt.FacetChart
 VISIT_LABELS = {"baseline": "Baseline", "month_12": "Month 12", "control": "Healthy controls"}
 
 
-VISIT_COLOURS = {"Baseline": "#4c72b0", "Month 12": "#dd8452", "Healthy controls": "#8c8c8c"}
+VISIT_COLOURS = {"Baseline": "#0072B2", "Month 12": "#E69F00", "Healthy controls": "#999999"}
 
 
+# In MGFA order, best to worst.
 STATUS_COLOURS = {
-    "MM": "#2ca02c",
-    "I": "#4c72b0",
-    "U": "#8c8c8c",
-    "W": "#d62728",
-    "CSR": "#17becf",
-    "PR": "#9467bd",
-    "E": "#e377c2",
-    "D": "#000000",
+    "CSR": "#117733",
+    "PR": "#999933",
+    "MM": "#009E73",
+    "I": "#CC79A7",
+    "U": "#000000",
+    "W": "#CC6677",
+    "E": "#882255",
+    "D": "#663333",
 }
 
 
-CHANGE_COLOURS = {"improved": "#2ca02c", "unchanged": "#8c8c8c", "worse": "#d62728"}
+# Neutral inks: text and emphasised marks, reference rules, the lines joining a patient's
+# visits, de-emphasised marks, shaded bands, text on a dark cell.
+NEUTRALS = {
+    "ink": "#222222",
+    "rule": "#555555",
+    "track": "#A0A0A0",
+    "muted": "#B0B0B0",
+    "band": "#DDDDDD",
+    "paper": "#FFFFFF",
+}
+
+
+# Meets a criterion (adjusted p below the level; a count the claims registry accepts) or not.
+CRITERION_COLOURS = {"yes": NEUTRALS["ink"], "no": NEUTRALS["muted"]}
+
+
+# The one diverging scale (Vega's name for ColorBrewer PRGn): purple low, green high; its two
+# strong ends name "high" and "low" where a chart sorts values into bands (a claim that holds in
+# almost every cohort, or almost none).
+DIVERGING_SCHEME: Final = "purplegreen"
+DIVERGING_ENDS = {"low": "#762A83", "high": "#1B7837"}
+
+
+# The colour of the data note under every chart title (text, not a data encoding).
+NOTE_COLOUR = "#AA3333"
+
+
+# A change's direction is drawn as the marker's shape (no colour: charts that show changes also
+# colour statuses).
+CHANGE_SHAPES = {"fell": "triangle-down", "no change": "circle", "rose": "triangle-up"}
 
 
 WIDTH = 320
@@ -45,15 +89,101 @@ WIDTH = 320
 HEIGHT = 260
 
 
-def visit_scale() -> alt.Scale:
-    """The colour scale of the visits (baseline, month 12, healthy controls), the same in every chart."""
-    return alt.Scale(domain=list(VISIT_COLOURS), range=list(VISIT_COLOURS.values()))
+def palette_colours() -> set[str]:
+    """Every colour a chart may use, as lower-case ``#rrggbb``.
+
+    Examples
+    --------
+    >>> colours = palette_colours()
+    >>> "#0072b2" in colours, "#4c72b0" in colours
+    (True, False)
+    """
+    groups = (VISIT_COLOURS, STATUS_COLOURS, NEUTRALS, CRITERION_COLOURS, DIVERGING_ENDS)
+    return {c.lower() for group in groups for c in group.values()} | {NOTE_COLOUR.lower()}
+
+
+def visit_scale(groups: Iterable[str] | None = None) -> alt.Scale:
+    """The colour scale of the visits (baseline, month 12, healthy controls), the same in every chart.
+
+    `groups` (VISIT_LABELS values) limits the scale to the groups a chart shows, in the usual order.
+
+    Examples
+    --------
+    >>> visit_scale(["Month 12", "Baseline"]).to_dict()["domain"]
+    ['Baseline', 'Month 12']
+    """
+    shown = list(VISIT_COLOURS) if groups is None else [g for g in VISIT_COLOURS if g in set(groups)]
+    return alt.Scale(domain=shown, range=[VISIT_COLOURS[g] for g in shown])
 
 
 def status_scale(codes: Iterable[str]) -> alt.Scale:
-    """The colour scale of the post-intervention statuses present in `codes`, in MGFA order."""
+    """The colour scale of the post-intervention statuses present in `codes`, in MGFA order.
+
+    Examples
+    --------
+    >>> status_scale(["U", "MM", "I"]).to_dict()["range"]
+    ['#009E73', '#CC79A7', '#000000']
+    """
     codes = [c for c in STATUS_COLOURS if c in set(codes)]
     return alt.Scale(domain=codes, range=[STATUS_COLOURS[c] for c in codes])
+
+
+def criterion_scale(yes: str, no: str) -> alt.Scale:
+    """Dark for the category that meets a criterion (`yes`), light grey for the one that does not.
+
+    Examples
+    --------
+    >>> criterion_scale("significant", "not").to_dict()["range"]
+    ['#222222', '#B0B0B0']
+    """
+    return alt.Scale(domain=[yes, no], range=[CRITERION_COLOURS["yes"], CRITERION_COLOURS["no"]])
+
+
+def diverging_scale(low: float, high: float, middle: float) -> alt.Scale:
+    """The book's diverging colour scale from `low` to `high`, neutral at `middle`.
+
+    Examples
+    --------
+    >>> diverging_scale(-1, 1, 0).to_dict()["scheme"]
+    'purplegreen'
+    """
+    return alt.Scale(scheme=DIVERGING_SCHEME, domain=[low, high], domainMid=middle)
+
+
+def text_on_diverging(field: str, middle: float, half_range: float) -> dict[str, Any]:
+    """Text colour readable on a `diverging_scale` cell: white near either end, ink in between.
+
+    Examples
+    --------
+    >>> text_on_diverging("rho", 0, 1)["condition"]["value"]
+    '#FFFFFF'
+    """
+    dark = f"abs(datum['{field}'] - {middle}) > {0.6 * half_range}"
+    return {"condition": {"test": dark, "value": NEUTRALS["paper"]}, "value": NEUTRALS["ink"]}
+
+
+def legend(
+    title: str | None, orient: Literal["left", "right", "top", "bottom"] = "right", **options: Any
+) -> alt.Legend:
+    """A legend whose labels are never cut (no label limit), with opaque symbols, placed at `orient`.
+
+    Examples
+    --------
+    >>> legend("Status", "bottom").to_dict()["labelLimit"]
+    0
+    """
+    return alt.Legend(title=title, orient=orient, labelLimit=0, titleLimit=0, symbolOpacity=1, **options)
+
+
+def direction(changes: Iterable[float]) -> list[str]:
+    """The direction of each change ('fell', 'no change', 'rose'), the keys of `CHANGE_SHAPES`.
+
+    Examples
+    --------
+    >>> direction([-2, 0, 0.5])
+    ['fell', 'no change', 'rose']
+    """
+    return ["fell" if c < 0 else "rose" if c > 0 else "no change" for c in changes]
 
 
 def data_note(reconstructed: bool) -> str:
@@ -64,7 +194,11 @@ def data_note(reconstructed: bool) -> str:
 def titled(title: str, reconstructed: bool) -> alt.TitleParams:
     """A chart title with the `data_note` subtitle."""
     return alt.TitleParams(
-        title, subtitle=[data_note(reconstructed)], anchor="start", subtitleColor="#a33", subtitleFontStyle="italic"
+        title,
+        subtitle=[data_note(reconstructed)],
+        anchor="start",
+        subtitleColor=NOTE_COLOUR,
+        subtitleFontStyle="italic",
     )
 
 
@@ -94,6 +228,30 @@ def log_scale(values) -> alt.Scale:
     """A log scale spanning the data (not whole decades), so small panels use their space."""
     values = pd.Series(values, dtype=float)
     return alt.Scale(type="log", domain=[float(values.min()) / 1.15, float(values.max()) * 1.15], nice=False)
+
+
+def number(value: Any, digits: int = 3) -> str:
+    """A number for alternative text: `digits` significant digits, no trailing zeros.
+
+    Examples
+    --------
+    >>> number(37.8125), number(-4.0), number(0.000123456), number(240123.0)
+    ('37.8', '-4', '0.000123', '240000')
+    """
+    rounded = float(f"{float(value):.{digits}g}")
+    return f"{rounded:.0f}" if abs(rounded) >= 10**digits else f"{rounded:g}"
+
+
+def listing(items: Iterable[str]) -> str:
+    """Items joined for a sentence: 'a', 'a and b', 'a, b and c'.
+
+    Examples
+    --------
+    >>> listing(["QMG", "MMT", "MG-ADL"])
+    'QMG, MMT and MG-ADL'
+    """
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
 
 
 LOG_AXIS = alt.Axis(labelSeparation=6, tickCount=5)

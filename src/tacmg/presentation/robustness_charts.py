@@ -1,27 +1,78 @@
-"""Charts of the robustness chapter: claims by share of cohorts, and shares across scenarios."""
+"""Charts of the robustness chapter: claims by share of cohorts, and shares across scenarios.
+
+Colours come from `tacmg.presentation.palette`: the diverging scale for a share (purple: the
+claim holds in few cohorts, green: in most), its two ends for the readings "holds almost never"
+and "holds almost always". Every chart carries alternative text written from its data.
+"""
 
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
 
+from tacmg.presentation.palette import (
+    DIVERGING_ENDS,
+    NEUTRALS,
+    NOTE_COLOUR,
+    diverging_scale,
+    legend,
+    listing,
+    text_on_diverging,
+)
+
 ENSEMBLE_NOTE = "Reconstructed cohorts, not patient data"
+# The readings of `tacmg.analyses.robustness.READINGS` (>= 95% of cohorts, between, <= 5%).
+READING_COLOURS = {
+    "holds almost always": DIVERGING_ENDS["high"],
+    "holds sometimes": NEUTRALS["rule"],
+    "holds almost never": DIVERGING_ENDS["low"],
+}
 
 
 def _title(text: str) -> alt.TitleParams:
     return alt.TitleParams(
-        text, subtitle=[ENSEMBLE_NOTE], anchor="start", subtitleColor="#a33", subtitleFontStyle="italic"
+        text, subtitle=[ENSEMBLE_NOTE], anchor="start", subtitleColor=NOTE_COLOUR, subtitleFontStyle="italic"
     )
 
 
-def claims_by_share(shares: pd.DataFrame) -> alt.LayerChart:
-    """Each inferential claim's share of cohorts with its interval, coloured by finding."""
+def _percent(share: float) -> str:
+    return f"{100 * share:.0f}%"
+
+
+def claims_by_share(shares: pd.DataFrame) -> alt.FacetChart:
+    """Each inferential claim's share of cohorts with its interval, one block of rows per finding,
+    coloured by reading (green: holds almost always; grey: sometimes; purple: almost never).
+
+    Parameters
+    ----------
+    shares : pandas.DataFrame
+        `tacmg.analyses.robustness.robustness`'s ``shares`` (claim_id, finding, finding_title,
+        published, share, ci_low, ci_high, reading).
+
+    Returns
+    -------
+    altair.FacetChart
+
+    Examples
+    --------
+    >>> shares = pd.DataFrame({"claim_id": ["a", "b"], "finding": ["f", "g"], "finding_title": ["F", "G"],
+    ...                        "published": ["p", "p"], "share": [1.0, 0.6], "ci_low": [0.99, 0.5],
+    ...                        "ci_high": [1.0, 0.7], "reading": ["holds almost always", "holds sometimes"]})
+    >>> claims_by_share(shares).to_dict()["description"].split(": ")[0]
+    'Share of cohorts in which each of 2 inferential claims holds, with 95% intervals, grouped by finding'
+    """
     order = shares.sort_values(["finding", "share"])["claim_id"].tolist()
-    base = alt.Chart(shares).encode(
-        y=alt.Y("claim_id:N", sort=order, title=None),
-        color=alt.Color("finding_title:N", title="Finding"),
+    findings = shares.sort_values("finding")["finding_title"].drop_duplicates().tolist()
+    shown = [r for r in READING_COLOURS if r in set(shares["reading"])]
+    base = alt.Chart().encode(
+        y=alt.Y("claim_id:N", sort=order, title=None, axis=alt.Axis(labelLimit=0)),
+        color=alt.Color(
+            "reading:N",
+            scale=alt.Scale(domain=shown, range=[READING_COLOURS[r] for r in shown]),
+            legend=legend("Reading", "bottom", direction="horizontal"),
+        ),
     )
-    points = base.mark_circle(size=70).encode(
+    points = base.mark_circle(size=60, opacity=1).encode(
         x=alt.X(
             "share:Q",
             title="Share of cohorts in which the claim holds",
@@ -38,26 +89,74 @@ def claims_by_share(shares: pd.DataFrame) -> alt.LayerChart:
         ],
     )
     bars = base.mark_rule().encode(x="ci_low:Q", x2="ci_high:Q")
-    guides = alt.Chart(pd.DataFrame({"x": [0.05, 0.95]})).mark_rule(strokeDash=[4, 3], color="#999").encode(x="x:Q")
-    return (guides + bars + points).properties(
-        width=420, height=alt.Step(14), title=_title("Claim by share of cohorts")
+    guides = (
+        alt.Chart()
+        .transform_calculate(x="[0.05, 0.95]")
+        .transform_flatten(["x"])
+        .mark_rule(strokeDash=[4, 3], color=NEUTRALS["track"])
+        .encode(x="x:Q")
+    )
+    counts = shares["reading"].value_counts()
+    lowest = shares.sort_values("share").iloc[0]
+    description = (
+        f"Share of cohorts in which each of {len(shares)} inferential claims holds, with 95% intervals, grouped "
+        f"by finding: {listing(findings)}. "
+        + "; ".join(
+            f"{int(counts.get(r, 0))} {r if counts.get(r, 0) == 1 else r.replace('holds', 'hold')}"
+            for r in READING_COLOURS
+        )
+        + f" (at least 95%, between, at most 5% of cohorts). Lowest: {lowest['claim_id']}, {_percent(lowest['share'])}."
+    )
+    return (
+        alt.layer(guides, bars, points, data=shares)
+        .properties(width=330, height=alt.Step(13))
+        .facet(
+            row=alt.Row(
+                "finding_title:N",
+                sort=findings,
+                title=None,
+                header=alt.Header(labelOrient="top", labelAnchor="start", labelAngle=0, labelFontWeight="bold"),
+            ),
+            spacing=6,
+        )
+        .resolve_scale(y="independent")
+        .properties(title=_title("Claim by share of cohorts"), description=description)
     )
 
 
 def share_heatmap(frame: pd.DataFrame, column: str, columns_order: list[str], title: str) -> alt.LayerChart:
-    """Claims (rows) by `column` values (scenarios or analyses), coloured and labelled by share."""
+    """Claims (rows) by `column` values (scenarios or analyses), coloured by share on the book's
+    diverging scale (50% in the middle) and labelled with it.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Tidy share rows (claim_id, `column`, share, ci_low, ci_high).
+    column : str
+        The column whose values are the heatmap's columns.
+    columns_order : list of str
+        Those values in order.
+    title : str
+        The chart's title.
+
+    Returns
+    -------
+    altair.LayerChart
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"claim_id": ["c", "c"], "scenario": ["a", "b"], "share": [1.0, 0.2],
+    ...                       "ci_low": [0.9, 0.1], "ci_high": [1.0, 0.3]})
+    >>> share_heatmap(frame, "scenario", ["a", "b"], "t").to_dict()["description"].split(". ")[1]
+    'Shares range from 20% (c, b) to 100% (c, a)'
+    """
     order = frame.drop_duplicates("claim_id")["claim_id"].tolist()
     base = alt.Chart(frame).encode(
         x=alt.X(f"{column}:N", sort=columns_order, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=220)),
         y=alt.Y("claim_id:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
     )
     cells = base.mark_rect().encode(
-        color=alt.Color(
-            "share:Q",
-            title="Share of cohorts",
-            scale=alt.Scale(domain=[0, 1], scheme="redyellowgreen"),
-            legend=alt.Legend(format="%"),
-        ),
+        color=alt.Color("share:Q", scale=diverging_scale(0, 1, 0.5), legend=legend("Share of cohorts", format="%")),
         tooltip=[
             alt.Tooltip("claim_id:N", title="Claim"),
             alt.Tooltip(f"{column}:N", title=column.title()),
@@ -66,8 +165,27 @@ def share_heatmap(frame: pd.DataFrame, column: str, columns_order: list[str], ti
             alt.Tooltip("ci_high:Q", title="95% CI to", format=".1%"),
         ],
     )
-    labels = base.mark_text(fontSize=9).encode(text=alt.Text("share:Q", format=".0%"))
-    return (cells + labels).properties(width=alt.Step(70), height=alt.Step(14), title=_title(title))
+    labels = base.mark_text(fontSize=9).encode(
+        text=alt.Text("share:Q", format=".0%"), color=text_on_diverging("share", 0.5, 0.5)
+    )
+    ordered = frame.sort_values("share", kind="stable")
+    low, high = ordered.iloc[0], ordered.iloc[-1]
+    description = (
+        f"Heatmap of the share of cohorts in which each of {len(order)} claims holds, under each of "
+        f"{len(columns_order)} settings of the {column} ({listing(columns_order)}), coloured from purple (0%) through "
+        f"white (50%) to green (100%). Shares range from {_percent(low['share'])} ({low['claim_id']}, "
+        f"{low[column]}) to {_percent(high['share'])} ({high['claim_id']}, {high[column]}). Lowest share under "
+        f"each: "
+        + "; ".join(
+            f"{c} {_percent(frame.loc[frame[column] == c, 'share'].min())}"
+            for c in columns_order
+            if (frame[column] == c).any()
+        )
+        + "."
+    )
+    return (cells + labels).properties(
+        width=alt.Step(60), height=alt.Step(14), title=_title(title), description=description
+    )
 
 
 def subset_heatmap(frame: pd.DataFrame, scenarios: list[str], title: str) -> alt.LayerChart:
