@@ -329,8 +329,9 @@ def column_problems(column: Column | None, cells: tuple[str, ...] | list[str]) -
 
     Returns
     -------
-    list of (int, str)
-        The 0-based index of each refused cell and its problem, as `cell_problem` words it.
+    list of tuple
+        Pairs of the 0-based index of each refused cell (int) and its problem (str), as `cell_problem`
+        words it.
 
     Examples
     --------

@@ -8,22 +8,22 @@ never show a negative zero.
 
 The number format of tables and prose (one rule per quantity):
 
-==================  ===================================================  ================
-quantity            rule                                                 example
-==================  ===================================================  ================
-p-value             three decimals; below 0.001 "< 0.001" (a lower       P = 0.012,
-                    floor, e.g. 0.0001, where a published bound needs    P < 0.001
+==================  =====================================================  ================
+quantity            rule                                                   example
+==================  =====================================================  ================
+p-value             three decimals; below 0.001 "< 0.001" (a lower         P = 0.012,
+                    floor, e.g. 0.0001, where a published bound needs      P < 0.001
                     it); a p below 0.05 that would round to 0.050 keeps
                     four decimals; `p_exact_text` for the size of a tiny
                     p itself (two significant digits, "x 10" powers)
-points (scores)     one decimal (half points are the scale's step)       -3.5 points
-mg/day              two decimals (doses step by 1.25 mg)                 13.75 mg/day
-pg/mL               three significant digits, thousands separated        57,300 pg/mL
-years               one decimal                                          37.8 years
-ratio, correlation  two decimals                                         1.69, -0.44
-percentage, share   one decimal and "%" (a share 0-1 times 100)          34.4%
-boolean             "yes" / "no"                                         yes
-==================  ===================================================  ================
+points (scores)     one decimal (half points are the scale's step)         -3.5 points
+mg/day              two decimals (doses step by 1.25 mg)                   13.75 mg/day
+pg/mL               three significant digits, thousands separated          57,300 pg/mL
+years               one decimal                                            37.8 years
+ratio, correlation  two decimals                                           1.69, -0.44
+percentage, share   one decimal and "%" (a share 0-1 times 100)            34.4%
+boolean             "yes" / "no"                                           yes
+==================  =====================================================  ================
 
 A change always carries its unit and an explicit sign (`quantity_text`); no format shows
 exponent notation, "-0" or "-0%" (a value that rounds to zero shows as zero, unsigned).
