@@ -38,6 +38,8 @@ SET_BY_PRIORS = {
         f"status_{name}": "scores.status_counts"
         for name in ("n_u", "pct_u", "u_low_pct", "u_high_pct", "n_worse", "worse_high_pct", "n_remission")
     },
+    # the report gives no count for these statuses: the prior sets them (all zero)
+    **{f"status_pct_{code}": "scores.status_counts" for code in ("csr", "pr", "w", "e", "d")},
     # "about a third" allows 10 or 11 patients at MM; the prior picks one of them
     **{f"status_{name}": "scores.status_counts" for name in ("n_mm", "pct_mm", "mm_low_pct", "mm_high_pct")},
 }
@@ -136,6 +138,8 @@ def status_numbers(dataset: Dataset, confidence: float = 0.95) -> Numbers:
             }
         )
     values["n_remission"] = int(by_code.loc[["CSR", "PR"], "count"].sum())
+    for status_code, counts in rows.items():  # every status's share, for the status table's intervals
+        values.setdefault(f"pct_{str(status_code).lower()}", percent(counts["count"], n))
     lookup = status.changes_by_status(dataset).set_index("status")
     columns = (("qmg", "QMG (points)"), ("adl", "MG-ADL (points)"), ("pred", "Prednisone (mg/day)"))
     for code in ("MM", "I", "U"):
