@@ -264,10 +264,11 @@ def test_the_dose_chart_shows_every_patient_apart(committed):
 
 def test_the_robustness_chart_has_no_cut_labels_and_no_side_legend():
     spec = robustness_charts.claims_by_share(_robustness_frames()["shares"]).to_dict()
-    legend = spec["spec"]["layer"][-1]["encoding"]["color"]["legend"]
-    assert legend["orient"] == "bottom" and legend["labelLimit"] == 0
-    assert spec["spec"]["layer"][-1]["encoding"]["y"]["axis"]["labelLimit"] == 0
-    assert spec["spec"]["width"] <= 360
+    for panel in spec["vconcat"]:  # one panel per finding
+        legend = panel["layer"][-1]["encoding"]["color"]["legend"]
+        assert legend["orient"] == "bottom" and legend["labelLimit"] == 0
+        assert panel["layer"][-1]["encoding"]["y"]["axis"]["labelLimit"] == 0
+        assert panel["width"] <= 360
 
 
 def _fields_available(spec: dict) -> set[str]:

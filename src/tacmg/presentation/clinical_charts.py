@@ -115,7 +115,7 @@ def mean_against_published(
         reference.transform_filter(alt.datum.align == side)
         .mark_text(align=side, dx=4 if side == "left" else -4, fontSize=10, color=NEUTRALS["ink"])
         .encode(y=alt.datum(top - 0.3), text="label:N", tooltip=tooltip)
-        for side in ("left", "right")
+        for side in sorted(set(means["align"]))  # a layer with no rows would warn of an empty extent
     ]
     description = (
         f"Dot histogram of {label.lower()} for {len(frame)} patients in bins {bin_width:g} wide ({unit}), from "

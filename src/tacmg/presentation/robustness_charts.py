@@ -89,13 +89,6 @@ def claims_by_share(shares: pd.DataFrame) -> alt.FacetChart:
         ],
     )
     bars = base.mark_rule().encode(x="ci_low:Q", x2="ci_high:Q")
-    guides = (
-        alt.Chart()
-        .transform_calculate(x="[0.05, 0.95]")
-        .transform_flatten(["x"])
-        .mark_rule(strokeDash=[4, 3], color=NEUTRALS["track"])
-        .encode(x="x:Q")
-    )
     counts = shares["reading"].value_counts()
     lowest = shares.sort_values("share").iloc[0]
     description = (
@@ -107,18 +100,23 @@ def claims_by_share(shares: pd.DataFrame) -> alt.FacetChart:
         )
         + f" (at least 95%, between, at most 5% of cohorts). Lowest: {lowest['claim_id']}, {_percent(lowest['share'])}."
     )
-    return (
-        alt.layer(guides, bars, points, data=shares)
-        .properties(width=330, height=alt.Step(13))
-        .facet(
-            row=alt.Row(
-                "finding_title:N",
-                sort=findings,
-                title=None,
-                header=alt.Header(labelOrient="top", labelAnchor="start", labelAngle=0, labelFontWeight="bold"),
-            ),
-            spacing=6,
+    # One panel per finding, stacked (not a facet: a faceted layer with independent scales makes
+    # Vega-Lite warn that it unions fields of different sources); the 5% and 95% guides dashed.
+    panels = []
+    for finding in findings:
+        part = shares[shares["finding_title"] == finding]
+        guides = (
+            alt.Chart(pd.DataFrame({"x": [0.05, 0.95]}))
+            .mark_rule(strokeDash=[4, 3], color=NEUTRALS["track"])
+            .encode(x="x:Q")
         )
+        panels.append(
+            alt.layer(guides, bars.properties(data=part), points.properties(data=part)).properties(
+                width=330, height=alt.Step(13), title=alt.TitleParams(finding, anchor="start", fontSize=12)
+            )
+        )
+    return (
+        alt.vconcat(*panels, spacing=8)
         .resolve_scale(y="independent")
         .properties(title=_title("Claim by share of cohorts"), description=description)
     )
