@@ -244,9 +244,7 @@ BAD_INPUTS = {
     ),
     "unknown visit code": (
         _set("visits.csv", 3, "visit", "month_6"),
-        (
-            'visits.csv, line 3, column visit: unknown visit code "month_6"; allowed: baseline, month_12',
-        ),
+        ('visits.csv, line 3, column visit: unknown visit code "month_6"; allowed: baseline, month_12',),
     ),
     "unknown status": (
         _set("patients.csv", 3, "post_intervention_status", "better"),
@@ -273,9 +271,7 @@ BAD_INPUTS = {
     ),
     "duplicate visit": (
         _set("visits.csv", 3, "visit", "baseline"),
-        (
-            'visits.csv, line 3, column visit: duplicate patient_id "P01", visit "baseline" (first on line 2)',
-        ),
+        ('visits.csv, line 3, column visit: duplicate patient_id "P01", visit "baseline" (first on line 2)',),
     ),
     "duplicate patient": (
         _append_line("patients.csv", 3),
@@ -287,18 +283,15 @@ BAD_INPUTS = {
     ),
     "unknown patient in visits": (
         _replace_bytes("visits.csv", b"P04,month_12", b"P05,month_12"),
-        (
-            'visits.csv, line 9, column patient_id: patient_id "P05" is not in patients.csv',
-        ),
+        ('visits.csv, line 9, column patient_id: patient_id "P05" is not in patients.csv',),
     ),
     "patient lacks the baseline visit": (
         _drop_lines("visits.csv", 4),
-        'visits.csv, line 4, column visit: patient "P02" has no baseline row (a month_12 row may be missing, not this one)',
+        'visits.csv, line 4, column visit: patient "P02" has no baseline row (only the month_12 row may be missing)',
     ),
     "patient lacks all visits": (
         _drop_lines("visits.csv", 8, 9),
-        'patients.csv, line 5, column patient_id: patient "P04" has no rows in '
-        "visits.csv (needs a baseline row)",
+        'patients.csv, line 5, column patient_id: patient "P04" has no rows in visits.csv (needs a baseline row)',
     ),
     "blank cell": (
         _set("patients.csv", 3, "sex", " "),
@@ -420,7 +413,10 @@ def test_messages_are_single_lines_without_tracebacks(valid_dir, edit):
     for problem in problems:
         assert "\n" not in problem and "Traceback" not in problem and "dtype" not in problem
         assert len(problem) < 200
-    assert problems[0] == r'visits.csv, line 2, column qmg: "line one\nline two" is not a whole number; missing values: empty, NA, na, N/A, n/a, .'
+    assert (
+        problems[0] == r'visits.csv, line 2, column qmg: "line one\nline two" is not a whole number; '
+        "missing values: empty, NA, na, N/A, n/a, ."
+    )
     # The row after a multi-line cell starts one physical line later.
     assert problems[1].startswith("visits.csv, line 5, column spd1:")
 

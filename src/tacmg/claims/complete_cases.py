@@ -82,7 +82,9 @@ def per_row(
     )
 
 
-def note(used: Sequence[int], total: int, what: str, controls: Sequence[int] = (), total_controls: int = 0) -> list[str]:
+def note(
+    used: Sequence[int], total: int, what: str, controls: Sequence[int] = (), total_controls: int = 0
+) -> list[str]:
     """Per cohort, the words saying how many observations a claim used, if fewer than the cohort's.
 
     Parameters

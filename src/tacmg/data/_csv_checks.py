@@ -17,15 +17,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tacmg.data.cell_rules import bound_text, censored_limit, column_ref, has_bad_bytes, is_missing, letters_only, show_value
+from tacmg.data.cell_rules import (
+    bound_text,
+    censored_limit,
+    column_ref,
+    has_bad_bytes,
+    is_missing,
+    letters_only,
+    show_value,
+)
 from tacmg.data.column_rules import column_problems
 from tacmg.data.contract import CONTROLS_TABLE, MOLECULES, PATIENTS_TABLE, TABLES, VISITS, VISITS_TABLE
-
-# The visit every patient must have; the other (month 12) may be missing for a drop-out.
-REQUIRED_VISIT = VISITS[0]
 from tacmg.data.package_checks import read_package
 from tacmg.data.privacy import column_identifiers, identifier_name
 from tacmg.data.sources import Problem, RawTable, read_csv_table, read_workbook, workbook_path
+
+# The visit every patient must have; the other (month 12) may be missing for a drop-out.
+REQUIRED_VISIT = VISITS[0]
 
 
 def _check_header_cell(raw: RawTable, position: int, name: str) -> Iterator[Problem]:
@@ -156,7 +164,7 @@ def _check_visit_pairs(raws: dict[str, RawTable]) -> Iterator[Problem]:
             text = f"patient {show_value(patient)} has no rows in {visits.source} (needs a {REQUIRED_VISIT} row)"
             yield patients.problem(text, line, "patient_id")
         elif REQUIRED_VISIT not in lines:
-            text = f"patient {show_value(patient)} has no {REQUIRED_VISIT} row (a month_12 row may be missing, not this one)"
+            text = f"patient {show_value(patient)} has no {REQUIRED_VISIT} row (only the month_12 row may be missing)"
             yield visits.problem(text, min(lines.values()), "visit")
 
 

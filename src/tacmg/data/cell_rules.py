@@ -277,7 +277,8 @@ def _censored_problem(column: Column, text: str) -> str | None:
         bound = f" greater than {bound_text(floor)}{unit}" if floor is not None else ""
         return f"{show_value(text)} is not a valid detection limit: it must be a number{bound}"
     if column.maximum is not None and limit > column.maximum:
-        return f"{text} is outside the {column.label} range {bound_text(column.minimum or 0)}-{bound_text(column.maximum)}{unit}"
+        low, high = bound_text(column.minimum or 0), bound_text(column.maximum)
+        return f"{text} is outside the {column.label} range {low}-{high}{unit}"
     return None
 
 

@@ -130,4 +130,3 @@ def _has_special(column: Column, cells: tuple[str, ...] | list[str]) -> bool:
         return False
     spellings = set(MISSING_VALUES)
     return any(cell in spellings or not cell.strip() or cell.startswith(CENSORED_PREFIX) for cell in cells)
-
