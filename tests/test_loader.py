@@ -181,7 +181,7 @@ BAD_INPUTS = {
     ),
     "text in a score": (
         _set("visits.csv", 3, "qmg", "abc"),
-        'visits.csv, line 3, column qmg: "abc" is not a whole number',
+        'visits.csv, line 3, column qmg: "abc" is not a whole number; missing values: empty, NA, na, N/A, n/a, .',
     ),
     "decimal in a score": (
         _set("visits.csv", 4, "mg_adl", "3.5"),
@@ -197,7 +197,8 @@ BAD_INPUTS = {
     ),
     "not a finite number": (
         _set("visits.csv", 2, "spd1", "nan"),
-        'visits.csv, line 2, column spd1: "nan" is not a (finite) number',
+        'visits.csv, line 2, column spd1: "nan" is not a (finite) number; '
+        "missing values: empty, NA, na, N/A, n/a, .; below a detection limit X: <X",
     ),
     "overflowing number": (
         _set("controls.csv", 2, "spd1", "1e400"),
@@ -232,16 +233,18 @@ BAD_INPUTS = {
         "controls.csv, line 2, column scd40l: -5.5 is not a valid sCD40L "
         "concentration: it must be greater than 0 pg/mL",
     ),
-    "missing concentration": (
-        _set("visits.csv", 7, "spdl1", ""),
-        "visits.csv, line 7, column spdl1: cell is blank; every spdl1 value is required",
+    "missing concentration spelled otherwise": (
+        _set("visits.csv", 7, "spdl1", "n.d."),
+        'visits.csv, line 7, column spdl1: "n.d." is not a (finite) number; missing values: '
+        "empty, NA, na, N/A, n/a, .; below a detection limit X: <X",
+    ),
+    "missing patient code": (
+        _set("visits.csv", 7, "patient_id", "NA"),
+        'visits.csv, line 7, column patient_id: patient_id "NA" is not in patients.csv',
     ),
     "unknown visit code": (
         _set("visits.csv", 3, "visit", "month_6"),
-        (
-            'visits.csv, line 3, column visit: unknown visit code "month_6"; allowed: baseline, month_12',
-            'visits.csv, line 2, column visit: patient "P01" has no month_12 row',
-        ),
+        ('visits.csv, line 3, column visit: unknown visit code "month_6"; allowed: baseline, month_12',),
     ),
     "unknown status": (
         _set("patients.csv", 3, "post_intervention_status", "better"),
@@ -268,10 +271,7 @@ BAD_INPUTS = {
     ),
     "duplicate visit": (
         _set("visits.csv", 3, "visit", "baseline"),
-        (
-            'visits.csv, line 3, column visit: duplicate patient_id "P01", visit "baseline" (first on line 2)',
-            'visits.csv, line 2, column visit: patient "P01" has no month_12 row',
-        ),
+        ('visits.csv, line 3, column visit: duplicate patient_id "P01", visit "baseline" (first on line 2)',),
     ),
     "duplicate patient": (
         _append_line("patients.csv", 3),
@@ -283,19 +283,15 @@ BAD_INPUTS = {
     ),
     "unknown patient in visits": (
         _replace_bytes("visits.csv", b"P04,month_12", b"P05,month_12"),
-        (
-            'visits.csv, line 9, column patient_id: patient_id "P05" is not in patients.csv',
-            'visits.csv, line 8, column visit: patient "P04" has no month_12 row',
-        ),
+        ('visits.csv, line 9, column patient_id: patient_id "P05" is not in patients.csv',),
     ),
-    "patient lacks one visit": (
-        _drop_lines("visits.csv", 5),
-        'visits.csv, line 4, column visit: patient "P02" has no month_12 row',
+    "patient lacks the baseline visit": (
+        _drop_lines("visits.csv", 4),
+        'visits.csv, line 4, column visit: patient "P02" has no baseline row (only the month_12 row may be missing)',
     ),
     "patient lacks all visits": (
         _drop_lines("visits.csv", 8, 9),
-        'patients.csv, line 5, column patient_id: patient "P04" has no rows in '
-        "visits.csv (needs baseline and month_12)",
+        'patients.csv, line 5, column patient_id: patient "P04" has no rows in visits.csv (needs a baseline row)',
     ),
     "blank cell": (
         _set("patients.csv", 3, "sex", " "),
@@ -400,7 +396,7 @@ def test_validate_lists_every_problem_in_file_order(valid_dir, edit):
     assert problems[:3] == [
         'patients.csv, line 2, column sex: unknown sex code "X"; allowed: F, M',
         "visits.csv, line 2, column qmg: 45 is outside the QMG range 0-39",
-        'visits.csv, line 5, column mmt: "abc" is not a whole number',
+        'visits.csv, line 5, column mmt: "abc" is not a whole number; missing values: empty, NA, na, N/A, n/a, .',
     ]
     assert "controls.csv, line 1: file has a header but no data rows" in problems
     assert "controls.csv, line 1, column spd1: required column is missing" in problems
@@ -417,7 +413,10 @@ def test_messages_are_single_lines_without_tracebacks(valid_dir, edit):
     for problem in problems:
         assert "\n" not in problem and "Traceback" not in problem and "dtype" not in problem
         assert len(problem) < 200
-    assert problems[0] == r'visits.csv, line 2, column qmg: "line one\nline two" is not a whole number'
+    assert (
+        problems[0] == r'visits.csv, line 2, column qmg: "line one\nline two" is not a whole number; '
+        "missing values: empty, NA, na, N/A, n/a, ."
+    )
     # The row after a multi-line cell starts one physical line later.
     assert problems[1].startswith("visits.csv, line 5, column spd1:")
 

@@ -152,8 +152,9 @@ def table_one(dataset: Dataset, registry: Registry | None = None) -> pd.DataFram
     baseline_columns = [(c, f"{contract.SCORES[c][0]} (points)", "score_spread") for c in contract.SCORES]
     baseline_columns.append(("prednisone_mg_day", f"Prednisone ({contract.PREDNISONE_UNIT})", "prednisone_spread"))
     for column, label, key in baseline_columns:
-        values = dataset.paired(column)["baseline"]
+        values = dataset.paired(column)["baseline"].dropna()  # the patients with a baseline value
         q1, median, q3 = (float(values.quantile(q)) for q in (0.25, 0.5, 0.75))
+        present = "" if len(values) == n else f"; n = {len(values)}"
         unit = contract.PREDNISONE_UNIT if column == "prednisone_mg_day" else "points"
         rows.append(
             {
@@ -165,7 +166,7 @@ def table_one(dataset: Dataset, registry: Registry | None = None) -> pd.DataFram
                     [
                         quantity_text(median, unit, with_unit=False),
                         f"({quantity_text(q1, unit, with_unit=False)} to",
-                        f"{quantity_text(q3, unit, with_unit=False)})",
+                        f"{quantity_text(q3, unit, with_unit=False)}{present})",
                     ]
                 ),
                 "claim": median_claim.id if (median_claim := _claim(registry, "median", column, "baseline")) else None,

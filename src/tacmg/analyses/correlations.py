@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -33,10 +34,15 @@ from tacmg.stats.rank_tests import smallest_significant_rho
 
 
 def _spearman(x, y):
-    """scipy's Spearman test; a constant variable gives rho = p = NaN (reported as not computable)."""
+    """scipy's Spearman test on the pairwise complete values; a constant variable, or fewer than
+    three pairs, gives rho = p = NaN (reported as not computable). Returns (result, n)."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    keep = ~(np.isnan(x) | np.isnan(y))
+    if keep.sum() < 3:
+        return SimpleNamespace(statistic=np.nan, pvalue=np.nan), int(keep.sum())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", stats.ConstantInputWarning)
-        return stats.spearmanr(x, y)
+        return stats.spearmanr(x[keep], y[keep]), int(keep.sum())
 
 
 def correlation_table(
@@ -68,7 +74,7 @@ def correlation_table(
     pairs += [("molecule-molecule", a, b) for i, a in enumerate(MOLECULE_COLUMNS) for b in MOLECULE_COLUMNS[i + 1 :]]
     rows = []
     for block, x, y in pairs:
-        result = _spearman(rows_frame[x].to_numpy(float), rows_frame[y].to_numpy(float))
+        result, n = _spearman(rows_frame[x].to_numpy(float), rows_frame[y].to_numpy(float))
         claim = published.get(frozenset([x, y]))
         rows.append(
             {
@@ -77,16 +83,16 @@ def correlation_table(
                 "var_y": y,
                 "label_x": label(x),
                 "label_y": label(y),
-                "n": len(rows_frame),
+                "n": n,
                 "rho": float(result.statistic),
                 "p_value": float(result.pvalue),
                 "published_sign": claim.params["sign"] if claim else None,
             }
         )
     table = pd.DataFrame(rows)
-    table["rho_ci_low"], table["rho_ci_high"] = spearman_interval(
-        table["rho"].to_numpy(float), len(rows_frame), confidence
-    )
+    intervals = [spearman_interval(np.array([rho]), n, confidence) for rho, n in zip(table["rho"], table["n"])]
+    table["rho_ci_low"] = [float(low[0]) for low, _ in intervals]
+    table["rho_ci_high"] = [float(high[0]) for _, high in intervals]
     table["confidence"] = float(confidence)
     add_significance(table, alpha, correction)
     sign = np.where(table["rho"] > 0, "positive", np.where(table["rho"] < 0, "negative", "zero"))
@@ -176,24 +182,27 @@ def between_and_within(
     molecule and the score both fell), share_molecule_fell, share_score_fell.
     """
     status_index = status_by_patient(dataset).index
-    wide_molecule = dataset.paired(molecule).loc[status_index]
-    log_ratio = np.log((wide_molecule["month_12"] / wide_molecule["baseline"]).to_numpy(float))
     rows = []
     for score in scores:
+        # The patients with both visits of the molecule and of the score (complete cases).
+        wide_molecule = dataset.paired(molecule).loc[status_index]
         wide_score = dataset.paired(score).loc[status_index]
+        keep = (wide_molecule.notna().all(axis=1) & wide_score.notna().all(axis=1)).to_numpy()
+        wide_molecule, wide_score = wide_molecule[keep], wide_score[keep]
+        log_ratio = np.log((wide_molecule["month_12"] / wide_molecule["baseline"]).to_numpy(float))
         score_change = (wide_score["month_12"] - wide_score["baseline"]).to_numpy(float)
         at = {
-            visit: _spearman(wide_molecule[visit].to_numpy(float), wide_score[visit].to_numpy(float))
+            visit: _spearman(wide_molecule[visit].to_numpy(float), wide_score[visit].to_numpy(float))[0]
             for visit in ("baseline", "month_12")
         }
-        change = _spearman(log_ratio, score_change)
+        change = _spearman(log_ratio, score_change)[0]
         rows.append(
             {
                 "molecule": molecule,
                 "score": score,
                 "label_molecule": label(molecule),
                 "label_score": label(score),
-                "n": len(status_index),
+                "n": int(keep.sum()),
                 "rho_baseline": float(at["baseline"].statistic),
                 "p_value_baseline": float(at["baseline"].pvalue),
                 "rho_month_12": float(at["month_12"].statistic),

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from tacmg.analyses import censoring
 from tacmg.analyses.molecule_values import log_ratios
 from tacmg.analyses.selection import (
     MOLECULE_COLUMNS,
@@ -69,7 +70,9 @@ def paired_change(
     adjusted), p_value_adjusted, significant, significant_adjusted, published (the registry's figure
     or 'not listed'), published_direction, published_significant (True for 'decrease, P < 0.05',
     False when only a direction was reported, NA when not listed), matches_published,
-    matches_published_adjusted.
+    matches_published_adjusted, below_limit (the estimates that values below the detection limit
+    decide, with their bound; empty when none: `tacmg.analyses.censoring`). Each row uses the
+    patients of the subset with both visits of its molecule (n).
     """
     registry = registry or load_claims()
     if statuses is None:
@@ -82,7 +85,7 @@ def paired_change(
     keep = status.index if statuses is None else status.index[status.isin(statuses)]
     rows = []
     for molecule in MOLECULE_COLUMNS:
-        wide = dataset.paired(molecule).loc[keep]
+        wide = dataset.paired(molecule).loc[keep].dropna()  # the patients with both visits
         before, after = wide["baseline"].to_numpy(float), wide["month_12"].to_numpy(float)
         diff = after - before
         n_nonzero = int(np.count_nonzero(diff))
@@ -132,6 +135,7 @@ def paired_change(
                 "published": pub_text,
                 "published_direction": pub_direction,
                 "published_significant": pub_significant,
+                "below_limit": _below_limit(dataset, molecule, before, after) if diff.size else "",
             }
         )
     table = pd.DataFrame(rows)
@@ -178,8 +182,22 @@ def paired_change(
             "published_significant",
             "matches_published",
             "matches_published_adjusted",
+            "below_limit",
         ]
     ]
+
+
+def _below_limit(dataset: Dataset, molecule: str, before: np.ndarray, after: np.ndarray) -> str:
+    """The medians and change estimates of one molecule that censored values decide (see `censoring`)."""
+    change = lambda later, earlier: float(np.median(later - earlier))  # noqa: E731
+    ratio = lambda later, earlier: censoring.paired_hl_ratio(earlier, later)  # noqa: E731
+    estimates = {
+        "median at baseline": (np.median, before),
+        "median at month 12": (np.median, after),
+        "median change": (change, after, before),
+        "HL ratio": (ratio, after, before),
+    }
+    return censoring.note(dataset, molecule, estimates)
 
 
 def change_by_status(dataset: Dataset, molecules: Sequence[str] = MOLECULE_COLUMNS) -> pd.DataFrame:

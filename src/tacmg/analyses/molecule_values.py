@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from tacmg.analyses import censoring
 from tacmg.analyses.selection import (
     GROUP_LABELS,
     MOLECULE_COLUMNS,
@@ -23,7 +24,8 @@ def values_by_group(
     dataset: Dataset, groups: Sequence[str] = ("baseline", "control"), molecules: Sequence[str] = MOLECULE_COLUMNS
 ) -> pd.DataFrame:
     """Every measured value, long form: molecule, label, group ('Baseline', 'Month 12' or
-    'Healthy controls', the chart labels of `charts.VISIT_LABELS`), value (pg/mL). No codes."""
+    'Healthy controls', the chart labels of `charts.VISIT_LABELS`), value (pg/mL; a value below
+    the detection limit at the limit), censored (True there). Missing values are left out. No codes."""
     frames = []
     for molecule in molecules:
         for group in groups:
@@ -33,15 +35,23 @@ def values_by_group(
                 values = visit_rows(dataset, group)[molecule].to_numpy(float)
             frames.append(
                 pd.DataFrame(
-                    {"molecule": molecule, "label": label(molecule), "group": GROUP_LABELS[group], "value": values}
+                    {
+                        "molecule": molecule,
+                        "label": label(molecule),
+                        "group": GROUP_LABELS[group],
+                        "value": censoring.at_limit(dataset, molecule, values),
+                        "censored": dataset.censored(molecule, values),
+                    }
                 )
             )
-    return pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True).dropna(subset=["value"]).reset_index(drop=True)
 
 
 def paired_values(dataset: Dataset, molecules: Sequence[str] = MOLECULE_COLUMNS) -> pd.DataFrame:
     """Each patient's two measurements, long form: track (anonymous 0..n-1), status, molecule,
-    label, visit ('Baseline' / 'Month 12'), value (pg/mL), ratio (month 12 / baseline). No codes."""
+    label, visit ('Baseline' / 'Month 12'), value (pg/mL; a value below the detection limit at the
+    limit), censored (True there), ratio (month 12 / baseline, NaN without both visits). Missing
+    values are left out. No codes."""
     status = status_by_patient(dataset)
     frames = []
     for molecule in molecules:
@@ -56,17 +66,18 @@ def paired_values(dataset: Dataset, molecules: Sequence[str] = MOLECULE_COLUMNS)
                         "molecule": molecule,
                         "label": label(molecule),
                         "visit": GROUP_LABELS[visit],
-                        "value": wide[visit].to_numpy(float),
+                        "value": censoring.at_limit(dataset, molecule, wide[visit].to_numpy(float)),
+                        "censored": dataset.censored(molecule, wide[visit].to_numpy(float)),
                         "ratio": ratio,
                     }
                 )
             )
-    return pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True).dropna(subset=["value"]).reset_index(drop=True)
 
 
 def log_ratios(dataset: Dataset, molecules: Sequence[str] = MOLECULE_COLUMNS) -> pd.DataFrame:
     """Per-patient change as a ratio, long form: molecule, label, status, ratio (month 12 / baseline),
-    log_ratio (natural log). One row per patient and molecule; no patient codes."""
+    log_ratio (natural log). One row per patient with both visits and molecule; no patient codes."""
     status = status_by_patient(dataset)
     frames = []
     for molecule in molecules:
@@ -83,14 +94,15 @@ def log_ratios(dataset: Dataset, molecules: Sequence[str] = MOLECULE_COLUMNS) ->
                 }
             )
         )
-    return pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True).dropna(subset=["ratio"]).reset_index(drop=True)
 
 
 def pair_values(dataset: Dataset, pairs: Sequence[tuple[str, str]], visit: str = "baseline") -> pd.DataFrame:
     """Values of each (var_x, var_y) pair at one visit, long form for small-multiple scatters.
 
     Columns: pair ('sCD25 and QMG'), var_x, var_y, label_x, label_y, x, y (in each variable's unit:
-    pg/mL for molecules, points for scores). One row per patient and pair; no patient codes.
+    pg/mL for molecules, points for scores). One row per patient with both values and pair; no
+    patient codes.
     """
     rows_frame = visit_rows(dataset, visit)
     frames = [
@@ -107,7 +119,7 @@ def pair_values(dataset: Dataset, pairs: Sequence[tuple[str, str]], visit: str =
         )
         for x, y in pairs
     ]
-    return pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True).dropna(subset=["x", "y"]).reset_index(drop=True)
 
 
 def trajectories(dataset: Dataset, molecule: str = "scd25", scores: Sequence[str] = ("qmg", "mmt")) -> pd.DataFrame:
@@ -136,7 +148,8 @@ def trajectories(dataset: Dataset, molecule: str = "scd25", scores: Sequence[str
                     }
                 )
             )
-    return pd.concat(frames, ignore_index=True)
+    values = pd.concat(frames, ignore_index=True)
+    return values.dropna(subset=["molecule_value", "score_value"]).reset_index(drop=True)
 
 
 def changes_together(dataset: Dataset, molecule: str = "scd25", scores: Sequence[str] = ("qmg", "mmt")) -> pd.DataFrame:
@@ -161,4 +174,4 @@ def changes_together(dataset: Dataset, molecule: str = "scd25", scores: Sequence
                 }
             )
         )
-    return pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True).dropna(subset=["molecule_ratio", "score_change"]).reset_index(drop=True)

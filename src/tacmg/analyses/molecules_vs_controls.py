@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from tacmg.analyses import censoring
 from tacmg.analyses.selection import (
     MOLECULE_COLUMNS,
     add_significance,
@@ -54,15 +55,19 @@ def baseline_against_controls(
     significant_adjusted (p below `alpha`), published_direction ('higher' / 'lower'),
     published_significant (True / False from the registry's news list), in_abstract_list (the
     abstract's shorter list of significant elevations), matches_published and
-    matches_published_adjusted (direction and significance both as published).
+    matches_published_adjusted (direction and significance both as published), below_limit (the
+    estimates that values below the detection limit decide, with their bound, e.g. "median of
+    controls < 76"; empty when none: `tacmg.analyses.censoring`). Each row uses the patients with a
+    baseline value and the controls with a value of its molecule (n_patients, n_controls).
     """
     registry = registry or load_claims()
     published = claims_by_variables(registry, "molecules_vs_controls")
     baseline = baseline_rows(dataset)
     rows = []
     for molecule in MOLECULE_COLUMNS:
-        patients = baseline[molecule].to_numpy(float)
-        controls = dataset.controls[molecule].to_numpy(float)
+        # The patients' baseline values present and the controls' values present.
+        patients = baseline[molecule].dropna().to_numpy(float)
+        controls = dataset.controls[molecule].dropna().to_numpy(float)
         test = _rank_sum(patients, controls, method)
         ratio = estimates.ratio_of_locations(patients, controls, confidence)
         claim = published.get(frozenset([molecule]))
@@ -84,6 +89,16 @@ def baseline_against_controls(
                 "published_direction": claim.params["direction"] if claim else None,
                 "published_significant": bool(claim.params["significant"]) if claim else pd.NA,
                 "in_abstract_list": bool(claim and claim.params["significant"] and "abstract" in claim.source),
+                "below_limit": censoring.note(
+                    dataset,
+                    molecule,
+                    {
+                        "median of patients": (np.median, patients),
+                        "median of controls": (np.median, controls),
+                        "ratio of medians": (censoring.median_ratio, patients, controls),
+                        "HL ratio": (censoring.hl_ratio, patients, controls),
+                    },
+                ),
             }
         )
     table = pd.DataFrame(rows)
@@ -121,5 +136,6 @@ def baseline_against_controls(
             "in_abstract_list",
             "matches_published",
             "matches_published_adjusted",
+            "below_limit",
         ]
     ]

@@ -44,8 +44,8 @@ def level_against_ceiling(
     fold_controls / fold_patients (median over ceiling), share_above_controls,
     share_above_patients (fraction of values above the ceiling).
     """
-    controls = dataset.controls[molecule].to_numpy(float)
-    patients = baseline_rows(dataset)[molecule].to_numpy(float)
+    controls = dataset.controls[molecule].dropna().to_numpy(float)  # the values present
+    patients = baseline_rows(dataset)[molecule].dropna().to_numpy(float)
     return {
         "ceiling": float(ceiling),
         "median_controls": float(np.median(controls)),

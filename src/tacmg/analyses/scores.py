@@ -131,6 +131,7 @@ def score_changes(
     """Change of each clinical score from baseline to month 12: one row per score (QMG, MMT,
     MG-ADL, MG-QOL15, in the contract's order).
 
+    Each row uses the patients with both visits of its score (n: complete pairs).
     Columns (scores in points; changes are month 12 minus baseline, negative = better):
     score (column name), label, n, median_baseline, median_month_12, median_change (median of the
     paired changes), hl_change / hl_change_ci_low / hl_change_ci_high (Hodges-Lehmann change, zero
@@ -147,7 +148,7 @@ def score_changes(
     thresholds = {**MCID_POINTS, **(mcid or {})}
     rows = []
     for column, (label, *_rest) in contract.SCORES.items():
-        paired = dataset.paired(column)
+        paired = dataset.paired(column).dropna()  # the patients with both visits of this score
         change = (paired["month_12"] - paired["baseline"]).to_numpy(float)
         n = change.size
         threshold = thresholds.get(column)
@@ -198,7 +199,7 @@ def hl_conventions(dataset: Dataset, confidence: float = 0.95) -> pd.DataFrame:
     """
     rows = []
     for column, (label, *_rest) in contract.SCORES.items():
-        paired = dataset.paired(column)
+        paired = dataset.paired(column).dropna()  # the patients with both visits of this score
         before, after = paired["baseline"].to_numpy(float), paired["month_12"].to_numpy(float)
         dropped = estimates.paired_shift(before, after, confidence)
         textbook = estimates.paired_shift(before, after, confidence, zeros="keep")
@@ -244,7 +245,8 @@ def mcid_table(mcid: dict[str, float | None] | None = None) -> pd.DataFrame:
 
 def paired_with_status(dataset: Dataset, column: str) -> pd.DataFrame:
     """`column` at baseline and month 12 with each patient's post-intervention status, for charts:
-    columns baseline, month_12, post_intervention_status; one row per patient, without codes."""
-    paired = dataset.paired(column)
+    columns baseline, month_12, post_intervention_status; one row per patient with both visits of
+    `column`, without codes."""
+    paired = dataset.paired(column).dropna()
     status = dataset.patients.set_index("patient_id")["post_intervention_status"]
     return paired.assign(post_intervention_status=status.reindex(paired.index)).reset_index(drop=True)

@@ -21,7 +21,9 @@ def changes_by_status(dataset: Dataset, columns=None) -> pd.DataFrame:
     lines up with the measured changes.
 
     Columns: status, meaning, n, then one column per outcome named by its label with its unit,
-    e.g. 'QMG (points)', 'Prednisone (mg/day)', holding the median change in that unit.
+    e.g. 'QMG (points)', 'Prednisone (mg/day)', holding the median change in that unit. n counts
+    the patients with both visits of every outcome (complete cases), so that every median of a
+    row describes the same patients; a patient without a status is in no row.
     """
     columns = list(columns) if columns is not None else [*contract.SCORES, "prednisone_mg_day"]
     status = dataset.patients.set_index("patient_id")["post_intervention_status"]
@@ -30,7 +32,7 @@ def changes_by_status(dataset: Dataset, columns=None) -> pd.DataFrame:
         paired = dataset.paired(column)
         unit = contract.PREDNISONE_UNIT if column == "prednisone_mg_day" else "points"
         changes[f"{contract.LABELS[column]} ({unit})"] = paired["month_12"] - paired["baseline"]
-    frame = pd.DataFrame(changes).assign(status=status.reindex(paired.index))
+    frame = pd.DataFrame(changes).dropna().assign(status=status)
     rows = []
     for code in contract.STATUS_CODES:
         group = frame[frame["status"] == code]
@@ -59,9 +61,10 @@ def status_counts(dataset: Dataset, confidence: float = 0.95, include_absent: bo
     Columns: status (code), meaning, count, n, share (count / n, 0-1), ci_low / ci_high (exact
     Clopper-Pearson interval of the share at `confidence`, statsmodels method='beta'),
     confidence. Statuses nobody has are kept (count 0, and an upper bound worth reading) unless
-    `include_absent` is False.
+    `include_absent` is False. n counts the patients with a status: one without (not assessed,
+    e.g. lost to follow-up) is left out of every share.
     """
-    status = dataset.patients["post_intervention_status"]
+    status = dataset.patients["post_intervention_status"].dropna()  # assessed patients only
     n = int(status.size)
     rows = []
     for code in contract.STATUS_CODES:

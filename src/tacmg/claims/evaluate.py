@@ -17,14 +17,19 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from tacmg.claims import complete_cases
+from tacmg.claims.holds_rule import _claims_significance, _direction_holds, tested_claim_holds
 from tacmg.claims.registry import Claim, Registry, load_claims
 from tacmg.claims.verdicts import conditioned_claims, observed_text, verdict
 from tacmg.data.cohorts import Cohorts, status_mask
+from tacmg.data.contract import LABELS
 from tacmg.stats import rank_tests
 from tacmg.stats.rounding import round_half_up_array
 
 if TYPE_CHECKING:
     from tacmg.data.loader import Dataset
+
+__all__ = ["Outcome", "evaluate", "evaluate_batch", "holds_matrix", "outcomes_table", "tested_claim_holds"]
 
 IMPROVED_STATUSES = ("I",)  # the reading recorded as decision 'improved-subset'
 
@@ -48,6 +53,9 @@ class Outcome:
     test : str
         The test and its variants, e.g. ``"Spearman (t approximation, normal approximation)"``;
         empty for descriptive claims.
+    n_note : list of str or None
+        Per cohort, how many patients (and controls) the statistic used when missing values left
+        some out (`tacmg.claims.complete_cases.note`); None when the data are complete.
 
     Examples
     --------
@@ -66,6 +74,7 @@ class Outcome:
     p_value: np.ndarray  # primary variant
     p_value_worst: np.ndarray  # the variant least favourable to the claim
     test: str
+    n_note: list[str] | None = None
 
 
 def _descriptive(claim: Claim, holds, estimate) -> Outcome:
@@ -84,8 +93,15 @@ def _mean(claim: Claim, cohorts: Cohorts) -> Outcome:
 
 
 def _median(claim: Claim, cohorts: Cohorts) -> Outcome:
-    median = np.median(cohorts.values(claim.variables[0], claim.visits[0]), axis=1)
-    return _descriptive(claim, np.isclose(median, float(claim.published)), median)
+    values = cohorts.values(claim.variables[0], claim.visits[0])
+    gone = complete_cases.missing(values)
+    if gone is None:
+        median = np.median(values, axis=1)
+        return _descriptive(claim, np.isclose(median, float(claim.published)), median)
+    median = np.array([np.median(row) if row.size else np.nan for row in complete_cases.rows(values, ~gone)])
+    outcome = _descriptive(claim, np.isclose(median, float(claim.published)), median)
+    outcome.n_note = complete_cases.note((~gone).sum(axis=1), values.shape[1], f"with {_label(claim)} present")
+    return outcome
 
 
 def _status_count(claim: Claim, cohorts: Cohorts) -> Outcome:
@@ -94,95 +110,30 @@ def _status_count(claim: Claim, cohorts: Cohorts) -> Outcome:
     return _descriptive(claim, holds, count)
 
 
+def _label(claim: Claim) -> str:
+    return " and ".join(LABELS.get(v, v) for v in claim.variables)
+
+
 def _paired_arrays(claim: Claim, cohorts: Cohorts):
+    """(before, after, note): (B, k) arrays, or lists of B 1-d arrays when rows differ in size."""
     before = cohorts.values(claim.variables[0], "baseline")
     after = cohorts.values(claim.variables[0], "month_12")
+    gone = complete_cases.missing(before, after)
+    if claim.subset == "all" and gone is None:
+        return before, after, None
     if claim.subset == "all":
-        return before, after
-    mask = status_mask(cohorts.patient["status"], IMPROVED_STATUSES)
-    before_sub, after_sub = cohorts.subset_rows(mask, before), cohorts.subset_rows(mask, after)
-    return before_sub, after_sub
-
-
-def _per_row(test, first, second) -> rank_tests.TestResult:
-    """Run a batched test row by row on ragged subsets, with the same variants in every row."""
-    exact = rank_tests.exact_allowed(*(len(a) for a in first))
-    rows = [test(np.asarray(a, float)[None], np.asarray(b, float)[None], exact) for a, b in zip(first, second)]
-    return rank_tests.TestResult(
-        rows[0].test,
-        np.concatenate([r.estimate for r in rows]),
-        np.concatenate([r.statistic for r in rows]),
-        np.concatenate([r.p for r in rows]),
-        rows[0].variants,
-        primary=np.concatenate([r.primary for r in rows]),
-    )
-
-
-def _direction_holds(estimate: np.ndarray, want_positive: bool) -> np.ndarray:
-    return estimate > 0 if want_positive else estimate < 0
-
-
-# Implied claims: what the sources' lists leave out, e.g. a molecule not named as falling did not
-# fall significantly. They hold when no variant of the test is significant (see `tested_claim_holds`).
-NOT_SIGNIFICANT_QUANTITIES = ("no_significant_change", "no_significant_correlation")
-
-
-def _claims_significance(claim: Claim) -> bool:
-    """Whether a tested claim says significant (p below its bound) or not significant."""
-    return claim.params.get("significant", claim.quantity not in NOT_SIGNIFICANT_QUANTITIES)
-
-
-def tested_claim_holds(claim: Claim, estimate: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """(B,) whether a tested claim holds: published direction, and every p-variant on its side of the bound.
-
-    Paired changes and correlations are read by the sign of the estimate; differences against
-    controls by the ratio of medians against 1. A NaN p-value never holds. An implied "no
-    significant change" holds when the change is not in the named direction or no variant is
-    significant; an implied "no significant correlation" when no variant is significant.
-
-    Parameters
-    ----------
-    claim : Claim
-        A claim with a test (``paired_change``, ``group_difference``, ``correlation`` or an implied
-        ``no_significant_change`` or ``no_significant_correlation``).
-    estimate : numpy.ndarray
-        (B,) the test's estimate (`tacmg.stats.rank_tests.TestResult.estimate`).
-    p : numpy.ndarray
-        (B, V) p-values, one column per test variant.
-
-    Returns
-    -------
-    numpy.ndarray
-        (B,) booleans.
-
-    Examples
-    --------
-    >>> claim = load_claims().by_id("qmg-decrease")  # a decrease with P < 0.0001
-    >>> p = np.array([[1e-5, 2e-5], [1e-5, 1e-5], [1e-5, 1e-3]])
-    >>> tested_claim_holds(claim, np.array([-4.0, 2.0, -4.0]), p).tolist()
-    [True, False, False]
-    """
-    bound = claim.params["p_below"]
-    with np.errstate(invalid="ignore"):
-        none_significant = np.all(p >= bound, axis=1)
-    if claim.quantity == "no_significant_correlation":
-        return none_significant
-    if claim.quantity == "no_significant_change":
-        return ~_direction_holds(estimate, claim.params["direction"] == "increase") | none_significant
-    if claim.quantity == "paired_change":
-        direction_ok = _direction_holds(estimate, claim.params["direction"] == "increase")
-    elif claim.quantity == "group_difference":
-        direction_ok = (estimate > 1) if claim.params["direction"] == "higher" else (estimate < 1)
-    elif claim.quantity == "correlation":
-        direction_ok = _direction_holds(estimate, claim.params["sign"] == "positive")
+        mask = np.ones(before.shape, bool)
     else:
-        raise ValueError(f"claim {claim.id} has no test")
-    with np.errstate(invalid="ignore"):
-        on_side = np.all(p < bound, axis=1) if _claims_significance(claim) else none_significant
-    return direction_ok & on_side & ~np.isnan(p).any(axis=1)
+        mask = status_mask(cohorts.patient["status"], IMPROVED_STATUSES)
+    n_note = None
+    if gone is not None:
+        what = f"with both visits of {_label(claim)}" + ("" if claim.subset == "all" else " in the subset")
+        n_note = complete_cases.note((mask & ~gone).sum(axis=1), int(mask.sum(axis=1).max()), what)
+        mask = mask & ~gone
+    return cohorts.subset_rows(mask, before), cohorts.subset_rows(mask, after), n_note
 
 
-def _test_outcome(claim: Claim, result: rank_tests.TestResult) -> Outcome:
+def _test_outcome(claim: Claim, result: rank_tests.TestResult, n_note: list[str] | None = None) -> Outcome:
     with np.errstate(invalid="ignore"):
         worst = np.max(result.p, axis=1) if _claims_significance(claim) else np.min(result.p, axis=1)
     return Outcome(
@@ -193,38 +144,54 @@ def _test_outcome(claim: Claim, result: rank_tests.TestResult) -> Outcome:
         result.p_primary,
         worst,
         f"{result.test} ({', '.join(result.variants)})",
+        n_note,
     )
 
 
 def _paired_change(claim: Claim, cohorts: Cohorts) -> Outcome:
-    before, after = _paired_arrays(claim, cohorts)
+    before, after, n_note = _paired_arrays(claim, cohorts)
     if isinstance(before, list):
-        result = _per_row(rank_tests.signed_rank, before, after)
+        result = complete_cases.per_row(rank_tests.signed_rank, before, after)
     else:
         result = rank_tests.signed_rank(before, after)
-    return _test_outcome(claim, result)
+    return _test_outcome(claim, result, n_note)
 
 
 def _paired_direction(claim: Claim, cohorts: Cohorts) -> Outcome:
-    before, after = _paired_arrays(claim, cohorts)
+    before, after, n_note = _paired_arrays(claim, cohorts)
     if isinstance(before, list):
         change = np.array([np.median(np.asarray(b) - np.asarray(a)) for a, b in zip(before, after)])
     else:
         change = np.median(after - before, axis=1)
     holds = _direction_holds(change, claim.params["direction"] == "increase")
-    return _descriptive(claim, holds, change)
+    outcome = _descriptive(claim, holds, change)
+    outcome.n_note = n_note
+    return outcome
 
 
 def _group_difference(claim: Claim, cohorts: Cohorts) -> Outcome:
     molecule = claim.variables[0]
-    result = rank_tests.rank_sum(cohorts.values(molecule, "baseline"), cohorts.control[molecule])
-    return _test_outcome(claim, result)
+    patients, controls = cohorts.values(molecule, "baseline"), cohorts.control[molecule]
+    gone_p, gone_c = complete_cases.missing(patients), complete_cases.missing(controls)
+    if gone_p is None and gone_c is None:
+        return _test_outcome(claim, rank_tests.rank_sum(patients, controls))
+    keep_p = np.ones(patients.shape, bool) if gone_p is None else ~gone_p
+    keep_c = np.ones(controls.shape, bool) if gone_c is None else ~gone_c
+    first, second = complete_cases.rows(patients, keep_p), complete_cases.rows(controls, keep_c)
+    what = f"with baseline {_label(claim)}"
+    n_note = complete_cases.note(keep_p.sum(axis=1), patients.shape[1], what, keep_c.sum(axis=1), controls.shape[1])
+    return _test_outcome(claim, complete_cases.per_row(rank_tests.rank_sum, first, second), n_note)
 
 
 def _correlation(claim: Claim, cohorts: Cohorts) -> Outcome:
     visit = claim.visits[0]
     x, y = (cohorts.values(v, visit) for v in claim.variables)
-    return _test_outcome(claim, rank_tests.spearman(x, y))
+    gone = complete_cases.missing(x, y)
+    if gone is None:
+        return _test_outcome(claim, rank_tests.spearman(x, y))
+    first, second = complete_cases.rows(x, ~gone), complete_cases.rows(y, ~gone)
+    n_note = complete_cases.note((~gone).sum(axis=1), x.shape[1], f"with {_label(claim)}")
+    return _test_outcome(claim, complete_cases.per_row(rank_tests.spearman, first, second), n_note)
 
 
 _EVALUATORS = {

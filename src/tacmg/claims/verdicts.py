@@ -149,6 +149,12 @@ def observed_text(outcome: Outcome, index: int) -> str:
     >>> observed_text(outcome, 0)
     '16 patients'
     """
+    text = _observed(outcome, index)
+    n_note = outcome.n_note[index] if outcome.n_note else ""
+    return f"{text} ({n_note})" if n_note else text
+
+
+def _observed(outcome: Outcome, index: int) -> str:
     claim, est = outcome.claim, outcome.estimate[index]
     q = claim.quantity
     if np.isnan(est):

@@ -17,11 +17,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tacmg.data.cell_rules import column_problems, column_ref, has_bad_bytes, letters_only, show_value
-from tacmg.data.contract import PATIENTS_TABLE, TABLES, VISITS, VISITS_TABLE
+from tacmg.data.cell_rules import (
+    bound_text,
+    censored_limit,
+    column_ref,
+    has_bad_bytes,
+    is_missing,
+    letters_only,
+    show_value,
+)
+from tacmg.data.column_rules import column_problems
+from tacmg.data.contract import CONTROLS_TABLE, MOLECULES, PATIENTS_TABLE, TABLES, VISITS, VISITS_TABLE
 from tacmg.data.package_checks import read_package
 from tacmg.data.privacy import column_identifiers, identifier_name
 from tacmg.data.sources import Problem, RawTable, read_csv_table, read_workbook, workbook_path
+
+# The visit every patient must have; the other (month 12) may be missing for a drop-out.
+REQUIRED_VISIT = VISITS[0]
 
 
 def _check_header_cell(raw: RawTable, position: int, name: str) -> Iterator[Problem]:
@@ -136,25 +148,74 @@ def _check_foreign_keys(raw: RawTable, raws: dict[str, RawTable]) -> Iterator[Pr
 
 
 def _check_visit_pairs(raws: dict[str, RawTable]) -> Iterator[Problem]:
-    """Every patient needs one row per visit code in visits.csv."""
+    """Every patient needs a baseline row in visits.csv; the month-12 row may be absent (a drop-out)."""
     patients, visits = raws.get(PATIENTS_TABLE.name), raws.get(VISITS_TABLE.name)
     if patients is None or visits is None:
         return
     visit_rows, patient_rows = _key_rows(visits, ("patient_id", "visit")), _key_rows(patients, ("patient_id",))
-    if {(patient, visit) for _, (patient,) in patient_rows for visit in VISITS} <= {key for _, key in visit_rows}:
+    if {(patient, REQUIRED_VISIT) for _, (patient,) in patient_rows} <= {key for _, key in visit_rows}:
         return
     seen: dict[str, dict[str, int]] = {}
     for line, (patient, visit) in visit_rows:
         seen.setdefault(patient, {}).setdefault(visit, line)
     for line, (patient,) in patient_rows:
         lines = seen.get(patient, {})
-        missing = [visit for visit in VISITS if visit not in lines]
         if not lines:
-            text = f"patient {show_value(patient)} has no rows in {visits.source} (needs {' and '.join(VISITS)})"
+            text = f"patient {show_value(patient)} has no rows in {visits.source} (needs a {REQUIRED_VISIT} row)"
             yield patients.problem(text, line, "patient_id")
-        elif missing:
-            text = f"patient {show_value(patient)} has no {' or '.join(missing)} row"
+        elif REQUIRED_VISIT not in lines:
+            text = f"patient {show_value(patient)} has no {REQUIRED_VISIT} row (only the month_12 row may be missing)"
             yield visits.problem(text, min(lines.values()), "visit")
+
+
+def _limit_cells(raws: dict[str, RawTable], molecule: str) -> Iterator[tuple[RawTable, int, float, bool]]:
+    """(table, row, number, is a limit) of every readable cell of a molecule in visits and controls."""
+    for name in (VISITS_TABLE.name, CONTROLS_TABLE.name):
+        raw = raws.get(name)
+        if raw is None or raw.position(molecule) is None:
+            continue
+        lines, cells = raw.well_formed()
+        for line, cell in zip(lines, cells[molecule]):
+            limit = censored_limit(cell)
+            if limit is not None:
+                yield raw, line, limit, True
+            elif not is_missing(cell):
+                try:
+                    yield raw, line, float(cell), False
+                except ValueError:
+                    continue  # refused by the cell rules already
+
+
+def detection_limits(raws: dict[str, RawTable]) -> dict[str, float]:
+    """Each molecule's detection limit X, from its first ``<X`` cell (molecules without one left out)."""
+    found = {}
+    for molecule in MOLECULES:
+        for _, _, value, is_limit in _limit_cells(raws, molecule):
+            if is_limit:
+                found[molecule] = value
+                break
+    return found
+
+
+def _check_detection_limits(raws: dict[str, RawTable]) -> Iterator[Problem]:
+    """One detection limit per molecule, and no measured value below it (else ranks would be wrong)."""
+    limits = detection_limits(raws)
+    for molecule, limit in limits.items():
+        first = next((raw, line) for raw, line, _, is_limit in _limit_cells(raws, molecule) if is_limit)
+        where = f"{first[0].source}, {first[0].row_word} {first[1]}"
+        for raw, line, value, is_limit in _limit_cells(raws, molecule):
+            if is_limit and value != limit:
+                text = (
+                    f"detection limit <{bound_text(value)} differs from <{bound_text(limit)} ({where}); "
+                    f"use one limit per molecule"
+                )
+                yield raw.problem(text, line, molecule)
+            elif not is_limit and value < limit:
+                text = (
+                    f"{bound_text(value)} is below the detection limit <{bound_text(limit)} ({where}); "
+                    f"write <{bound_text(limit)}, or one lower limit in every <X cell of {molecule}"
+                )
+                yield raw.problem(text, line, molecule)
 
 
 @dataclass
@@ -210,6 +271,7 @@ def inspect(directory: Path) -> Inspection:
     for raw in raws.values():
         ordered += _check_foreign_keys(raw, raws)
     ordered += _check_visit_pairs(raws)
+    ordered += _check_detection_limits(raws)
     package = read_package(directory if book is None else book.parent, raws, book is None)
     inspection = Inspection(raws, package.provenance, ordered + package.problems, package.warnings)
     inspection.notes = [note for raw in raws.values() for note in raw.notes]

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 VISIT_VARIABLES = (*contract.SCORES, "prednisone_mg_day", *contract.MOLECULES)
 STATUS_INDEX = {code: i for i, code in enumerate(contract.STATUS_CODES)}
+# The status index of a patient whose post-intervention status is missing (in no status group).
+STATUS_MISSING = -1
 
 
 def key(variable: str, visit: str) -> str:
@@ -53,7 +55,8 @@ class Cohorts:
     ----------
     patient : dict of str to numpy.ndarray
         Per-patient (B, n) arrays: ``age_at_onset_years`` and ``disease_duration_years`` (years),
-        ``status`` (integer index into `tacmg.data.contract.STATUS_CODES`) and, for generated
+        ``status`` (integer index into `tacmg.data.contract.STATUS_CODES`, `STATUS_MISSING` where
+        a dataset gives none) and, for generated
         cohorts, ``sex``, ``antibody_status``, ``mgfa_class`` (indices into their contract codes)
         and ``thymectomy`` (bool).
     visit : dict of str to numpy.ndarray
@@ -61,6 +64,11 @@ class Cohorts:
         ``prednisone_mg_day`` (mg/day) and molecule (pg/mL) at both visits.
     control : dict of str to numpy.ndarray
         Molecule to a (B, m) float array (pg/mL); generated cohorts add ``sex`` and ``age_years``.
+
+    Generated cohorts are complete. A loaded dataset may have missing values: NaN in the visit
+    and control arrays (a missing cell, or no month-12 row); each claim then uses its complete
+    cases (`tacmg.claims.evaluate`), found with ``numpy.isnan`` only when the batch has any
+    (`has_missing`), so that ensembles pay nothing for it.
 
     Examples
     --------
@@ -96,6 +104,18 @@ class Cohorts:
         32
         """
         return next(iter(self.visit.values())).shape[1]
+
+    @property
+    def has_missing(self) -> bool:
+        """Whether any visit or control array holds a missing value (NaN): only a loaded dataset can.
+
+        Examples
+        --------
+        >>> Cohorts({}, {"qmg@baseline": np.array([[3.0, np.nan]])}, {}).has_missing
+        True
+        """
+        arrays = [*self.visit.values(), *self.control.values()]
+        return any(a.dtype.kind == "f" and np.isnan(a).any() for a in arrays)
 
     def values(self, variable: str, visit: str = "baseline") -> np.ndarray:
         """The (B, n) array of a patient characteristic, or of a visit variable at `visit`.
@@ -197,15 +217,16 @@ class Cohorts:
         """
         patients = dataset.patients.sort_values("patient_id").reset_index(drop=True)
         order = patients["patient_id"].to_numpy()
+        status = patients["post_intervention_status"].map(STATUS_INDEX).fillna(STATUS_MISSING)
         patient = {
             "age_at_onset_years": patients["age_at_onset_years"].to_numpy(float)[None],
             "disease_duration_years": patients["disease_duration_years"].to_numpy(float)[None],
-            "status": patients["post_intervention_status"].map(STATUS_INDEX).to_numpy(int)[None],
+            "status": status.to_numpy(int)[None],
         }
         visit = {}
         for visit_name in contract.VISITS:
             rows = dataset.visits[dataset.visits["visit"] == visit_name].set_index("patient_id")
-            rows = rows.loc[order]
+            rows = rows.reindex(order)  # a patient without a month-12 row: NaN
             for variable in VISIT_VARIABLES:
                 visit[key(variable, visit_name)] = rows[variable].to_numpy(float)[None]
         control = {m: dataset.controls[m].to_numpy(float)[None] for m in contract.MOLECULES}

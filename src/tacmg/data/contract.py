@@ -9,7 +9,7 @@ Myasthenia gravis: recommendations for clinical research standards. Neurology 20
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from tacmg.data.table_spec import Column, ForeignKey, Table
 
 VISITS = ("baseline", "month_12")
 
@@ -51,6 +51,13 @@ MOLECULES = {
 MOLECULE_UNIT = "pg/mL"
 
 PREDNISONE_MAX_MG_DAY = 100
+
+# How a missing value may be written in a cell that may be missing (a score, the prednisone dose, a
+# molecule, the post-intervention status): the only spellings read as "no value" (a cell of spaces
+# only counts as empty). Any other text is checked as a value. The one place this set is defined.
+MISSING_VALUES = ("", "NA", "na", "N/A", "n/a", ".")
+# A molecule cell "<X" means below the detection limit X (in the column's unit), e.g. "<15.6".
+CENSORED_PREFIX = "<"
 
 LABELS = {**{k: v[0] for k, v in SCORES.items()}, **MOLECULES, "prednisone_mg_day": "Prednisone"}
 
@@ -106,124 +113,6 @@ def _spell_out(meanings: dict[str, str]) -> str:
     return "; ".join(f"{code} = {meaning}" for code, meaning in meanings.items())
 
 
-@dataclass(frozen=True)
-class Column:
-    """One column of a table: its type, meaning and the rules every cell must satisfy.
-
-    Parameters
-    ----------
-    name, title : str
-        The CSV header name and a human-readable title.
-    type : str
-        A Table Schema type: ``"string"``, ``"integer"``, ``"number"`` or ``"boolean"``.
-    label : str
-        The short noun of error messages ("45 is outside the QMG range 0-39").
-    description : str
-        What the column means, with its unit and allowed values, in sentences.
-    unit : str
-        The unit of the values (``""``: none).
-    minimum, maximum, exclusive_minimum : float or None
-        Inclusive bounds, and a strict lower bound (None: no bound).
-    enum : tuple of str
-        The only codes allowed (empty: any).
-    pattern : str
-        A regular expression every cell must match in full (``""``: any).
-
-    Examples
-    --------
-    >>> qmg = VISITS_TABLE.columns[2]
-    >>> qmg.name, qmg.type, qmg.minimum, qmg.maximum
-    ('qmg', 'integer', 0, 39)
-    """
-
-    name: str
-    type: str
-    title: str
-    label: str
-    description: str
-    unit: str = ""
-    minimum: float | None = None
-    maximum: float | None = None
-    exclusive_minimum: float | None = None
-    enum: tuple[str, ...] = ()
-    pattern: str = ""
-
-
-@dataclass(frozen=True)
-class ForeignKey:
-    """`columns` of a table refer to `reference_columns` of `reference_table`.
-
-    Parameters
-    ----------
-    columns : tuple of str
-        The referring columns of this table.
-    reference_table : str
-        The name of the referred table, e.g. ``"patients"``.
-    reference_columns : tuple of str
-        Its columns whose values must contain every value of `columns`.
-
-    Examples
-    --------
-    >>> VISITS_TABLE.foreign_keys[0].reference_table
-    'patients'
-    """
-
-    columns: tuple[str, ...]
-    reference_table: str
-    reference_columns: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Table:
-    """One CSV file of a dataset: its columns (in the order they are written) and its keys.
-
-    Parameters
-    ----------
-    name, title, description : str
-        The table's name (the CSV file's stem), title and meaning.
-    columns : tuple of Column
-        Its columns, in the order they are written.
-    primary_key : tuple of str
-        The columns whose values identify a row.
-    foreign_keys : tuple of ForeignKey
-        Columns that refer to another table.
-
-    Examples
-    --------
-    >>> VISITS_TABLE.file, VISITS_TABLE.primary_key
-    ('visits.csv', ('patient_id', 'visit'))
-    """
-
-    name: str
-    title: str
-    description: str
-    columns: tuple[Column, ...]
-    primary_key: tuple[str, ...]
-    foreign_keys: tuple[ForeignKey, ...] = field(default=())
-
-    @property
-    def file(self) -> str:
-        """The CSV file name.
-
-        Examples
-        --------
-        >>> PATIENTS_TABLE.file
-        'patients.csv'
-        """
-        return f"{self.name}.csv"
-
-    @property
-    def column_names(self) -> tuple[str, ...]:
-        """The names of the table's columns, in order.
-
-        Examples
-        --------
-        >>> CONTROLS_TABLE.column_names[:3]
-        ('control_id', 'sex', 'age_years')
-        """
-        return tuple(column.name for column in self.columns)
-
-
 def _sex_column() -> Column:
     return Column("sex", "string", "Sex", "sex code", f"Sex: {_spell_out(SEX_MEANINGS)}.", enum=SEXES)
 
@@ -244,6 +133,8 @@ def _molecule_columns(who: str) -> tuple[Column, ...]:
             "as the sample, so the matrix is uncertain.",
             unit=MOLECULE_UNIT,
             exclusive_minimum=0,
+            required=False,
+            censorable=True,
         )
         for name, label in MOLECULES.items()
     )
@@ -259,6 +150,7 @@ def _score_columns() -> tuple[Column, ...]:
             f"{description}. Whole-number total from {low} to {high} points; higher means more severe.",
             minimum=low,
             maximum=high,
+            required=False,
         )
         for name, (label, low, high, description) in SCORES.items()
     )
@@ -328,6 +220,7 @@ PATIENTS_TABLE = Table(
             "MGFA post-intervention status after 12 months of tacrolimus (Jaretzki et al. "
             f"2000): {_spell_out(STATUS_MEANINGS)}.",
             enum=STATUS_CODES,
+            required=False,
         ),
     ),
     primary_key=("patient_id",),
@@ -358,6 +251,7 @@ VISITS_TABLE = Table(
             unit=PREDNISONE_UNIT,
             minimum=0,
             maximum=PREDNISONE_MAX_MG_DAY,
+            required=False,
         ),
         *_molecule_columns("the patient's blood at this visit"),
     ),

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from tacmg.data._csv_checks import inspect, no_garbage_collection
-from tacmg.data.cell_rules import column_values
+from tacmg.data._csv_checks import detection_limits, inspect, no_garbage_collection
+from tacmg.data.column_rules import column_values
 from tacmg.data.contract import TABLES, VISITS
 from tacmg.data.plausibility import plausibility_warnings
 from tacmg.data.sources import Problem, RawTable, read_bytes, workbook_path
@@ -85,6 +86,10 @@ class Dataset:
     verified : bool
         Whether datapackage.json records the hash of every data file and each matches (so that
         its provenance describes these very files).
+    detection_limits : dict of str to float
+        Each molecule's detection limit X (pg/mL) where a cell reads ``<X``; such a cell holds
+        `tacmg.data.cell_rules.censored_value` of X, and every measured value is at or above X, so
+        a value below the limit is exactly a censored one (`censored`).
 
     Examples
     --------
@@ -101,6 +106,7 @@ class Dataset:
     checksum: str
     provenance: dict[str, Any] | None = None
     verified: bool = False
+    detection_limits: dict[str, float] = field(default_factory=dict)
     # paired() reshapes visits.csv once per column: an ensemble of cohorts asks thousands of times.
     _paired: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -115,8 +121,9 @@ class Dataset:
         Returns
         -------
         pandas.DataFrame
-            Index ``patient_id`` (sorted); columns ``baseline`` and ``month_12``: the values at
-            each visit, in the column's unit.
+            Index ``patient_id`` (every patient of patients.csv, sorted); columns ``baseline`` and
+            ``month_12``: the values at each visit, in the column's unit, NaN where the value is
+            missing or the patient has no month-12 row.
 
         Raises
         ------
@@ -133,8 +140,36 @@ class Dataset:
             raise KeyError(f"visits.csv has no value column {column!r}")
         if column not in self._paired:
             wide = self.visits.pivot(index="patient_id", columns="visit", values=column)
-            self._paired[column] = wide.loc[:, list(VISITS)].sort_index().rename_axis(columns=None)
+            patients = sorted(self.patients["patient_id"])
+            wide = wide.reindex(index=patients, columns=list(VISITS)).astype(float)
+            self._paired[column] = wide.rename_axis(index="patient_id", columns=None)
         return self._paired[column].copy()
+
+    def censored(self, column: str, values: Any) -> Any:
+        """Where `values` of `column` stand for a value below the detection limit.
+
+        Parameters
+        ----------
+        column : str
+            A molecule column, e.g. ``"scd40l"`` (any other column has no censored value).
+        values : array-like or pandas object
+            Values of that column, as this dataset holds them.
+
+        Returns
+        -------
+        numpy.ndarray or pandas object
+            Booleans of the same shape: True where the value is below the column's limit.
+
+        Examples
+        --------
+        >>> from tacmg.data.paths import RECONSTRUCTED_DIR
+        >>> bool(load(RECONSTRUCTED_DIR).censored("scd40l", [0.1, 20.0]).any())
+        False
+        """
+        limit = self.detection_limits.get(column, -np.inf)
+        if isinstance(values, pd.Series | pd.DataFrame):
+            return values < limit
+        return np.asarray(values, float) < limit
 
 
 def _error(problem: Problem) -> DataError:
@@ -332,4 +367,5 @@ def _load(directory: Path) -> Dataset:
         checksum=_checksum(files),
         provenance=inspection.provenance,
         verified=inspection.verified,
+        detection_limits=detection_limits(raws),
     )

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tacmg.data.contract import TABLES, Column
+from tacmg.data.contract import CENSORED_PREFIX, MISSING_VALUES, TABLES, Column
 from tacmg.data.datapackage import datapackage_fields_table
 from tacmg.data.plausibility import PLAUSIBILITY_RULES
 from tacmg.data.privacy import CELL_DETECTORS, IDENTIFIER_NAMES
 from tacmg.data.sources import OTHER_SEPARATORS, SEPARATORS
+
+# The missing-value spellings as the rules table words them.
+_MISSING_WORDS = ", ".join(f'"{spelling}"' if spelling else "empty" for spelling in MISSING_VALUES)
 
 # (kind, applies to, rule): the rules that are not generated from a table elsewhere.
 STRUCTURE_RULES = (
@@ -48,8 +51,21 @@ STRUCTURE_RULES = (
     (
         "problem",
         "cells",
-        "every cell of a contract column filled in and valid for its column "
-        "(type, range, allowed codes: the data dictionary); cells of extra columns valid UTF-8",
+        "every cell of a contract column valid for its column (type, range, allowed codes: the data "
+        "dictionary) and filled in, except where the column's rule says it may be missing; cells of "
+        "extra columns valid UTF-8",
+    ),
+    (
+        "note",
+        "missing values",
+        f"a cell that may be missing is missing when it reads {_MISSING_WORDS} (nothing else); "
+        "each analysis then uses the patients that have what it needs and gives its n",
+    ),
+    (
+        "problem",
+        "detection limits",
+        f"a molecule cell {CENSORED_PREFIX}X means below the detection limit X (in pg/mL, X > 0); one limit per "
+        "molecule across visits.csv and controls.csv, and no measured value below it",
     ),
     (
         "problem",
@@ -60,7 +76,8 @@ STRUCTURE_RULES = (
     (
         "problem",
         "keys",
-        "every patient_id of visits.csv in patients.csv; every patient with a baseline and a month_12 row",
+        "every patient_id of visits.csv in patients.csv; every patient with a baseline row "
+        "(the month_12 row may be absent: a patient lost to follow-up)",
     ),
     ("problem", "datapackage.json", "if present: valid UTF-8 JSON, an object; its provenance an object"),
     (
@@ -78,7 +95,12 @@ def _column_rule(column: Column, allowed: str) -> str:
     rule = f"{words[column.type]}"
     if allowed and column.type != "boolean":
         rule += f": {allowed}"
-    return rule + (f" {column.unit}" if column.unit and column.type != "string" else "")
+    rule += f" {column.unit}" if column.unit and column.type != "string" else ""
+    if column.censorable:
+        rule += f", or {CENSORED_PREFIX}X below the detection limit X"
+    if not column.required:
+        rule += f"; may be missing ({_MISSING_WORDS})"
+    return rule
 
 
 def rules_table() -> pd.DataFrame:

@@ -281,7 +281,10 @@ def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
         if not records or not records[0][1]:
             problems.append(Problem(source, "the header row is blank", 1, row_word="row"))
             continue
-        raw = RawTable(table, data, records[0][1], records[1:], source=source, row_word="row")
+        # A sheet has no row length: empty cells at the end of a row are missing values, not absent.
+        width = len(records[0][1])
+        rows = [(number, cells + [""] * (width - len(cells))) for number, cells in records[1:]]
+        raw = RawTable(table, data, records[0][1], rows, source=source, row_word="row")
         if not raw.rows:
             problems.append(raw.problem("sheet has a header but no data rows", line=records[0][0]))
         raws[name] = raw

@@ -72,6 +72,7 @@ def score_change_values(
         s = SCORE_STEMS[row["score"]]
         values.update(
             {
+                f"{s}_n": row["n"],  # the patients with both visits of this score
                 f"{s}_median_baseline": row["median_baseline"],
                 f"{s}_median_month_12": row["median_month_12"],
                 f"{s}_median_change": row["median_change"],

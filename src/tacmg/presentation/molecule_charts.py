@@ -45,12 +45,17 @@ SIGNIFICANCE_COLOURS = {"yes": CRITERION_COLOURS["yes"], "no": CRITERION_COLOURS
 def strip_grid(values: pd.DataFrame, title: str, reconstructed: bool, columns: int = COLUMNS) -> alt.ConcatChart:
     """One `charts.strip_by_group` panel per molecule (log scale, every point, median tick).
 
-    values: `molecules.values_by_group` (molecule, label, group, value in pg/mL).
+    values: `molecules.values_by_group` (molecule, label, group, value in pg/mL, and optionally
+    censored: a value below the detection limit, drawn at the limit and marked `CENSORED_NOTE`).
     """
     panels = []
+    censored = values["censored"] if "censored" in values else pd.Series(False, index=values.index)
     for molecule_label in [m for m in MOLECULE_ORDER if m in set(values["label"])]:
         part = values.loc[values["label"] == molecule_label, ["group", "value"]].reset_index(drop=True)
         panel = strip_by_group(part, molecule_label, MOLECULE_UNIT, reconstructed, log_scale=True)
+        below = values.loc[(values["label"] == molecule_label) & censored, ["group", "value"]]
+        if len(below):
+            panel = panel + _limit_marks(below.drop_duplicates(), list(part["group"].unique()))
         panels.append(panel.properties(width=PANEL_WIDTH, height=PANEL_HEIGHT, title=panel_title(molecule_label)))
     groups = [g for g in ("Baseline", "Month 12", "Healthy controls") if g in set(values["group"])]
     medians = values.groupby(["label", "group"])["value"].median()
@@ -65,9 +70,30 @@ def strip_grid(values: pd.DataFrame, title: str, reconstructed: bool, columns: i
         )
         + "."
     )
+    notes = "Every value shown; black tick: median; log scale" + (f"; {CENSORED_NOTE}" if censored.any() else "")
     return alt.concat(*panels, columns=columns).properties(
-        title=with_notes(title, reconstructed, "Every value shown; black tick: median; log scale"),
+        title=with_notes(title, reconstructed, notes),
         description=description,
+    )
+
+
+# How a value below the detection limit is drawn: at the limit, with an open triangle.
+CENSORED_NOTE = "open triangle: below the detection limit, drawn at the limit"
+
+
+def _limit_marks(below: pd.DataFrame, groups: list[str]) -> SingleChart:
+    """Open triangles at the detection limit of each group that has values below it."""
+    return (
+        alt.Chart(below)
+        .mark_point(shape="triangle-down", filled=False, size=90, color=NEUTRALS["ink"], strokeWidth=1.5)
+        .encode(
+            x=alt.X("group:N", sort=groups),
+            y=alt.Y("value:Q"),
+            tooltip=[
+                alt.Tooltip("group:N", title="Group"),
+                alt.Tooltip("value:Q", title="Below the limit", format=".4g"),
+            ],
+        )
     )
 
 
@@ -182,8 +208,14 @@ def paired_grid(values: pd.DataFrame, title: str, reconstructed: bool, columns: 
                 alt.Tooltip("status:N", title="Status"),
             ],
         )
+        points = base.mark_circle(size=28, opacity=0.8)
+        if "censored" in part and part["censored"].any():
+            points = points + _limit_marks(
+                part.loc[part["censored"], ["visit", "value"]].rename(columns={"visit": "group"}),
+                ["Baseline", "Month 12"],
+            )
         panels.append(
-            (base.mark_line(opacity=0.4, strokeWidth=1.1) + base.mark_circle(size=28, opacity=0.8)).properties(
+            (base.mark_line(opacity=0.4, strokeWidth=1.1) + points).properties(
                 width=PANEL_WIDTH * 0.8, height=PANEL_HEIGHT, title=panel_title(molecule_label)
             )
         )
@@ -196,8 +228,10 @@ def paired_grid(values: pd.DataFrame, title: str, reconstructed: bool, columns: 
         + "; ".join(f"{m} {number(ratios[m])}" for m in MOLECULE_ORDER if m in ratios)
         + "."
     )
+    censored = "censored" in values and bool(values["censored"].any())
+    notes = "One line per patient; log scale" + (f"; {CENSORED_NOTE}" if censored else "")
     return alt.concat(*panels, columns=columns).properties(
-        title=with_notes(title, reconstructed, "One line per patient; log scale"), description=description
+        title=with_notes(title, reconstructed, notes), description=description
     )
 
 

@@ -1,0 +1,133 @@
+"""The cell rules of `tacmg.data.cell_rules` applied to a whole column at once, and a checked
+column converted to a numpy array. Most columns are checked in one vectorised pass; any doubt
+sends a column to the cell-by-cell rules, so both give the same verdicts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tacmg.data.cell_rules import _BAD_BYTES, _BOOLEANS, cell_problem, cell_value
+from tacmg.data.contract import CENSORED_PREFIX, ID_PATTERN, MISSING_VALUES, Column
+
+# The characters a cell of each type may hold: with them, `float` / `int` accept exactly the cells
+# that the type's regular expression accepts, so a column can be checked at C speed.
+_CHARACTERS = {
+    "integer": frozenset("0123456789+-"),
+    "number": frozenset("0123456789.eE+-"),
+    "id": frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"),
+}
+
+
+def _fast_mask(column: Column, cells: tuple[str, ...] | list[str]) -> np.ndarray | None:
+    """(n,) True where a cell is certainly valid, or None if the column needs the cell-by-cell path.
+
+    The column's characters are checked as one set and its numbers converted by `float` in one
+    pass, the range by numpy: about 20 times faster than `cell_problem` on every cell, for the
+    same verdicts (any doubt sends the column to `cell_problem`).
+    """
+    if not all(cells):
+        return None  # a blank cell: missing, or refused
+    if column.enum:
+        return np.ones(len(cells), bool) if set(cells) <= set(column.enum) else None
+    if column.type == "boolean":
+        return np.ones(len(cells), bool) if set(cells) <= set(_BOOLEANS) else None
+    kind = "id" if column.pattern == ID_PATTERN else column.type
+    if kind not in _CHARACTERS or not set("".join(cells)) <= _CHARACTERS[kind]:
+        return None
+    if kind == "id":
+        return np.ones(len(cells), bool)
+    try:
+        values = np.fromiter(map(float, cells), float, len(cells))
+    except ValueError:
+        return None
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(values)
+        if column.exclusive_minimum is not None:
+            ok &= values > column.exclusive_minimum
+        if column.minimum is not None:
+            ok &= values >= column.minimum
+        if column.maximum is not None:
+            ok &= values <= column.maximum
+    return ok
+
+
+def column_problems(column: Column | None, cells: tuple[str, ...] | list[str]) -> list[tuple[int, str]]:
+    """(index, problem) of every cell of one column that `cell_problem` refuses, in order.
+
+    Parameters
+    ----------
+    column : Column or None
+        The contract's column, or None for an extra column.
+    cells : sequence of str
+        The column's cells, top to bottom.
+
+    Returns
+    -------
+    list of tuple
+        Pairs of the 0-based index of each refused cell (int) and its problem (str), as `cell_problem`
+        words it.
+
+    Examples
+    --------
+    >>> from tacmg.data.contract import VISITS_TABLE
+    >>> column_problems(VISITS_TABLE.columns[2], ["12", "45", "3"])
+    [(1, '45 is outside the QMG range 0-39')]
+    """
+    if column is None:
+        joined = "\n".join(cells)
+        if not _BAD_BYTES.search(joined):
+            return []
+        mask = None
+    else:
+        mask = _fast_mask(column, cells)
+    suspects = range(len(cells)) if mask is None else np.flatnonzero(~mask).tolist()
+    found = ((index, cell_problem(column, cells[index])) for index in suspects)
+    return [(index, problem) for index, problem in found if problem]
+
+
+def column_values(column: Column, cells: tuple[str, ...] | list[str]) -> np.ndarray:
+    """The values of a column whose every cell passed `cell_problem`, as a numpy array.
+
+    Parameters
+    ----------
+    column : Column
+        The contract's column.
+    cells : sequence of str
+        Its cells, top to bottom.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64, float64, bool or object (text) by the column's type. A column with a missing value
+        is float64 with NaN there (object with None for text); a ``<X`` cell holds X times
+        `tacmg.data.cell_rules.CENSORED_FRACTION`.
+
+    Examples
+    --------
+    >>> from tacmg.data.contract import PATIENTS_TABLE, VISITS_TABLE
+    >>> column_values(PATIENTS_TABLE.columns[6], ["true", "false"]).tolist()
+    [True, False]
+    >>> column_values(VISITS_TABLE.columns[2], ["12", "NA"]).tolist()
+    [12.0, nan]
+    >>> column_values(VISITS_TABLE.columns[-1], ["12", "<4", ""]).tolist()
+    [12.0, 2.0, nan]
+    """
+    if _has_special(column, cells):
+        values = [cell_value(column, cell) for cell in cells]
+        return np.array(values, dtype=object if column.type == "string" else float)
+    if column.type == "integer":
+        return np.fromiter(map(int, cells), np.int64, len(cells))
+    if column.type == "number":
+        return np.fromiter(map(float, cells), float, len(cells))
+    if column.type == "boolean":
+        return np.fromiter((cell == "true" for cell in cells), bool, len(cells))
+    return np.array(cells, dtype=object)
+
+
+def _has_special(column: Column, cells: tuple[str, ...] | list[str]) -> bool:
+    """Whether a column holds a missing value or a ``<X`` cell (then read cell by cell)."""
+    if column.required and not column.censorable:
+        return False
+    spellings = set(MISSING_VALUES)
+    return any(cell in spellings or not cell.strip() or cell.startswith(CENSORED_PREFIX) for cell in cells)

@@ -1,0 +1,222 @@
+"""A clinic's cohort with drop-outs, blank cells, "NA" spellings, a missing status and values below
+the detection limit (`clinic_cohort`, an .xlsx workbook): the loader reads it, each analysis uses
+the patients that have what it needs and says its n, the claims use their complete cases, and
+chapters 01-07 run on it with the participant flow glued, no error, no warning and no "nan".
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import numpy as np
+import pytest
+
+from clinic_cohort import (
+    BLANK_CELLS,
+    CENSORED_MOLECULE,
+    DROPPED_OUT,
+    N_PATIENTS,
+    STATUS_MISSING,
+    clinic_tables,
+    write_clinic_workbook,
+)
+from tacmg import load
+from tacmg.analyses import molecule_change, molecules_vs_controls, scores, status
+from tacmg.analyses.correlations import correlation_table
+from tacmg.analyses.participant_flow import flow_numbers, participant_flow
+from tacmg.claims.evaluate import evaluate
+from tacmg.data.cohorts import STATUS_MISSING as STATUS_INDEX_MISSING
+from tacmg.data.cohorts import Cohorts
+from tacmg.data.contract import MISSING_VALUES, TABLES
+from tacmg.data.loader import check, validate
+from tacmg.data.paths import RECONSTRUCTED_DIR
+from tacmg.stats import rank_tests
+from test_own_data import NOTEBOOKS, _execute, _glued
+
+CHAPTERS = [
+    "01-cohort.md",
+    "02-clinical-scores.md",
+    "03-prednisone.md",
+    "04-post-intervention-status.md",
+    "05-molecules-vs-controls.md",
+    "06-molecule-change.md",
+    "07-correlations.md",
+]
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory):
+    path = tmp_path_factory.mktemp("clinic") / "clinic.xlsx"
+    limit = write_clinic_workbook(path)
+    return path, limit
+
+
+@pytest.fixture(scope="module")
+def dataset(workbook):
+    return load(workbook[0])
+
+
+def _write_csv(directory, tables):
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, rows in tables.items():
+        with (directory / TABLES[name].file).open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=TABLES[name].column_names, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+
+
+def test_the_workbook_is_valid_without_warnings(workbook):
+    report = check(workbook[0])
+    assert report.problems == [] and report.warnings == []
+
+
+def test_missing_month_12_leaves_the_patient_out_of_paired_analyses_only(dataset):
+    wide = dataset.paired("mg_adl")
+    assert len(wide) == N_PATIENTS and wide.loc[list(DROPPED_OUT), "month_12"].isna().all()
+    flow = flow_numbers(participant_flow(dataset))
+    assert (flow["enrolled"], flow["month_12"], flow["lost"]) == (N_PATIENTS, N_PATIENTS - 3, 3)
+    changes = scores.score_changes(dataset).set_index("score")
+    assert changes.loc["mg_adl", "n"] == N_PATIENTS - len(DROPPED_OUT) == flow["mg_adl_n"]
+    # Baseline-only analyses keep the drop-outs: against controls, every baseline value is used.
+    against = molecules_vs_controls.baseline_against_controls(dataset).set_index("molecule")
+    assert against.loc["spd1", "n_patients"] == N_PATIENTS
+
+
+def test_a_blank_cell_leaves_out_that_value_only(dataset):
+    # P06 has no baseline MG-QOL15 ("NA"); P09 no month-12 QMG ("N/A"); P02 no month-12 sCD40L ("").
+    changes = scores.score_changes(dataset).set_index("score")
+    assert changes.loc["qmg", "n"] == N_PATIENTS - len(DROPPED_OUT) - 1
+    assert changes.loc["mg_qol15", "n"] == N_PATIENTS - len(DROPPED_OUT) - 1
+    change = molecule_change.paired_change(dataset).set_index("molecule")
+    assert change.loc["scd40l", "n"] == N_PATIENTS - len(DROPPED_OUT) - 1
+    assert change.loc["scd40", "n"] == N_PATIENTS - len(DROPPED_OUT)
+    # Correlations are pairwise complete: MG-QOL15 at baseline lacks one patient.
+    table = correlation_table(dataset).set_index(["var_x", "var_y"])
+    assert table.loc[("mg_qol15", "spd1"), "n"] == N_PATIENTS - 1
+    assert table.loc[("qmg", "spd1"), "n"] == N_PATIENTS
+    assert not table["rho"].isna().any()
+
+
+@pytest.mark.parametrize("spelling", MISSING_VALUES)
+def test_every_missing_value_spelling_reads_as_missing(tmp_path, spelling):
+    tables, _ = clinic_tables()
+    tables["visits"][0]["qmg"] = spelling
+    _write_csv(tmp_path, tables)
+    assert validate(tmp_path) == []
+    assert np.isnan(load(tmp_path).paired("qmg").iloc[0]["baseline"])
+
+
+def test_a_required_cell_stays_required(tmp_path):
+    tables, _ = clinic_tables()
+    tables["patients"][0]["sex"] = "NA"
+    _write_csv(tmp_path, tables)
+    assert validate(tmp_path) == ['patients.csv, line 2, column sex: unknown sex code "NA"; allowed: F, M']
+
+
+def test_values_below_the_detection_limit_rank_tied_at_the_bottom(dataset, workbook):
+    limit = workbook[1]
+    assert dataset.detection_limits == {CENSORED_MOLECULE: limit}
+    tables, _ = clinic_tables()
+    written = sum(row[CENSORED_MOLECULE].startswith("<") for name in ("visits", "controls") for row in tables[name])
+    baseline = dataset.paired(CENSORED_MOLECULE)["baseline"].to_numpy()
+    controls = dataset.controls[CENSORED_MOLECULE].to_numpy()
+    month_12 = dataset.paired(CENSORED_MOLECULE)["month_12"].to_numpy()
+    found = sum(int(dataset.censored(CENSORED_MOLECULE, v).sum()) for v in (baseline, month_12, controls))
+    assert 0 < found == written
+    assert (
+        np.nanmax(np.concatenate([baseline, controls])[dataset.censored(CENSORED_MOLECULE, np.r_[baseline, controls])])
+        < limit
+    )
+    # Any stand-in below every measured value gives the same ranks, hence the same test.
+    patients = baseline[~np.isnan(baseline)]
+    other = [np.where(dataset.censored(CENSORED_MOLECULE, a), limit / 100, a) for a in (patients, controls)]
+    held = rank_tests.rank_sum(patients[None], controls[None])
+    moved = rank_tests.rank_sum(other[0][None], other[1][None])
+    assert held.statistic[0] == moved.statistic[0] and held.p_primary[0] == moved.p_primary[0]
+
+
+def test_an_estimate_that_falls_on_a_censored_value_says_so(dataset, workbook):
+    limit = workbook[1]
+    table = molecules_vs_controls.baseline_against_controls(dataset).set_index("molecule")
+    note = table.loc[CENSORED_MOLECULE, "below_limit"]
+    controls = dataset.controls[CENSORED_MOLECULE].to_numpy()
+    median_censored = np.median(controls) < limit
+    assert ("median of controls <" in note) == median_censored
+    assert (table.drop(index=CENSORED_MOLECULE)["below_limit"] == "").all()
+
+
+def test_detection_limit_rules(tmp_path):
+    tables, limit = clinic_tables()
+    censored = [row for row in tables["controls"] if row[CENSORED_MOLECULE].startswith("<")]
+    censored[-1][CENSORED_MOLECULE] = f"<{limit * 2:g}"  # the first limit (in visits) stays
+    measured = next(row for row in tables["controls"] if not row[CENSORED_MOLECULE].startswith("<"))
+    measured[CENSORED_MOLECULE] = f"{limit / 4:g}"
+    _write_csv(tmp_path, tables)
+    problems = validate(tmp_path)
+    assert len(problems) == 2
+    assert sum("differs from" in p and "use one limit per molecule" in p for p in problems) == 1
+    assert sum("is below the detection limit" in p for p in problems) == 1
+
+
+def test_a_missing_status_is_in_no_status_group(dataset):
+    counts = status.status_counts(dataset)
+    assert (counts["n"] == N_PATIENTS - len(STATUS_MISSING)).all()
+    cohorts = Cohorts.from_dataset(dataset)
+    assert (cohorts.patient["status"] == STATUS_INDEX_MISSING).sum() == len(STATUS_MISSING)
+
+
+def test_claims_use_their_complete_cases_and_say_n(dataset):
+    table = evaluate(dataset).set_index("claim_id")
+    assert not table["observed"].str.contains(r"\bnan\b").any()
+    n = N_PATIENTS - len(DROPPED_OUT) - 1  # P09's month-12 QMG is missing
+    assert f"(n = {n} of {N_PATIENTS} patients with both visits of QMG)" in table.loc["qmg-decrease", "observed"]
+    assert "n = " not in table.loc["qmg-median-baseline", "observed"]
+    assert "29 of 30 controls" in table.loc["sicos-vs-controls", "observed"]
+    assert table.loc["qmg-decrease", "verdict"] in ("holds (tested)", "does not hold")
+
+
+def test_generated_cohorts_stay_complete():
+    cohorts = Cohorts.from_dataset(load(RECONSTRUCTED_DIR))
+    assert not cohorts.has_missing
+    assert "n = " not in " ".join(evaluate(cohorts)["observed"])
+
+
+def test_blank_cells_in_the_workbook_are_where_the_cohort_put_them(dataset):
+    for (patient, visit, column), _ in BLANK_CELLS.items():
+        assert np.isnan(dataset.paired(column).loc[patient, visit])
+
+
+@pytest.fixture(scope="module")
+def chapter_runs(workbook):
+    monkeypatch = pytest.MonkeyPatch()
+    try:
+        return {name: _execute(NOTEBOOKS / name, monkeypatch, workbook[0]) for name in CHAPTERS}
+    finally:
+        monkeypatch.undo()
+
+
+def test_chapters_run_on_the_clinic_cohort_and_glue_its_flow(chapter_runs, dataset):
+    numbers = flow_numbers(participant_flow(dataset))
+    for name, notebook in chapter_runs.items():
+        glued = _glued(notebook)
+        assert int(glued["flow_enrolled"]) == numbers["enrolled"], name
+        assert int(glued["flow_month_12"]) == numbers["month_12"], name
+        assert int(glued["flow_lost"]) == len(DROPPED_OUT), name
+        assert int(glued["flow_status"]) == N_PATIENTS - len(STATUS_MISSING), name
+        for output in (o for cell in notebook.cells for o in cell.get("outputs", [])):
+            assert output.get("name") != "stderr", (name, output.get("text", "")[:200])
+            assert output.get("output_type") != "error", name
+        words = " ".join(v for k, v in glued.items() if not k.endswith(("_mcid", "_n_mcid", "_pct_mcid")))
+        assert not re.search(r"\bnan\b", words, flags=re.IGNORECASE), name
+
+
+def test_chapters_glue_each_analysis_n(chapter_runs, dataset):
+    glued = _glued(chapter_runs["02-clinical-scores.md"])
+    changes = scores.score_changes(dataset).set_index("score")
+    stems = {"qmg": "qmg", "mmt": "mmt", "mg_adl": "adl", "mg_qol15": "qol"}
+    for score, stem in stems.items():
+        assert int(glued[f"scores_{stem}_n"]) == changes.loc[score, "n"]
+    pred = _glued(chapter_runs["03-prednisone.md"])
+    paired = dataset.paired("prednisone_mg_day").dropna()
+    assert int(pred["pred_n"]) == len(paired) == flow_numbers(participant_flow(dataset))["prednisone_mg_day_n"]
