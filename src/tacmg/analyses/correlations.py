@@ -90,7 +90,11 @@ def correlation_table(
             }
         )
     table = pd.DataFrame(rows)
-    intervals = [spearman_interval(np.array([rho]), n, confidence) for rho, n in zip(table["rho"], table["n"])]
+    # Fewer than 4 pairs: the Fisher-z interval is not defined, so it is left missing (shown as words)
+    nan = (np.array([np.nan]), np.array([np.nan]))
+    intervals = [
+        spearman_interval(np.array([rho]), n, confidence) if n >= 4 else nan for rho, n in zip(table["rho"], table["n"])
+    ]
     table["rho_ci_low"] = [float(low[0]) for low, _ in intervals]
     table["rho_ci_high"] = [float(high[0]) for _, high in intervals]
     table["confidence"] = float(confidence)

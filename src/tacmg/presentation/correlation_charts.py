@@ -11,6 +11,7 @@ import pandas as pd
 
 from tacmg.data.contract import MOLECULE_UNIT, SCORES
 from tacmg.presentation.chart_parts import STATUS_TITLE
+from tacmg.presentation.glue import variant_text
 from tacmg.presentation.molecule_charts import BOOK_WIDTH, COLUMNS, MOLECULE_ORDER, PANEL_WIDTH
 from tacmg.presentation.palette import (
     LOG_AXIS,
@@ -100,9 +101,9 @@ def correlation_heatmap(
         f"from -1 (purple) through 0 (white) to 1 (green). {int(table['significant'].fillna(False).sum())} pairs "
         f"have p below {alpha:g}, {int(table['significant_adjusted'].fillna(False).sum())} of them also after "
         f"{correction_name} correction. Strongest: "
-        + "; ".join(f"{r.label_x} and {r.label_y} {r.rho:+.2f}" for r in pairs.head(3).itertuples())
+        + ("; ".join(f"{r.label_x} and {r.label_y} {_rho(r.rho)}" for r in pairs.head(3).itertuples()) or "none")
         + f". The {len(published)} pairs the sources report (outlined): "
-        + "; ".join(f"{r.label_x} and {r.label_y} {r.rho:+.2f}" for r in published.itertuples())
+        + "; ".join(f"{r.label_x} and {r.label_y} {_rho(r.rho)}" for r in published.itertuples())
         + "."
     )
     return (
@@ -158,7 +159,7 @@ def scatter_grid(
         )
         panel_title = alt.TitleParams(
             f"{lx} and {ly}",
-            subtitle=[f"rho = {row.rho:+.2f}, adjusted p = {row.p_value_adjusted:.2g}"],
+            subtitle=[f"rho = {_rho(row.rho)}, adjusted p = {variant_text(row.p_value_adjusted, 'g2')}"],
             anchor="start",
             fontSize=12,
             subtitleFontSize=10,
@@ -167,7 +168,7 @@ def scatter_grid(
     description = (
         f"Scatter plots of the {len(panels)} pairs the sources report, one point per patient: "
         + "; ".join(
-            f"{r.label_x} and {r.label_y}, rho {r.rho:+.2f}, adjusted p {r.p_value_adjusted:.2g}"
+            f"{r.label_x} and {r.label_y}, rho {_rho(r.rho)}, adjusted p {variant_text(r.p_value_adjusted, 'g2')}"
             for r in (
                 lookup[frozenset((str(x), str(y)))] for x, y in values[["var_x", "var_y"]].drop_duplicates().values
             )
@@ -283,3 +284,8 @@ def between_within_chart(
             description=description,
         )
     )
+
+
+def _rho(rho: float) -> str:
+    """Spearman's rho with its sign and two decimals, or words where it could not be computed."""
+    return "not computable" if pd.isna(rho) else variant_text(rho, "sf2")

@@ -21,6 +21,7 @@ titles with units. Charts never show patient codes: points are identified by the
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any, Final, Literal
 
@@ -235,9 +236,11 @@ def number(value: Any, digits: int = 3) -> str:
 
     Examples
     --------
-    >>> number(37.8125), number(-4.0), number(0.000123456), number(240123.0)
-    ('37.8', '-4', '0.000123', '240000')
+    >>> number(37.8125), number(-4.0), number(0.000123456), number(240123.0), number(float("nan"))
+    ('37.8', '-4', '0.000123', '240000', 'not computable')
     """
+    if not math.isfinite(float(value)):
+        return "not computable"
     rounded = float(f"{float(value):.{digits}g}")
     return f"{rounded:.0f}" if abs(rounded) >= 10**digits else f"{rounded:g}"
 
