@@ -5,6 +5,7 @@ published pairs, and one molecule's between-patient against within-patient assoc
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -286,6 +287,6 @@ def between_within_chart(
     )
 
 
-def _rho(rho: float) -> str:
+def _rho(rho: Any) -> str:
     """Spearman's rho with its sign and two decimals, or words where it could not be computed."""
     return "not computable" if pd.isna(rho) else variant_text(rho, "sf2")
