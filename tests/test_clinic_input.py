@@ -118,6 +118,44 @@ def test_semicolon_files_with_decimal_commas_are_read_with_a_note(valid_dir):
     assert "note: visits.csv: read as semicolon-separated" in _cli("validate", str(valid_dir)).stdout
 
 
+def _write_tables(directory, tables, separator=",", decimal="."):
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, rows in tables.items():
+        columns = TABLES[name].column_names
+        lines = [separator.join(columns)]
+        for row in rows:
+            cells = [row[c] for c in columns]
+            lines.append(
+                separator.join(c.replace(".", decimal) if c[:1].isdigit() or c[:1] == "<" else c for c in cells)
+            )
+        (directory / TABLES[name].file).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("space", ["", " "])
+def test_a_detection_limit_with_a_decimal_comma_is_read_like_any_decimal_comma(tmp_path, space):
+    from clinic_cohort import CENSORED_MOLECULE, clinic_tables
+
+    tables, limit = clinic_tables()
+    fractional = f"{limit - 0.4:.1f}"  # "<15.6": every measured value stays above the limit
+    for row in [*tables["visits"], *tables["controls"]]:
+        if row[CENSORED_MOLECULE].startswith("<"):
+            row[CENSORED_MOLECULE] = f"<{space}{fractional}"
+    _write_tables(tmp_path / "points", tables)
+    _write_tables(tmp_path / "commas", tables, ";", ",")
+    assert "<" + space + fractional.replace(".", ",") in (tmp_path / "commas" / "controls.csv").read_text()
+    report = check(tmp_path / "commas")
+    assert report.problems == []
+    expected, read = load(tmp_path / "points"), load(tmp_path / "commas")
+    assert read.detection_limits == expected.detection_limits == {CENSORED_MOLECULE: float(fractional)}
+    assert read.visits.equals(expected.visits) and read.controls.equals(expected.controls)
+
+
+def test_a_detection_limit_with_a_decimal_comma_in_a_comma_file_gets_a_hint(valid_dir, edit):
+    edit.set_cell(valid_dir, "visits.csv", 2, "scd40l", "<15,6")
+    problems = validate(valid_dir)
+    assert len(problems) == 1 and problems[0].endswith("; use a decimal point"), problems
+
+
 def test_tab_separated_files_are_read(valid_dir):
     expected = load(valid_dir)
     _resave(valid_dir, "controls.csv", "\t")

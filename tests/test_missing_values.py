@@ -1,15 +1,21 @@
 """A clinic's cohort with drop-outs, blank cells, "NA" spellings, a missing status and values below
 the detection limit (`clinic_cohort`, an .xlsx workbook): the loader reads it, each analysis uses
 the patients that have what it needs and says its n, the claims use their complete cases, and
-chapters 01-07 run on it with the participant flow glued, no error, no warning and no "nan".
+every chapter that reads data (00-08 and 11) runs on it with no error, no warning, no "nan" and
+nothing that calls the data reconstructed; chapters 01-07 glue its participant flow, and the
+flow counts, each analysis's n and the chapters' words are checked against the package.
 """
 
 from __future__ import annotations
 
+import ast
 import csv
+import html
 import re
 
+import nbformat
 import numpy as np
+import pandas as pd
 import pytest
 
 from clinic_cohort import (
@@ -22,19 +28,24 @@ from clinic_cohort import (
     write_clinic_workbook,
 )
 from tacmg import load
-from tacmg.analyses import molecule_change, molecules_vs_controls, scores, status
+from tacmg.analyses import discussion, molecule_change, molecules_vs_controls, scores, status
 from tacmg.analyses.correlations import correlation_table
 from tacmg.analyses.participant_flow import flow_numbers, participant_flow
+from tacmg.claims import consistency
 from tacmg.claims.evaluate import evaluate
 from tacmg.data.cohorts import STATUS_MISSING as STATUS_INDEX_MISSING
 from tacmg.data.cohorts import Cohorts
 from tacmg.data.contract import MISSING_VALUES, TABLES
 from tacmg.data.loader import check, validate
 from tacmg.data.paths import RECONSTRUCTED_DIR
+from tacmg.presentation import report
+from tacmg.presentation.chapter_values import discussion_values
+from tacmg.presentation.prose import counted, words
 from tacmg.stats import rank_tests
 from test_own_data import NOTEBOOKS, _execute, _glued
 
-CHAPTERS = [
+# The chapters with a participant-flow cell; every chapter that reads data (09 and 10 read none).
+FLOW_CHAPTERS = [
     "01-cohort.md",
     "02-clinical-scores.md",
     "03-prednisone.md",
@@ -43,6 +54,7 @@ CHAPTERS = [
     "06-molecule-change.md",
     "07-correlations.md",
 ]
+CHAPTERS = ["00-findings.md", *FLOW_CHAPTERS, "08-scorecard.md", "11-discussion.md"]
 
 
 @pytest.fixture(scope="module")
@@ -196,19 +208,44 @@ def chapter_runs(workbook):
         monkeypatch.undo()
 
 
+def _glued_words(notebook) -> dict[str, str]:
+    """The glued values as the prose shows them (a glued string's text/plain is its repr)."""
+    return {k: ast.literal_eval(v) if v[:1] in "'\"" else v for k, v in _glued(notebook).items()}
+
+
+def _outputs(notebook):
+    return [o for cell in notebook.cells for o in cell.get("outputs", [])]
+
+
+def _shown_text(notebook) -> str:
+    """Every text and HTML output of a notebook, as one string."""
+    parts = []
+    for output in _outputs(notebook):
+        parts += [str(output.get("data", {}).get(m, "")) for m in ("text/html", "text/markdown", "text/plain")]
+    return " ".join(parts)
+
+
 def test_chapters_run_on_the_clinic_cohort_and_glue_its_flow(chapter_runs, dataset):
     numbers = flow_numbers(participant_flow(dataset))
-    for name, notebook in chapter_runs.items():
-        glued = _glued(notebook)
+    for name in FLOW_CHAPTERS:
+        glued = _glued(chapter_runs[name])
         assert int(glued["flow_enrolled"]) == numbers["enrolled"], name
         assert int(glued["flow_month_12"]) == numbers["month_12"], name
         assert int(glued["flow_lost"]) == len(DROPPED_OUT), name
         assert int(glued["flow_status"]) == N_PATIENTS - len(STATUS_MISSING), name
-        for output in (o for cell in notebook.cells for o in cell.get("outputs", [])):
+
+
+def test_every_data_chapter_runs_clean_on_the_clinic_cohort(chapter_runs):
+    for name, notebook in chapter_runs.items():
+        for output in _outputs(notebook):
             assert output.get("name") != "stderr", (name, output.get("text", "")[:200])
             assert output.get("output_type") != "error", name
-        words = " ".join(v for k, v in glued.items() if not k.endswith(("_mcid", "_n_mcid", "_pct_mcid")))
-        assert not re.search(r"\bnan\b", words, flags=re.IGNORECASE), name
+        glued = _glued(notebook)
+        assert glued, name
+        for key, value in glued.items():
+            assert not re.search(r"\bnan\b", value, flags=re.IGNORECASE), (name, key, value)
+            assert "reconstructed patient" not in value, (name, key, value)
+        assert "Reconstructed data" not in _shown_text(notebook), name  # the banner says "Your data"
 
 
 def test_chapters_glue_each_analysis_n(chapter_runs, dataset):
@@ -220,3 +257,84 @@ def test_chapters_glue_each_analysis_n(chapter_runs, dataset):
     pred = _glued(chapter_runs["03-prednisone.md"])
     paired = dataset.paired("prednisone_mg_day").dropna()
     assert int(pred["pred_n"]) == len(paired) == flow_numbers(participant_flow(dataset))["prednisone_mg_day_n"]
+
+
+def test_chapter_2_says_the_n_of_each_score(chapter_runs, dataset):
+    glued = _glued_words(chapter_runs["02-clinical-scores.md"])
+    changes = scores.score_changes(dataset).set_index("score")
+    assert changes["n"].nunique() > 1  # the cohort is built so that the scores' counts differ
+    by_n = {}
+    for _score, row in changes.iterrows():
+        by_n.setdefault(int(row["n"]), []).append(row["label"])
+    for n, labels in by_n.items():  # each count, with the scores that have it
+        assert f"{n} " in glued["scores_n_patients"] and words(labels) in glued["scores_n_patients"]
+    fewest = int(changes["n"].min())
+    assert glued["scores_n_fewest"].startswith(f"{fewest} patients (the fewest, for ")
+    assert float(glued["scores_smallest_exact_p"]) == consistency.smallest_signed_rank_p(fewest)
+    assert "scores_mmt_mcid" not in glued and "scores_mmt_pct_mcid" not in glued  # the MMT has no MCID
+
+
+def test_chapters_0_and_8_give_each_claims_verdict_and_n(chapter_runs, dataset):
+    table = evaluate(dataset)
+    card = report.scorecard(dataset)
+    stated, _ = report.stated_and_implied(card)
+    counts = report.verdict_counts(stated)
+    page = _glued(chapter_runs["08-scorecard.md"])
+    assert (int(page["card_total"]), int(page["card_tested"]), int(page["card_failed"])) == (
+        counts["total"],
+        counts["tested"],
+        counts["failed"],
+    )
+    assert int(page["card_conditioned"]) == 0  # nothing of a reader's data was built to meet a claim
+    landing = _glued_words(chapter_runs["00-findings.md"])
+    assert (int(landing["board_tested"]), int(landing["board_failed"])) == (counts["tested"], counts["failed"])
+    assert "do not apply" in landing["implied_sentence"]
+    shown = {name: html.unescape(_shown_text(chapter_runs[name])) for name in ("00-findings.md", "08-scorecard.md")}
+    with_n = [text for text in table.loc[table["claim_id"].isin(stated["claim_id"]), "observed"] if "(n = " in text]
+    assert with_n
+    for name, text in shown.items():
+        for observed in with_n:  # each claim that lacks patients says its n on both pages
+            assert observed in text, (name, observed)
+
+
+def test_chapter_11_uses_the_patients_each_analysis_needs(chapter_runs, dataset):
+    glued = _glued_words(chapter_runs["11-discussion.md"])
+    dose = discussion.dose_correlations(dataset).set_index("variable")
+    # P13's baseline dose is missing, and P06's baseline MG-QOL15: pairwise complete cases.
+    assert dose.loc["mg_qol15", "n"] == N_PATIENTS - 2
+    assert (dose.drop(index="mg_qol15")["n"] == N_PATIENTS - 1).all()
+    assert not dose["rho"].isna().any()
+    assert glued["disc_n"] == f"{N_PATIENTS - 2} to {N_PATIENTS - 1} patients"
+    for variable, rho in dose["rho"].items():
+        assert float(glued[f"disc_rho_{variable}"]) == pytest.approx(rho)
+    pairs = discussion.published_pairs_given_dose(dataset)
+    assert glued["disc_n_pairs_n"] == counted(pairs["n"]) and not pairs["rho_given_dose"].isna().any()
+    entry = discussion.share_at_or_above(dataset, "mg_adl", 6)
+    assert entry["n"] == N_PATIENTS and glued["disc_entry_of"] == f"{entry['count']} of {N_PATIENTS} patients"
+
+
+def test_chapter_11_words_for_correlations_that_cannot_be_computed():
+    dose = pd.DataFrame(
+        {
+            "variable": ["qmg"],
+            "label": ["QMG"],
+            "n": [1],
+            "rho": [np.nan],
+            "significant": [pd.NA],
+            "significant_adjusted": [pd.NA],
+        }
+    )
+    pairs = pd.DataFrame({"label_x": ["QMG"], "label_y": ["IL-2"], "n": [1], "change": [np.nan]})
+    entry = {"count": 0, "n": 0, "share": np.nan, "share_ci_low": np.nan, "share_ci_high": np.nan, "median": np.nan}
+    values = discussion_values(dose, pairs, entry)
+    assert values["n"] == "1 patient" and values["strongest"].startswith("none")
+    assert "cannot be computed" in values["shift"] and "rho_qmg" not in values
+    assert values["entry_of"] == "0 of 0 patients" and values["entry_share"] == "no patient has a value at that visit"
+    assert not any(isinstance(v, float) and np.isnan(v) for v in values.values())
+
+
+def test_no_committed_chapter_glues_nan():
+    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        glued = _glued(nbformat.read(path, as_version=4))
+        bad = {k: v for k, v in glued.items() if re.search(r"\bnan\b", v, flags=re.IGNORECASE)}
+        assert bad == {}, path.name

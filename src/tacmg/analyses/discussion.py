@@ -20,11 +20,17 @@ from tacmg.data.loader import Dataset
 DOSE = "prednisone_mg_day"
 
 
-def _spearman(x, y) -> tuple[float, float]:
+def _spearman(x, y) -> tuple[float, float, int]:
+    """Spearman's rho and p over the patients that have both values, and their number."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    both = ~(np.isnan(x) | np.isnan(y))
+    n = int(both.sum())
+    if n < 3:  # no correlation (scipy warns and returns NaN)
+        return float("nan"), float("nan"), n
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", stats.ConstantInputWarning)
-        result = stats.spearmanr(x, y)
-    return float(result.statistic), float(result.pvalue)
+        result = stats.spearmanr(x[both], y[both])
+    return float(result.statistic), float(result.pvalue), n
 
 
 def dose_correlations(
@@ -46,8 +52,9 @@ def dose_correlations(
     Returns
     -------
     pandas.DataFrame
-        One row per variable: variable, label, block ('molecule' or 'score'), n, rho, p_value
-        (scipy `spearmanr`, t approximation), p_value_adjusted, significant, significant_adjusted.
+        One row per variable: variable, label, block ('molecule' or 'score'), n (patients with both
+        the dose and the variable at that visit), rho, p_value (scipy `spearmanr`, t approximation;
+        NaN under 3 patients), p_value_adjusted, significant, significant_adjusted.
 
     Examples
     --------
@@ -62,13 +69,13 @@ def dose_correlations(
     rows = []
     for block, columns in (("molecule", MOLECULE_COLUMNS), ("score", SCORE_COLUMNS)):
         for variable in columns:
-            rho, p = _spearman(dose, rows_frame[variable].to_numpy(float))
+            rho, p, n = _spearman(dose, rows_frame[variable].to_numpy(float))
             rows.append(
                 {
                     "variable": variable,
                     "label": label(variable),
                     "block": block,
-                    "n": len(rows_frame),
+                    "n": n,
                     "rho": rho,
                     "p_value": p,
                 }
@@ -97,7 +104,9 @@ def partial_rho(rho_xy: float, rho_xz: float, rho_yz: float) -> float:
     (-0.5, -0.219)
     """
     denominator = np.sqrt((1 - rho_xz**2) * (1 - rho_yz**2))
-    return float((rho_xy - rho_xz * rho_yz) / denominator) if denominator > 0 else float("nan")
+    if not denominator > 0:  # also NaN when an input is NaN
+        return float("nan")
+    return float((rho_xy - rho_xz * rho_yz) / denominator)
 
 
 def published_pairs_given_dose(dataset: Dataset, registry: Registry | None = None) -> pd.DataFrame:
@@ -113,8 +122,9 @@ def published_pairs_given_dose(dataset: Dataset, registry: Registry | None = Non
     Returns
     -------
     pandas.DataFrame
-        One row per published score-molecule pair: label_x, label_y, published_sign, rho (Spearman
-        at baseline), rho_given_dose (partial on the baseline dose, `partial_rho`), change
+        One row per published score-molecule pair: label_x, label_y, published_sign, n (patients
+        with the score, the molecule and the dose at baseline), rho (Spearman at baseline, over
+        those n), rho_given_dose (partial on the baseline dose, `partial_rho`), change
         (rho_given_dose - rho).
 
     Examples
@@ -128,18 +138,21 @@ def published_pairs_given_dose(dataset: Dataset, registry: Registry | None = Non
     table = correlation_table(dataset, visit="baseline", registry=registry)
     published = table[(table["block"] == "score-molecule") & table["published_sign"].notna()]
     baseline = visit_rows(dataset, "baseline")
-    dose = baseline[DOSE].to_numpy(float)
     rows = []
     for row in published.to_dict("records"):
-        rho = float(row["rho"])
-        rho_x, _ = _spearman(baseline[row["var_x"]].to_numpy(float), dose)
-        rho_y, _ = _spearman(baseline[row["var_y"]].to_numpy(float), dose)
+        # The three correlations over the same patients: those with all three values.
+        x, y, dose = (baseline[c].to_numpy(float) for c in (row["var_x"], row["var_y"], DOSE))
+        keep = ~(np.isnan(x) | np.isnan(y) | np.isnan(dose))
+        rho, _, n = _spearman(x[keep], y[keep])
+        rho_x, _, _ = _spearman(x[keep], dose[keep])
+        rho_y, _, _ = _spearman(y[keep], dose[keep])
         given = partial_rho(rho, rho_x, rho_y)
         rows.append(
             {
                 "label_x": row["label_x"],
                 "label_y": row["label_y"],
                 "published_sign": row["published_sign"],
+                "n": n,
                 "rho": rho,
                 "rho_given_dose": given,
                 "change": given - rho,
@@ -169,7 +182,8 @@ def share_at_or_above(
     Returns
     -------
     dict
-        count, n, share, share_ci_low, share_ci_high (fractions 0-1), median.
+        count, n (patients with a value at that visit; missing values left out), share,
+        share_ci_low, share_ci_high (fractions 0-1), confidence, median (NaN for no patient).
 
     Examples
     --------
@@ -180,6 +194,7 @@ def share_at_or_above(
     (32, 4.5, True)
     """
     values = visit_rows(dataset, visit)[variable].to_numpy(float)
+    values = values[~np.isnan(values)]
     count, n = int((values >= threshold).sum()), len(values)
     low, high = share_interval(count, n, confidence)
     return {
@@ -188,5 +203,6 @@ def share_at_or_above(
         "share": count / n if n else float("nan"),
         "share_ci_low": low,
         "share_ci_high": high,
-        "median": float(np.median(values)),
+        "confidence": confidence,
+        "median": float(np.median(values)) if n else float("nan"),
     }

@@ -164,7 +164,7 @@ def has_bad_bytes(text: str) -> bool:
     return bool(_BAD_BYTES.search(text))
 
 
-_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+", re.ASCII)
+_DECIMAL_COMMA = re.compile(r"(<\s*)?[+-]?\d+,\d+", re.ASCII)  # also "<15,6"
 
 
 def _type_problem(column: Column, text: str) -> str | None:
@@ -275,7 +275,8 @@ def _censored_problem(column: Column, text: str) -> str | None:
     floor = column.exclusive_minimum if column.exclusive_minimum is not None else column.minimum
     if limit is None or (floor is not None and not limit > floor):
         bound = f" greater than {bound_text(floor)}{unit}" if floor is not None else ""
-        return f"{show_value(text)} is not a valid detection limit: it must be a number{bound}"
+        hint = "; use a decimal point" if _DECIMAL_COMMA.fullmatch(text) else ""  # '<15,6' in a comma file
+        return f"{show_value(text)} is not a valid detection limit: it must be a number{bound}{hint}"
     if column.maximum is not None and limit > column.maximum:
         low, high = bound_text(column.minimum or 0), bound_text(column.maximum)
         return f"{text} is outside the {column.label} range {low}-{high}{unit}"

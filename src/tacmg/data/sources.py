@@ -6,9 +6,9 @@ CSV file, the row number of a sheet), so that every later check can say where a 
 
 CSV files are decoded as UTF-8 (bad bytes kept as lone surrogates, reported cell by cell). The
 separator is read from the header line, as spreadsheets save "CSV" with the separator of their
-locale: comma; semicolon (then decimal commas in number columns are read as decimal points, and a
-note says so); or tab. A header line with none of these but another separator is refused with a
-message naming it, never with "required column is missing".
+locale: comma; semicolon (then decimal commas in number columns, detection limits ``<X`` included,
+are read as decimal points, and a note says so); or tab. A header line with none of these but
+another separator is refused with a message naming it, never with "required column is missing".
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from tacmg.data.contract import TABLES, Table
 SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 # Other characters a header line may be separated by; named in the refusal.
 OTHER_SEPARATORS = {"|": "vertical bar", ":": "colon", " ": "space"}
-_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+", re.ASCII)
+# A number with a decimal comma, also as a detection limit ("<15,6", "< 15,6"): read like "15,6".
+_DECIMAL_COMMA = re.compile(r"(<\s*)?[+-]?\d+,\d+", re.ASCII)
 WORKBOOK_SUFFIX = ".xlsx"
 
 

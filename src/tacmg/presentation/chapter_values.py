@@ -18,7 +18,8 @@ import pandas as pd
 from tacmg.analyses.scores import MCID_POINTS, QMG_MCID_MILD
 from tacmg.claims.consistency import counts_rounding_to, fewest_changes_for, smallest_signed_rank_p
 from tacmg.claims.registry import Registry
-from tacmg.presentation.prose import convention_readings, mcid_reading, words
+from tacmg.presentation.glue import variant_text
+from tacmg.presentation.prose import convention_readings, counted, mcid_reading, words
 from tacmg.presentation.report import stated_and_implied, verdict_counts
 from tacmg.stats.rounding import fixed, percent, round_half_up
 
@@ -49,10 +50,11 @@ def score_change_values(
         ``_median_month_12``, ``_median_change``, ``_hl``, ``_hl_low``, ``_hl_high`` (points),
         ``_p`` (p_value), ``_rb`` (effect size, 2 decimals), ``_n_unchanged``, ``_n_worse``,
         ``_n_improved``, ``_pct_improved`` (percent, 1 decimal), ``_mcid`` (points), ``_n_mcid``,
-        ``_pct_mcid``, ``_mcid_reading`` (a phrase), ``_p_permutation`` (the exact conditional p);
-        then p_max, p_methods (words), p_methods_permutation (words), rb_weakest /
-        rb_strongest with their labels, n_fell (scores whose whole interval lies below zero),
-        n_scores, lit_adl / lit_qmg / lit_qmg_mild (the cited MCIDs, points) and qol_half_sd.
+        ``_pct_mcid`` (these three only for a score with a threshold), ``_mcid_reading`` (a
+        phrase), ``_p_permutation`` (the exact conditional p); then p_max, p_methods (words),
+        p_methods_permutation (words), rb_weakest / rb_strongest with their labels, n_fell (scores
+        whose whole interval lies below zero), n_scores, lit_adl / lit_qmg / lit_qmg_mild (the
+        cited MCIDs, points) and qol_half_sd.
 
     Examples
     --------
@@ -61,8 +63,8 @@ def score_change_values(
     >>> from tacmg.data.paths import RECONSTRUCTED_DIR
     >>> changes = score_changes(load(RECONSTRUCTED_DIR))
     >>> values = score_change_values(changes, MCID_POINTS, 0.95, qol_baseline_sd=8.0)
-    >>> values["n"], values["n_scores"], values["qol_half_sd"]
-    (32, 4, 4.0)
+    >>> values["n"], values["n_scores"], values["qol_half_sd"], "mmt_mcid" in values
+    (32, 4, 4.0, False)
     """
     values: dict[str, Any] = {
         "n": int(changes["n"].iloc[0]),
@@ -86,14 +88,19 @@ def score_change_values(
                 f"{s}_n_worse": row["n_worse"],
                 f"{s}_n_improved": row["n_improved"],
                 f"{s}_pct_improved": percent(row["n_improved"], row["n"]),
-                f"{s}_mcid": row["mcid_points"],
-                f"{s}_n_mcid": row["n_mcid"],
-                f"{s}_pct_mcid": percent(row["n_mcid"], row["n"]),
                 f"{s}_mcid_reading": mcid_reading(
                     row["hl_change"], row["hl_change_ci_low"], row["hl_change_ci_high"], mcid.get(row["score"])
                 ),
             }
         )
+        if np.isfinite(row["mcid_points"]):  # a score without a threshold (the MMT) has no such numbers
+            values.update(
+                {
+                    f"{s}_mcid": row["mcid_points"],
+                    f"{s}_n_mcid": row["n_mcid"],
+                    f"{s}_pct_mcid": percent(row["n_mcid"], row["n"]),
+                }
+            )
     methods = changes["p_method"].unique()
     methods_permutation = changes["p_method_permutation"].unique()
     weakest = changes.iloc[int(changes["effect_size"].to_numpy(float).argmax())]
@@ -293,9 +300,14 @@ def consistency_values(
     return values
 
 
-def discussion_values(dose: pd.DataFrame, pairs: pd.DataFrame, entry: Mapping[str, float]) -> dict[str, Any]:
+def discussion_values(
+    dose: pd.DataFrame, pairs: pd.DataFrame, entry: Mapping[str, float], noun: str = "patients"
+) -> dict[str, Any]:
     """What the discussion page quotes about the dose correlations, the published pairs given the
     dose, and the share meeting a trial's entry threshold.
+
+    Each analysis uses the patients that have what it needs, so the counts can differ from row to
+    row; a correlation that cannot be computed (under 3 patients) is named in words, never as NaN.
 
     Parameters
     ----------
@@ -305,53 +317,67 @@ def discussion_values(dose: pd.DataFrame, pairs: pd.DataFrame, entry: Mapping[st
         The output of `tacmg.analyses.discussion.published_pairs_given_dose`.
     entry : mapping
         The output of `tacmg.analyses.discussion.share_at_or_above`.
+    noun : str
+        What the prose calls the people in the data (`tacmg.presentation.report.patients_noun`).
 
     Returns
     -------
     dict
-        n_tests, n (patients), n_significant, n_significant_adjusted, strongest_label and
-        strongest_rho (the variable with the largest absolute rho), rho_<variable> for each row;
-        n_pairs, largest_shift (largest absolute change of a published pair's rho once the dose
-        is held fixed) and largest_shift_pair; entry_count, entry_n, entry_pct, entry_low_pct,
-        entry_high_pct (percent, 1 decimal) and entry_median.
+        n_tests, n (patients of the dose correlations, in words: one count or their range),
+        n_significant, n_significant_adjusted, strongest (the variable with the largest absolute
+        rho and that rho, in words), rho_<variable> for each row that has one; n_pairs, n_pairs_n
+        (their patients, in words), shift (the largest absolute change of a published pair's rho
+        once the dose is held fixed, and its pair, in words); entry_count, entry_n, entry_of
+        ('12 of 32 patients') and entry_share (percent and interval, in words).
 
     Examples
     --------
-    >>> dose = pd.DataFrame({"variable": ["il2", "qmg"], "label": ["IL-2", "QMG"], "n": [32, 32],
+    >>> dose = pd.DataFrame({"variable": ["il2", "qmg"], "label": ["IL-2", "QMG"], "n": [32, 31],
     ...                      "rho": [0.1, -0.3], "significant": [False, False],
     ...                      "significant_adjusted": [False, False]})
-    >>> pairs = pd.DataFrame({"label_x": ["QMG"], "label_y": ["sCD25"], "change": [-0.02]})
+    >>> pairs = pd.DataFrame({"label_x": ["QMG"], "label_y": ["sCD25"], "n": [31], "change": [-0.02]})
     >>> entry = {"count": 12, "n": 32, "share": 0.375, "share_ci_low": 0.211, "share_ci_high": 0.563, "median": 4.5}
     >>> values = discussion_values(dose, pairs, entry)
-    >>> values["strongest_label"], values["largest_shift_pair"], values["entry_pct"]
-    ('QMG', 'QMG and sCD25', 37.5)
+    >>> values["n"], values["strongest"], values["shift"]
+    ('31 to 32 patients', 'QMG (rho = -0.30)', 'by at most 0.02 (for QMG and sCD25)')
+    >>> values["entry_of"], values["entry_share"]
+    ('12 of 32 patients', '37.5%, 95% interval 21.1% to 56.3%')
     """
-    strongest = dose.iloc[int(dose["rho"].abs().to_numpy(float).argmax())]
+    rho = dose["rho"].to_numpy(float)
+    finite = np.isfinite(rho)
     values: dict[str, Any] = {
         "n_tests": len(dose),
-        "n": int(dose["n"].iloc[0]),
+        "n": counted(dose["n"], noun),
         "n_significant": int(dose["significant"].fillna(False).astype(bool).sum()),
         "n_significant_adjusted": int(dose["significant_adjusted"].fillna(False).astype(bool).sum()),
-        "strongest_label": str(strongest["label"]),
-        "strongest_rho": float(dose["rho"].to_numpy(float)[int(dose["rho"].abs().to_numpy(float).argmax())]),
-        **{f"rho_{variable}": rho for variable, rho in zip(dose["variable"], dose["rho"].to_numpy(float))},
+        **{f"rho_{variable}": r for variable, r in zip(dose["variable"], rho) if np.isfinite(r)},
         "n_pairs": len(pairs),
+        "n_pairs_n": counted(pairs["n"] if len(pairs) else [], noun),
     }
-    if len(pairs):
-        change = pairs["change"].to_numpy(float)
-        largest = pairs.iloc[int(np.abs(change).argmax())]
-        values["largest_shift"] = float(np.abs(change).max())
-        values["largest_shift_pair"] = f"{largest['label_x']} and {largest['label_y']}"
+    if finite.any():
+        strongest = int(np.where(finite, np.abs(np.where(finite, rho, 0)), -1).argmax())
+        values["strongest"] = f"{dose['label'].iloc[strongest]} (rho = {variant_text(rho[strongest], 'sf2')})"
     else:
-        values["largest_shift"], values["largest_shift_pair"] = float("nan"), "none"
+        values["strongest"] = "none: too few patients have both values for any correlation"
+    change = pairs["change"].to_numpy(float) if len(pairs) else np.array([])
+    if np.isfinite(change).any():
+        largest = int(np.nanargmax(np.abs(change)))
+        pair = f"{pairs['label_x'].iloc[largest]} and {pairs['label_y'].iloc[largest]}"
+        values["shift"] = f"by at most {fixed(float(abs(change[largest])), 2)} (for {pair})"
+    else:
+        values["shift"] = "by an amount that cannot be computed here (too few patients with all three values)"
+    count, n = int(entry["count"]), int(entry["n"])
     values.update(
         {
-            "entry_count": int(entry["count"]),
-            "entry_n": int(entry["n"]),
-            "entry_pct": percent(entry["count"], entry["n"]),
-            "entry_low_pct": round_half_up(100 * entry["share_ci_low"], 1),
-            "entry_high_pct": round_half_up(100 * entry["share_ci_high"], 1),
-            "entry_median": float(entry["median"]),
+            "entry_count": count,
+            "entry_n": n,
+            "entry_of": f"{count} of {counted([n], noun)}",
+            "entry_share": (
+                f"{fixed(percent(count, n), 1)}%, {variant_text(100 * float(entry.get('confidence', 0.95)))}% interval "
+                f"{fixed(100 * entry['share_ci_low'], 1)}% to {fixed(100 * entry['share_ci_high'], 1)}%"
+                if n
+                else "no patient has a value at that visit"
+            ),
         }
     )
     return values

@@ -24,6 +24,90 @@ def words(items: Iterable[str], empty: str = "none") -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def counted(counts: Iterable[int], noun: str = "patients") -> str:
+    """A count, or the range of several counts, with its noun in the right number.
+
+    Parameters
+    ----------
+    counts : iterable of int
+        One count per analysis (e.g. the n of each row of a table).
+    noun : str
+        The plural noun; its singular drops the final "s".
+
+    Returns
+    -------
+    str
+        '32 patients' when the counts agree, '1 patient', '18 to 19 patients' when they differ,
+        '0 patients' for none.
+
+    Examples
+    --------
+    >>> counted([32, 32]), counted([1]), counted([19, 18, 19]), counted([], "changes")
+    ('32 patients', '1 patient', '18 to 19 patients', '0 changes')
+    """
+    values = sorted({int(c) for c in counts}) or [0]
+    low, high = values[0], values[-1]
+    if low == high:
+        return f"{low} {noun.removesuffix('s') if low == 1 else noun}"
+    return f"{low} to {high} {noun}"
+
+
+def counts_by_label(counts: Iterable[int], labels: Iterable[str], noun: str = "patients") -> str:
+    """One count when every label has the same, else each count with the labels that have it.
+
+    Examples
+    --------
+    >>> counts_by_label([32, 32], ["QMG", "MMT"])
+    '32 patients'
+    >>> counts_by_label([16, 17, 17, 16], ["QMG", "MMT", "MG-ADL", "MG-QOL15"])
+    '17 patients for MMT and MG-ADL, 16 for QMG and MG-QOL15'
+    >>> counts_by_label([1, 0], ["QMG", "MMT"])
+    '1 patient for QMG, 0 for MMT'
+    """
+    pairs = list(zip((int(c) for c in counts), labels))
+    by_count: dict[int, list[str]] = {}
+    for count, label in pairs:
+        by_count.setdefault(count, []).append(label)
+    if len(by_count) <= 1:
+        return counted(by_count or [0], noun)
+    ordered = sorted(by_count.items(), key=lambda item: -item[0])
+    first, *rest = (f"{count} for {words(names)}" for count, names in ordered)
+    count = ordered[0][0]
+    return f"{count} {noun.removesuffix('s') if count == 1 else noun}{first[len(str(count)) :]}, " + ", ".join(rest)
+
+
+def score_n_values(changes: pd.DataFrame, noun: str = "patients") -> dict[str, str]:
+    """How many patients chapter 2's tests use, in words: each score uses those with both its visits.
+
+    Parameters
+    ----------
+    changes : pandas.DataFrame
+        The output of `tacmg.analyses.scores.score_changes`.
+    noun : str
+        What the prose calls the people in the data (`tacmg.presentation.report.patients_noun`).
+
+    Returns
+    -------
+    dict
+        n_patients (one count when the four scores agree, else each count with its scores) and
+        n_fewest (the fewest pairs of any score, naming it when the counts differ).
+
+    Examples
+    --------
+    >>> changes = pd.DataFrame({"label": ["QMG", "MMT", "MG-ADL"], "n": [16, 17, 17]})
+    >>> score_n_values(changes)
+    {'n_patients': '17 patients for MMT and MG-ADL, 16 for QMG', 'n_fewest': '16 patients (the fewest, for QMG)'}
+    >>> score_n_values(changes.assign(n=32))["n_patients"]
+    '32 patients'
+    """
+    fewest = changes.iloc[int(changes["n"].to_numpy(int).argmin())]
+    same = changes["n"].nunique() == 1
+    return {
+        "n_patients": counts_by_label(changes["n"], changes["label"], noun),
+        "n_fewest": counted([fewest["n"]], noun) + ("" if same else f" (the fewest, for {fewest['label']})"),
+    }
+
+
 def method_words(labels: Iterable[str], methods: Iterable[str]) -> str:
     """Which p-value each row has, as a phrase: 'exact for all 8' or 'exact for A and B; normal ... for C'.
 
