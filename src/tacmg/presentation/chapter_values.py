@@ -18,10 +18,9 @@ import pandas as pd
 from tacmg.analyses.scores import MCID_POINTS, QMG_MCID_MILD
 from tacmg.claims.consistency import counts_rounding_to, fewest_changes_for, smallest_signed_rank_p
 from tacmg.claims.registry import Registry
-from tacmg.presentation.glue import variant_text
 from tacmg.presentation.prose import convention_readings, counted, mcid_reading, words
 from tacmg.presentation.report import stated_and_implied, verdict_counts
-from tacmg.stats.rounding import fixed, percent, round_half_up
+from tacmg.stats.rounding import fixed, percent, quantity_text, round_half_up, significant
 
 # Short stems of the score columns in glue keys ('scores_qmg_hl', 'scores_adl_p', ...).
 SCORE_STEMS = {"qmg": "qmg", "mmt": "mmt", "mg_adl": "adl", "mg_qol15": "qol"}
@@ -356,7 +355,8 @@ def discussion_values(
     }
     if finite.any():
         strongest = int(np.where(finite, np.abs(np.where(finite, rho, 0)), -1).argmax())
-        values["strongest"] = f"{dose['label'].iloc[strongest]} (rho = {variant_text(rho[strongest], 'sf2')})"
+        rho_text = quantity_text(rho[strongest], "correlation", sign=True)
+        values["strongest"] = f"{dose['label'].iloc[strongest]} (rho = {rho_text})"
     else:
         values["strongest"] = "none: too few patients have both values for any correlation"
     change = pairs["change"].to_numpy(float) if len(pairs) else np.array([])
@@ -373,7 +373,7 @@ def discussion_values(
             "entry_n": n,
             "entry_of": f"{count} of {counted([n], noun)}",
             "entry_share": (
-                f"{fixed(percent(count, n), 1)}%, {variant_text(100 * float(entry.get('confidence', 0.95)))}% interval "
+                f"{fixed(percent(count, n), 1)}%, {significant(100 * float(entry.get('confidence', 0.95)))}% interval "
                 f"{fixed(100 * entry['share_ci_low'], 1)}% to {fixed(100 * entry['share_ci_high'], 1)}%"
                 if n
                 else "no patient has a value at that visit"
