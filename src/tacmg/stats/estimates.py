@@ -126,8 +126,8 @@ def _conditional_interval(d: np.ndarray, confidence: float, zero_method: str) ->
         middle = next((k for k in sorted(near, key=lambda k: abs(k - centre)) if accepted(candidates[k])), None)
         if middle is None:  # no shift accepted: possible with a large sample of heavily tied values
             return float("nan"), float("nan")
-        first = _first_true(lambda k: accepted(candidates[k]), 0, middle)
-        last = _first_true(lambda k: not accepted(candidates[k]), middle, candidates.size) - 1
+        first = _first_true(lambda k: accepted(float(candidates[k])), 0, middle)
+        last = _first_true(lambda k: not accepted(float(candidates[k])), middle, candidates.size) - 1
     low = -np.inf if first == 0 else candidates[first if first % 2 else first - 1]
     high = np.inf if last == candidates.size - 1 else candidates[last if last % 2 else last + 1]
     return float(low), float(high)
