@@ -11,6 +11,9 @@ written to after the copy. Prints the wall time of each step, the total, and the
 chapter took to execute (from the prefill's timings file); asserts nothing.
 
     python bench/bench_book_size.py [--patients 3000] [--seed 1] [--jobs 2] [--keep]
+
+``--patients 0`` builds the book on the committed reconstruction instead (``MG_DATA_DIR`` unset), for
+comparison.
 """
 
 from __future__ import annotations
@@ -44,10 +47,10 @@ def copy_repository(target: Path) -> None:
             shutil.copytree(ROOT / folder, target / folder)
 
 
-def steps(data: Path, jobs: int) -> dict[str, list[str]]:
+def steps(data: Path | None, jobs: int) -> dict[str, list[str]]:
     python = sys.executable
     return {
-        "validate": [python, "-m", "tacmg", "validate", str(data)],
+        **({"validate": [python, "-m", "tacmg", "validate", str(data)]} if data else {}),
         "data key": [python, "tools/data_cache_key.py", "--build", "_build"],
         "prefill": [python, "tools/prefill_cache.py", "--build", "_build", "--jobs", str(jobs)],
         "jupyter-book": [str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"],
@@ -56,23 +59,26 @@ def steps(data: Path, jobs: int) -> dict[str, list[str]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--patients", type=int, default=3000)
+    parser.add_argument("--patients", type=int, default=3000, help="0: the committed reconstruction")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=2, help="chapters executed at a time (make book's JOBS)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary copy and print where it is")
     args = parser.parse_args()
     temporary = Path(tempfile.mkdtemp(prefix="tacmg-book-size-"))
     try:
-        copy, data = temporary / "book", temporary / "cohort"
+        copy, data = temporary / "book", (temporary / "cohort" if args.patients else None)
         start = time.perf_counter()
-        synthetic_cohort(data, args.patients, args.seed)
+        if data:
+            synthetic_cohort(data, args.patients, args.seed)
         copy_repository(copy)
         if not (copy / "_vendor").is_dir():
             subprocess.run([sys.executable, "tools/vendor_vega.py"], cwd=copy, check=True, stdout=subprocess.DEVNULL)
-        print(f"cohort of {args.patients:,} patients and copy of the repository: {time.perf_counter() - start:.1f} s")
+        what = f"cohort of {args.patients:,} patients and copy" if data else "copy"
+        print(f"{what} of the repository: {time.perf_counter() - start:.1f} s")
         env = {key: value for key, value in os.environ.items() if key != "TACMG_TEST_RUN"}  # never seed
+        env.pop("MG_DATA_DIR", None)
         env |= {
-            "MG_DATA_DIR": str(data),
+            **({"MG_DATA_DIR": str(data)} if data else {}),
             "PYTHONPATH": str(copy / "src"),
             "PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}",
             "JUPYTER_PREFER_ENV_PATH": "1",
@@ -88,7 +94,8 @@ def main() -> None:
             print(f"{name:>13}: {seconds:7.1f} s{failed}")
             if done.returncode:
                 print((done.stdout + done.stderr)[-3000:])
-        print(f"{'total':>13}: {total:7.1f} s   ({args.patients:,} patients, {args.jobs} chapters at a time)")
+        patients = f"{args.patients:,}" if data else "the committed"
+        print(f"{'total':>13}: {total:7.1f} s   ({patients} patients, {args.jobs} chapters at a time)")
         timings = copy / "_build" / ".prefill-timings.json"
         if timings.exists():
             print("seconds each chapter took to execute:")
