@@ -134,3 +134,31 @@ def test_the_conditional_interval_bisects_as_the_scan_finds_over_the_exact_limit
     monkeypatch.setattr(estimates, "exact_allowed", lambda *sizes: True)  # forces the scan of every candidate
     scanned = estimates._conditional_interval(after - before, 0.95, "wilcox")
     assert (bisected.low, bisected.high) == scanned
+
+
+def test_the_joined_column_scan_finds_exactly_the_cells_the_cell_rule_finds():
+    from tacmg.data.column_rules import _has_special
+    from tacmg.data.contract import CENSORED_PREFIX, MISSING_VALUES, VISITS_TABLE
+
+    column = VISITS_TABLE.columns[-1]  # a molecule: may be missing or censored
+
+    def by_cell(cells):
+        return any(c in MISSING_VALUES or not c.strip() or c.startswith(CENSORED_PREFIX) for c in cells)
+
+    pieces = ["1", "2.5", "NA", "na", "N/A", "n/a", ".", "", " ", "\t", "<3", "< 3", "x<3", "NA ", " NA", ".5"]
+    pieces += ["N", "\u00a0", "1\n", "\n"]  # (a cell holding NUL, refused by the cell rules, may only add a match)
+    rng = np.random.default_rng(0)
+    for _ in range(2000):
+        cells = [pieces[int(i)] for i in rng.integers(len(pieces), size=rng.integers(1, 4))]
+        assert _has_special(column, cells) == by_cell(cells), cells
+
+
+def test_an_empty_conditional_interval_reads_none():
+    from tacmg.presentation.tables import hl_conventions_view
+
+    row = {"label": "MG-ADL", "score": "adl", "n": 3000, "n_nonzero": 2900, "confidence": 0.95}
+    row |= {f"hl_change{s}": -2.5 for s in ("", "_ci_low", "_ci_high")}
+    row |= {f"hl_change_all_n{s}": -2.0 for s in ("", "_ci_low", "_ci_high")}
+    row |= {"hl_change_conditional_ci_low": np.nan, "hl_change_conditional_ci_high": np.nan}
+    view = hl_conventions_view(pd.DataFrame([row]), {"adl": 2})
+    assert view.filter(like="Exact conditional").iloc[0, 0] == "none"
