@@ -60,8 +60,9 @@ def _robustness_frames() -> dict[str, pd.DataFrame]:
     return {"shares": shares, "scenarios": scenarios}
 
 
-def all_charts(dataset) -> dict[str, alt.TopLevelMixin]:
-    """Every chart of the book, called as its chapter calls it."""
+def per_patient_charts(dataset) -> dict[str, alt.TopLevelMixin]:
+    """The charts that draw a mark per patient or per value (so grow with the cohort), called as
+    their chapters call them."""
     p = dataset.patients
     panels = [
         dict(
@@ -73,13 +74,6 @@ def all_charts(dataset) -> dict[str, alt.TopLevelMixin]:
         for s in contract.SCORES
     ]
     table = correlations.correlation_table(dataset)
-    both = pd.concat(
-        [
-            molecule_change.paired_change(dataset).assign(subset="all patients"),
-            molecule_change.paired_change(dataset, statuses=("I",)).assign(subset="improved"),
-        ]
-    )
-    rob = _robustness_frames()
     return {
         "01 means": clinical_charts.side_by_side(
             clinical_charts.mean_against_published(p["age_at_onset_years"], "Age", "years", True, published_mean=37.8),
@@ -87,27 +81,42 @@ def all_charts(dataset) -> dict[str, alt.TopLevelMixin]:
         ),
         "02 scores": clinical_charts.score_change_grid(panels, True),
         "03 doses": clinical_charts.dose_chart(prednisone.prednisone_taper(dataset).doses, True),
-        "04 status": clinical_charts.status_intervals(status.status_counts(dataset), True),
-        "04 arithmetic": clinical_charts.share_arithmetic_chart(
-            status.share_arithmetic(observed=11), 33, True, accepted=(10, 11)
-        ),
         "05 strips": molecule_charts.strip_grid(molecule_values.values_by_group(dataset), "t", True),
-        "05 forest": molecule_charts.ratio_forest(
-            molecules_vs_controls.baseline_against_controls(dataset), "t", "r", True
-        ),
         "06 paired": molecule_charts.paired_grid(molecule_values.paired_values(dataset), "t", True),
-        "06 forest": molecule_charts.ratio_forest(both, "t", "r", True, group="subset"),
         "06 status": molecule_charts.status_change_chart(molecule_values.log_ratios(dataset), "t", True),
-        "07 heatmap": correlation_charts.correlation_heatmap(table, "t", True),
         "07 scatter": correlation_charts.scatter_grid(
             molecule_values.pair_values(dataset, correlations.published_pairs(table)), table, "t", True
         ),
         "07 between": correlation_charts.between_within_chart(
             molecule_values.trajectories(dataset), molecule_values.changes_together(dataset), "sCD25", "t", True
         ),
+    }
+
+
+def all_charts(dataset) -> dict[str, alt.TopLevelMixin]:
+    """Every chart of the book, called as its chapter calls it."""
+    table = correlations.correlation_table(dataset)
+    both = pd.concat(
+        [
+            molecule_change.paired_change(dataset).assign(subset="all patients"),
+            molecule_change.paired_change(dataset, statuses=("I",)).assign(subset="improved"),
+        ]
+    )
+    rob = _robustness_frames()
+    charts = {
+        "04 status": clinical_charts.status_intervals(status.status_counts(dataset), True),
+        "04 arithmetic": clinical_charts.share_arithmetic_chart(
+            status.share_arithmetic(observed=11), 33, True, accepted=(10, 11)
+        ),
+        "05 forest": molecule_charts.ratio_forest(
+            molecules_vs_controls.baseline_against_controls(dataset), "t", "r", True
+        ),
+        "06 forest": molecule_charts.ratio_forest(both, "t", "r", True, group="subset"),
+        "07 heatmap": correlation_charts.correlation_heatmap(table, "t", True),
         "10 claims": robustness_charts.claims_by_share(rob["shares"]),
         "10 heatmap": robustness_charts.share_heatmap(rob["scenarios"], "scenario", ["as assumed", "null"], "t"),
     }
+    return {**per_patient_charts(dataset), **charts}
 
 
 @pytest.fixture(scope="module")

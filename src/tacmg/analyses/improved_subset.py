@@ -87,15 +87,17 @@ def _tests(cohorts: Cohorts, claim: Claim, mask: np.ndarray):
     before = cohorts.values(claim.variables[0], "baseline")
     after = cohorts.values(claim.variables[0], "month_12")
     sizes = mask.sum(axis=1)
+    # every batch under the same variants: without the exact one once any subset is too large for it
+    exact = rank_tests.exact_allowed(int(sizes.max(initial=0)))
     estimate = np.full(cohorts.size, np.nan)
-    p = np.full((cohorts.size, len(rank_tests.WILCOXON_VARIANTS)), np.nan)
+    p = np.full((cohorts.size, len(rank_tests.WILCOXON_VARIANTS) - (not exact)), np.nan)
     primary = np.full(cohorts.size, np.nan)
     for k in np.unique(sizes):  # cohorts with the same subset size are tested in one batch
         if k < 2:
             continue
         rows = np.flatnonzero(sizes == k)
         sub = mask[rows]
-        result = rank_tests.signed_rank(before[rows][sub].reshape(-1, k), after[rows][sub].reshape(-1, k))
+        result = rank_tests.signed_rank(before[rows][sub].reshape(-1, k), after[rows][sub].reshape(-1, k), exact)
         estimate[rows], p[rows], primary[rows] = result.estimate, result.p, result.p_primary
     return sizes, estimate, p, primary
 

@@ -27,7 +27,15 @@ from tacmg.data.cell_rules import (
     show_value,
 )
 from tacmg.data.column_rules import column_problems
-from tacmg.data.contract import CONTROLS_TABLE, MOLECULES, PATIENTS_TABLE, TABLES, VISITS, VISITS_TABLE
+from tacmg.data.contract import (
+    CENSORED_PREFIX,
+    CONTROLS_TABLE,
+    MOLECULES,
+    PATIENTS_TABLE,
+    TABLES,
+    VISITS,
+    VISITS_TABLE,
+)
 from tacmg.data.package_checks import read_package
 from tacmg.data.privacy import column_identifiers, identifier_name
 from tacmg.data.sources import Problem, RawTable, read_csv_table, read_workbook, workbook_path
@@ -186,10 +194,23 @@ def _limit_cells(raws: dict[str, RawTable], molecule: str) -> Iterator[tuple[Raw
                     continue  # refused by the cell rules already
 
 
+def _may_hold_limits(raws: dict[str, RawTable], molecule: str) -> bool:
+    """False when no cell of the molecule in visits or controls holds ``<`` (so none is ``<X``): one
+    search of the joined column instead of reading each cell."""
+    tables = [raws.get(name) for name in (VISITS_TABLE.name, CONTROLS_TABLE.name)]
+    return any(
+        CENSORED_PREFIX in "".join(raw.well_formed()[1][molecule])
+        for raw in tables
+        if raw is not None and raw.position(molecule) is not None
+    )
+
+
 def detection_limits(raws: dict[str, RawTable]) -> dict[str, float]:
     """Each molecule's detection limit X, from its first ``<X`` cell (molecules without one left out)."""
     found = {}
     for molecule in MOLECULES:
+        if not _may_hold_limits(raws, molecule):
+            continue
         for _, _, value, is_limit in _limit_cells(raws, molecule):
             if is_limit:
                 found[molecule] = value

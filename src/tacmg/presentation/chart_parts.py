@@ -17,12 +17,13 @@ from tacmg.presentation.palette import (
     VISIT_LABELS,
     WIDTH,
     SingleChart,
+    chart_rows,
     direction,
     legend,
     number,
     status_scale,
-    titled,
     visit_scale,
+    with_notes,
 )
 
 STATUS_TITLE = "Post-intervention status"
@@ -53,6 +54,7 @@ def paired_slopes(
         value_name="value",
     )
     long["visit"] = long["visit"].map(VISIT_LABELS)
+    long, notes = chart_rows(long, "patient", what="patients' lines")
     colour = (
         alt.Color(f"{colour_by}:N", scale=status_scale(frame[colour_by]), legend=legend(STATUS_TITLE))
         if colour_by
@@ -75,7 +77,7 @@ def paired_slopes(
     lines = base.mark_line(opacity=0.5, strokeWidth=1.2)
     points = base.mark_circle(size=36, opacity=0.85)
     return (lines + points).properties(
-        width=WIDTH * 0.7, height=HEIGHT, title=titled(f"{label}: each patient", reconstructed)
+        width=WIDTH * 0.7, height=HEIGHT, title=with_notes(f"{label}: each patient", reconstructed, *notes)
     )
 
 
@@ -146,7 +148,8 @@ def change_distribution(
     >>> [(row["change"], row["stack"], row["direction"]) for row in rows]  # 0.5 sits on top of 0
     [(-50.0, 1, 'fell'), (0.0, 1, 'no change'), (0.5, 2, 'rose')]
     """
-    frame = changes.reset_index(drop=True).copy()
+    frame, notes = chart_rows(changes.reset_index(drop=True), what="patients' changes")
+    frame = frame.copy()
     span = max(float(frame["change"].max() - frame["change"].min()), 1.0)
     frame["stack"] = dot_stacks(frame["change"], resolution=span / 35)
     frame["direction"] = direction(frame["change"])
@@ -179,7 +182,7 @@ def change_distribution(
             )
         )
     return alt.layer(*layers).properties(
-        width=WIDTH, height=HEIGHT * 0.7, title=titled(f"{label}: change per patient", reconstructed)
+        width=WIDTH, height=HEIGHT * 0.7, title=with_notes(f"{label}: change per patient", reconstructed, *notes)
     )
 
 
@@ -199,8 +202,9 @@ def strip_by_group(
     """
     scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=False)
     groups = [g for g in VISIT_COLOURS if g in set(values["group"])]
+    shown, notes = chart_rows(values, what="values")
     points = (
-        alt.Chart(values)
+        alt.Chart(shown)
         .mark_circle(size=40, opacity=0.75)
         .encode(
             x=alt.X("group:N", title=None, sort=groups, axis=alt.Axis(labelAngle=0)),
@@ -214,19 +218,24 @@ def strip_by_group(
         )
         .transform_calculate(jitter="random()")
     )
+    # a sample's median is not the data's: a sampled chart is given the medians of every value
+    median_data = values if not notes else values.groupby("group", as_index=False)["value"].median()
+    median = "median(value)" if not notes else "value"
     medians = (
-        alt.Chart(values)
+        alt.Chart(median_data)
         .mark_tick(color=NEUTRALS["ink"], thickness=2, size=30)
         .encode(
             x=alt.X("group:N", sort=groups),
-            y=alt.Y("median(value):Q"),
+            y=alt.Y(f"{median}:Q"),
             tooltip=[
                 alt.Tooltip("group:N", title="Group"),
-                alt.Tooltip("median(value):Q", title="Median", format=".4g"),
+                alt.Tooltip(f"{median}:Q", title="Median", format=".4g"),
             ],
         )
     )
-    return (points + medians).properties(width=WIDTH * 0.6, height=HEIGHT, title=titled(label, reconstructed))
+    return (points + medians).properties(
+        width=WIDTH * 0.6, height=HEIGHT, title=with_notes(label, reconstructed, *notes)
+    )
 
 
 def side_by_side(*charts: SingleChart) -> alt.HConcatChart:

@@ -28,12 +28,15 @@ from tacmg.presentation.palette import (
     VISIT_COLOURS,
     VISIT_LABELS,
     SingleChart,
+    chart_rows,
     criterion_scale,
     data_note,
     legend,
     listing,
+    notes_of,
     number,
     titled,
+    with_notes,
 )
 
 __all__ = [
@@ -72,11 +75,13 @@ def mean_against_published(
     >>> chart.to_dict()["description"].split(". ")[1]
     'Wide solid line: the mean of this data, 35 years; dashed line: the published mean, 37.8 years.'
     """
-    frame = pd.DataFrame({"value": np.asarray(values, float)})
-    frame["low"] = np.floor(frame["value"] / bin_width) * bin_width
-    frame["mid"] = frame["low"] + bin_width / 2
+    every = pd.DataFrame({"value": np.asarray(values, float)})
+    every["low"] = np.floor(every["value"] / bin_width) * bin_width
+    every["mid"] = every["low"] + bin_width / 2
+    frame, notes = chart_rows(every)
+    frame = frame.copy()
     frame["stack"] = frame.groupby("low").cumcount() + 1
-    frame["in_bin"] = frame.groupby("low")["value"].transform("size")
+    frame["in_bin"] = frame["low"].map(every.groupby("low").size())  # of every patient, not the sample's
     frame["range"] = [f"{lo:g} to {lo + bin_width:g} {unit}" for lo in frame["low"]]
     top = int(frame["stack"].max()) + 1.6
     dots = (
@@ -88,7 +93,7 @@ def mean_against_published(
             tooltip=[alt.Tooltip("range:N", title=label), alt.Tooltip("in_bin:Q", title="Patients in this range")],
         )
     )
-    data_mean = float(frame["value"].mean())
+    data_mean = float(every["value"].mean())
     means = pd.DataFrame({"what": ["Mean of this data"], "x": [data_mean], "label": [f"data {number(data_mean)}"]})
     if published_mean is not None:
         published = {"what": "Published mean", "x": float(published_mean), "label": f"published {published_mean:g}"}
@@ -118,13 +123,16 @@ def mean_against_published(
         for side in sorted(set(means["align"]))  # a layer with no rows would warn of an empty extent
     ]
     description = (
-        f"Dot histogram of {label.lower()} for {len(frame)} patients in bins {bin_width:g} wide ({unit}), from "
-        f"{number(frame['value'].min())} to {number(frame['value'].max())} {unit}. Wide solid line: the mean of "
+        f"Dot histogram of {label.lower()} for {len(every)} patients in bins {bin_width:g} wide ({unit}), from "
+        f"{number(every['value'].min())} to {number(every['value'].max())} {unit}. Wide solid line: the mean of "
         f"this data, {number(data_mean)} {unit}"
         + (f"; dashed line: the published mean, {published_mean:g} {unit}." if published_mean is not None else ".")
     )
     return alt.layer(dots, *rules, *texts).properties(
-        width=BOOK_PANEL_WIDTH, height=HEIGHT * 0.6, title=titled(label, reconstructed), description=description
+        width=BOOK_PANEL_WIDTH,
+        height=HEIGHT * 0.6,
+        title=with_notes(label, reconstructed, *notes),
+        description=description,
     )
 
 
@@ -137,7 +145,7 @@ def score_change_grid(
     panels: dicts with keys label, unit, paired (columns baseline, month_12,
     post_intervention_status; one row per patient) and mcid (points of improvement, or None).
     """
-    rows, sentences = [], []
+    rows, sentences, notes = [], [], []
     statuses = sorted(
         {s for p in panels for s in p["paired"]["post_intervention_status"]}, key=list(STATUS_COLOURS).index
     )
@@ -149,6 +157,7 @@ def score_change_grid(
         spread = change_distribution(
             pd.DataFrame({"change": change}), label, unit, reconstructed, threshold=-mcid if mcid is not None else None
         )
+        notes += notes_of(slopes, spread)
         rows.append(
             alt.hconcat(
                 slopes.properties(title=f"{label}: each patient", width=BOOK_PANEL_WIDTH * 0.65),
@@ -169,7 +178,7 @@ def score_change_grid(
     )
     return (
         alt.vconcat(*rows)
-        .properties(title=titled(title, reconstructed), description=description)
+        .properties(title=with_notes(title, reconstructed, *dict.fromkeys(notes)), description=description)
         .resolve_scale(color="shared")
     )
 
@@ -213,7 +222,11 @@ def dose_chart(doses: pd.DataFrame, reconstructed: bool, unit: str = "mg/day") -
             changes.properties(title="Change per patient", width=BOOK_PANEL_WIDTH * 1.4),
         )
         .properties(
-            title=titled("Daily prednisone dose before and after 12 months of tacrolimus", reconstructed),
+            title=with_notes(
+                "Daily prednisone dose before and after 12 months of tacrolimus",
+                reconstructed,
+                *notes_of(strip, slopes, changes),
+            ),
             description=description,
         )
         .resolve_scale(color="independent")

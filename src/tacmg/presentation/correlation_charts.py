@@ -19,6 +19,7 @@ from tacmg.presentation.palette import (
     NEUTRALS,
     STATUS_COLOURS,
     VISIT_COLOURS,
+    chart_rows,
     diverging_scale,
     is_score,
     legend,
@@ -130,8 +131,10 @@ def scatter_grid(
     values: `molecules.pair_values`; table: `molecules.correlation_table` (for rho and p).
     """
     lookup = {frozenset((r.var_x, r.var_y)): r for r in table.itertuples()}
-    panels = []
-    for (group_x, group_y), part in values.groupby(["var_x", "var_y"], sort=False):
+    panels, sampled = [], []
+    for (group_x, group_y), every in values.groupby(["var_x", "var_y"], sort=False):
+        part, sample_note = chart_rows(every)
+        sampled += sample_note
         var_x, var_y = str(group_x), str(group_y)
         row = lookup[frozenset((var_x, var_y))]
         lx, ly = part["label_x"].iloc[0], part["label_y"].iloc[0]
@@ -177,7 +180,8 @@ def scatter_grid(
         + "."
     )
     return alt.concat(*panels, columns=columns).properties(
-        title=with_notes(title, reconstructed, "Patients at baseline; molecules on log axes"), description=description
+        title=with_notes(title, reconstructed, "Patients at baseline; molecules on log axes", *dict.fromkeys(sampled)),
+        description=description,
     )
 
 
@@ -191,9 +195,11 @@ def between_within_chart(
 
     tracks: `molecules.trajectories`; changes: `molecules.changes_together`.
     """
-    top, bottom = [], []
+    top, bottom, sampled = [], [], []
     two_visits = visit_scale(["Baseline", "Month 12"])
-    for _score, part in tracks.groupby("score", sort=False):
+    for _score, every in tracks.groupby("score", sort=False):
+        part, sample_note = chart_rows(every, "track", what="patients' lines")
+        sampled += sample_note
         score_label = part["label_score"].iloc[0]
         x = alt.X(
             "molecule_value:Q",
@@ -229,7 +235,9 @@ def between_within_chart(
                 title=panel_title(f"{molecule_label} and {score_label}, both visits"),
             )
         )
-    for _score, part in changes.groupby("score", sort=False):
+    for _score, every in changes.groupby("score", sort=False):
+        part, sample_note = chart_rows(every, "track", what="patients' changes")
+        sampled += sample_note
         score_label = part["label_score"].iloc[0]
         x = alt.X(
             "molecule_ratio:Q",
@@ -281,6 +289,7 @@ def between_within_chart(
                 title,
                 reconstructed,
                 "Top: each patient's two visits joined by a line; bottom: each patient's change (dashed: no change)",
+                *dict.fromkeys(sampled),
             ),
             description=description,
         )

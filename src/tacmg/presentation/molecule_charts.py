@@ -21,9 +21,11 @@ from tacmg.presentation.palette import (
     STATUS_COLOURS,
     WIDTH,
     SingleChart,
+    chart_rows,
     legend,
     listing,
     log_scale,
+    notes_of,
     number,
     panel_title,
     status_scale,
@@ -48,11 +50,12 @@ def strip_grid(values: pd.DataFrame, title: str, reconstructed: bool, columns: i
     values: `molecules.values_by_group` (molecule, label, group, value in pg/mL, and optionally
     censored: a value below the detection limit, drawn at the limit and marked `CENSORED_NOTE`).
     """
-    panels = []
+    panels, sampled = [], []
     censored = values["censored"] if "censored" in values else pd.Series(False, index=values.index)
     for molecule_label in [m for m in MOLECULE_ORDER if m in set(values["label"])]:
         part = values.loc[values["label"] == molecule_label, ["group", "value"]].reset_index(drop=True)
         panel = strip_by_group(part, molecule_label, MOLECULE_UNIT, reconstructed, log_scale=True)
+        sampled += notes_of(panel)
         below = values.loc[(values["label"] == molecule_label) & censored, ["group", "value"]]
         if len(below):
             panel = panel + _limit_marks(below.drop_duplicates(), list(part["group"].unique()))
@@ -70,9 +73,10 @@ def strip_grid(values: pd.DataFrame, title: str, reconstructed: bool, columns: i
         )
         + "."
     )
-    notes = "Every value shown; black tick: median; log scale" + (f"; {CENSORED_NOTE}" if censored.any() else "")
+    shown = "Every value shown" if not sampled else "Values sampled (below)"
+    notes = f"{shown}; black tick: median; log scale" + (f"; {CENSORED_NOTE}" if censored.any() else "")
     return alt.concat(*panels, columns=columns).properties(
-        title=with_notes(title, reconstructed, notes),
+        title=with_notes(title, reconstructed, notes, *dict.fromkeys(sampled)),
         description=description,
     )
 
@@ -191,9 +195,11 @@ def paired_grid(values: pd.DataFrame, title: str, reconstructed: bool, columns: 
     values: `molecules.paired_values` (track, status, molecule, label, visit, value, ratio).
     """
     colour = alt.Color("status:N", scale=status_scale(values["status"]), legend=legend(STATUS_TITLE, "top"))
-    panels = []
+    panels, sampled = [], []
     for molecule_label in [m for m in MOLECULE_ORDER if m in set(values["label"])]:
-        part = values[values["label"] == molecule_label].reset_index(drop=True)
+        part, sample_note = chart_rows(values[values["label"] == molecule_label], "track", what="patients' lines")
+        part = part.reset_index(drop=True)
+        sampled += sample_note
         base = alt.Chart(part).encode(
             x=alt.X("visit:N", title=None, sort=["Baseline", "Month 12"], axis=alt.Axis(labelAngle=0)),
             y=alt.Y(
@@ -231,7 +237,7 @@ def paired_grid(values: pd.DataFrame, title: str, reconstructed: bool, columns: 
     censored = "censored" in values and bool(values["censored"].any())
     notes = "One line per patient; log scale" + (f"; {CENSORED_NOTE}" if censored else "")
     return alt.concat(*panels, columns=columns).properties(
-        title=with_notes(title, reconstructed, notes), description=description
+        title=with_notes(title, reconstructed, notes, *dict.fromkeys(sampled)), description=description
     )
 
 
@@ -244,6 +250,13 @@ def status_change_chart(
     ratios: `molecules.log_ratios` (molecule, label, status, ratio, log_ratio).
     """
     statuses = [s for s in STATUS_COLOURS if s in set(ratios["status"])]
+    shown, sampled = chart_rows(ratios, what="values")
+    data = shown
+    median = "median(ratio)"
+    if sampled:  # a sample's medians are not the data's: the medians of every value ride along as rows of their own
+        medians_of_all = ratios.groupby(["label", "status"], as_index=False)["ratio"].median()
+        data = pd.concat([shown.assign(kind="value"), medians_of_all.assign(kind="median")], ignore_index=True)
+        median = "ratio"
     y = alt.Y("ratio:Q", title="Month 12 / baseline (ratio)", scale=alt.Scale(type="log"))
     x = alt.X("status:N", title="Status", sort=statuses, axis=alt.Axis(labelAngle=0))
     points = (
@@ -267,13 +280,16 @@ def status_change_chart(
         .mark_tick(color=NEUTRALS["ink"], thickness=2, size=22)
         .encode(
             x=x,
-            y=alt.Y("median(ratio):Q"),
+            y=alt.Y(f"{median}:Q"),
             tooltip=[
                 alt.Tooltip("status:N", title="Status"),
-                alt.Tooltip("median(ratio):Q", title="Median ratio", format=".2f"),
+                alt.Tooltip(f"{median}:Q", title="Median ratio", format=".2f"),
             ],
         )
     )
+    if sampled:
+        points = points.transform_filter(alt.datum.kind == "value")
+        medians = medians.transform_filter(alt.datum.kind == "median")
     # one rule per panel: aggregate the panel's rows to one before drawing it
     one = (
         alt.Chart()
@@ -293,14 +309,16 @@ def status_change_chart(
         + "."
     )
     return (
-        alt.layer(one, points, medians, data=ratios)
+        alt.layer(one, points, medians, data=data)
         .properties(
             width=PANEL_WIDTH * 0.8,
             height=PANEL_HEIGHT,
         )
         .facet(facet=alt.Facet("label:N", title=None, sort=MOLECULE_ORDER), columns=columns)
         .properties(
-            title=with_notes(title, reconstructed, "Below the dashed line: fell; black tick: group median; log scale"),
+            title=with_notes(
+                title, reconstructed, "Below the dashed line: fell; black tick: group median; log scale", *sampled
+            ),
             description=description,
         )
     )

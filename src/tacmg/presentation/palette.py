@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from typing import Any, Final, Literal
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from tacmg.data.contract import MOLECULE_UNIT, SCORES
@@ -213,6 +214,75 @@ def with_notes(title: str, reconstructed: bool, *notes: str) -> alt.TitleParams:
     params = titled(title, reconstructed)
     params.subtitle = [*params.subtitle, *notes]
     return params
+
+
+# Altair refuses to embed more rows than this in one chart (its MaxRowsError; the check stays on).
+CHART_MAX_ROWS: Final = 5000
+# A chart whose data exceed CHART_MAX_ROWS shows a random sample of about this many rows instead,
+# drawn with this seed (the same sample on every run), and says so under its title.
+CHART_SAMPLE_ROWS: Final = 2000
+CHART_SAMPLE_SEED: Final = 20221112
+
+
+def chart_rows(frame: pd.DataFrame, unit: str | None = None, what: str = "patients") -> tuple[pd.DataFrame, list[str]]:
+    """The rows a chart draws, and the title note that says when they are a sample: the book's one
+    rule for cohorts too large for a chart.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The chart's data.
+    unit : str, optional
+        The column whose values group rows drawn together (a patient's two visits, a patient's
+        values of several molecules): a sample keeps or drops each group whole. None: each row alone.
+    what : str
+        What the units are, for the note ("patients", "values").
+
+    Returns
+    -------
+    rows : pandas.DataFrame
+        `frame` itself when it has at most `CHART_MAX_ROWS` rows; otherwise the rows of a random
+        sample of its units (seed `CHART_SAMPLE_SEED`) of about `CHART_SAMPLE_ROWS` rows, in their order.
+    notes : list of str
+        Empty, or one line for `with_notes`: how many of how many units are shown.
+
+    Examples
+    --------
+    >>> small = pd.DataFrame({"patient": [1, 1, 2, 2], "value": [3.0, 4.0, 5.0, 6.0]})
+    >>> chart_rows(small, "patient")[1]
+    []
+    >>> large = pd.DataFrame({"patient": np.repeat(np.arange(3000), 2), "value": 1.0})
+    >>> rows, notes = chart_rows(large, "patient")
+    >>> len(rows), notes
+    (2000, ['A random 1,000 of 3,000 patients shown (a chart holds at most 5,000 rows)'])
+    """
+    if len(frame) <= CHART_MAX_ROWS:
+        return frame, []
+    keys = frame[unit].to_numpy() if unit else np.arange(len(frame))
+    units = pd.unique(keys)
+    shown = max(1, int(CHART_SAMPLE_ROWS * len(units) // len(frame)))
+    chosen = np.random.default_rng(CHART_SAMPLE_SEED).choice(units, size=shown, replace=False)
+    note = f"A random {shown:,} of {len(units):,} {what} shown (a chart holds at most {CHART_MAX_ROWS:,} rows)"
+    return frame[np.isin(keys, chosen)], [note]
+
+
+def notes_of(*charts: Any) -> list[str]:
+    """The notes under the data note of these charts' titles, each once: what a chart that
+    combines panels (and gives them titles of its own) must repeat under its own title.
+
+    Examples
+    --------
+    >>> a = alt.Chart().properties(title=with_notes("A", True, "A random 10 of 90 patients shown"))
+    >>> notes_of(a, a, alt.Chart().properties(title="B"))
+    ['A random 10 of 90 patients shown']
+    """
+    notes: dict[str, None] = {}
+    for chart in charts:
+        title = getattr(chart, "title", None)
+        subtitle = getattr(title, "subtitle", None)
+        if isinstance(subtitle, list):
+            notes.update(dict.fromkeys(str(line) for line in subtitle[1:]))
+    return list(notes)
 
 
 def unit_of(variable: str) -> str:

@@ -213,7 +213,8 @@ def hl_conventions_view(conventions: pd.DataFrame, mcid) -> pd.DataFrame:
 
     Columns: Outcome, 'Unchanged (n)', 'HL, zeros dropped', 'HL, all n' (each with its interval),
     'Exact conditional interval' (of the zeros-dropped estimate), 'MCID reading' ('same',
-    'changes' or 'no MCID'); in points ('-∞' / '∞' for an unbounded side).
+    'changes' or 'no MCID'); in points ('-∞' / '∞' for an unbounded side; 'none' for an empty
+    interval: no shift accepted, as a large, heavily tied sample can give).
     """
     readings = convention_readings(conventions, mcid)
     level = level_text(conventions["confidence"].iloc[0])
@@ -226,7 +227,7 @@ def hl_conventions_view(conventions: pd.DataFrame, mcid) -> pd.DataFrame:
         )
 
     def interval(low: float, high: float) -> str:
-        return f"{bound(low)} to {bound(high)}"
+        return "none" if np.isnan(low) or np.isnan(high) else f"{bound(low)} to {bound(high)}"
 
     def estimates(stem: str) -> list[str]:
         columns = (stem, f"{stem}_ci_low", f"{stem}_ci_high")

@@ -28,6 +28,7 @@ from numpy.typing import ArrayLike
 from scipy import stats
 
 from tacmg.stats.permutation import signed_rank_permutation
+from tacmg.stats.rank_tests import exact_allowed
 
 ZERO_CONVENTIONS = {
     "drop": "zero differences dropped (Wilcoxon's convention)",
@@ -75,10 +76,19 @@ def _signed_rank_null_counts(n: int) -> np.ndarray:
 
 
 def _signed_rank_critical(n: int, confidence: float) -> int:
-    """Largest k with P(T+ < k) <= (1 - confidence) / 2 under the null (exact)."""
-    cdf = np.cumsum(_signed_rank_null_counts(n)) / 2.0**n
+    """Largest k with P(T+ < k) <= (1 - confidence) / 2 under the null: exact while
+    `exact_allowed` (n), else from the normal approximation (the exact counts overflow a float64
+    beyond about 1,000 pairs and cost O(n^3))."""
     alpha = (1 - confidence) / 2
+    if not exact_allowed(n):
+        z = stats.norm.ppf(1 - alpha)
+        return int(np.floor(n * (n + 1) / 4 - z * np.sqrt(n * (n + 1) * (2 * n + 1) / 24)))
+    cdf = np.cumsum(_signed_rank_null_counts(n)) / 2.0**n
     return int(np.searchsorted(cdf, alpha, side="right"))
+
+
+# How many candidates either side of the median Walsh average are tried for an accepted shift.
+NEAR_CENTRE = 50
 
 
 def _conditional_interval(d: np.ndarray, confidence: float, zero_method: str) -> tuple[float, float]:
@@ -86,7 +96,11 @@ def _conditional_interval(d: np.ndarray, confidence: float, zero_method: str) ->
 
     The test's p changes only where c crosses a Walsh average (a sign or a tie of |d - c| changes
     there), so it is evaluated at each distinct Walsh average and between neighbours, from the
-    outside in; a side accepted beyond every Walsh average is unbounded (infinite).
+    outside in; a side accepted beyond every Walsh average is unbounded (infinite). Over
+    `exact_allowed` pairs the test is the normal approximation, whose acceptance region is one
+    interval around the estimate: each side is then found by bisection rather than a scan of the
+    O(n^2) candidates, from an accepted candidate within `NEAR_CENTRE` of the median Walsh average;
+    when there is none, the interval is empty (NaN, NaN), as with a large, heavily tied sample.
     """
     i, j = np.triu_indices(d.size)
     points = np.unique((d[i] + d[j]) / 2)
@@ -103,11 +117,31 @@ def _conditional_interval(d: np.ndarray, confidence: float, zero_method: str) ->
         p = signed_rank_permutation(shifted, zero_method)[0][0]
         return bool(np.isnan(p) or p > 1 - confidence)
 
-    first = next(k for k in range(candidates.size) if accepted(candidates[k]))
-    last = next(k for k in range(candidates.size - 1, -1, -1) if accepted(candidates[k]))
+    if exact_allowed(d.size):
+        first = next(k for k in range(candidates.size) if accepted(candidates[k]))
+        last = next(k for k in range(candidates.size - 1, -1, -1) if accepted(candidates[k]))
+    else:
+        centre = int(np.searchsorted(candidates, float(np.median((d[i] + d[j]) / 2))))
+        near = range(max(centre - NEAR_CENTRE, 0), min(centre + NEAR_CENTRE + 1, candidates.size))
+        middle = next((k for k in sorted(near, key=lambda k: abs(k - centre)) if accepted(candidates[k])), None)
+        if middle is None:  # no shift accepted: possible with a large sample of heavily tied values
+            return float("nan"), float("nan")
+        first = _first_true(lambda k: accepted(float(candidates[k])), 0, middle)
+        last = _first_true(lambda k: not accepted(float(candidates[k])), middle, candidates.size) - 1
     low = -np.inf if first == 0 else candidates[first if first % 2 else first - 1]
     high = np.inf if last == candidates.size - 1 else candidates[last if last % 2 else last + 1]
     return float(low), float(high)
+
+
+def _first_true(predicate, low: int, high: int) -> int:
+    """The smallest k in [low, high) where a monotone (False, then True) `predicate` holds; high if none."""
+    while low < high:
+        middle = (low + high) // 2
+        if predicate(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return low
 
 
 def paired_shift(
