@@ -12,7 +12,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from tacmg.data.contract import CENSORED_PREFIX, MISSING_VALUES, Column
+from tacmg.data.contract import CENSORED_PREFIX, MISSING_VALUES
+from tacmg.data.table_spec import Column
 
 # Longest cell value quoted back in a message.
 MAX_SHOWN_CHARS = 40

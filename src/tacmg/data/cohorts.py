@@ -65,7 +65,9 @@ class Cohorts:
     control : dict of str to numpy.ndarray
         Molecule to a (B, m) float array (pg/mL); generated cohorts add ``sex`` and ``age_years``.
 
-    Generated cohorts are complete. A loaded dataset may have missing values: NaN in the visit
+    Notes
+    -----
+    Generated cohorts are complete. A loaded dataset may have missing values, as NaN in the visit
     and control arrays (a missing cell, or no month-12 row); each claim then uses its complete
     cases (`tacmg.claims.evaluate`), found with ``numpy.isnan`` only when the batch has any
     (`has_missing`), so that ensembles pay nothing for it.
@@ -107,7 +109,7 @@ class Cohorts:
 
     @property
     def has_missing(self) -> bool:
-        """Whether any visit or control array holds a missing value (NaN): only a loaded dataset can.
+        """Whether any visit or control array holds a missing value (NaN); only a loaded dataset can.
 
         Examples
         --------

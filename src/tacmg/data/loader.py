@@ -152,13 +152,14 @@ class Dataset:
         ----------
         column : str
             A molecule column, e.g. ``"scd40l"`` (any other column has no censored value).
-        values : array-like or pandas object
-            Values of that column, as this dataset holds them.
+        values : array_like
+            Values of that column, as this dataset holds them (a numpy array or a pandas Series or
+            DataFrame).
 
         Returns
         -------
-        numpy.ndarray or pandas object
-            Booleans of the same shape: True where the value is below the column's limit.
+        numpy.ndarray or pandas.Series or pandas.DataFrame
+            Booleans of the same shape and kind: True where the value is below the column's limit.
 
         Examples
         --------
