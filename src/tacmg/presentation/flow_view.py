@@ -74,9 +74,11 @@ class FlowSummary:
         self.table = table_view(text.rename(columns=HEADINGS))
 
     def _repr_html_(self) -> str:
-        return f"<p><strong>Participant flow.</strong> {html.escape(flow_sentence(self.numbers))}</p>" + (
-            self.table.to_html()
-        )
+        sentence = f"<p><strong>Participant flow.</strong> {html.escape(flow_sentence(self.numbers))}</p>"
+        if self.numbers["complete"]:
+            # Nothing is missing: the sentence says it all, and a table of equal counts only repeats it.
+            return sentence + f"<details><summary>The counts</summary>{self.table.to_html()}</details>"
+        return sentence + self.table.to_html()
 
     def __repr__(self) -> str:
         return f"Participant flow. {flow_sentence(self.numbers)}\n{self.table!r}"
