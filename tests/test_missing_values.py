@@ -21,6 +21,7 @@ import pytest
 from clinic_cohort import (
     BLANK_CELLS,
     CENSORED_MOLECULE,
+    CONTROL_BLANK,
     DROPPED_OUT,
     N_PATIENTS,
     STATUS_MISSING,
@@ -338,3 +339,17 @@ def test_no_committed_chapter_glues_nan():
         glued = _glued(nbformat.read(path, as_version=4))
         bad = {k: v for k, v in glued.items() if re.search(r"\bnan\b", v, flags=re.IGNORECASE)}
         assert bad == {}, path.name
+
+
+def test_validate_says_what_the_data_hold(workbook):
+    path, limit = workbook
+    summary = check(path).summary
+    kept = N_PATIENTS - len(DROPPED_OUT)
+    assert summary.startswith(f"{N_PATIENTS} patients, {kept} with a month-12 visit ({len(DROPPED_OUT)} without)")
+    missing = len(BLANK_CELLS) + len(STATUS_MISSING) + len(CONTROL_BLANK)
+    assert f"; {missing} cells missing;" in summary
+    dataset = load(path)
+    below = int(dataset.censored(CENSORED_MOLECULE, dataset.visits[CENSORED_MOLECULE]).sum()) + int(
+        dataset.censored(CENSORED_MOLECULE, dataset.controls[CENSORED_MOLECULE]).sum()
+    )
+    assert summary.endswith(f"below the detection limit: sCD40L (< {limit:g} pg/mL, {below} cells)")

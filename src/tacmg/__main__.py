@@ -67,7 +67,7 @@ def main(argv=None) -> int:
             for line in report.warnings:
                 print(f"warning: {line}")
             if report.valid:
-                print(f"{args.directory}: valid")
+                print(f"{args.directory}: valid ({report.summary})")
             return 0 if report.valid else 1
         if args.command == "template":
             from tacmg.data.tables import write_template

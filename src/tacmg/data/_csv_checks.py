@@ -205,6 +205,17 @@ def _may_hold_limits(raws: dict[str, RawTable], molecule: str) -> bool:
     )
 
 
+def censored_counts(raws: dict[str, RawTable]) -> dict[str, int]:
+    """How many ``<X`` cells each molecule has across visits and controls (molecules without one left out)."""
+    counts = {}
+    for molecule in MOLECULES:
+        if _may_hold_limits(raws, molecule):
+            count = sum(is_limit for _, _, _, is_limit in _limit_cells(raws, molecule))
+            if count:
+                counts[molecule] = count
+    return counts
+
+
 def detection_limits(raws: dict[str, RawTable]) -> dict[str, float]:
     """Each molecule's detection limit X, from its first ``<X`` cell (molecules without one left out)."""
     found = {}

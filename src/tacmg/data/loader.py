@@ -22,11 +22,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tacmg.data._csv_checks import detection_limits, inspect, no_garbage_collection
+from tacmg.data._csv_checks import censored_counts, detection_limits, inspect, no_garbage_collection
 from tacmg.data.column_rules import column_values
 from tacmg.data.contract import TABLES, VISITS
 from tacmg.data.plausibility import plausibility_warnings
 from tacmg.data.sources import Problem, RawTable, read_bytes, workbook_path
+from tacmg.data.summary import summary_line
 
 DATAPACKAGE_FILE = "datapackage.json"
 
@@ -214,6 +215,8 @@ class ValidationReport:
         a datapackage.json that disagrees with its files.
     notes : list of str
         How a file was read (e.g. semicolon-separated with decimal commas).
+    summary : str
+        For a valid dataset, what it holds (`tacmg.data.summary.summary_line`); else empty.
 
     Examples
     --------
@@ -224,6 +227,7 @@ class ValidationReport:
     problems: list[str]
     warnings: list[str]
     notes: list[str]
+    summary: str = ""
 
     @property
     def valid(self) -> bool:
@@ -260,12 +264,15 @@ def check(directory: str | Path) -> ValidationReport:
     with no_garbage_collection():
         inspection = inspect(Path(directory))
         warnings = list(inspection.warnings)
+        summary = ""
         if not inspection.problems:
             patients, visits, controls = (_to_frame(inspection.raws[name]) for name in TABLES)
             warnings += plausibility_warnings(patients, visits, controls, inspection.raws)
+            raws = inspection.raws
+            summary = summary_line(patients, visits, controls, detection_limits(raws), censored_counts(raws))
         problems, notes = inspection.problems, inspection.notes
         del inspection
-    return ValidationReport([str(p) for p in problems], [str(w) for w in warnings], [str(n) for n in notes])
+    return ValidationReport([str(p) for p in problems], [str(w) for w in warnings], [str(n) for n in notes], summary)
 
 
 def _to_frame(raw: RawTable) -> pd.DataFrame:
