@@ -442,6 +442,8 @@ def test_score_changes_carry_the_exact_conditional_p_beside_the_reported_one():
         )
         assert table.loc[column, "p_method_permutation"].startswith("exact conditional")
     assert "P (exact conditional)" in tables.format_changes(table.reset_index()).columns
+    large = table.reset_index().assign(n=3000)
+    assert "P (conditional; exact up to 50 pairs, normal approximation above)" in tables.format_changes(large).columns
 
 
 def test_hl_conventions_are_paired_shift_under_each_convention_and_interval():

@@ -161,4 +161,7 @@ def test_an_empty_conditional_interval_reads_none():
     row |= {f"hl_change_all_n{s}": -2.0 for s in ("", "_ci_low", "_ci_high")}
     row |= {"hl_change_conditional_ci_low": np.nan, "hl_change_conditional_ci_high": np.nan}
     view = hl_conventions_view(pd.DataFrame([row]), {"adl": 2})
-    assert view.filter(like="Exact conditional").iloc[0, 0] == "none"
+    interval = view.filter(regex="(?i)conditional")
+    assert interval.iloc[0, 0] == "none"
+    heading = "Conditional 95% interval (points; exact up to 50 pairs, normal approximation above)"
+    assert interval.columns[0] == heading

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from tacmg.data.contract import STATUS_CODES
-from tacmg.presentation.tables import for_display, level_text
+from tacmg.presentation.tables import conditional_label, for_display, level_text
 from tacmg.stats.rounding import quantity_text
 
 
@@ -57,7 +57,7 @@ def change_view(table: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
             "median_month_12": "Month 12, median (pg/mL)",
             ratio: f"Ratio, month 12 / baseline ({level_text(confidence)} CI)",
             "p_value": "P (Wilcoxon)",
-            "p_value_permutation": "P (exact conditional)",
+            "p_value_permutation": f"P ({conditional_label(table['n'])})" if "n" in table else "P (exact conditional)",
             "p_value_adjusted": "P (adjusted)",
             "published": "Published",
         },

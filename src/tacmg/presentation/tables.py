@@ -15,6 +15,7 @@ import pandas as pd
 from pandas.io.formats.style_render import CSSDict
 
 from tacmg.presentation.prose import convention_readings
+from tacmg.stats.rank_tests import EXACT_MAX_N, exact_allowed
 from tacmg.stats.rounding import P_FLOOR, p_value_text, quantity_text, round_half_up, share_text, yes_no
 
 # A cell that reads as a number: a figure, a count ('11/32'), a range or a bound ('< 0.001').
@@ -171,11 +172,13 @@ def format_changes(table: pd.DataFrame, unit: str = "points", p_floor: float = 0
     """A score_changes (or prednisone summary) table as text for reading: one row per outcome.
 
     Columns: Outcome, medians at baseline and month 12, median of the changes, Hodges-Lehmann
-    change with its interval (all in `unit`), P (Wilcoxon), when present P (exact conditional),
+    change with its interval (all in `unit`), P (Wilcoxon), when present P (exact conditional, or
+    what it is past `tacmg.stats.rank_tests.EXACT_MAX_N` pairs),
     rank-biserial and, when present, 'Reached MCID' and 'Improved at all'. P-values are written
     down to 0.0001 (`p_floor`), the bound the sources publish for these changes.
     """
     rows = []
+    conditional_p = f"P ({conditional_label(table['n'])})"
 
     def q(value: float, sign: bool = False) -> str:
         return quantity_text(value, unit, sign=sign, with_unit=False)
@@ -190,11 +193,7 @@ def format_changes(table: pd.DataFrame, unit: str = "points", p_floor: float = 0
                 f"{q(r['hl_change'], True)} ({q(r['hl_change_ci_low'], True)} to {q(r['hl_change_ci_high'], True)})"
             ),
             "P (Wilcoxon)": p_value_text(r["p_value"], p_floor),
-            **(
-                {"P (exact conditional)": p_value_text(r["p_value_permutation"], p_floor)}
-                if "p_value_permutation" in r
-                else {}
-            ),
+            **({conditional_p: p_value_text(r["p_value_permutation"], p_floor)} if "p_value_permutation" in r else {}),
             "Rank-biserial": quantity_text(r["effect_size"], "correlation"),
         }
         if "n_mcid" in r:
@@ -208,11 +207,34 @@ def format_changes(table: pd.DataFrame, unit: str = "points", p_floor: float = 0
     return pd.DataFrame(rows)
 
 
+def conditional_label(sizes: pd.Series) -> str:
+    """What a table's conditional p-values and intervals are, given each row's number of pairs.
+
+    Examples
+    --------
+    >>> conditional_label(pd.Series([32, 30]))
+    'exact conditional'
+    >>> conditional_label(pd.Series([3000]))
+    'conditional; exact up to 50 pairs, normal approximation above'
+    """
+    if exact_allowed(*(int(n) for n in sizes)):
+        return "exact conditional"
+    return f"conditional; exact up to {EXACT_MAX_N} pairs, normal approximation above"
+
+
+def _interval_heading(label: str, level: str) -> str:
+    """'Exact conditional 95% interval (points)', or the same with what it is past the exact limit."""
+    if label == "exact conditional":
+        return f"Exact conditional {level} interval (points)"
+    return f"Conditional {level} interval (points; {label.split('; ', 1)[1]})"
+
+
 def hl_conventions_view(conventions: pd.DataFrame, mcid) -> pd.DataFrame:
     """A `hl_conventions` table as the page shows it: both estimators, both intervals, the reading.
 
     Columns: Outcome, 'Unchanged (n)', 'HL, zeros dropped', 'HL, all n' (each with its interval),
-    'Exact conditional interval' (of the zeros-dropped estimate), 'MCID reading' ('same',
+    the conditional interval (of the zeros-dropped estimate; 'exact conditional' up to
+    `tacmg.stats.rank_tests.EXACT_MAX_N` pairs), 'MCID reading' ('same',
     'changes' or 'no MCID'); in points ('-∞' / '∞' for an unbounded side; 'none' for an empty
     interval: no shift accepted, as a large, heavily tied sample can give).
     """
@@ -239,7 +261,7 @@ def hl_conventions_view(conventions: pd.DataFrame, mcid) -> pd.DataFrame:
             "Unchanged (n)": conventions["n"] - conventions["n_nonzero"],
             f"HL, zeros dropped, points ({level} CI)": estimates("hl_change"),
             f"HL, all n, points ({level} CI)": estimates("hl_change_all_n"),
-            f"Exact conditional {level} interval (points)": [
+            _interval_heading(conditional_label(conventions["n"]), level): [
                 interval(lo, hi)
                 for lo, hi in zip(
                     conventions["hl_change_conditional_ci_low"], conventions["hl_change_conditional_ci_high"]
