@@ -28,6 +28,7 @@ import pandas as pd
 from tacmg.analyses import reconstruction_intervals
 from tacmg.analyses.disk_cache import BELOW_PRESENTATION
 from tacmg.data.loader import Dataset
+from tacmg.presentation.tables import is_p_value
 from tacmg.stats.rounding import fixed, p_value_text, quantity_text
 
 RANGE_COLUMN = "Across reconstructions (2.5-97.5%)"
@@ -75,11 +76,6 @@ def range_text(low: float, high: float, p_value: bool = False) -> str:
     return f"{fixed(low, decimals)} to {fixed(high, decimals)}"
 
 
-def _is_p(name: str) -> bool:
-    """Whether a number's key names a p-value ('scores_qmg_p', 'pred_p_value', 'scores_p_max')."""
-    return "p" in name.split("_")
-
-
 @dataclass(frozen=True)
 class SectionIntervals:
     """The reconstruction intervals of one chapter section's numbers (`table` None: not applicable).
@@ -116,7 +112,7 @@ class SectionIntervals:
             return low_text if low_text == high_text else f"{low_text} to {high_text}"
         if "share" in key.split("_"):  # shares (0-1) read as percentages, as the prose shows them
             return range_text(100 * low, 100 * high).replace(" to ", "% to ") + "%"
-        return range_text(low, high, _is_p(key))
+        return range_text(low, high, is_p_value(key))
 
     def number_class(self, key: str) -> str:
         """The class of `key` ("" when it has none)."""

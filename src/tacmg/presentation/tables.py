@@ -104,8 +104,15 @@ def level_text(confidence: float) -> str:
     return f"{round_half_up(100 * float(confidence), 1):g}%"
 
 
-def _is_p(column: str) -> bool:
-    return column == "p_value" or column.startswith("p_")
+def is_p_value(name: str) -> bool:
+    """Whether a column or a prose key names a p-value (it has the word 'p'), so it is written as one.
+
+    Examples
+    --------
+    >>> [is_p_value(n) for n in ("p_value_adjusted", "scores_qmg_p", "scores_p_max", "pct_change")]
+    [True, True, True, False]
+    """
+    return "p" in name.split("_")
 
 
 def for_display(
@@ -155,7 +162,7 @@ def for_display(
             ]
             continue
         values = table[source]
-        if _is_p(source):
+        if is_p_value(source):
             out[heading] = [p_value_text(v, p_floor) for v in values.astype(float)]
         elif values.map(lambda v: isinstance(v, bool | np.bool_) or v is pd.NA).all():
             out[heading] = [yes_no(v) for v in values]
