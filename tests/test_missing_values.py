@@ -353,3 +353,12 @@ def test_validate_says_what_the_data_hold(workbook):
         dataset.censored(CENSORED_MOLECULE, dataset.controls[CENSORED_MOLECULE]).sum()
     )
     assert summary.endswith(f"below the detection limit: sCD40L (< {limit:g} pg/mL, {below} cells)")
+
+
+def test_on_a_readers_data_no_verdict_sentence_speaks_of_data_built_to_meet_claims(dataset):
+    from tacmg.presentation import report
+
+    values = report.verdict_values(dataset, report.published_vs_data(dataset, "clinical_scores"))
+    assert values["n_conditioned"] == values["conditioned"] == 0
+    assert values["tally"].startswith("These data were not built to meet any claim")
+    assert "conditioned" not in values["tally"] and f"of the {values['total']} claims" in values["tally"]

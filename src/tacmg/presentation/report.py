@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import os
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -212,21 +213,43 @@ def verdict_counts(table: pd.DataFrame) -> dict[str, int]:
     return verdicts.counts(table["verdict"])
 
 
-def verdict_values(dataset: Dataset, table: pd.DataFrame) -> dict[str, int]:
+def verdict_values(dataset: Dataset, table: pd.DataFrame, what: str = "claims of this finding") -> dict[str, Any]:
     """What a chapter's prose quotes about its published-beside-this-data table.
 
     `verdict_counts` of the table plus ``n_conditioned``: how many of its claims the data shown
-    were built to meet (whether or not they hold), from the dataset's provenance; 0 on own data.
+    were built to meet (whether or not they hold), from the dataset's provenance; 0 on own data;
+    and ``tally``, the sentence that sums them up, which on a reader's data does not speak of
+    data built to meet anything.
 
     Examples
     --------
     >>> from tacmg.data.paths import RECONSTRUCTED_DIR
     >>> dataset = load(RECONSTRUCTED_DIR)
-    >>> verdict_values(dataset, published_vs_data(dataset, "cohort"))
+    >>> values = verdict_values(dataset, published_vs_data(dataset, "cohort"), "cohort claims")
+    >>> {key: value for key, value in values.items() if key != "tally"}
     {'conditioned': 3, 'tested': 0, 'failed': 0, 'holds': 3, 'total': 3, 'n_conditioned': 3}
+    >>> print(values["tally"])  # doctest: +NORMALIZE_WHITESPACE
+    The data shown were built to meet 3 of the 3 cohort claims: in all, 3 hold (conditioned),
+    0 hold (tested) and 0 do not hold.
     """
     conditioned = verdicts.conditioned_claims(dataset.provenance)
-    return {**verdict_counts(table), "n_conditioned": int(table["claim"].isin(conditioned).sum())}
+    counts = {**verdict_counts(table), "n_conditioned": int(table["claim"].isin(conditioned).sum())}
+
+    def hold(count: int, kind: str) -> str:
+        return f"{count} {'holds' if count == 1 else 'hold'} ({kind})"
+
+    failed = f"{counts['failed']} {'does' if counts['failed'] == 1 else 'do'} not hold"
+    if is_reconstructed(dataset):
+        tally = (
+            f"The data shown were built to meet {counts['n_conditioned']} of the {counts['total']} {what}: in all, "
+            f"{hold(counts['conditioned'], 'conditioned')}, {hold(counts['tested'], 'tested')} and {failed}."
+        )
+    else:
+        tally = (
+            f"These data were not built to meet any claim, so each verdict is a test: of the {counts['total']} "
+            f"{what}, {hold(counts['tested'], 'tested')} and {failed}."
+        )
+    return {**counts, "tally": tally}
 
 
 # The chapter that derives each finding (document names, without extension).
