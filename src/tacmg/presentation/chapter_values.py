@@ -20,7 +20,7 @@ from tacmg.claims.consistency import counts_rounding_to, fewest_changes_for, sma
 from tacmg.claims.registry import Registry
 from tacmg.presentation.prose import convention_readings, counted, mcid_reading, words
 from tacmg.presentation.report import stated_and_implied, verdict_counts
-from tacmg.stats.rounding import fixed, percent, quantity_text, round_half_up, significant
+from tacmg.stats.rounding import fixed, percent, quantity_text, round_half_up, share_text, significant
 
 # Short stems of the score columns in glue keys ('scores_qmg_hl', 'scores_adl_p', ...).
 SCORE_STEMS = {"qmg": "qmg", "mmt": "mmt", "mg_adl": "adl", "mg_qol15": "qol"}
@@ -354,7 +354,7 @@ def discussion_values(
         "n_pairs_n": counted(pairs["n"] if len(pairs) else [], noun),
     }
     if finite.any():
-        strongest = int(np.where(finite, np.abs(np.where(finite, rho, 0)), -1).argmax())
+        strongest = int(np.nanargmax(np.abs(rho)))
         rho_text = quantity_text(rho[strongest], "correlation", sign=True)
         values["strongest"] = f"{dose['label'].iloc[strongest]} (rho = {rho_text})"
     else:
@@ -373,8 +373,8 @@ def discussion_values(
             "entry_n": n,
             "entry_of": f"{count} of {counted([n], noun)}",
             "entry_share": (
-                f"{fixed(percent(count, n), 1)}%, {significant(100 * float(entry.get('confidence', 0.95)))}% interval "
-                f"{fixed(100 * entry['share_ci_low'], 1)}% to {fixed(100 * entry['share_ci_high'], 1)}%"
+                f"{share_text(count / n)}, {significant(100 * float(entry.get('confidence', 0.95)))}% interval "
+                f"{share_text(entry['share_ci_low'])} to {share_text(entry['share_ci_high'])}"
                 if n
                 else "no patient has a value at that visit"
             ),
