@@ -35,7 +35,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 NOTEBOOK_MD := $(sort $(wildcard notebooks/*.md))
 
-.PHONY: help venv vendor book notebooks test unit lint nbval pairs no-cdn browser browser-check jupyterlab-check \
+.PHONY: help venv vendor ensembles book notebooks test unit lint nbval pairs no-cdn browser browser-check jupyterlab-check \
         bench lock lock-check publish-check linkcheck tex pdf release-assets clean clean-all
 
 help: ## list the targets
@@ -110,6 +110,12 @@ vendor: $(BUNDLE) ## write _vendor/vega-bundle.js (vega, vega-lite, vega-embed f
 $(BUNDLE): tools/vendor_vega.py $(STAMP)
 	$(PY) tools/vendor_vega.py --output $@
 
+# The ensemble build step (tacmg/ensembles.py): every ensemble the chapters read, drawn and measured
+# once and stored as arrays under _build/ensembles, keyed on the lock, the claims, the priors, the
+# committed cohort and the package's code; an unchanged input costs a second. Chapters only read it.
+ensembles: venv ## compute the ensembles the chapters read (robustness, status link, intervals); kept until an input changes
+	$(PY) -m tacmg ensembles
+
 # MG_DATA_DIR=/path/to/dataset make book  builds every chapter on another dataset (see
 # book/use-your-own-data.md); tools/data_cache_key.py clears the execution cache when the data,
 # the registry, the priors or the package changed, since jupyter-cache keys on code cells only.
@@ -119,7 +125,7 @@ $(BUNDLE): tools/vendor_vega.py $(STAMP)
 # run, that a fresh execution reproduces it (the argument is in its docstring); each page's line in
 # the log says which, and why. A failing cell is reported with its page, cell and line; the Sphinx
 # build still runs (to report every other problem), then the target fails.
-book: venv vendor ## build the book into _build/html (warnings are errors); MG_DATA_DIR=DIR for your data
+book: venv vendor ensembles ## build the book into _build/html (warnings are errors); MG_DATA_DIR=DIR for your data
 	@# A reader's dataset is validated first: every problem listed, nothing built on bad data.
 	@if [ -n "$${MG_DATA_DIR:-}" ]; then $(PY) -m tacmg validate "$$MG_DATA_DIR"; fi
 	$(PY) tools/data_cache_key.py --build _build
@@ -131,7 +137,7 @@ book: venv vendor ## build the book into _build/html (warnings are errors); MG_D
 	$(PY) tools/prefill_cache.py --build _build --check-log $(BOOK_LOG)
 	@echo "Book built: open $(CURDIR)/$(HTML)/index.html"
 
-notebooks: venv ## regenerate notebooks/*.ipynb from the .md files and execute them in place
+notebooks: venv ensembles ## regenerate notebooks/*.ipynb from the .md files and execute them in place
 	$(PY) tools/execute_notebooks.py $(NOTEBOOK_MD)
 
 # ------------------------------------------------------------------------------- tests
@@ -149,7 +155,7 @@ test: venv ## everything: lint and types, unit tests and doctests, pair sync, nb
 	if [ $${#failed[@]} -gt 0 ]; then echo "make test: FAILED: $${failed[*]}"; exit 1; fi; \
 	echo "make test: all checks passed"
 
-unit: venv ## pytest on tests/ and the docstring examples of src/tacmg (doctests), on both cores
+unit: venv ensembles ## pytest on tests/ and the docstring examples of src/tacmg (doctests), on both cores
 	$(PY) -m pytest -q -n 2 -p no:cacheprovider tests
 	$(PY) -m pytest -q --doctest-modules -p no:cacheprovider src/tacmg
 
@@ -160,7 +166,7 @@ lint: venv ## ruff (lint and format check) on the code, mypy on the package
 
 # One notebook per worker (--dist loadfile), $(JOBS) workers. tools/nbval_provenance.py changes no
 # verdict; it records which notebooks reproduced in full, for the book build of the same `make test`.
-nbval: venv ## re-execute every notebooks/*.ipynb and compare with its stored outputs (strict)
+nbval: venv ensembles ## re-execute every notebooks/*.ipynb and compare with its stored outputs (strict)
 	@if ! ls notebooks/*.ipynb >/dev/null 2>&1; then echo "nbval: no notebooks/*.ipynb to check"; exit 0; fi; \
 	mkdir -p _build; set -x; PYTHONPATH=tools$${PYTHONPATH:+:$$PYTHONPATH} $(PY) -m pytest -n $(JOBS) --dist loadfile -p nbval_provenance \
 	  --nbval notebooks/ --nbval-sanitize-with tools/nbval-sanitize.cfg -p no:cacheprovider \

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from tacmg import load
-from tacmg.analyses import disk_cache
+from tacmg.analyses import ensemble_store
 from tacmg.analyses import reconstruction_intervals as ri
 from tacmg.claims.evaluate import holds_matrix
 from tacmg.claims.registry import load_claims
@@ -21,8 +21,8 @@ from tacmg.reconstruction.generator import generate
 
 
 @pytest.fixture()
-def private_cache(tmp_path, monkeypatch):
-    monkeypatch.setattr(disk_cache, "CACHE_DIR", tmp_path)
+def private_store(tmp_path, monkeypatch):
+    monkeypatch.setattr(ensemble_store, "STORE_DIR", tmp_path)
     return tmp_path
 
 
@@ -71,7 +71,7 @@ def test_a_number_too_few_cohorts_have_gets_no_interval():
     assert np.isnan(table.loc["x", "ri_low"]) and table.loc["x", "number_class"] == ""
 
 
-def test_conditioned_ensemble_meets_every_conditioned_claim_and_starts_with_the_committed_cohort(private_cache):
+def test_conditioned_ensemble_meets_every_conditioned_claim_and_starts_with_the_committed_cohort():
     committed = load(RECONSTRUCTED_DIR)
     conditioned_on = tuple(committed.provenance["claims_conditioned_on"])
     e = ri.ensembles(int(committed.provenance["seed"]), conditioned_on, size=4, descriptive_size=3, workers=1)
@@ -98,7 +98,7 @@ def test_intervals_apply_only_to_a_recorded_reconstruction(tmp_path):
     assert ri.applies(committed)
     own = cohort_dataset(generate(20220827, 1, ["cohort-n"], chunk_size=20, workers=1).cohorts)
     assert not ri.applies(own)
-    none = intervals.for_numbers(partial(chapter_numbers.score_numbers), own)
+    none = intervals.for_chapter("02-clinical-scores", own)
     assert not none.applies
     assert intervals.note(none).startswith("Reconstruction intervals are not shown")
     view = pd.DataFrame({"Score": ["QMG"]})
@@ -152,9 +152,47 @@ def test_derived_numbers_are_numbers_the_chapter_functions_return():
         assert set(labels) <= available, chapter
 
 
-def test_intervals_are_keyed_on_the_code_that_computes_the_numbers_not_on_the_charts():
-    sources = intervals._presentation_sources("chapter_numbers")
-    assert "presentation/chapter_numbers.py" in sources and "presentation/summaries.py" in sources
-    assert not [s for s in sources if "chart" in s or s.endswith(("tables.py", "intervals.py", "glue.py"))]
-    with_numbers = disk_cache.inputs_digest(1, layers=tuple(sources))
-    assert with_numbers != disk_cache.inputs_digest(1, layers=("presentation/palette.py",))
+def test_chapters_read_the_stored_ensembles_and_never_compute_them(private_store):
+    committed = load(RECONSTRUCTED_DIR)
+    with pytest.raises(ensemble_store.EnsemblesMissing, match="python -m tacmg ensembles"):
+        intervals.for_chapter("01-cohort", committed)
+    p = committed.provenance
+    chapters = tuple(chapter_numbers.CHAPTER_FUNCTIONS)
+    seen = []
+
+    def measure(chapter, cohorts):
+        seen.append(chapter)
+        return pd.DataFrame({"cohort_n": np.full(cohorts.size, 32.0), "cohort_x": np.arange(cohorts.size, dtype=float)})
+
+    # a small stand-in for the build step: the stored result is what the chapters then read
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(ri, "ENSEMBLE_SIZE", 20)
+        m.setattr(ri, "DESCRIPTIVE_SIZE", 20)
+        ri.numbers_across_ensembles(int(p["seed"]), tuple(p["claims_conditioned_on"]), chapters, measure, build=True)
+        assert sorted(seen) == sorted(chapters * 2)  # each on both ensembles
+        section = intervals.for_chapter("01-cohort", committed)
+    assert section.applies and section.number_class("cohort_n") == "fixed by the report"
+    assert section.changed == ()
+
+
+def test_a_changed_parameter_keeps_the_default_intervals_and_says_so(monkeypatch):
+    table = pd.DataFrame(
+        {"ri_low": [-6.0], "ri_high": [-3.0], "number_class": ["narrowed by the report"]}, index=["scores_qmg_hl"]
+    )
+    monkeypatch.setattr(ri, "intervals_for", lambda *args: table)
+    committed = load(RECONSTRUCTED_DIR)
+    same = intervals.for_chapter(
+        "02-clinical-scores", committed, confidence=0.95, mcid=dict(chapter_numbers.MCID_POINTS)
+    )
+    assert same.changed == () and "you changed" not in intervals.note(same)
+    moved = intervals.for_chapter("02-clinical-scores", committed, confidence=0.9)
+    assert moved.changed == ("confidence",)
+    assert "you changed `confidence`" in intervals.note(moved)
+    with pytest.raises(TypeError, match="no parameter"):
+        intervals.for_chapter("02-clinical-scores", committed, confidenc=0.9)
+
+
+def test_the_store_key_ignores_docstrings_but_not_code():
+    before = "def f(x):\n    'Adds one.'\n    return x + 1\n"
+    assert ensemble_store.code_digest(before) == ensemble_store.code_digest(before.replace("Adds one.", "Adds 1."))
+    assert ensemble_store.code_digest(before) != ensemble_store.code_digest(before.replace("x + 1", "x + 2"))

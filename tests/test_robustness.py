@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tacmg.analyses import disk_cache, robustness
+from tacmg.analyses import ensemble_store, robustness
 from tacmg.claims.evaluate import holds_matrix
 from tacmg.claims.registry import load_claims
 from tacmg.reconstruction.generator import generate
@@ -45,14 +45,27 @@ def test_share_table_gives_wilson_intervals_and_readings():
     assert (table["share"] <= table["ci_high"] + 1e-12).all()
 
 
-def test_cache_returns_the_stored_value_without_recomputing(tmp_path, monkeypatch):
-    monkeypatch.setattr(disk_cache, "CACHE_DIR", tmp_path)
+def test_the_store_returns_what_the_build_step_stored_without_recomputing(tmp_path, monkeypatch):
+    monkeypatch.setattr(ensemble_store, "STORE_DIR", tmp_path)
     calls = []
-    first = disk_cache.cached("demo", lambda: calls.append(1) or {"x": 1}, 7)
-    second = disk_cache.cached("demo", lambda: calls.append(1) or {"x": 2}, 7)
+    with pytest.raises(ensemble_store.EnsemblesMissing):
+        ensemble_store.stored("demo", lambda: calls.append(1) or {"x": 1}, 7)
+    first = ensemble_store.stored("demo", lambda: calls.append(1) or {"x": 1}, 7, build=True)
+    second = ensemble_store.stored("demo", lambda: calls.append(1) or {"x": 2}, 7)
     assert first == second == {"x": 1} and calls == [1]
-    assert disk_cache.cached("demo", lambda: {"x": 3}, 8) == {"x": 3}
-    assert list(tmp_path.glob("demo-*.pkl")), "the value is kept in the cache folder"
+    assert ensemble_store.stored("demo", lambda: {"x": 3}, 8, build=True) == {"x": 3}
+    assert list(tmp_path.glob("demo-*.npz")), "the value is kept as arrays in the store folder"
+    assert not list(tmp_path.glob("*.pkl"))
+
+
+def test_stored_frames_come_back_equal(tmp_path):
+    holds = np.zeros((40, 3), bool)
+    holds[:30, 0] = True
+    value = {"shares": robustness.share_table(holds, INFERENTIAL[:3]), "rate": 0.25, "nested": {"n": 3}}
+    ensemble_store.write(tmp_path / "x.npz", value)
+    back = ensemble_store.read(tmp_path / "x.npz")
+    pd.testing.assert_frame_equal(back["shares"], value["shares"])
+    assert back["rate"] == 0.25 and back["nested"] == {"n": 3}
 
 
 def test_null_priors_make_molecule_claims_a_matter_of_chance():

@@ -3,7 +3,7 @@
 jupyter-cache keys a notebook on its code cells only (MyST-NB issue #299), and Sphinx re-reads only
 the pages whose source changed: a changed dataset, or MG_DATA_DIR pointing at another one, would
 otherwise be served stale pages. This script hashes what the chapters read besides their code —
-the chosen dataset, the claims registry, the priors and the package's source — and, when that hash
+the chosen dataset, the claims registry, the priors, the lock and the package's source — and, when that hash
 differs from the one recorded at the last build, deletes the execution cache and Sphinx's saved
 environment (`_build/.jupyter_cache`, `_build/.doctrees`, `_build/jupyter_execute`) so that every
 page is read and executed again.
@@ -34,6 +34,7 @@ def inputs_key() -> str:
         *sorted(directory.glob("*.json")),
         CLAIMS_PATH,
         PRIORS_PATH,
+        REPO_ROOT / "requirements.txt",  # the numbers depend on the pinned libraries too
         *sorted((REPO_ROOT / "src" / "tacmg").rglob("*.py")),
     ]
     for path in files:

@@ -422,7 +422,7 @@ def fingerprint(root: Path, sources: list[str]) -> str:
     digest = hashlib.sha256()
     for path in [
         Path(__file__),
-        root / "requirements.lock",
+        root / "requirements.txt",
         root / "_config.yml",
         root / "_toc.yml",
         *(root / name for name in sources),

@@ -7,6 +7,8 @@ python -m tacmg evaluate DIR        (the claims table; exit 0 whatever the verdi
 python -m tacmg template DIR [--force]  (header-only CSVs to fill in; never replaces filled-in files
                                      without --force)
 python -m tacmg rules               (every rule the validator applies)
+python -m tacmg ensembles [--quiet]  (compute and store every ensemble the chapters read; what is
+                                     stored for the current inputs is kept)
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ def main(argv=None) -> int:
     tpl.add_argument("directory")
     tpl.add_argument("--force", action="store_true", help="replace CSV files that already hold data")
     commands.add_parser("rules", help="list every rule the validator applies")
+    ens = commands.add_parser("ensembles", help="compute the ensembles the chapters read (the build step)")
+    ens.add_argument("--quiet", action="store_true", help="no progress bars")
     args = parser.parse_args(argv)
     try:
         if args.command == "reconstruct":
@@ -80,6 +84,12 @@ def main(argv=None) -> int:
 
             for kind, applies_to, rule in rules_table().itertuples(index=False):
                 print(f"{kind:<8} {applies_to}: {rule}")
+            return 0
+        if args.command == "ensembles":
+            from tacmg.ensembles import build
+
+            seconds = build(progress=not args.quiet)
+            print("ensembles: " + ", ".join(f"{part} {s:.1f} s" for part, s in seconds.items()))
             return 0
         if args.command == "evaluate":
             from tacmg.claims.evaluate import evaluate

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tacmg.analyses.disk_cache import BELOW_PRESENTATION, cached
+from tacmg.analyses.ensemble_store import stored
 from tacmg.analyses.robustness import share_table
 from tacmg.claims.registry import load_claims
 from tacmg.reconstruction.generator import generate
@@ -21,7 +21,7 @@ CHUNK_SIZE = 1000  # as in `tacmg.analyses.robustness.robustness`, so the cohort
 
 
 def implied_shares(
-    seed: int = 1, n_cohorts: int = 10_000, workers: int | None = None, use_cache: bool = True
+    seed: int = 1, n_cohorts: int = 10_000, workers: int | None = None, use_cache: bool = True, build: bool = False
 ) -> dict[str, object]:
     """Share of cohorts in which each implied claim holds, and in which all of them hold at once.
 
@@ -32,7 +32,11 @@ def implied_shares(
     workers : int, optional
         Worker processes (they do not change the result).
     use_cache : bool
-        Read and write the on-disk cache (`tacmg.analyses.disk_cache.cached`).
+        Read the stored result (`tacmg.analyses.ensemble_store.stored`); false computes afresh
+        and stores nothing.
+    build : bool
+        Compute and store the result when none is stored (the build step, `tacmg.ensembles`);
+        otherwise a missing result raises `tacmg.analyses.ensemble_store.EnsemblesMissing`.
 
     Returns
     -------
@@ -83,7 +87,7 @@ def implied_shares(
 
     if not use_cache:
         return compute()
-    return cached("implied", compute, seed, n_cohorts, layers=BELOW_PRESENTATION)
+    return stored("implied", compute, seed, n_cohorts, build=build)
 
 
 def implied_summary(result: dict) -> dict[str, float | int]:

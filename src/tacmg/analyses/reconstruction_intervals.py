@@ -35,7 +35,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tacmg.analyses.disk_cache import EVERY_LAYER, cached
+from tacmg.analyses.ensemble_store import stored
 from tacmg.claims.registry import load_claims
 from tacmg.data.cohorts import Cohorts
 from tacmg.data.loader import Dataset, data_checksum
@@ -111,8 +111,9 @@ def ensembles(
     size: int = ENSEMBLE_SIZE,
     descriptive_size: int = DESCRIPTIVE_SIZE,
     workers: int | None = None,
+    progress: bool = False,
 ) -> Ensembles:
-    """The conditioned and the descriptive ensemble of `seed` (cached on disk).
+    """The conditioned and the descriptive ensemble of `seed` (drawn now: the build step calls it once).
 
     Parameters
     ----------
@@ -124,6 +125,8 @@ def ensembles(
         Cohorts in each ensemble.
     workers : int, optional
         Processes drawing candidates (default: up to 2; they do not change the result).
+    progress : bool
+        Show the generator's progress bars.
 
     Returns
     -------
@@ -136,16 +139,10 @@ def ensembles(
     (3, 2)
     """
     conditioned_on = tuple(conditioned_on)
-
-    def compute() -> Ensembles:
-        descriptive_ids = tuple(c.id for c in load_claims().select(kind="descriptive"))
-        main = generate(seed, size, conditioned_on, chunk_size=CHUNK_SIZE, workers=workers)
-        loose = generate(seed, descriptive_size, descriptive_ids, chunk_size=CHUNK_SIZE, workers=workers)
-        return Ensembles(main.cohorts, loose.cohorts, conditioned_on, seed, main.candidates)
-
-    # The generator lives in the layers below analyses: editing an analysis keeps the ensembles.
-    layers = ("stats", "data", "claims", "reconstruction")
-    return cached("reconstruction-ensembles", compute, seed, conditioned_on, size, descriptive_size, layers=layers)
+    descriptive_ids = tuple(c.id for c in load_claims().select(kind="descriptive"))
+    main = generate(seed, size, conditioned_on, chunk_size=CHUNK_SIZE, workers=workers, progress=progress)
+    loose = generate(seed, descriptive_size, descriptive_ids, chunk_size=CHUNK_SIZE, workers=workers, progress=progress)
+    return Ensembles(main.cohorts, loose.cohorts, conditioned_on, seed, main.candidates)
 
 
 def _numeric(values: Mapping[str, Any]) -> dict[str, float]:
@@ -281,52 +278,94 @@ def interval_table(
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def intervals_for(
-    name: str,
-    measure: Measure,
-    dataset: Dataset,
-    *params: Any,
-    assumed: Collection[str] = (),
-    depends_on: tuple[str, ...] = EVERY_LAYER,
+ChapterMeasure = Callable[[str, Cohorts], pd.DataFrame]
+
+
+def numbers_across_ensembles(
+    seed: int,
+    conditioned_on: tuple[str, ...],
+    chapters: Sequence[str],
+    measure: ChapterMeasure | None = None,
+    build: bool = False,
     workers: int | None = None,
-) -> pd.DataFrame | None:
-    """The reconstruction intervals of `measure`'s numbers for `dataset`, or None where they do not apply.
+    progress: bool = False,
+) -> dict[str, dict[str, pd.DataFrame]]:
+    """Every chapter's numbers on every cohort of both ensembles, as stored by the build step.
 
     Parameters
     ----------
-    name : str
-        A name for the cache (e.g. the chapter section).
-    measure : callable
-        Dataset to a mapping of numbers, as the chapter computes them; module-level.
+    seed : int
+        The committed cohort's seed.
+    conditioned_on : tuple of str
+        The claims it was conditioned on.
+    chapters : sequence of str
+        The chapters whose numbers are measured (part of the stored result's key).
+    measure : callable, optional
+        ``measure(chapter, cohorts)``: a frame with a row per cohort and a column per number, at the
+        chapter's default parameters; needed only with `build`.
+    build : bool
+        Draw and measure what is not stored yet (the build step); otherwise only read, and raise
+        `tacmg.analyses.ensemble_store.EnsemblesMissing` when nothing is stored.
+    workers : int, optional
+        Processes drawing the ensembles.
+    progress : bool
+        Progress bars while drawing and measuring.
+
+    Returns
+    -------
+    dict
+        ``{chapter: {"conditioned": frame, "descriptive": frame}}``.
+    """
+    conditioned_on = tuple(conditioned_on)
+
+    def compute() -> dict[str, dict[str, pd.DataFrame]]:
+        assert measure is not None, "the build step passes the chapters' measure"
+        e = ensembles(seed, conditioned_on, workers=workers, progress=progress)
+        out = {}
+        for chapter in _progress(chapters, progress, "chapter numbers"):
+            out[chapter] = {
+                "conditioned": measure(chapter, e.conditioned),
+                "descriptive": measure(chapter, e.descriptive),
+            }
+        return out
+
+    key = (seed, conditioned_on, ENSEMBLE_SIZE, DESCRIPTIVE_SIZE, tuple(chapters))
+    return stored("reconstruction-intervals", compute, *key, build=build)
+
+
+def _progress(items: Sequence[str], show: bool, what: str) -> Iterable[str]:
+    if not show:
+        return items
+    from tqdm.auto import tqdm
+
+    return tqdm(items, desc=what, unit="chapter")
+
+
+def intervals_for(
+    chapter: str, dataset: Dataset, chapters: Sequence[str], assumed: Collection[str] = ()
+) -> pd.DataFrame | None:
+    """The reconstruction intervals of `chapter`'s numbers, or None where they do not apply.
+
+    Reads what the build step stored (`numbers_across_ensembles`); computes no ensemble.
+
+    Parameters
+    ----------
+    chapter : str
+        The chapter whose numbers are wanted, e.g. ``"02-clinical-scores"``.
     dataset : Dataset
         The data a chapter shows; None is returned unless `applies`.
-    *params
-        Whatever else the measure depends on (chapter parameters), for the cache key.
+    chapters : sequence of str
+        Every chapter the build step measured (the stored result's key).
     assumed : collection of str
         Numbers a prior sets outright (see `interval_table`).
-    depends_on : tuple of str
-        The code the measure runs, for the cache key (`tacmg.analyses.disk_cache.inputs_digest`'s
-        `layers`); default the whole package.
-    workers : int, optional
-        Processes.
 
     Returns
     -------
     pandas.DataFrame or None
-        `interval_table`, cached on disk with the ensembles it comes from.
+        `interval_table` of the chapter's numbers.
     """
     if not applies(dataset):
         return None
     p = dataset.provenance or {}
-    seed, conditioned_on = int(p["seed"]), tuple(p["claims_conditioned_on"])
-
-    def compute() -> pd.DataFrame:
-        e = ensembles(seed, conditioned_on, workers=workers)
-        return interval_table(
-            measure_across(measure, e.conditioned, workers),
-            measure_across(measure, e.descriptive, workers),
-            assumed=assumed,
-        )
-
-    key = (seed, conditioned_on, ENSEMBLE_SIZE, DESCRIPTIVE_SIZE, params, sorted(assumed))
-    return cached(f"intervals-{name}", compute, *key, layers=depends_on)
+    numbers = numbers_across_ensembles(int(p["seed"]), tuple(p["claims_conditioned_on"]), chapters)[chapter]
+    return interval_table(numbers["conditioned"], numbers["descriptive"], assumed=assumed)

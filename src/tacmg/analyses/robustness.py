@@ -16,7 +16,7 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from tacmg.analyses.disk_cache import BELOW_PRESENTATION, cached
+from tacmg.analyses.ensemble_store import stored
 from tacmg.claims.evaluate import IMPROVED_STATUSES, holds_matrix, tested_claim_holds
 from tacmg.claims.registry import Claim, load_claims
 from tacmg.data import contract
@@ -202,6 +202,7 @@ def robustness(
     sensitivity_cohorts: int = 2_000,
     workers: int | None = None,
     use_cache: bool = True,
+    build: bool = False,
 ) -> dict[str, pd.DataFrame]:
     """The robustness chapter's results: main shares, prior sensitivity, analysis sensitivity.
 
@@ -248,7 +249,7 @@ def robustness(
 
     if not use_cache:
         return compute()
-    return cached("robustness", compute, seed, n_cohorts, sensitivity_cohorts, layers=BELOW_PRESENTATION)
+    return stored("robustness", compute, seed, n_cohorts, sensitivity_cohorts, build=build)
 
 
 CLINICAL_FINDINGS = ("clinical_scores", "prednisone")

@@ -11,13 +11,12 @@ published improved-subset claim under each reading of the subset
 
 from __future__ import annotations
 
-import hashlib
 import time
 
 import numpy as np
 import pandas as pd
 
-from tacmg.analyses.disk_cache import BELOW_PRESENTATION, cached
+from tacmg.analyses.ensemble_store import stored
 from tacmg.analyses.improved_subset import READING_KEYS, READINGS, subset_holds, subset_mask
 from tacmg.analyses.robustness import CLINICAL_FINDINGS, share_table
 from tacmg.claims.evaluate import holds_matrix
@@ -107,6 +106,7 @@ def link_robustness(
     repairings: int = 10_000,
     workers: int | None = None,
     use_cache: bool = True,
+    build: bool = False,
     chunk_size: int = 1000,
 ) -> dict:
     """Shares of cohorts in which the clinical and improved-subset claims hold, by link scenario.
@@ -123,8 +123,11 @@ def link_robustness(
     workers : int, optional
         Worker processes of `generate`.
     use_cache : bool
-        Read and write the disk cache (`tacmg.analyses.disk_cache.cached`, keyed also on the
-        committed cohort's files).
+        Read the stored result (`tacmg.analyses.ensemble_store.stored`; its key covers the
+        committed cohort's files); false computes afresh and stores nothing.
+    build : bool
+        Compute and store the result when none is stored (the build step, `tacmg.ensembles`);
+        otherwise a missing result raises `tacmg.analyses.ensemble_store.EnsemblesMissing`.
     chunk_size : int
         Candidates per chunk of `generate`; 1000, as the chapter's main ensemble, makes the "as
         assumed" cohorts the main ensemble's first ones.
@@ -194,12 +197,8 @@ def link_robustness(
 
     if not use_cache:
         return compute()
-    committed_files = hashlib.sha256(
-        b"".join((RECONSTRUCTED_DIR / name).read_bytes() for name in ("patients.csv", "visits.csv"))
-    ).hexdigest()
-    return cached(
-        "status-link", compute, seed, n_cohorts, repairings, chunk_size, committed_files, layers=BELOW_PRESENTATION
-    )
+    # the store's key covers the committed cohort's files, which the re-pairings read
+    return stored("status-link", compute, seed, n_cohorts, repairings, chunk_size, build=build)
 
 
 def summary(results: dict) -> dict[str, float | int | str]:

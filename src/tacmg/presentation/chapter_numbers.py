@@ -2,7 +2,7 @@
 
 Each chapter glues what its function returns (``v.add(prefix, values, intervals=ri)``), and the
 reconstruction intervals run the same function on every cohort of the ensembles
-(`tacmg.presentation.intervals.for_numbers`). One function per chapter, so the number the page
+(`tacmg.presentation.intervals.for_chapter`). One function per chapter, so the number the page
 shows and the number whose interval it shows can never be computed two ways. Besides the prose
 values, the functions return the per-row numbers the chapters' tables show (prefix ``<chapter>_row``),
 so the tables get intervals too.

@@ -2,7 +2,7 @@
 
 `tacmg.analyses.reconstruction_intervals` computes each derived number's 2.5-97.5% range across
 the reconstructions and its class; this module turns them into words. A chapter asks once for
-its section's intervals (`for_numbers`), then
+its intervals (`for_chapter`, read from what the ensemble build step stored), then
 
 - ``v.add(prefix, values, intervals=ri)`` glues, beside each number ``<key>``, a text ``<key>_ri``:
   " (reconstructions: -6 to -3; narrowed by the report)", or "" where intervals do not apply, so
@@ -13,20 +13,16 @@ its section's intervals (`for_numbers`), then
 
 from __future__ import annotations
 
-import ast
 import html
 import inspect
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from tacmg.analyses import reconstruction_intervals
-from tacmg.analyses.disk_cache import BELOW_PRESENTATION
 from tacmg.data.loader import Dataset
 from tacmg.presentation.tables import is_p_value
 from tacmg.stats.rounding import fixed, p_value_text, quantity_text
@@ -84,6 +80,9 @@ class SectionIntervals:
     ----------
     table : pandas.DataFrame or None
         `tacmg.analyses.reconstruction_intervals.interval_table`, indexed by ``<prefix>_<name>``.
+    changed : tuple of str
+        The chapter's parameters the reader set away from their defaults (the intervals are the
+        defaults').
 
     Examples
     --------
@@ -94,6 +93,7 @@ class SectionIntervals:
     """
 
     table: pd.DataFrame | None
+    changed: tuple[str, ...] = ()
 
     @property
     def applies(self) -> bool:
@@ -140,68 +140,44 @@ class SectionIntervals:
         return [label for key, label in labels.items() if self.number_class(key) in keep]
 
 
-def for_numbers(numbers: Callable[..., Mapping[str, Mapping[str, Any]]], dataset: Dataset) -> SectionIntervals:
-    """The intervals of a chapter's numbers: `numbers(dataset)` gives ``{prefix: {name: value}}``.
+def for_chapter(chapter: str, dataset: Dataset, **parameters: Any) -> SectionIntervals:
+    """The intervals of a chapter's numbers, as the ensemble build step stored them.
 
     Parameters
     ----------
-    numbers : callable
-        A function of `tacmg.presentation.chapter_numbers`, or a `functools.partial` of one with
-        the chapter's parameters as keywords (module-level, so worker processes can run it on the
-        ensemble). The cache is keyed on the function's name and those keywords, so a chapter and
-        the landing page asking for the same numbers share one computation.
+    chapter : str
+        A key of `tacmg.presentation.chapter_numbers.CHAPTER_FUNCTIONS`, e.g. ``"02-clinical-scores"``.
     dataset : Dataset
         The data shown; the intervals apply only to the committed reconstruction.
+    **parameters
+        The chapter's parameters as the reader set them (keywords of its numbers function). The
+        stored intervals are those of the defaults: a parameter set otherwise is named in the
+        chapter's note (`note`), and nothing is recomputed, so a reader's change answers in seconds.
 
     Returns
     -------
     SectionIntervals
     """
-    from tacmg.presentation.chapter_numbers import SET_BY_PRIORS
+    from tacmg.presentation.chapter_numbers import CHAPTER_FUNCTIONS, SET_BY_PRIORS
 
-    function = numbers.func if isinstance(numbers, partial) else numbers
-    # Every keyword with its value, the function's defaults filled in: the same numbers asked for
-    # with or without spelling out a default share one cache entry.
-    keywords = {
+    defaults = {
         name: parameter.default
-        for name, parameter in inspect.signature(function).parameters.items()
+        for name, parameter in inspect.signature(CHAPTER_FUNCTIONS[chapter]).parameters.items()
         if parameter.default is not inspect.Parameter.empty
     }
-    if isinstance(numbers, partial):
-        keywords.update(numbers.keywords)
-    depends_on = (*BELOW_PRESENTATION, *_presentation_sources("chapter_numbers"))
-    table = reconstruction_intervals.intervals_for(
-        function.__name__,
-        FlatNumbers(numbers),
-        dataset,
-        sorted(keywords.items()),
-        assumed=set(SET_BY_PRIORS),
-        depends_on=depends_on,
-    )
-    return SectionIntervals(table)
+    unknown = set(parameters) - set(defaults)
+    if unknown:
+        raise TypeError(f"{chapter} has no parameter {', '.join(sorted(unknown))}")
+    changed = tuple(name for name, value in parameters.items() if not _same(value, defaults[name]))
+    table = reconstruction_intervals.intervals_for(chapter, dataset, tuple(CHAPTER_FUNCTIONS), set(SET_BY_PRIORS))
+    return SectionIntervals(table, changed)
 
 
-def _presentation_sources(module: str) -> list[str]:
-    """`module` of this layer and every module of this layer it imports, directly or not ('x.py' paths).
-
-    The chapters' numbers depend on these and on the layers below, not on the charts or the
-    tables: a change to a chart keeps the intervals cached.
-    """
-    folder = Path(__file__).parent
-    seen: set[str] = set()
-    todo = [module]
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        tree = ast.parse((folder / f"{name}.py").read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module == "tacmg.presentation":
-                todo += [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tacmg.presentation."):
-                todo.append((node.module or "").rsplit(".", 1)[1])
-    return sorted(f"presentation/{name}.py" for name in seen)
+def _same(a: Any, b: Any) -> bool:
+    """Whether a parameter value equals its default (tuples and lists alike, mappings by content)."""
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return list(a) == list(b)
+    return bool(a == b)
 
 
 @dataclass(frozen=True)
@@ -274,6 +250,26 @@ def note(intervals: SectionIntervals) -> str:
         f"(about as wide as when only the published counts, medians and means are met). The rule is on the "
         f"methods page. This range is not a confidence interval: it measures what the published figures "
         f"leave open, not how precisely anything was measured."
+    ) + _changed_text(intervals.changed)
+
+
+def _changed_text(changed: Sequence[str]) -> str:
+    """The note's last sentence when the reader changed a parameter ("" when none).
+
+    Examples
+    --------
+    >>> print(_changed_text(["confidence", "mcid"])[:88])
+     The ranges were computed once, for the default parameters; you changed `confidence` and
+    >>> _changed_text([])
+    ''
+    """
+    if not changed:
+        return ""
+    names = _listed([f"`{name}`" for name in changed])
+    pronoun = "it" if len(changed) == 1 else "them"
+    return (
+        f" The ranges were computed once, for the default parameters; you changed {names}, so a range beside "
+        f"a number that depends on {pronoun} describes the default analysis, not this one."
     )
 
 

@@ -48,7 +48,7 @@ def summary_card(
     registry : Registry
         The claims.
     intervals : SectionIntervals, optional
-        The chapter's reconstruction intervals (`tacmg.presentation.intervals.for_numbers`).
+        The chapter's reconstruction intervals (`tacmg.presentation.intervals.for_chapter`).
     derived : mapping, optional
         The chapter's derived numbers in words (`tacmg.presentation.chapter_numbers.DERIVED`).
 

@@ -1,0 +1,89 @@
+"""The ensemble build step: every ensemble the book reads, computed once, before any chapter runs.
+
+``python -m tacmg ensembles`` (``make ensembles``; ``make book``, ``make nbval`` and ``make unit``
+run it first) draws
+
+- the robustness ensembles of chapter 10 and the landing page (`tacmg.analyses.robustness`):
+  cohorts conditioned on the descriptive claims only, each inferential claim tested in each, under
+  the assumed priors and under the prior and analysis scenarios;
+- the status-link ensembles (`tacmg.analyses.status_link`): the clinical claims under relaxed links
+  between post-intervention status and the score changes;
+- the implied-claims ensemble (`tacmg.analyses.implied`);
+- the reconstruction-interval ensembles (`tacmg.analyses.reconstruction_intervals`) and every number
+  chapters 01-07 derive, measured on each of their cohorts,
+
+and stores each as arrays (`tacmg.analyses.ensemble_store`), keyed on the lock, the claims, the
+priors, the committed cohort and the package's code. What is stored already is not recomputed, so
+the step costs a second when nothing changed. Chapters only read; none computes an ensemble.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pandas as pd
+
+from tacmg.analyses import implied, reconstruction_intervals, robustness, status_link
+from tacmg.data.cohorts import Cohorts
+from tacmg.data.loader import load
+from tacmg.data.paths import RECONSTRUCTED_DIR
+
+
+def chapter_measure() -> Callable[[str, Cohorts], pd.DataFrame]:
+    """``measure(chapter, cohorts)``: the chapter's numbers (default parameters) on every cohort.
+
+    The numbers are those the chapter's page computes (`tacmg.presentation.chapter_numbers`),
+    computed on whole batches of cohorts at once where a batched version exists
+    (`tacmg.analyses.ensemble_numbers`, tested equal to the page's), else cohort by cohort.
+    """
+    from tacmg.presentation.chapter_numbers import CHAPTER_FUNCTIONS
+    from tacmg.presentation.intervals import FlatNumbers
+
+    def measure(chapter: str, cohorts: Cohorts) -> pd.DataFrame:
+        return reconstruction_intervals.measure_across(FlatNumbers(CHAPTER_FUNCTIONS[chapter]), cohorts)
+
+    return measure
+
+
+def build(progress: bool = True, workers: int | None = None) -> dict[str, float]:
+    """Compute and store every ensemble result the book reads that is not stored yet.
+
+    Parameters
+    ----------
+    progress : bool
+        Progress bars on the command line.
+    workers : int, optional
+        Worker processes (default: up to 2; they do not change any result).
+
+    Returns
+    -------
+    dict
+        Seconds each part took (reading a stored part takes a fraction of a second).
+    """
+    from tacmg.presentation.chapter_numbers import CHAPTER_FUNCTIONS
+
+    provenance = load(RECONSTRUCTED_DIR).provenance or {}
+    seed, conditioned_on = int(provenance["seed"]), tuple(provenance["claims_conditioned_on"])
+    parts: dict[str, Callable[[], object]] = {
+        "robustness": lambda: robustness.robustness(workers=workers, build=True),
+        "status link": lambda: status_link.link_robustness(workers=workers, build=True),
+        "implied claims": lambda: implied.implied_shares(workers=workers, build=True),
+        "reconstruction intervals": lambda: reconstruction_intervals.numbers_across_ensembles(
+            seed,
+            conditioned_on,
+            tuple(CHAPTER_FUNCTIONS),
+            chapter_measure(),
+            build=True,
+            workers=workers,
+            progress=progress,
+        ),
+    }
+    seconds = {}
+    for label, part in parts.items():
+        start = time.perf_counter()
+        if progress:
+            print(f"ensembles: {label} ...", flush=True)
+        part()
+        seconds[label] = time.perf_counter() - start
+    return seconds
