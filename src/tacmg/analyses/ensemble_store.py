@@ -9,9 +9,10 @@ with ``allow_pickle=False``, so a stored file can hold nothing but data.
 
 Each file's name carries a digest of everything its content depends on (`inputs_digest`): the
 lock (``requirements.txt``: the numbers depend on numpy's and scipy's versions), the claims
-registry, the priors, the committed reconstruction, the package's code with its docstrings and
-comments stripped (editing a docstring changes no number) and the caller's own key (seed, sizes,
-parameters). A changed input therefore finds no file, and nothing stale is ever read.
+registry, the priors, the committed reconstruction, the code of the layers the ensembles run
+(`ENSEMBLE_LAYERS`: not the presentation layer) with docstrings and comments stripped (editing a
+docstring changes no number) and the caller's own key (seed, sizes, parameters). A changed input
+therefore finds no file, and nothing stale is ever read.
 
 Written by hand because no library stores a nested mapping of DataFrames without pickle and
 Parquet's engine (pyarrow, about 40 MB) is not otherwise needed.
@@ -80,6 +81,11 @@ def code_digest(source: str) -> str:
     return hashlib.sha256(ast.dump(tree).encode()).hexdigest()[:16]
 
 
+# The layers whose code the ensembles run: the presentation layer (tables, prose, charts) is not
+# among them, so editing a chart or a sentence keeps every stored ensemble.
+ENSEMBLE_LAYERS = ("stats", "data", "claims", "reconstruction", "analyses")
+
+
 @functools.cache
 def _inputs(root: Path) -> str:
     digest = hashlib.sha256()
@@ -88,7 +94,11 @@ def _inputs(root: Path) -> str:
         if path.is_file():
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
-    for path in sorted(root.rglob("*.py")):
+    sources = [
+        *sorted(root.glob("*.py")),
+        *(p for layer in ENSEMBLE_LAYERS for p in sorted((root / layer).rglob("*.py"))),
+    ]
+    for path in sources:
         digest.update(str(path.relative_to(root)).encode())
         digest.update(code_digest(path.read_text(encoding="utf-8")).encode())
     return digest.hexdigest()
