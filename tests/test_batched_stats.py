@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from tacmg.stats import estimates, rank_tests
+from tacmg.stats import estimates, permutation, rank_tests
 from tacmg.stats.rounding import percent, percent_array
 from tacmg.stats.rows import masked_median
 
@@ -111,3 +111,23 @@ def test_percent_array_equals_percent():
     counts = np.arange(0, 33)
     assert percent_array(counts, 32).tolist() == [percent(c, 32) for c in counts]
     assert np.isnan(percent_array([1], [0])).all()
+
+
+@pytest.mark.parametrize("zero_method", ["wilcox", "pratt"])
+def test_signed_rank_permutation_batch_equals_the_row_by_row_count(zero_method):
+    before, after = _tied_pairs(rows=80, n=16)
+    diff = after - before
+    batch_p, batch_exact = permutation.signed_rank_permutation_batch(diff, zero_method)
+    p, exact = permutation.signed_rank_permutation(diff, zero_method)
+    np.testing.assert_array_equal(batch_p, p)  # NaN where p is NaN (the all-zero row)
+    np.testing.assert_array_equal(batch_exact, exact)
+    assert np.isnan(batch_p[0]) and np.isfinite(batch_p[1:]).all()
+
+
+def test_signed_rank_permutation_batch_beyond_exact_counts():
+    rng = np.random.default_rng(8)
+    diff = rng.integers(-3, 4, size=(3, permutation.EXACT_MAX_N + 5)).astype(float)
+    batch_p, batch_exact = permutation.signed_rank_permutation_batch(diff)
+    p, exact = permutation.signed_rank_permutation(diff)
+    np.testing.assert_array_equal(batch_p, p)
+    np.testing.assert_array_equal(batch_exact, exact)
