@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from tacmg.stats import estimates, permutation, rank_tests
-from tacmg.stats.rounding import percent, percent_array
+from tacmg.stats import batched_estimates, batched_tests, estimates, permutation
 from tacmg.stats.rows import masked_median
 
 
@@ -28,7 +27,7 @@ def _tied_pairs(rows: int = 60, n: int = 12, seed: int = 3) -> tuple[np.ndarray,
 @pytest.mark.parametrize("confidence", [0.95, 0.8])
 def test_paired_shift_batch_equals_paired_shift(zeros, confidence):
     before, after = _tied_pairs()
-    batch = estimates.paired_shift_batch(before, after, confidence, zeros=zeros)
+    batch = batched_estimates.paired_shift_batch(before, after, confidence, zeros=zeros)
     for row, (b, a) in enumerate(zip(before, after)):
         one = estimates.paired_shift(b, a, confidence, zeros=zeros)
         assert (batch.estimate[row], batch.low[row], batch.high[row]) == (one.estimate, one.low, one.high)
@@ -38,7 +37,7 @@ def test_paired_shift_batch_on_continuous_values():
     rng = np.random.default_rng(4)
     before = rng.lognormal(3, 1, size=(40, 15))
     after = before * rng.lognormal(0, 0.3, size=(40, 15))
-    batch = estimates.paired_shift_batch(np.log(before), np.log(after))
+    batch = batched_estimates.paired_shift_batch(np.log(before), np.log(after))
     for row in range(40):
         one = estimates.paired_shift(np.log(before[row]), np.log(after[row]))
         assert (batch.estimate[row], batch.low[row], batch.high[row]) == (one.estimate, one.low, one.high)
@@ -48,8 +47,8 @@ def test_two_sample_shift_and_ratio_batch_equal_one_cohort_forms():
     rng = np.random.default_rng(5)
     x = np.round(rng.lognormal(3, 1, size=(30, 11)), 1)
     y = np.round(rng.lognormal(2.5, 1, size=(30, 9)), 1)
-    shift = estimates.two_sample_shift_batch(x, y, 0.9)
-    ratio = estimates.ratio_of_locations_batch(x, y)
+    shift = batched_estimates.two_sample_shift_batch(x, y, 0.9)
+    ratio = batched_estimates.ratio_of_locations_batch(x, y)
     for row in range(30):
         one = estimates.two_sample_shift(x[row], y[row], 0.9)
         assert (shift.estimate[row], shift.low[row], shift.high[row]) == (one.estimate, one.low, one.high)
@@ -59,8 +58,8 @@ def test_two_sample_shift_and_ratio_batch_equal_one_cohort_forms():
 
 def test_rank_biserial_batches_equal_one_cohort_forms():
     before, after = _tied_pairs()
-    paired = estimates.paired_rank_biserial_batch(before, after)
-    two_sample = estimates.two_sample_rank_biserial_batch(before, after)
+    paired = batched_estimates.paired_rank_biserial_batch(before, after)
+    two_sample = batched_estimates.two_sample_rank_biserial_batch(before, after)
     for row, (b, a) in enumerate(zip(before, after)):
         assert paired[row] == estimates.paired_rank_biserial(b, a)
         assert two_sample[row] == estimates.two_sample_rank_biserial(b, a)
@@ -70,7 +69,7 @@ def test_rank_biserial_batches_equal_one_cohort_forms():
 def test_spearman_t_equals_scipy_spearmanr_with_ties_and_constant_rows():
     before, after = _tied_pairs()
     before[2] = 4.0  # constant: rho and p are NaN, as scipy gives them
-    rho, p = rank_tests.spearman_t(before, after)
+    rho, p = batched_tests.spearman_t(before, after)
     for row in range(before.shape[0]):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", stats.ConstantInputWarning)
@@ -85,7 +84,7 @@ def test_kruskal_wallis_equals_scipy_on_the_groups_taking_part():
     groups = rng.integers(-1, 5, size=(80, 14))  # -1: in no group; some groups of 0 or 1 value
     groups[0] = 0  # a single group: no test
     values[1] = 0.5  # all values equal: no test
-    h, p = rank_tests.kruskal_wallis(values, groups, n_groups=5)
+    h, p = batched_tests.kruskal_wallis(values, groups, n_groups=5)
     for row in range(80):
         samples = [values[row][groups[row] == g] for g in range(5) if (groups[row] == g).sum() >= 2]
         if len(samples) < 2 or np.ptp(np.concatenate(samples)) == 0:
@@ -105,12 +104,6 @@ def test_masked_median_equals_numpy_median_of_the_kept_values():
     for row in range(50):
         expected = np.median(values[row][keep[row]]) if keep[row].any() else np.nan
         assert medians[row] == expected or (np.isnan(medians[row]) and np.isnan(expected))
-
-
-def test_percent_array_equals_percent():
-    counts = np.arange(0, 33)
-    assert percent_array(counts, 32).tolist() == [percent(c, 32) for c in counts]
-    assert np.isnan(percent_array([1], [0])).all()
 
 
 @pytest.mark.parametrize("zero_method", ["wilcox", "pratt"])

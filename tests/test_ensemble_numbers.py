@@ -18,8 +18,9 @@ import pandas as pd
 import pytest
 
 from tacmg import load
-from tacmg.analyses import ensemble_numbers
+from tacmg.analyses import ensemble_common, ensemble_numbers
 from tacmg.analyses.ensemble_numbers import NOT_BATCHED, numbers_across
+from tacmg.analyses.scores import MCID_POINTS
 from tacmg.claims.evaluate import IMPROVED_STATUSES
 from tacmg.claims.registry import load_claims
 from tacmg.data import contract
@@ -139,14 +140,14 @@ def test_defaults_are_the_chapters():
         for name, parameter in inspect.signature(function).parameters.items()
         if parameter.default is not inspect.Parameter.empty
     }
-    assert defaults["confidence"] == ensemble_numbers.CONFIDENCE
-    assert defaults["alpha"] == ensemble_numbers.ALPHA
-    assert defaults["correction"] == ensemble_numbers.CORRECTION
+    assert defaults["confidence"] == ensemble_common.CONFIDENCE
+    assert defaults["alpha"] == ensemble_common.ALPHA
+    assert defaults["correction"] == ensemble_common.CORRECTION
     assert tuple(defaults["statuses"]) == IMPROVED_STATUSES
-    assert defaults["visit"] == ensemble_numbers.CORRELATION_VISIT
-    assert defaults["molecule"] == ensemble_numbers.BETWEEN_WITHIN_MOLECULE
-    assert tuple(defaults["scores_between"]) == ensemble_numbers.BETWEEN_WITHIN_SCORES
-    assert dict(defaults["mcid"]) == ensemble_numbers.MCID_POINTS
+    assert defaults["visit"] == ensemble_common.CORRELATION_VISIT
+    assert defaults["molecule"] == ensemble_common.BETWEEN_WITHIN_MOLECULE
+    assert tuple(defaults["scores_between"]) == ensemble_common.BETWEEN_WITHIN_SCORES
+    assert dict(defaults["mcid"]) == MCID_POINTS
     assert set(ensemble_numbers.CHAPTERS) == set(chapter_numbers.CHAPTER_FUNCTIONS)
 
 
@@ -160,7 +161,7 @@ def test_every_number_the_book_shows_an_interval_for_is_batched(committed):
         for found in re.findall(r"v\.[a-z0-9_]*_ri\b", path.read_text(encoding="utf-8"))
     }
     assert len(prose) > 30
-    tables = {f"scores_{stem}_hl" for stem in ensemble_numbers.SCORE_STEMS.values()} | {"pred_hl"}
+    tables = {f"scores_{stem}_hl" for stem in ensemble_common.SCORE_STEMS.values()} | {"pred_hl"}
     tables |= {f"status_pct_{code.lower()}" for code in contract.STATUS_CODES}
     tables |= {f"vsctl_row_all_{m}_hl_ratio" for m in contract.MOLECULES}
     tables |= {f"change_row_{subset}_{m}_hl_ratio" for subset in ("all", "sub") for m in contract.MOLECULES}

@@ -389,29 +389,3 @@ def percent(count: float, total: float, decimals: int = 1) -> float:
     34.4
     """
     return round_half_up(100.0 * count / total, decimals) if total else float("nan")
-
-
-def percent_array(count: ArrayLike, total: ArrayLike, decimals: int = 1) -> NDArray[np.float64]:
-    """`percent` of every element: count / total in percent, rounded half up (NaN where total is 0).
-
-    Parameters
-    ----------
-    count, total : array_like
-        Parts and wholes, broadcast together (e.g. (B,) counts of a status and (B,) patients).
-    decimals : int
-        Places after the decimal point.
-
-    Returns
-    -------
-    numpy.ndarray
-        Float array of the broadcast shape, equal to `percent` element by element.
-
-    Examples
-    --------
-    >>> percent_array([11, 10, 0], [32, 32, 0]).tolist()
-    [34.4, 31.3, nan]
-    """
-    count, total = np.broadcast_arrays(np.asarray(count, float), np.asarray(total, float))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(total != 0, 100.0 * count / np.where(total != 0, total, 1.0), np.nan)
-    return round_half_up_array(share, decimals)
