@@ -1,20 +1,22 @@
 """Every chapter's numbers across an ensemble of cohorts at once: one row per cohort, one column per number.
 
 The chapters (01-07) compute their numbers one dataset at a time, with pandas and scipy
-(`tacmg.presentation.chapter_numbers`). An ensemble of 1,400 reconstructed cohorts would rebuild a
-dataset and rerun those tables 1,400 times (about 170 ms a cohort). Here the same numbers are
-computed on the ensemble's arrays (`tacmg.data.cohorts.Cohorts`, the cohort on axis 0) with the
-batched statistics of `tacmg.stats` (the signed-rank, rank-sum and Spearman tests, Hodges-Lehmann
-estimates, rank-biserial correlations, Kruskal-Wallis, Benjamini-Hochberg over axis 1), and every
-rounding through `tacmg.stats.rounding` as the chapters round. A test
-(``tests/test_ensemble_numbers.py``) holds the two ways equal on the committed cohort and on
+(`tacmg.presentation.chapter_numbers`). Run on an ensemble of 1,400 reconstructed cohorts, that
+rebuilds a dataset and reruns those tables 1,400 times (about 170 ms a cohort). Here the same
+numbers are computed on the ensemble's arrays (`tacmg.data.cohorts.Cohorts`, the cohort on axis 0)
+with the batched statistics of `tacmg.stats` (the signed-rank, rank-sum and Spearman tests,
+Hodges-Lehmann estimates, rank-biserial correlations, Kruskal-Wallis, Benjamini-Hochberg over axis
+1), about 1 ms a cohort, every rounding through `tacmg.stats.rounding` as the chapters round. A
+test (``tests/test_ensemble_numbers.py``) holds the two ways equal on the committed cohort and on
 generated ones, key by key.
 
-Each function takes the chapter's default parameters (those of the chapter's function in
-`tacmg.presentation.chapter_numbers`; the reconstruction intervals are defined for them) and
-returns a DataFrame with the keys ``<prefix>_<name>`` that the chapter's function returns as
-numbers. Words and flags (verdicts, lists, p-value methods, "direction") are not numbers and are
-left out, as the intervals leave them out.
+One function per chapter (`CHAPTERS`: chapters 01-04 in `ensemble_clinical`, 05-06 in
+`ensemble_molecules`, 07 in `ensemble_correlations`) works at the chapter's default parameters
+(those of its function in `tacmg.presentation.chapter_numbers`, `ensemble_common`; the
+reconstruction intervals are defined for them) and returns a DataFrame with the keys
+``<prefix>_<name>`` that the chapter's function returns as numbers. Words and flags (verdicts,
+lists, p-value methods, "direction") are not numbers and are left out, as the intervals leave
+them out.
 
 Every number key is batched, the exact conditional (permutation) p of the score changes included
 (`tacmg.stats.permutation.signed_rank_permutation_batch`); `NOT_BATCHED` would list a key left
