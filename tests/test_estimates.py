@@ -68,7 +68,7 @@ def test_textbook_interval_uses_the_critical_value_of_all_n():
     d = np.array([-6, -5, -4, -3, -3, -2, -1, 0, 0, 1, 2, -7], float)
     i, j = np.triu_indices(d.size)
     walsh = np.sort((d[i] + d[j]) / 2)
-    k = estimates._signed_rank_critical(d.size, 0.95)
+    k = estimates.signed_rank_critical(d.size, 0.95)
     result = estimates.paired_shift(np.zeros(d.size), d, zeros="keep")
     assert (result.low, result.high) == (walsh[k - 1], walsh[walsh.size - k])
 

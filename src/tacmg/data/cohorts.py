@@ -208,22 +208,26 @@ class Cohorts:
         Returns
         -------
         Cohorts
-            B = 1; `patient` holds ``age_at_onset_years``, ``disease_duration_years`` and ``status``.
+            B = 1; `patient` holds ``age_at_onset_years``, ``disease_duration_years``, ``status`` and
+            ``sex`` (an index into `tacmg.data.contract.SEXES`, -1 where missing).
 
         Examples
         --------
         >>> import tacmg
         >>> from tacmg.data.paths import RECONSTRUCTED_DIR
         >>> sorted(Cohorts.from_dataset(tacmg.load(RECONSTRUCTED_DIR)).patient)
-        ['age_at_onset_years', 'disease_duration_years', 'status']
+        ['age_at_onset_years', 'disease_duration_years', 'sex', 'status']
         """
         patients = dataset.patients.sort_values("patient_id").reset_index(drop=True)
         order = patients["patient_id"].to_numpy()
         status = patients["post_intervention_status"].map(STATUS_INDEX).fillna(STATUS_MISSING)
+        # the chapters count women, so the batched chapter numbers need the sex of a loaded dataset too
+        sex = patients["sex"].map({code: i for i, code in enumerate(contract.SEXES)}).fillna(-1)
         patient = {
             "age_at_onset_years": patients["age_at_onset_years"].to_numpy(float)[None],
             "disease_duration_years": patients["disease_duration_years"].to_numpy(float)[None],
             "status": status.to_numpy(int)[None],
+            "sex": sex.to_numpy(int)[None],
         }
         visit = {}
         for visit_name in contract.VISITS:

@@ -75,10 +75,17 @@ def _signed_rank_null_counts(n: int) -> np.ndarray:
     return counts
 
 
-def _signed_rank_critical(n: int, confidence: float) -> int:
+def signed_rank_critical(n: int, confidence: float) -> int:
     """Largest k with P(T+ < k) <= (1 - confidence) / 2 under the null: exact while
     `exact_allowed` (n), else from the normal approximation (the exact counts overflow a float64
-    beyond about 1,000 pairs and cost O(n^3))."""
+    beyond about 1,000 pairs and cost O(n^3)). The Hodges-Lehmann interval of n non-zero changes
+    runs from the k-th smallest to the k-th largest Walsh average.
+
+    Examples
+    --------
+    >>> signed_rank_critical(6, 0.95), signed_rank_critical(32, 0.95)
+    (1, 160)
+    """
     alpha = (1 - confidence) / 2
     if not exact_allowed(n):
         z = stats.norm.ppf(1 - alpha)
@@ -208,7 +215,7 @@ def paired_shift(
     if interval == "conditional":
         low, high = _conditional_interval(everything, confidence, "wilcox" if zeros == "drop" else "pratt")
         return ShiftEstimate(estimate, low, high, confidence)
-    k = _signed_rank_critical(n, confidence)
+    k = signed_rank_critical(n, confidence)
     k = min(max(k, 1), walsh.size)
     return ShiftEstimate(estimate, float(walsh[k - 1]), float(walsh[walsh.size - k]), confidence)
 
