@@ -17,6 +17,7 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from clinic_cohort import (
     BLANK_CELLS,
@@ -186,7 +187,13 @@ def test_claims_use_their_complete_cases_and_say_n(dataset):
     assert f"(n = {n} of {N_PATIENTS} patients with both visits of QMG)" in table.loc["qmg-decrease", "observed"]
     assert "n = " not in table.loc["qmg-median-baseline", "observed"]
     assert "29 of 30 controls" in table.loc["sicos-vs-controls", "observed"]
-    assert table.loc["qmg-decrease", "verdict"] in ("holds (tested)", "does not hold")
+    # Every variant of the test must reach P < 0.0001; the continuity-corrected normal approximation
+    # cannot with so few changes, so the claim is not decided by these data (scipy alone says so).
+    wide = dataset.paired("qmg").dropna()
+    k = int(np.count_nonzero(wide["month_12"] - wide["baseline"]))
+    reachable = stats.wilcoxon(np.arange(1.0, k + 1), method="approx", correction=True).pvalue < 1e-4
+    expected = ("holds (tested)", "does not hold") if reachable else ("not computable",)
+    assert table.loc["qmg-decrease", "verdict"] in expected
 
 
 def test_generated_cohorts_stay_complete():

@@ -162,3 +162,125 @@ def paired_hl_ratio(before: np.ndarray, after: np.ndarray) -> float:
     d = np.log(after) - np.log(before)
     walsh = (d[:, None] + d[None, :])[np.triu_indices(d.size)] / 2
     return float(np.exp(np.median(walsh)))
+
+
+# Paired data. X/2 keeps the order of a censored value against the measured ones, but a paired
+# change mixes a censored value with a measured one (or two censored ones): its size, and so its
+# rank among the changes, depends on where in (0, X) the true value lies, and a pair censored at
+# both visits becomes a zero change that the signed-rank test drops. So every paired statistic on
+# a molecule with censored values is also computed under substitutions of them, and reported as a
+# range. The substitutions: each visit's censored values all at LOW_FRACTION X, X/2 or just below X
+# (nine combinations: the orders that put every censored value lowest or highest against the
+# others, and a censored pair's change at its most negative, zero or most positive), plus
+# RANDOM_DRAWS draws with each censored value uniform on that interval, which mix the orders among
+# censored values. A monotone estimate (a Hodges-Lehmann change or ratio) reaches its bounds at the
+# grid's corners, so its range is exact over [LOW_FRACTION X, X); for a rank statistic the range is
+# what these substitutions reach, an inner bound of the range over every substitution. Substitutes
+# stop at LOW_FRACTION X because a ratio to a value near 0 is unbounded.
+LOW_FRACTION = 0.01
+RANDOM_DRAWS = 40
+_TOP = 1 - 1e-6  # just below the limit, so a substitute never ties a value measured at X
+
+
+def substitutions(
+    dataset: Dataset, molecule: str, before: np.ndarray, after: np.ndarray, seed: int = 0
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Copies of paired values with their censored values replaced within (0, X), as described above.
+
+    Parameters
+    ----------
+    dataset : tacmg.data.loader.Dataset
+        Holds the molecule's detection limit.
+    molecule : str
+        The molecule column.
+    before, after : numpy.ndarray
+        The two visits' values as the dataset holds them (censored values at X/2), aligned.
+    seed : int
+        Seed of the random draws.
+
+    Returns
+    -------
+    list of (numpy.ndarray, numpy.ndarray)
+        The substituted (before, after) pairs; empty when no value is censored.
+
+    Examples
+    --------
+    >>> from dataclasses import replace
+    >>> from tacmg import load
+    >>> from tacmg.data.paths import RECONSTRUCTED_DIR
+    >>> dataset = replace(load(RECONSTRUCTED_DIR), detection_limits={"il2": 10.0})
+    >>> pairs = substitutions(dataset, "il2", np.array([5.0, 20.0]), np.array([5.0, 30.0]))
+    >>> len(pairs), sorted({float(b[0]) for b, _ in pairs[:9]})
+    (49, [0.1, 5.0, 9.99999])
+    >>> substitutions(dataset, "il2", np.array([15.0]), np.array([20.0]))
+    []
+    """
+    before, after = np.asarray(before, float), np.asarray(after, float)
+    limit = dataset.detection_limits.get(molecule)
+    low_b, low_a = dataset.censored(molecule, before), dataset.censored(molecule, after)
+    if limit is None or not (low_b.any() or low_a.any()):
+        return []
+    grid = (LOW_FRACTION * limit, limit / 2, _TOP * limit)
+    pairs = [(np.where(low_b, b, before), np.where(low_a, a, after)) for b in grid for a in grid]
+    rng = np.random.default_rng(seed)
+    for _ in range(RANDOM_DRAWS):
+        draw_b = rng.uniform(grid[0], grid[2], before.shape)
+        draw_a = rng.uniform(grid[0], grid[2], after.shape)
+        pairs.append((np.where(low_b, draw_b, before), np.where(low_a, draw_a, after)))
+    return pairs
+
+
+def paired_range(
+    dataset: Dataset,
+    molecule: str,
+    before: np.ndarray,
+    after: np.ndarray,
+    measure: Callable[[np.ndarray, np.ndarray], float],
+) -> tuple[float, float]:
+    """(low, high) of `measure(before, after)` over the `substitutions` of the censored values.
+
+    NaN, NaN when no value is censored (the measure is what the data give) or it is never defined.
+
+    Examples
+    --------
+    >>> from dataclasses import replace
+    >>> from tacmg import load
+    >>> from tacmg.data.paths import RECONSTRUCTED_DIR
+    >>> dataset = replace(load(RECONSTRUCTED_DIR), detection_limits={"il2": 10.0})
+    >>> change = lambda b, a: float(np.median(a - b))
+    >>> low, high = paired_range(dataset, "il2", np.array([5.0]), np.array([30.0]), change)
+    >>> round(low, 3), round(high, 3)
+    (20.0, 29.9)
+    """
+    values = [measure(b, a) for b, a in substitutions(dataset, molecule, before, after)]
+    finite = [v for v in values if np.isfinite(v)]
+    return (float(min(finite)), float(max(finite))) if finite else (np.nan, np.nan)
+
+
+def censored_pairs(dataset: Dataset, molecule: str, before: np.ndarray, after: np.ndarray) -> tuple[int, int]:
+    """(pairs with a censored value at either visit, pairs censored at both visits).
+
+    Examples
+    --------
+    >>> from dataclasses import replace
+    >>> from tacmg import load
+    >>> from tacmg.data.paths import RECONSTRUCTED_DIR
+    >>> dataset = replace(load(RECONSTRUCTED_DIR), detection_limits={"il2": 10.0})
+    >>> censored_pairs(dataset, "il2", np.array([5.0, 5.0, 20.0]), np.array([5.0, 30.0, 40.0]))
+    (2, 1)
+    """
+    low_b, low_a = dataset.censored(molecule, before), dataset.censored(molecule, after)
+    return int((low_b | low_a).sum()), int((low_b & low_a).sum())
+
+
+def range_text(name: str, low: float, high: float) -> str:
+    """One range for a table's note, e.g. ``'P 0.00097 to 0.0011'``; ``''`` when there is none.
+
+    Examples
+    --------
+    >>> range_text("P", 0.000975, 0.001068), range_text("P", float("nan"), float("nan"))
+    ('P 0.000975 to 0.00107', '')
+    """
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return ""
+    return f"{name} {significant(low, 3)} to {significant(high, 3)}"

@@ -9,13 +9,14 @@ that reaches significance at a cohort's size (`tacmg.stats.rank_tests.smallest_s
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from tacmg.analyses import censoring
 from tacmg.analyses.selection import (
     MOLECULE_COLUMNS,
     SCORE_COLUMNS,
@@ -172,6 +173,17 @@ def published_pairs(table: pd.DataFrame) -> list[tuple[str, str]]:
     return [(y, x) if x in SCORE_COLUMNS else (x, y) for x, y in zip(rows["var_x"], rows["var_y"])]
 
 
+def _change_correlation(score_change: np.ndarray, which: int) -> Callable[[np.ndarray, np.ndarray], float]:
+    """measure(before, after) of the molecule: Spearman rho (`which` 0) or p (1) of its log ratio
+    with `score_change`, for `tacmg.analyses.censoring.paired_range`."""
+
+    def measure(before: np.ndarray, after: np.ndarray) -> float:
+        result = _spearman(np.log(after / before), score_change)[0]
+        return float((result.statistic, result.pvalue)[which])
+
+    return measure
+
+
 def between_and_within(
     dataset: Dataset, molecule: str = "scd25", scores: Sequence[str] = ("qmg", "mmt")
 ) -> pd.DataFrame:
@@ -181,7 +193,10 @@ def between_and_within(
     Columns: molecule, score, label_molecule, label_score, n, rho_baseline / p_baseline and
     rho_month_12 / p_month_12 (Spearman across patients at one visit), rho_change / p_change
     (Spearman of each patient's log ratio of the molecule, month 12 / baseline, with the patient's
-    change in score, points), molecule_median_ratio (median month 12 / baseline, no unit),
+    change in score, points), n_censored (patients with a molecule value below the detection limit
+    at either visit), rho_change_low / _high and p_value_change_low / _high (their ranges over
+    substitutions of those values in (0, limit), `tacmg.analyses.censoring.paired_range`; NaN
+    without them), molecule_median_ratio (median month 12 / baseline, no unit),
     score_median_change (median change, points), share_both_fell (fraction of patients in whom the
     molecule and the score both fell), share_molecule_fell, share_score_fell.
     """
@@ -200,6 +215,12 @@ def between_and_within(
             for visit in ("baseline", "month_12")
         }
         change = _spearman(log_ratio, score_change)[0]
+        # The changes' correlation under substitutions of values below the detection limit.
+        before, after = wide_molecule["baseline"].to_numpy(float), wide_molecule["month_12"].to_numpy(float)
+        ranges = {
+            name: censoring.paired_range(dataset, molecule, before, after, _change_correlation(score_change, i))
+            for i, name in enumerate(("rho_change", "p_value_change"))
+        }
         rows.append(
             {
                 "molecule": molecule,
@@ -213,6 +234,11 @@ def between_and_within(
                 "p_value_month_12": float(at["month_12"].pvalue),
                 "rho_change": float(change.statistic),
                 "p_value_change": float(change.pvalue),
+                "n_censored": censoring.censored_pairs(dataset, molecule, before, after)[0],
+                "rho_change_low": ranges["rho_change"][0],
+                "rho_change_high": ranges["rho_change"][1],
+                "p_value_change_low": ranges["p_value_change"][0],
+                "p_value_change_high": ranges["p_value_change"][1],
                 "molecule_median_ratio": float(np.exp(np.median(log_ratio))),
                 "score_median_change": float(np.median(score_change)),
                 "share_both_fell": float(np.mean((log_ratio < 0) & (score_change < 0))),

@@ -22,8 +22,9 @@ import numpy as np
 import pandas as pd
 
 from tacmg.analyses.selection import label
-from tacmg.claims import evaluate
+from tacmg.claims import evaluate, verdicts
 from tacmg.claims.evaluate import IMPROVED_STATUSES
+from tacmg.claims.holds_rule import can_reach_bound
 from tacmg.claims.registry import Claim, Registry, load_claims
 from tacmg.data.cohorts import Cohorts, key, status_mask
 from tacmg.data.loader import Dataset
@@ -158,7 +159,8 @@ def readings_table(dataset: Dataset, registry: Registry | None = None) -> pd.Dat
         of month 12 minus baseline, pg/mL), ``p_value`` (primary variant), ``p_value_worst`` (the
         variant least favourable to the claim), ``holds`` and ``verdict``: "holds (conditioned)"
         where the dataset is a reconstruction that was built to meet the claim under this reading
-        (the registry's), "holds (tested)" where it holds otherwise, "does not hold".
+        (the registry's), "holds (tested)" where it holds otherwise, "does not hold", or "not
+        computable" where the subset is too small for the test to reach the claim's bound.
 
     Examples
     --------
@@ -178,9 +180,11 @@ def readings_table(dataset: Dataset, registry: Registry | None = None) -> pd.Dat
         mask = subset_mask(cohorts, reading)
         for claim in claims:
             sizes, estimate, p, primary = _tests(cohorts, claim, mask)
-            holds = bool(evaluate.tested_claim_holds(claim, estimate, p)[0])
+            # A subset too small for the test to reach the claim's bound cannot decide it.
+            computable = bool(np.isfinite(estimate[0]) and np.isfinite(p[0]).all() and can_reach_bound(claim, sizes)[0])
+            holds = computable and bool(evaluate.tested_claim_holds(claim, estimate, p)[0])
             built_for = reading == "status I" and claim.id in conditioned
-            verdict = "does not hold" if not holds else "holds (conditioned)" if built_for else "holds (tested)"
+            verdict = verdicts.verdict(holds, built_for, computable)
             worst = np.nanmax(p[0]) if np.isfinite(p[0]).any() else np.nan
             rows.append(
                 {

@@ -10,7 +10,7 @@ status groups on the log ratio. Concentrations in pg/mL.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -71,8 +71,12 @@ def paired_change(
     or 'not listed'), published_direction, published_significant (True for 'decrease, P < 0.05',
     False when only a direction was reported, NA when not listed), matches_published,
     matches_published_adjusted, below_limit (the estimates that values below the detection limit
-    decide, with their bound; empty when none: `tacmg.analyses.censoring`). Each row uses the
-    patients of the subset with both visits of its molecule (n).
+    decide, with their bound; empty when none: `tacmg.analyses.censoring`), and for a molecule
+    with values below its detection limit the range of each paired statistic over substitutions
+    of those values in (0, limit) (`CENSORED_COLUMNS`: n_censored, n_censored_both, p_value_low /
+    _high, p_value_permutation_low / _high, effect_size_low / _high, hl_change_low / _high,
+    hl_ratio_low / _high, and censored_ranges in words; NaN and '' without censored values). Each
+    row uses the patients of the subset with both visits of its molecule (n).
     """
     registry = registry or load_claims()
     if statuses is None:
@@ -136,6 +140,7 @@ def paired_change(
                 "published_direction": pub_direction,
                 "published_significant": pub_significant,
                 "below_limit": _below_limit(dataset, molecule, before, after) if diff.size else "",
+                **_censored_ranges(dataset, molecule, before, after, method, confidence),
             }
         )
     table = pd.DataFrame(rows)
@@ -183,8 +188,67 @@ def paired_change(
             "matches_published",
             "matches_published_adjusted",
             "below_limit",
+            *CENSORED_COLUMNS,
         ]
     ]
+
+
+# The paired statistics recomputed under substitutions of the censored values (`censoring`), with
+# the words the table's note gives each.
+_RANGED = {
+    "p_value": "P",
+    "p_value_permutation": "exact conditional P",
+    "effect_size": "rank-biserial",
+    "hl_change": "HL change",
+    "hl_ratio": "HL ratio",
+}
+CENSORED_COLUMNS = (
+    "n_censored",
+    "n_censored_both",
+    *(f"{name}_{end}" for name in _RANGED for end in ("low", "high")),
+    "censored_ranges",
+)
+
+
+def _censored_ranges(
+    dataset: Dataset, molecule: str, before: np.ndarray, after: np.ndarray, method: str, confidence: float
+) -> dict[str, object]:
+    """The paired statistics' ranges over substitutions of censored values (`censoring.paired_range`).
+
+    n_censored (pairs with a value below the detection limit at either visit), n_censored_both (at
+    both: X/2 makes their change zero, which the tests drop, while the true change lies anywhere in
+    (-X, X)), <statistic>_low / _high for each of `_RANGED` (NaN without censored values), and
+    censored_ranges, the ranges in words ('' without censored values).
+    """
+
+    def p_value(b: np.ndarray, a: np.ndarray) -> float:
+        return _signed_rank(b, a, method)[1] if np.count_nonzero(a - b) >= 2 else np.nan
+
+    def p_permutation(b: np.ndarray, a: np.ndarray) -> float:
+        return float(permutation.signed_rank_permutation(a - b)[0][0]) if np.count_nonzero(a - b) >= 2 else np.nan
+
+    measures = {
+        "p_value": p_value,
+        "p_value_permutation": p_permutation,
+        "effect_size": estimates.paired_rank_biserial,
+        "hl_change": lambda b, a: estimates.paired_shift(b, a, confidence).estimate,
+        "hl_ratio": lambda b, a: float(np.exp(estimates.paired_shift(np.log(b), np.log(a), confidence).estimate)),
+    }
+    n_censored, n_both = censored_pairs = censoring.censored_pairs(dataset, molecule, before, after)
+    row: dict[str, object] = {"n_censored": n_censored, "n_censored_both": n_both}
+    texts = []
+    for name, measure in measures.items():
+        low, high = censoring.paired_range(dataset, molecule, before, after, measure) if n_censored else (np.nan,) * 2
+        row[f"{name}_low"], row[f"{name}_high"] = low, high
+        texts.append(censoring.range_text(_RANGED[name], low, high))
+    if not n_censored:
+        row["censored_ranges"] = ""
+        return row
+    pairs = f"{n_censored} of {before.size} pairs below the detection limit"
+    if censored_pairs[1]:
+        pairs += f" ({n_both} at both visits, whose change is unknown)"
+    row["censored_ranges"] = f"{pairs}; over values in (0, limit): " + "; ".join(t for t in texts if t)
+    return row
 
 
 def _below_limit(dataset: Dataset, molecule: str, before: np.ndarray, after: np.ndarray) -> str:
@@ -236,9 +300,13 @@ def status_difference_test(
     Only status groups with at least `min_group_size` patients take part. Columns: molecule, label,
     groups (e.g. 'MM, I, U'), group_sizes (e.g. '11, 16, 5'), h_statistic, p (NaN with fewer than
     two groups or all values equal), p_adjusted, significant, significant_adjusted,
-    largest_fall_status and smallest_fall_status (groups with the lowest / highest median log ratio).
+    largest_fall_status and smallest_fall_status (groups with the lowest / highest median log ratio),
+    n_censored (patients tested with a value below the detection limit at either visit) and
+    p_value_low / p_value_high (the p's range over substitutions of those values in (0, limit),
+    `tacmg.analyses.censoring.paired_range`; NaN without them).
     """
     ratios = log_ratios(dataset, molecules)
+    status = status_by_patient(dataset)
     rows = []
     for molecule in molecules:
         part = ratios[ratios["molecule"] == molecule]
@@ -247,11 +315,16 @@ def status_difference_test(
             for s in STATUS_ORDER
             if (part["status"] == s).sum() >= min_group_size
         ]
-        h, p = np.nan, np.nan
-        if len(groups) >= 2 and np.ptp(np.concatenate([g for _, g in groups])) > 0:
-            result = stats.kruskal(*[g for _, g in groups])
-            h, p = float(result.statistic), float(result.pvalue)
+        h, p = _kruskal([g for _, g in groups])
         medians = {s: float(np.median(g)) for s, g in groups}
+        # The same test under substitutions of values below the detection limit (`censoring`).
+        wide = dataset.paired(molecule).dropna()
+        in_groups = status.reindex(wide.index).isin([s for s, _ in groups]).to_numpy()
+        wide, labels = wide[in_groups], status.reindex(wide.index)[in_groups].to_numpy()
+        before, after = wide["baseline"].to_numpy(float), wide["month_12"].to_numpy(float)
+
+        measure = _kruskal_on_log_ratios(labels, [s for s, _ in groups])
+        low, high = censoring.paired_range(dataset, molecule, before, after, measure)
         rows.append(
             {
                 "molecule": molecule,
@@ -262,6 +335,9 @@ def status_difference_test(
                 "p_value": p,
                 "largest_fall_status": min(medians, key=lambda s: medians[s]) if medians else None,
                 "smallest_fall_status": max(medians, key=lambda s: medians[s]) if medians else None,
+                "n_censored": censoring.censored_pairs(dataset, molecule, before, after)[0],
+                "p_value_low": low,
+                "p_value_high": high,
             }
         )
     table = pd.DataFrame(rows)
@@ -279,5 +355,26 @@ def status_difference_test(
             "significant_adjusted",
             "largest_fall_status",
             "smallest_fall_status",
+            "n_censored",
+            "p_value_low",
+            "p_value_high",
         ]
     ]
+
+
+def _kruskal_on_log_ratios(labels: np.ndarray, statuses: list[str]) -> Callable[[np.ndarray, np.ndarray], float]:
+    """measure(before, after): the Kruskal-Wallis p of log(after / before) across `statuses`."""
+
+    def measure(before: np.ndarray, after: np.ndarray) -> float:
+        ratio = np.log(after / before)
+        return _kruskal([ratio[labels == s] for s in statuses])[1]
+
+    return measure
+
+
+def _kruskal(groups: Sequence[np.ndarray]) -> tuple[float, float]:
+    """(H, p) of the Kruskal-Wallis test; NaN with fewer than two groups or all values equal."""
+    if len(groups) < 2 or np.ptp(np.concatenate(groups)) == 0:
+        return np.nan, np.nan
+    result = stats.kruskal(*groups)
+    return float(result.statistic), float(result.pvalue)

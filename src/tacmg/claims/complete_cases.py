@@ -5,8 +5,9 @@ Generated cohorts are complete, and their arrays go straight to the batched test
 returns None after one ``numpy.isnan`` pass per array, so ensembles keep their speed). A loaded
 dataset may hold NaN (`tacmg.data.cohorts.Cohorts`): then a paired claim uses the patients with
 both visits of its variable, a claim against controls the patients' and the controls' present
-values, a correlation the patients with both variables (pairwise complete), and a median the
-present values. The claim's observed text then names its n (`note`).
+values, a correlation the patients with both variables (pairwise complete), a median the
+present values, and a status claim the patients with a status, as a share of them
+(`status_share`). The claim's observed text then names its n (`note`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from tacmg.claims.registry import Claim
+from tacmg.data.cohorts import STATUS_MISSING, status_mask
 from tacmg.stats import rank_tests
 
 
@@ -51,6 +54,92 @@ def rows(array: np.ndarray, keep: np.ndarray) -> list[np.ndarray]:
     [[1.0, 3.0]]
     """
     return [np.asarray(row, float)[k] for row, k in zip(array, keep)]
+
+
+def sizes(*samples) -> np.ndarray:
+    """(B,) the number of values per cohort of a (B, n) array or a list of 1-d arrays.
+
+    Examples
+    --------
+    >>> sizes(np.zeros((2, 5))).tolist(), sizes([np.zeros(3), np.zeros(4)]).tolist()
+    ([5, 5], [3, 4])
+    """
+    (sample, *_) = samples
+    if isinstance(sample, list):
+        return np.array([np.asarray(row).size for row in sample], int)
+    return np.full(sample.shape[0], sample.shape[1], int)
+
+
+def nonzero_changes(before, after) -> np.ndarray:
+    """(B,) the non-zero paired changes per cohort: the signed-rank test drops the zeros.
+
+    Examples
+    --------
+    >>> nonzero_changes(np.array([[1.0, 2.0, 3.0]]), np.array([[1.0, 3.0, 5.0]])).tolist()
+    [2]
+    """
+    if isinstance(before, list):
+        return np.array([np.count_nonzero(np.asarray(b) - np.asarray(a)) for a, b in zip(before, after)], int)
+    return np.count_nonzero(after - before, axis=1)
+
+
+def accepted_counts(claim: Claim, n: int, published_n: int) -> tuple[int, int]:
+    """The whole counts of `n` patients with a status that a status claim accepts, (low, high).
+
+    The claim's ``min`` and ``max`` are counts of the `published_n` patients of the report; as
+    shares they become, at `n` patients with a status, every count from the whole number at or just
+    below ``min / published_n`` of n to the one at or just above ``max / published_n`` of n (the
+    counts that bracket the published share, as `tacmg.analyses.status.share_arithmetic` does).
+    At n = published_n these are ``min`` and ``max`` themselves.
+
+    Examples
+    --------
+    >>> from tacmg.claims.registry import load_claims
+    >>> claim = load_claims().by_id("status-mm")  # 10 or 11 of 32
+    >>> accepted_counts(claim, 32, 32), accepted_counts(claim, 29, 32), accepted_counts(claim, 20, 32)
+    ((10, 11), (9, 10), (6, 7))
+    """
+    low = (claim.params["min"] * n) // published_n
+    high = -((-claim.params["max"] * n) // published_n)
+    return int(low), int(high)
+
+
+def status_share(
+    claim: Claim, status: np.ndarray, published_n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A status claim on each cohort, read as a share of the patients with a status.
+
+    Parameters
+    ----------
+    claim : Claim
+        A ``status_count`` claim.
+    status : numpy.ndarray
+        (B, n) status indices (`tacmg.data.cohorts.Cohorts`, `STATUS_MISSING` where not assessed).
+    published_n : int
+        The report's cohort size, of which the claim's ``min`` and ``max`` are counts.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        (B,) each: the count with the claim's statuses, the patients with a status, whether the
+        count is one of `accepted_counts`, and whether the claim is decidable (some patient has a
+        status and some count could fail it: with one patient, 0 and 1 both fit "roughly 33%").
+
+    Examples
+    --------
+    >>> from tacmg.claims.registry import load_claims
+    >>> from tacmg.data.contract import STATUS_CODES
+    >>> mm, unchanged = STATUS_CODES.index("MM"), STATUS_CODES.index("U")
+    >>> status = np.array([[mm] * 9 + [unchanged] * 20 + [STATUS_MISSING] * 3, [STATUS_MISSING] * 32])
+    >>> [a.tolist() for a in status_share(load_claims().by_id("status-mm"), status, 32)]
+    [[9, 0], [29, 0], [True, False], [True, False]]
+    """
+    count = status_mask(status, claim.params["statuses"]).sum(axis=1)
+    assessed = (status != STATUS_MISSING).sum(axis=1)
+    bounds = np.array([accepted_counts(claim, int(n), published_n) for n in assessed]).reshape(-1, 2)
+    holds = (count >= bounds[:, 0]) & (count <= bounds[:, 1]) & (assessed > 0)
+    could_fail = (bounds[:, 0] > 0) | (bounds[:, 1] < assessed)
+    return count, assessed, holds, (assessed > 0) & could_fail
 
 
 def per_row(

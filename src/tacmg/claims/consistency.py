@@ -333,14 +333,19 @@ def checks(registry: Registry | None = None) -> pd.DataFrame:
             "The abstract names fewer molecules; nothing contradicts the longer list (decision significant-lists).",
             sorted(long_ids | set(short_ids)),
         )
+    # The words disagree, but no published figure does: each claim against controls compares two
+    # groups of one study, which holds under either matrix if both were sampled alike. So the flag
+    # names no claim (it used to stamp "inconsistent" on all eight comparisons with controls).
     add(
         "sample matrix",
         "abstract methods: serum; abstract results and news: plasma",
-        "the two words name different sample types",
+        "the two words name different sample types; no published figure depends on which is meant",
         "inconsistent",
-        "Levels of some molecules differ between serum and plasma (decision serum-or-plasma); the "
-        "reconstruction's levels are priors from either, so absolute levels are not comparable across studies.",
-        ids("molecules_vs_controls"),
+        "The sources' words cannot both be right (decision serum-or-plasma). The comparisons with controls "
+        "are within one study and stand under either reading if patients and controls were sampled alike; "
+        "absolute levels, which the report does not give, differ between serum and plasma for some "
+        "molecules, so the reconstruction's levels are not comparable across studies.",
+        [],
     )
     add(
         "drug name",

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from tacmg.claims import complete_cases
-from tacmg.claims.holds_rule import _claims_significance, _direction_holds, tested_claim_holds
+from tacmg.claims.holds_rule import _claims_significance, _direction_holds, can_reach_bound, tested_claim_holds
 from tacmg.claims.registry import Claim, Registry, load_claims
 from tacmg.claims.verdicts import conditioned_claims, observed_text, verdict
 from tacmg.data.cohorts import Cohorts, status_mask
@@ -56,6 +56,14 @@ class Outcome:
     n_note : list of str or None
         Per cohort, how many patients (and controls) the statistic used when missing values left
         some out (`tacmg.claims.complete_cases.note`); None when the data are complete.
+    computable : numpy.ndarray or None
+        (B,) booleans: the data can test the claim (its estimate and p exist, and its test can
+        reach its bound at the sample's size, `tacmg.claims.holds_rule.can_reach_bound`); where
+        False, `holds` is False too and the verdict is "not computable". None: where the estimate
+        is a number.
+    n_used : numpy.ndarray or None
+        (B,) the observations the claim's test used (non-zero changes, patients with a status, or
+        pairs), to say why a claim is not computable; None for claims that need no such words.
 
     Examples
     --------
@@ -75,6 +83,14 @@ class Outcome:
     p_value_worst: np.ndarray  # the variant least favourable to the claim
     test: str
     n_note: list[str] | None = None
+    computable: np.ndarray | None = None
+    n_used: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.computable is None:
+            self.computable = ~np.isnan(np.asarray(self.estimate, float))
+        # A claim nothing can test neither holds nor fails: it never counts as holding.
+        self.holds = np.asarray(self.holds, bool) & self.computable
 
 
 def _descriptive(claim: Claim, holds, estimate) -> Outcome:
@@ -105,9 +121,14 @@ def _median(claim: Claim, cohorts: Cohorts) -> Outcome:
 
 
 def _status_count(claim: Claim, cohorts: Cohorts) -> Outcome:
-    count = status_mask(cohorts.patient["status"], claim.params["statuses"]).sum(axis=1)
-    holds = (count >= claim.params["min"]) & (count <= claim.params["max"])
-    return _descriptive(claim, holds, count)
+    """A status count read as a share of the patients with a status (complete cases), with its n."""
+    published_n = int(load_claims().by_id("cohort-n").published)
+    count, assessed, holds, decidable = complete_cases.status_share(claim, cohorts.patient["status"], published_n)
+    nan = np.full(len(count), np.nan)
+    outcome = Outcome(claim, holds, count.astype(float), nan, nan, nan, "", computable=decidable, n_used=assessed)
+    if (assessed < cohorts.n_patients).any():
+        outcome.n_note = complete_cases.note(assessed.tolist(), cohorts.n_patients, "with a status")
+    return outcome
 
 
 def _label(claim: Claim) -> str:
@@ -133,9 +154,11 @@ def _paired_arrays(claim: Claim, cohorts: Cohorts):
     return cohorts.subset_rows(mask, before), cohorts.subset_rows(mask, after), n_note
 
 
-def _test_outcome(claim: Claim, result: rank_tests.TestResult, n_note: list[str] | None = None) -> Outcome:
+def _test_outcome(claim: Claim, result: rank_tests.TestResult, n_note: list[str] | None, *sizes: np.ndarray) -> Outcome:
+    """The outcome of a tested claim; `sizes` per cohort as `can_reach_bound` takes them."""
     with np.errstate(invalid="ignore"):
         worst = np.max(result.p, axis=1) if _claims_significance(claim) else np.min(result.p, axis=1)
+    computable = ~np.isnan(result.estimate) & ~np.isnan(result.p).any(axis=1) & can_reach_bound(claim, *sizes)
     return Outcome(
         claim,
         tested_claim_holds(claim, result.estimate, result.p),
@@ -145,6 +168,8 @@ def _test_outcome(claim: Claim, result: rank_tests.TestResult, n_note: list[str]
         worst,
         f"{result.test} ({', '.join(result.variants)})",
         n_note,
+        computable,
+        np.asarray(sizes[0], int),
     )
 
 
@@ -154,7 +179,7 @@ def _paired_change(claim: Claim, cohorts: Cohorts) -> Outcome:
         result = complete_cases.per_row(rank_tests.signed_rank, before, after)
     else:
         result = rank_tests.signed_rank(before, after)
-    return _test_outcome(claim, result, n_note)
+    return _test_outcome(claim, result, n_note, complete_cases.nonzero_changes(before, after))
 
 
 def _paired_direction(claim: Claim, cohorts: Cohorts) -> Outcome:
@@ -174,13 +199,15 @@ def _group_difference(claim: Claim, cohorts: Cohorts) -> Outcome:
     patients, controls = cohorts.values(molecule, "baseline"), cohorts.control[molecule]
     gone_p, gone_c = complete_cases.missing(patients), complete_cases.missing(controls)
     if gone_p is None and gone_c is None:
-        return _test_outcome(claim, rank_tests.rank_sum(patients, controls))
+        result = rank_tests.rank_sum(patients, controls)
+        return _test_outcome(claim, result, None, complete_cases.sizes(patients), complete_cases.sizes(controls))
     keep_p = np.ones(patients.shape, bool) if gone_p is None else ~gone_p
     keep_c = np.ones(controls.shape, bool) if gone_c is None else ~gone_c
     first, second = complete_cases.rows(patients, keep_p), complete_cases.rows(controls, keep_c)
     what = f"with baseline {_label(claim)}"
     n_note = complete_cases.note(keep_p.sum(axis=1), patients.shape[1], what, keep_c.sum(axis=1), controls.shape[1])
-    return _test_outcome(claim, complete_cases.per_row(rank_tests.rank_sum, first, second), n_note)
+    result = complete_cases.per_row(rank_tests.rank_sum, first, second)
+    return _test_outcome(claim, result, n_note, complete_cases.sizes(first), complete_cases.sizes(second))
 
 
 def _correlation(claim: Claim, cohorts: Cohorts) -> Outcome:
@@ -188,10 +215,11 @@ def _correlation(claim: Claim, cohorts: Cohorts) -> Outcome:
     x, y = (cohorts.values(v, visit) for v in claim.variables)
     gone = complete_cases.missing(x, y)
     if gone is None:
-        return _test_outcome(claim, rank_tests.spearman(x, y))
+        return _test_outcome(claim, rank_tests.spearman(x, y), None, complete_cases.sizes(x))
     first, second = complete_cases.rows(x, ~gone), complete_cases.rows(y, ~gone)
     n_note = complete_cases.note((~gone).sum(axis=1), x.shape[1], f"with {_label(claim)}")
-    return _test_outcome(claim, complete_cases.per_row(rank_tests.spearman, first, second), n_note)
+    result = complete_cases.per_row(rank_tests.spearman, first, second)
+    return _test_outcome(claim, result, n_note, complete_cases.sizes(first))
 
 
 _EVALUATORS = {
@@ -265,6 +293,10 @@ def holds_matrix(cohorts: Cohorts, claims: Iterable[Claim]) -> np.ndarray:
     return np.column_stack([o.holds for o in outcomes])
 
 
+def _computable(outcome: Outcome, index: int) -> bool:
+    return True if outcome.computable is None else bool(outcome.computable[index])
+
+
 def outcomes_table(outcomes: list[Outcome], index: int = 0, conditioned_on: Iterable[str] = ()) -> pd.DataFrame:
     """Tidy table of one cohort's outcomes: one row per claim.
 
@@ -287,7 +319,7 @@ def outcomes_table(outcomes: list[Outcome], index: int = 0, conditioned_on: Iter
         statistic), ``p_value`` (primary test variant) and ``p_value_worst_variant`` (least
         favourable variant), both NaN for descriptive claims, ``test`` (test and variants, empty
         for descriptive claims), ``holds`` and ``conditioned`` (booleans) and ``verdict`` (one of
-        `tacmg.claims.verdicts.VERDICTS`).
+        `tacmg.claims.verdicts.VERDICTS`; "not computable" where the data cannot test the claim).
 
     Examples
     --------
@@ -306,7 +338,7 @@ def outcomes_table(outcomes: list[Outcome], index: int = 0, conditioned_on: Iter
             **{"estimate": o.estimate[index], "statistic": o.statistic[index], "p_value": o.p_value[index]},
             **{"p_value_worst_variant": o.p_value_worst[index], "test": o.test, "holds": bool(o.holds[index])},
             "conditioned": o.claim.id in conditioned,
-            "verdict": verdict(bool(o.holds[index]), o.claim.id in conditioned),
+            "verdict": verdict(bool(o.holds[index]), o.claim.id in conditioned, _computable(o, index)),
         }
         for o in outcomes
     ]
@@ -331,8 +363,9 @@ def evaluate(
     Returns
     -------
     pandas.DataFrame
-        One row per claim, the columns of `outcomes_table`; a claim not computable here (too few
-        patients, a constant variable) does not hold and says so in ``observed``, with no warning.
+        One row per claim, the columns of `outcomes_table`; a claim not computable here (no patient
+        with what it needs, too few for its test to reach its bound, a constant variable) has the
+        verdict "not computable" and says why in ``observed``, with no warning.
 
     Raises
     ------

@@ -5,9 +5,13 @@ robustness chapter (`tacmg.claims.evaluate` applies it).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import numpy as np
 
 from tacmg.claims.registry import Claim
+from tacmg.stats import rank_tests
 
 
 def _direction_holds(estimate: np.ndarray, want_positive: bool) -> np.ndarray:
@@ -73,3 +77,88 @@ def tested_claim_holds(claim: Claim, estimate: np.ndarray, p: np.ndarray) -> np.
     with np.errstate(invalid="ignore"):
         on_side = np.all(p < bound, axis=1) if _claims_significance(claim) else none_significant
     return direction_ok & on_side & ~np.isnan(p).any(axis=1)
+
+
+# The test each tested quantity runs, and the most extreme data of given sizes for it: every
+# difference of one sign and distinct (signed-rank), the groups apart (rank-sum), ranks in the same
+# order (Spearman). No data of those sizes give a smaller p under any variant.
+_EXTREME_DATA: dict[str, Callable[..., rank_tests.TestResult]] = {
+    "paired_change": lambda n: rank_tests.signed_rank(np.zeros((1, n)), np.arange(1.0, n + 1)[None]),
+    "group_difference": lambda n, m: rank_tests.rank_sum(
+        np.arange(m + 1.0, m + n + 1)[None], np.arange(1.0, m + 1)[None]
+    ),
+    "correlation": lambda n: rank_tests.spearman(np.arange(1.0, n + 1)[None], np.arange(1.0, n + 1)[None]),
+}
+_TEST_OF = {"no_significant_change": "paired_change", "no_significant_correlation": "correlation"}
+
+
+@functools.lru_cache(maxsize=256)
+def extreme_p(quantity: str, *sizes: int) -> tuple[float, ...]:
+    """The p of each variant of a claim's test on the most extreme data of these sizes.
+
+    No data of those sizes give a smaller p under any variant, so a claim whose bound lies at or
+    below these cannot be decided by the data (`can_reach_bound`).
+
+    Parameters
+    ----------
+    quantity : str
+        A tested claim quantity (``paired_change``, ``group_difference``, ``correlation`` or their
+        implied ``no_significant_*`` forms).
+    *sizes : int
+        The non-zero paired changes (signed-rank), the patients and the controls (rank-sum), or
+        the pairs (Spearman).
+
+    Returns
+    -------
+    tuple of float
+        One p per variant of the test (`tacmg.stats.rank_tests`); 1.0 where the test cannot run.
+
+    Examples
+    --------
+    >>> [round(p, 4) for p in extreme_p("paired_change", 6)]  # exact, normal, continuity-corrected
+    [0.0312, 0.0277, 0.036]
+    >>> [round(p, 3) for p in extreme_p("correlation", 4)]  # t, normal approximation
+    [0.0, 0.083]
+    """
+    test = _TEST_OF.get(quantity, quantity)
+    if test not in _EXTREME_DATA:
+        raise ValueError(f"{quantity} has no test")
+    if min(sizes) < (3 if test == "correlation" else 1):
+        return (1.0,)
+    p = _EXTREME_DATA[test](*sizes).p[0]
+    return tuple(1.0 if np.isnan(value) else float(value) for value in p)
+
+
+def can_reach_bound(claim: Claim, *sizes: np.ndarray) -> np.ndarray:
+    """(B,) whether the data of these sizes could decide a tested claim either way.
+
+    Data can always fail a claim of significance (p can be large) and always meet a claim of no
+    significance; so the first is decidable when every variant of its test can go below the bound
+    (it could hold), the second when some variant can (it could fail). Otherwise the verdict would
+    come from the sample size, not the data: the claim is not computable.
+
+    Parameters
+    ----------
+    claim : Claim
+        A claim with a test.
+    *sizes : numpy.ndarray
+        (B,) sizes per cohort, as `extreme_p` takes them.
+
+    Returns
+    -------
+    numpy.ndarray
+        (B,) booleans.
+
+    Examples
+    --------
+    >>> from tacmg.claims.registry import load_claims
+    >>> claim = load_claims().by_id("spd1-decrease")  # P < 0.05
+    >>> can_reach_bound(claim, np.array([5, 6, 32])).tolist()
+    [False, True, True]
+    >>> can_reach_bound(load_claims().by_id("qmg-decrease"), np.array([15, 19, 20])).tolist()  # P < 0.0001
+    [False, False, True]
+    """
+    bound = claim.params["p_below"]
+    pick = max if _claims_significance(claim) else min
+    columns = [np.asarray(size, int) for size in sizes]
+    return np.array([pick(extreme_p(claim.quantity, *map(int, row))) < bound for row in zip(*columns)], bool)

@@ -2,7 +2,9 @@
 
 A claim that holds on data that were *built* to meet it (a reconstruction conditioned on it) says
 nothing beyond the construction: it "holds (conditioned)". A claim that holds on data that were not
-built to meet it "holds (tested)". Either way, a claim that fails "does not hold". Which claims a
+built to meet it "holds (tested)". Either way, a claim that fails "does not hold", and a claim the
+data cannot test (no patient with what it needs, or too few for its test to reach its bound) is "not
+computable": it neither holds nor fails. Which claims a
 dataset was conditioned on is read from its data package's provenance (``claims_conditioned_on``);
 a reader's own data (no such provenance) were conditioned on nothing.
 """
@@ -15,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tacmg.claims.names import variable_unit
-from tacmg.stats.rounding import P_FLOOR, fixed, p_text, quantity_text
+from tacmg.stats.rounding import P_FLOOR, fixed, p_text, quantity_text, share_text
 
 if TYPE_CHECKING:
     from tacmg.claims.evaluate import Outcome
@@ -23,7 +25,8 @@ if TYPE_CHECKING:
 HOLDS_CONDITIONED = "holds (conditioned)"
 HOLDS_TESTED = "holds (tested)"
 DOES_NOT_HOLD = "does not hold"
-VERDICTS = (HOLDS_CONDITIONED, HOLDS_TESTED, DOES_NOT_HOLD)
+NOT_COMPUTABLE = "not computable"
+VERDICTS = (HOLDS_CONDITIONED, HOLDS_TESTED, DOES_NOT_HOLD, NOT_COMPUTABLE)
 
 
 def conditioned_claims(provenance: Mapping[str, Any] | None) -> frozenset[str]:
@@ -55,7 +58,7 @@ def conditioned_claims(provenance: Mapping[str, Any] | None) -> frozenset[str]:
     return frozenset(str(claim_id) for claim_id in provenance.get("claims_conditioned_on") or ())
 
 
-def verdict(holds: bool, conditioned: bool) -> str:
+def verdict(holds: bool, conditioned: bool, computable: bool = True) -> str:
     """The verdict of one claim: whether it holds, and whether the data were built to meet it.
 
     Parameters
@@ -64,6 +67,9 @@ def verdict(holds: bool, conditioned: bool) -> str:
         The claim holds on the data.
     conditioned : bool
         The data were generated to meet this claim (`conditioned_claims`).
+    computable : bool
+        The data can test the claim at all (`tacmg.claims.evaluate.Outcome.computable`); when
+        False the verdict is `NOT_COMPUTABLE`, whatever `holds` says.
 
     Returns
     -------
@@ -72,9 +78,11 @@ def verdict(holds: bool, conditioned: bool) -> str:
 
     Examples
     --------
-    >>> verdict(True, True), verdict(True, False), verdict(False, True)
-    ('holds (conditioned)', 'holds (tested)', 'does not hold')
+    >>> verdict(True, True), verdict(True, False), verdict(False, True), verdict(True, False, False)
+    ('holds (conditioned)', 'holds (tested)', 'does not hold', 'not computable')
     """
+    if not computable:
+        return NOT_COMPUTABLE
     if not holds:
         return DOES_NOT_HOLD
     return HOLDS_CONDITIONED if conditioned else HOLDS_TESTED
@@ -92,12 +100,13 @@ def counts(verdicts: Iterable[str]) -> dict[str, int]:
     -------
     dict
         ``conditioned`` (hold, conditioned on), ``tested`` (hold, not conditioned on), ``failed``
-        (do not hold), ``holds`` (conditioned + tested) and ``total``.
+        (do not hold), ``holds`` (conditioned + tested), ``total`` and ``not_computable`` (claims
+        the data cannot test; counted in ``total``, neither holding nor failing).
 
     Examples
     --------
     >>> counts(["holds (conditioned)", "holds (tested)", "does not hold", "holds (tested)"])
-    {'conditioned': 1, 'tested': 2, 'failed': 1, 'holds': 3, 'total': 4}
+    {'conditioned': 1, 'tested': 2, 'failed': 1, 'holds': 3, 'total': 4, 'not_computable': 0}
     """
     verdicts = list(verdicts)
     unknown = set(verdicts) - set(VERDICTS)
@@ -111,6 +120,7 @@ def counts(verdicts: Iterable[str]) -> dict[str, int]:
         "failed": verdicts.count(DOES_NOT_HOLD),
         "holds": conditioned + tested,
         "total": len(verdicts),
+        "not_computable": verdicts.count(NOT_COMPUTABLE),
     }
 
 
@@ -133,7 +143,9 @@ def observed_text(outcome: Outcome, index: int) -> str:
     str
         In the number format of `tacmg.stats.rounding`, changes with their unit, e.g. ``'10.0
         points'``, ``'11 patients'``, ``'decrease (median change -3.5 points), P < 0.0001'``,
-        ``'higher, P < 0.001'``, ``'rho = -0.41, P = 0.020'``. A p-value is written down to the
+        ``'higher, P < 0.001'``, ``'rho = -0.41, P = 0.020'``; a status count as a share of the
+        patients with a status, ``'16 of 32 patients (50.0%)'``; a claim the data cannot test says
+        why (`tacmg.claims.evaluate.Outcome.computable`). A p-value is written down to the
         claim's bound when that lies below 0.001, so a reader sees whether it is met. A
         difference against controls gives the direction only: its size is the Hodges-Lehmann
         ratio of the chapter's table, one effect size per comparison.
@@ -147,23 +159,54 @@ def observed_text(outcome: Outcome, index: int) -> str:
     >>> cohorts = Cohorts.from_dataset(tacmg.load(RECONSTRUCTED_DIR))
     >>> [outcome] = evaluate_batch(cohorts, tacmg.load_claims().select(["status-improved"]))
     >>> observed_text(outcome, 0)
-    '16 patients'
+    '16 of 32 patients (50.0%)'
     """
     text = _observed(outcome, index)
     n_note = outcome.n_note[index] if outcome.n_note else ""
     return f"{text} ({n_note})" if n_note else text
 
 
+# What a test's sample size counts, by claim quantity, for the words of a claim too small to test.
+_SIZE_WORDS = {
+    "paired_change": "non-zero changes",
+    "no_significant_change": "non-zero changes",
+    "group_difference": "patients",
+    "correlation": "pairs",
+    "no_significant_correlation": "pairs",
+}
+
+
+def _not_computable(outcome: Outcome, index: int) -> str:
+    """Why a claim cannot be tested on cohort `index`, in words."""
+    claim, n_used = outcome.claim, outcome.n_used
+    if claim.quantity == "status_count":
+        if n_used is None or not n_used[index]:
+            return "not computable: no patient has a post-intervention status"
+        n = int(n_used[index])
+        return f"not computable: every count of {n} {'patient' if n == 1 else 'patients'} with a status would fit it"
+    if np.isnan(outcome.estimate[index]) or n_used is None or claim.quantity not in _SIZE_WORDS:
+        return "not computable on these data (too few patients or a constant variable)"
+    n, noun = int(n_used[index]), _SIZE_WORDS[claim.quantity]
+    size = f"{n} {noun if n != 1 else noun.removesuffix('s')}"
+    bound = f"P < {claim.params['p_below']:g}"
+    if claim.params.get("significant", claim.quantity not in ("no_significant_change", "no_significant_correlation")):
+        return f"not computable: with {size} the test cannot reach {bound} under all its variants"
+    return f"not computable: with {size} no variant of the test can reach {bound}"
+
+
 def _observed(outcome: Outcome, index: int) -> str:
     claim, est = outcome.claim, outcome.estimate[index]
     q = claim.quantity
+    if outcome.computable is not None and not outcome.computable[index]:
+        return _not_computable(outcome, index)
     if np.isnan(est):
         return "not computable on these data (too few patients or a constant variable)"
     unit = variable_unit(claim.variables[0])
     if q == "count":
         return f"{fixed(est, 0)} patients"
     if q == "status_count":
-        return f"{fixed(est, 0)} patients"
+        assessed = int(outcome.n_used[index]) if outcome.n_used is not None else int(est)
+        return f"{fixed(est, 0)} of {assessed} patients ({share_text(est / assessed)})"
     if q == "mean":
         return f"{fixed(est, claim.params['decimals'])} {unit}".strip()
     if q == "median":

@@ -215,8 +215,9 @@ def scorecard_values(card: pd.DataFrame) -> dict[str, int]:
     -------
     dict
         Of the stated claims: total, conditioned (hold; the data were built to meet them), tested
-        (hold; they were not), failed (do not hold), findings (how many); of the implied claims:
-        implied_total, implied_holds, implied_failed, implied_findings.
+        (hold; they were not), failed (do not hold), not_computable (the data cannot test them),
+        findings (how many); of the implied claims: implied_total, implied_holds, implied_failed,
+        implied_not_computable, implied_findings.
 
     Examples
     --------
@@ -224,8 +225,8 @@ def scorecard_values(card: pd.DataFrame) -> dict[str, int]:
     ...                      "kind": ["descriptive", "inferential", "inferential", "implied"],
     ...                      "verdict": ["holds (conditioned)", "holds (tested)", "does not hold", "holds (tested)"]})
     >>> scorecard_values(card)  # doctest: +NORMALIZE_WHITESPACE
-    {'total': 3, 'conditioned': 1, 'tested': 1, 'failed': 1, 'findings': 2,
-     'implied_total': 1, 'implied_holds': 1, 'implied_failed': 0, 'implied_findings': 1}
+    {'total': 3, 'conditioned': 1, 'tested': 1, 'failed': 1, 'not_computable': 0, 'findings': 2,
+     'implied_total': 1, 'implied_holds': 1, 'implied_failed': 0, 'implied_not_computable': 0, 'implied_findings': 1}
     """
     stated, implied = stated_and_implied(card)
     counts, implied_counts = verdict_counts(stated), verdict_counts(implied)
@@ -234,10 +235,12 @@ def scorecard_values(card: pd.DataFrame) -> dict[str, int]:
         "conditioned": counts["conditioned"],
         "tested": counts["tested"],
         "failed": counts["failed"],
+        "not_computable": counts["not_computable"],
         "findings": int(stated["finding"].nunique()),
         "implied_total": implied_counts["total"],
         "implied_holds": implied_counts["holds"],
         "implied_failed": implied_counts["failed"],
+        "implied_not_computable": implied_counts["not_computable"],
         "implied_findings": int(implied["finding"].nunique()),
     }
 

@@ -23,6 +23,7 @@ from tacmg.stats.rounding import fixed
 # The status-link scenario that shows whether a clinical claim rests on that assumption.
 INDEPENDENT_SCENARIO = "(a) scores independent of status"
 FLAGGED = ("inconsistent", "ambiguous")
+_CSS = {verdicts.DOES_NOT_HOLD: "tacmg-does-not-hold", verdicts.NOT_COMPUTABLE: "tacmg-not-computable"}
 
 
 def _percent(share: float) -> str:
@@ -130,8 +131,8 @@ def dashboard_html(table: pd.DataFrame, reconstructed: bool) -> str:
         link = f'<a href="{chapter}.html">{title}</a>'
         body.append(f'<tr class="tacmg-finding"><th colspan="7" scope="rowgroup">{link}</th></tr>')
         for r in group.to_dict("records"):
-            css = "tacmg-holds" if r["holds"] else "tacmg-does-not-hold"
-            mark = "✔" if r["holds"] else "✘"
+            css = _CSS.get(r["verdict"], "tacmg-holds")
+            mark = "–" if r["verdict"] == verdicts.NOT_COMPUTABLE else "✔" if r["holds"] else "✘"
             cells = [
                 f'<td title="{html.escape(r["claim_id"])}">{html.escape(r["claim"])}</td>',
                 f"<td>{html.escape(r['published'])}</td>",
@@ -164,6 +165,7 @@ def headline_values(table: pd.DataFrame, link_summary: Mapping[str, object] | No
         "conditioned": int((verdict == verdicts.HOLDS_CONDITIONED).sum()),
         "tested": int((verdict == verdicts.HOLDS_TESTED).sum()),
         "failed": int((verdict == verdicts.DOES_NOT_HOLD).sum()),
+        "not_computable": int((verdict == verdicts.NOT_COMPUTABLE).sum()),
         "flagged": int((table["consistency"] != "").sum()),
         "rest_on_link": int((table["assumption"] != "").sum()),
     }

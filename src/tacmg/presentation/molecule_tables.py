@@ -8,7 +8,16 @@ import pandas as pd
 
 from tacmg.data.contract import STATUS_CODES
 from tacmg.presentation.tables import conditional_label, for_display, level_text
-from tacmg.stats.rounding import quantity_text
+from tacmg.stats.rounding import p_value_text, quantity_text
+
+BELOW_LIMIT_HEADING = "Values below the detection limit"
+
+
+def _range(low: float, high: float, text=p_value_text) -> str:
+    """A statistic's range over substitutions of censored values (`tacmg.analyses.censoring`), or ''."""
+    if pd.isna(low) or pd.isna(high):
+        return ""
+    return f"{text(low)} to {text(high)}"
 
 
 def _published_split_text(table: pd.DataFrame) -> list[str]:
@@ -34,6 +43,8 @@ def against_controls_view(table: pd.DataFrame, confidence: float = 0.95) -> pd.D
         table.assign(published_text=_published_split_text(table)),
         {
             "label": "Molecule",
+            "n_patients": "Patients (n)",
+            "n_controls": "Controls (n)",
             "median_patients": "Patients, median (pg/mL)",
             "median_controls": "Controls, median (pg/mL)",
             ratio: f"Ratio, patients / controls ({level_text(confidence)} CI)",
@@ -47,12 +58,17 @@ def against_controls_view(table: pd.DataFrame, confidence: float = 0.95) -> pd.D
 
 def change_view(table: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
     """A `paired_change` table as the page shows it (medians in pg/mL; ratio month 12 / baseline,
-    the one effect size of each change)."""
+    the one effect size of each change), each row with its n; where values below a detection limit
+    enter, a last column gives each paired statistic's range over substitutions of them."""
     ratio = ("hl_ratio", "hl_ratio_ci_low", "hl_ratio_ci_high")
+    below = {}
+    if "censored_ranges" in table and (table["censored_ranges"] != "").any():
+        below = {"censored_ranges": BELOW_LIMIT_HEADING}
     return for_display(
         table,
         {
             "label": "Molecule",
+            "n": "Patients (n)",
             "median_baseline": "Baseline, median (pg/mL)",
             "median_month_12": "Month 12, median (pg/mL)",
             ratio: f"Ratio, month 12 / baseline ({level_text(confidence)} CI)",
@@ -60,6 +76,7 @@ def change_view(table: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
             "p_value_permutation": f"P ({conditional_label(table['n'])})" if "n" in table else "P (exact conditional)",
             "p_value_adjusted": "P (adjusted)",
             "published": "Published",
+            **below,
         },
         {"median_baseline": "pg/mL", "median_month_12": "pg/mL", ratio: "ratio"},
     )
@@ -74,14 +91,24 @@ def status_view(by_status: pd.DataFrame, test: pd.DataFrame) -> pd.DataFrame:
     frame = pd.DataFrame({"label": wide.index})
     for status in statuses:
         frame[status] = [quantity_text(v, "%", sign=True, with_unit=False) for v in wide[status]]
-    merged = frame.merge(test[["label", "p_value", "p_value_adjusted"]], on="label", how="left")
+    counts = by_status.pivot(index="label", columns="status", values="n").loc[order, statuses]
+    frame["group_sizes"] = [", ".join(f"{s} {int(n)}" for s, n in row.dropna().items()) for _, row in counts.iterrows()]
+    columns = ["label", "p_value", "p_value_adjusted"]
+    below = {}
+    if "p_value_low" in test and test["p_value_low"].notna().any():
+        test = test.assign(censored_range=[_range(lo, hi) for lo, hi in zip(test["p_value_low"], test["p_value_high"])])
+        columns.append("censored_range")
+        below = {"censored_range": f"P over {BELOW_LIMIT_HEADING.lower()}"}
+    merged = frame.merge(test[columns], on="label", how="left")
     return for_display(
         merged,
         {
             "label": "Molecule",
+            "group_sizes": "Patients (n)",
             **{s: f"{s}: median change (%)" for s in statuses},
             "p_value": "P (Kruskal-Wallis)",
             "p_value_adjusted": "P (adjusted)",
+            **below,
         },
     )
 
@@ -97,6 +124,7 @@ def correlation_view(table: pd.DataFrame) -> pd.DataFrame:
         frame,
         {
             "pair": "Pair",
+            "n": "Patients (n)",
             rho: f"Spearman rho ({level_text(table['confidence'].iloc[0])} CI)",
             "p_value": "P",
             "p_value_adjusted": "P (adjusted)",
@@ -109,12 +137,30 @@ def correlation_view(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def between_within_view(table: pd.DataFrame) -> pd.DataFrame:
-    """A `between_and_within` table as the page shows it."""
+    """A `between_and_within` table as the page shows it, with its n; where values below a
+    detection limit enter, the changes' rho and P over substitutions of them."""
     shown = table.assign(share_both_fell=100 * table["share_both_fell"])
+    below = {}
+    if "rho_change_low" in table and table["rho_change_low"].notna().any():
+
+        def rho_text(value: float) -> str:
+            return quantity_text(value, "correlation", with_unit=False)
+
+        shown["change_range"] = [
+            f"rho {_range(lo, hi, rho_text)}, P {_range(plo, phi)}"
+            for lo, hi, plo, phi in zip(
+                table["rho_change_low"],
+                table["rho_change_high"],
+                table["p_value_change_low"],
+                table["p_value_change_high"],
+            )
+        ]
+        below = {"change_range": f"Changes over {BELOW_LIMIT_HEADING.lower()}"}
     return for_display(
         shown,
         {
             "label_score": "Score",
+            "n": "Patients (n)",
             "rho_baseline": "Rho at baseline",
             "p_value_baseline": "P at baseline",
             "rho_month_12": "Rho at month 12",
@@ -122,6 +168,7 @@ def between_within_view(table: pd.DataFrame) -> pd.DataFrame:
             "rho_change": "Rho of the changes",
             "p_value_change": "P of the changes",
             "share_both_fell": "Both fell (% of patients)",
+            **below,
         },
         {
             "rho_baseline": "correlation",

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from tacmg.claims.verdicts import DOES_NOT_HOLD, HOLDS_CONDITIONED, HOLDS_TESTED
+from tacmg.claims.verdicts import DOES_NOT_HOLD, HOLDS_CONDITIONED, HOLDS_TESTED, NOT_COMPUTABLE
 from tacmg.stats.rounding import fixed
 
 
@@ -125,7 +125,13 @@ def method_words(labels: Iterable[str], methods: Iterable[str]) -> str:
     return "; ".join(f"{m} for {words([lab for lab, x in zip(labels, methods) if x == m])}" for m in distinct)
 
 
-VERDICT_WORDS = ("was built to meet, and meets,", "meets, partly by construction,", "meets", "does not meet")
+VERDICT_WORDS = (
+    "was built to meet, and meets,",
+    "meets, partly by construction,",
+    "meets",
+    "does not meet",
+    "cannot be checked against",
+)
 
 
 def verdict_word(verdicts) -> str:
@@ -133,7 +139,8 @@ def verdict_word(verdicts) -> str:
     sentence "the dataset <verb> the published medians" reads right on any data: 'was built to
     meet, and meets,' when every claim holds because the data were conditioned on it; 'meets' when
     every claim holds and none was conditioned on; 'meets, partly by construction,' when both; 'does
-    not meet' when any claim fails (or there is none).
+    not meet' when any claim fails (or there is none); 'cannot be checked against' when none fails
+    but some cannot be computed on the data.
 
     Examples
     --------
@@ -141,8 +148,12 @@ def verdict_word(verdicts) -> str:
     ('was built to meet, and meets,', 'meets')
     >>> verdict_word(["holds (conditioned)", "holds (tested)"]), verdict_word(["holds (tested)", "does not hold"])
     ('meets, partly by construction,', 'does not meet')
+    >>> verdict_word(["holds (tested)", "not computable"])
+    'cannot be checked against'
     """
     verdicts = set(verdicts)
+    if NOT_COMPUTABLE in verdicts and DOES_NOT_HOLD not in verdicts:
+        return VERDICT_WORDS[4]
     if not verdicts or DOES_NOT_HOLD in verdicts or not verdicts <= {HOLDS_CONDITIONED, HOLDS_TESTED}:
         return VERDICT_WORDS[3]
     if verdicts == {HOLDS_CONDITIONED}:

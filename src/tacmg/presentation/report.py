@@ -208,7 +208,7 @@ def verdict_counts(table: pd.DataFrame) -> dict[str, int]:
     Examples
     --------
     >>> verdict_counts(pd.DataFrame({"verdict": ["holds (conditioned)", "does not hold"]}))
-    {'conditioned': 1, 'tested': 0, 'failed': 1, 'holds': 1, 'total': 2}
+    {'conditioned': 1, 'tested': 0, 'failed': 1, 'holds': 1, 'total': 2, 'not_computable': 0}
     """
     return verdicts.counts(table["verdict"])
 
@@ -227,7 +227,7 @@ def verdict_values(dataset: Dataset, table: pd.DataFrame, what: str = "claims of
     >>> dataset = load(RECONSTRUCTED_DIR)
     >>> values = verdict_values(dataset, published_vs_data(dataset, "cohort"), "cohort claims")
     >>> {key: value for key, value in values.items() if key != "tally"}
-    {'conditioned': 3, 'tested': 0, 'failed': 0, 'holds': 3, 'total': 3, 'n_conditioned': 3}
+    {'conditioned': 3, 'tested': 0, 'failed': 0, 'holds': 3, 'total': 3, 'not_computable': 0, 'n_conditioned': 3}
     >>> print(values["tally"])  # doctest: +NORMALIZE_WHITESPACE
     The data shown were built to meet 3 of the 3 cohort claims: in all, 3 hold (conditioned),
     0 hold (tested) and 0 do not hold.
@@ -239,6 +239,9 @@ def verdict_values(dataset: Dataset, table: pd.DataFrame, what: str = "claims of
         return f"{count} {'holds' if count == 1 else 'hold'} ({kind})"
 
     failed = f"{counts['failed']} {'does' if counts['failed'] == 1 else 'do'} not hold"
+    if counts["not_computable"]:  # named only where it happens, so the common sentence stays short
+        unknown = counts["not_computable"]
+        failed += f" ({unknown} more {'is' if unknown == 1 else 'are'} not computable on these data)"
     if is_reconstructed(dataset):
         tally = (
             f"The data shown were built to meet {counts['n_conditioned']} of the {counts['total']} {what}: in all, "
@@ -302,7 +305,19 @@ def stated_and_implied(card: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return card[~implied], card[implied]
 
 
-_MARKS = {verdicts.HOLDS_CONDITIONED: "✔", verdicts.HOLDS_TESTED: "✔", verdicts.DOES_NOT_HOLD: "✘"}
+_MARKS = {
+    verdicts.HOLDS_CONDITIONED: "✔",
+    verdicts.HOLDS_TESTED: "✔",
+    verdicts.DOES_NOT_HOLD: "✘",
+    verdicts.NOT_COMPUTABLE: "–",
+}
+
+
+def _css(verdict: str) -> str:
+    """The table cell's class for a verdict: holds, does not hold, or not computable."""
+    if verdict == verdicts.NOT_COMPUTABLE:
+        return "tacmg-not-computable"
+    return "tacmg-does-not-hold" if verdict == verdicts.DOES_NOT_HOLD else "tacmg-holds"
 
 
 def scorecard_html(table: pd.DataFrame) -> str:
@@ -328,7 +343,7 @@ def scorecard_html(table: pd.DataFrame) -> str:
             f"{counts['tested']} tested)</th></tr>"
         )
         for _, r in group.iterrows():
-            css = "tacmg-holds" if r["holds"] else "tacmg-does-not-hold"
+            css = _css(r["verdict"])
             rows.append(
                 f"<tr><td>{html.escape(claim_name(registry.by_id(r['claim_id'])))}</td>"
                 f"<td>{html.escape(str(r['published']))}</td><td>{html.escape(r['observed'])}</td>"

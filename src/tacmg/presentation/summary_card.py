@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 
+from tacmg.claims import verdicts
 from tacmg.claims.registry import Registry
 from tacmg.data.loader import Dataset
 from tacmg.presentation import report
@@ -27,6 +28,8 @@ def _verdict_sentence(counts: Mapping[str, int], failed: Sequence[str]) -> str:
     )
     if failed:
         text += f"; {len(failed)} {'does' if len(failed) == 1 else 'do'} not hold ({'; '.join(failed)})"
+    if unknown := counts.get("not_computable", 0):
+        text += f"; {unknown} {'is' if unknown == 1 else 'are'} not computable on these data"
     return text + "."
 
 
@@ -69,7 +72,8 @@ def summary_card(
     table = report.scorecard(dataset, registry)
     table = table[table["claim_id"].isin([c.id for c in claims])]
     counts = report.verdict_counts(table)
-    failed = [registry.by_id(claim_id).paraphrase for claim_id in table.loc[~table["holds"], "claim_id"]]
+    failed_rows = table["verdict"] == verdicts.DOES_NOT_HOLD
+    failed = [registry.by_id(claim_id).paraphrase for claim_id in table.loc[failed_rows, "claim_id"]]
     # The findings themselves first (tests, directions, correlations); the summary figures they
     # rest on (counts, medians, means) one click away.
     headline = [c for c in claims if c.kind != "descriptive"] or claims
