@@ -10,7 +10,8 @@ run it first) draws
   between post-intervention status and the score changes;
 - the implied-claims ensemble (`tacmg.analyses.implied`);
 - the reconstruction-interval ensembles (`tacmg.analyses.reconstruction_intervals`) and every number
-  chapters 01-07 derive, measured on each of their cohorts,
+  chapters 01-07 derive, measured on each of their cohorts at once (`tacmg.analyses.ensemble_numbers`,
+  arrays over cohorts, tested equal to the chapters' own functions),
 
 and stores each as arrays (`tacmg.analyses.ensemble_store`), keyed on the lock, the claims, the
 priors, the committed cohort and the package's code. What is stored already is not recomputed, so
@@ -22,28 +23,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-import pandas as pd
-
 from tacmg.analyses import implied, reconstruction_intervals, robustness, status_link
-from tacmg.data.cohorts import Cohorts
 from tacmg.data.loader import load
 from tacmg.data.paths import RECONSTRUCTED_DIR
-
-
-def chapter_measure() -> Callable[[str, Cohorts], pd.DataFrame]:
-    """``measure(chapter, cohorts)``: the chapter's numbers (default parameters) on every cohort.
-
-    The numbers are those the chapter's page computes (`tacmg.presentation.chapter_numbers`),
-    computed on whole batches of cohorts at once where a batched version exists
-    (`tacmg.analyses.ensemble_numbers`, tested equal to the page's), else cohort by cohort.
-    """
-    from tacmg.presentation.chapter_numbers import CHAPTER_FUNCTIONS
-    from tacmg.presentation.intervals import FlatNumbers
-
-    def measure(chapter: str, cohorts: Cohorts) -> pd.DataFrame:
-        return reconstruction_intervals.measure_across(FlatNumbers(CHAPTER_FUNCTIONS[chapter]), cohorts)
-
-    return measure
 
 
 def build(progress: bool = True, workers: int | None = None) -> dict[str, float]:
@@ -61,8 +43,6 @@ def build(progress: bool = True, workers: int | None = None) -> dict[str, float]
     dict
         Seconds each part took (reading a stored part takes a fraction of a second).
     """
-    from tacmg.presentation.chapter_numbers import CHAPTER_FUNCTIONS
-
     provenance = load(RECONSTRUCTED_DIR).provenance or {}
     seed, conditioned_on = int(provenance["seed"]), tuple(provenance["claims_conditioned_on"])
     parts: dict[str, Callable[[], object]] = {
@@ -70,13 +50,7 @@ def build(progress: bool = True, workers: int | None = None) -> dict[str, float]
         "status link": lambda: status_link.link_robustness(workers=workers, build=True),
         "implied claims": lambda: implied.implied_shares(workers=workers, build=True),
         "reconstruction intervals": lambda: reconstruction_intervals.numbers_across_ensembles(
-            seed,
-            conditioned_on,
-            tuple(CHAPTER_FUNCTIONS),
-            chapter_measure(),
-            build=True,
-            workers=workers,
-            progress=progress,
+            seed, conditioned_on, build=True, workers=workers, progress=progress
         ),
     }
     seconds = {}

@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tacmg.analyses import ensemble_numbers
 from tacmg.analyses.ensemble_store import stored
 from tacmg.claims.registry import load_claims
 from tacmg.data.cohorts import Cohorts
@@ -284,8 +285,8 @@ ChapterMeasure = Callable[[str, Cohorts], pd.DataFrame]
 def numbers_across_ensembles(
     seed: int,
     conditioned_on: tuple[str, ...],
-    chapters: Sequence[str],
-    measure: ChapterMeasure | None = None,
+    chapters: Sequence[str] = tuple(ensemble_numbers.CHAPTERS),
+    measure: ChapterMeasure = ensemble_numbers.numbers_across,
     build: bool = False,
     workers: int | None = None,
     progress: bool = False,
@@ -299,10 +300,12 @@ def numbers_across_ensembles(
     conditioned_on : tuple of str
         The claims it was conditioned on.
     chapters : sequence of str
-        The chapters whose numbers are measured (part of the stored result's key).
-    measure : callable, optional
+        The chapters whose numbers are measured (part of the stored result's key; default every
+        chapter of `tacmg.analyses.ensemble_numbers`).
+    measure : callable
         ``measure(chapter, cohorts)``: a frame with a row per cohort and a column per number, at the
-        chapter's default parameters; needed only with `build`.
+        chapter's default parameters (default the batched `ensemble_numbers.numbers_across`, tested
+        equal to the chapters' own functions).
     build : bool
         Draw and measure what is not stored yet (the build step); otherwise only read, and raise
         `tacmg.analyses.ensemble_store.EnsemblesMissing` when nothing is stored.
@@ -319,7 +322,6 @@ def numbers_across_ensembles(
     conditioned_on = tuple(conditioned_on)
 
     def compute() -> dict[str, dict[str, pd.DataFrame]]:
-        assert measure is not None, "the build step passes the chapters' measure"
         e = ensembles(seed, conditioned_on, workers=workers, progress=progress)
         out = {}
         for chapter in _progress(chapters, progress, "chapter numbers"):
@@ -341,9 +343,7 @@ def _progress(items: Sequence[str], show: bool, what: str) -> Iterable[str]:
     return tqdm(items, desc=what, unit="chapter")
 
 
-def intervals_for(
-    chapter: str, dataset: Dataset, chapters: Sequence[str], assumed: Collection[str] = ()
-) -> pd.DataFrame | None:
+def intervals_for(chapter: str, dataset: Dataset, assumed: Collection[str] = ()) -> pd.DataFrame | None:
     """The reconstruction intervals of `chapter`'s numbers, or None where they do not apply.
 
     Reads what the build step stored (`numbers_across_ensembles`); computes no ensemble.
@@ -354,8 +354,6 @@ def intervals_for(
         The chapter whose numbers are wanted, e.g. ``"02-clinical-scores"``.
     dataset : Dataset
         The data a chapter shows; None is returned unless `applies`.
-    chapters : sequence of str
-        Every chapter the build step measured (the stored result's key).
     assumed : collection of str
         Numbers a prior sets outright (see `interval_table`).
 
@@ -367,5 +365,5 @@ def intervals_for(
     if not applies(dataset):
         return None
     p = dataset.provenance or {}
-    numbers = numbers_across_ensembles(int(p["seed"]), tuple(p["claims_conditioned_on"]), chapters)[chapter]
+    numbers = numbers_across_ensembles(int(p["seed"]), tuple(p["claims_conditioned_on"]))[chapter]
     return interval_table(numbers["conditioned"], numbers["descriptive"], assumed=assumed)

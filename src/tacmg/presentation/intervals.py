@@ -169,7 +169,7 @@ def for_chapter(chapter: str, dataset: Dataset, **parameters: Any) -> SectionInt
     if unknown:
         raise TypeError(f"{chapter} has no parameter {', '.join(sorted(unknown))}")
     changed = tuple(name for name, value in parameters.items() if not _same(value, defaults[name]))
-    table = reconstruction_intervals.intervals_for(chapter, dataset, tuple(CHAPTER_FUNCTIONS), set(SET_BY_PRIORS))
+    table = reconstruction_intervals.intervals_for(chapter, dataset, set(SET_BY_PRIORS))
     return SectionIntervals(table, changed)
 
 
