@@ -19,8 +19,6 @@ STAMP := $(VENV)/.tacmg-installed
 BUNDLE := _vendor/vega-bundle.js
 HTML := _build/html
 BOOK_LOG := _build/book-build.log
-# What nbval proved in this run, for tools/prefill_cache.py (written by tools/nbval_provenance.py).
-NBVAL_RECORD := _build/.nbval-record.json
 # Notebooks executed at a time, by the book's prefill and by nbval (pytest-xdist).
 JOBS ?= 2
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
@@ -121,16 +119,14 @@ ensembles: venv ## compute the ensembles the chapters read (robustness, status l
 # the registry, the priors or the package changed, since jupyter-cache keys on code cells only.
 # tools/prefill_cache.py then fills the cache, $(JOBS) notebooks at a time, with exactly the entries
 # MyST-NB looks up, so `jupyter-book build` executes nothing (checked after the build, from its
-# log). Inside `make test` it takes a chapter's stored .ipynb instead when nbval proved, in the same
-# run, that a fresh execution reproduces it (the argument is in its docstring); each page's line in
-# the log says which, and why. A failing cell is reported with its page, cell and line; the Sphinx
+# log). A failing cell is reported with its page, cell and line; the Sphinx
 # build still runs (to report every other problem), then the target fails.
 book: venv vendor ensembles ## build the book into _build/html (warnings are errors); MG_DATA_DIR=DIR for your data
 	@# A reader's dataset is validated first: every problem listed, nothing built on bad data.
 	@if [ -n "$${MG_DATA_DIR:-}" ]; then $(PY) -m tacmg validate "$$MG_DATA_DIR"; fi
 	$(PY) tools/data_cache_key.py --build _build
 	@prefill=0; set -x; \
-	$(PY) tools/prefill_cache.py --build _build --jobs $(JOBS) --nbval-record $(NBVAL_RECORD) || prefill=$$?; \
+	$(PY) tools/prefill_cache.py --build _build --jobs $(JOBS) || prefill=$$?; \
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going 2>&1 | tee $(BOOK_LOG); \
 	{ set +x; } 2>/dev/null; \
 	if [ $$prefill -ne 0 ]; then echo "make book: FAILED: a notebook failed to execute (prefill_cache above)"; exit 1; fi
@@ -141,13 +137,10 @@ notebooks: venv ensembles ## regenerate notebooks/*.ipynb from the .md files and
 	$(PY) tools/execute_notebooks.py $(NOTEBOOK_MD)
 
 # ------------------------------------------------------------------------------- tests
-# `make test` runs every check even after one fails, then fails if any did. The order matters:
-# nbval (after the pair check) records which chapters it reproduced in full, and the book build that
-# follows in the same run (same TACMG_TEST_RUN) uses those chapters' stored outputs instead of
-# executing them a second time; see tools/prefill_cache.py. publish-check reads the built book.
+# `make test` runs every check even after one fails, then fails if any did. publish-check, no-cdn
+# and the browser check read the book the `book` step built.
 test: venv ## everything: lint and types, unit tests and doctests, pair sync, nbval, -W book build, no-CDN, browser, JupyterLab and publish checks
 	@failed=(); \
-	export TACMG_TEST_RUN="$$(date +%s.%N)-$$$$"; \
 	for target in lint unit pairs nbval book no-cdn browser-check jupyterlab-check publish-check; do \
 	  echo "== make $$target"; \
 	  $(MAKE) --no-print-directory $$target || failed+=("$$target"); \
@@ -164,13 +157,11 @@ lint: venv ## ruff (lint and format check) on the code, mypy on the package
 	$(VENV)/bin/ruff format --check src tests tools bench
 	$(VENV)/bin/mypy
 
-# One notebook per worker (--dist loadfile), $(JOBS) workers. tools/nbval_provenance.py changes no
-# verdict; it records which notebooks reproduced in full, for the book build of the same `make test`.
+# One notebook per worker (--dist loadfile), $(JOBS) workers.
 nbval: venv ensembles ## re-execute every notebooks/*.ipynb and compare with its stored outputs (strict)
 	@if ! ls notebooks/*.ipynb >/dev/null 2>&1; then echo "nbval: no notebooks/*.ipynb to check"; exit 0; fi; \
-	mkdir -p _build; set -x; PYTHONPATH=tools$${PYTHONPATH:+:$$PYTHONPATH} $(PY) -m pytest -n $(JOBS) --dist loadfile -p nbval_provenance \
-	  --nbval notebooks/ --nbval-sanitize-with tools/nbval-sanitize.cfg -p no:cacheprovider \
-	  --nbval-record $(NBVAL_RECORD)
+	$(PY) -m pytest -n $(JOBS) --dist loadfile \
+	  --nbval notebooks/ --nbval-sanitize-with tools/nbval-sanitize.cfg -p no:cacheprovider
 
 pairs: venv ## every notebooks/*.md has an .ipynb with the same cells, and vice versa
 	$(PY) tools/check_pairs.py notebooks
