@@ -12,7 +12,7 @@ import shutil
 import pytest
 
 from tacmg.data.paths import RECONSTRUCTED_DIR
-from test_own_data import _chapters, _execute
+from test_own_data import data_chapters, execute_chapter
 
 NAN = re.compile(r"(?<![A-Za-z_])(nan|NaN|[+-]?inf)(?![A-Za-z_])")
 SHOWN = ("text/html", "text/plain", "text/markdown", "application/vnd.vegalite.v5+json")
@@ -65,8 +65,8 @@ def _shown_text(notebook):
 def test_every_chapter_runs_and_prints_no_nan(edit, tmp_path, monkeypatch):
     directory = _copy(tmp_path / "cohort")
     edit(directory)
-    for path in _chapters():
-        notebook = _execute(path, monkeypatch, directory)
+    for path in data_chapters():
+        notebook = execute_chapter(path, monkeypatch, directory)
         for mime, text in _shown_text(notebook):
             assert mime != "stderr", f"{path.name}: {text[:300]}"
             found = NAN.search(text)

@@ -17,12 +17,8 @@ from tacmg.claims.registry import load_claims
 from tacmg.data import contract
 from tacmg.data.cohorts import STATUS_INDEX, key
 from tacmg.data.paths import RECONSTRUCTED_DIR, REPO_ROOT
-from tacmg.reconstruction.generator import (
-    PREDNISONE_GRID,
-    Targets,
-    draw_candidates,
-    generate,
-)
+from tacmg.reconstruction.column_draws import PREDNISONE_GRID
+from tacmg.reconstruction.generator import draw_candidates, generate
 from tacmg.reconstruction.marginals import (
     force_integer_sum,
     force_median,
@@ -30,6 +26,7 @@ from tacmg.reconstruction.marginals import (
     target_sum_for_mean,
 )
 from tacmg.reconstruction.priors import load_priors
+from tacmg.reconstruction.targets import Targets
 
 PRIORS = load_priors()
 REGISTRY = load_claims()

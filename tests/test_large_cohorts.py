@@ -137,7 +137,7 @@ def test_the_conditional_interval_bisects_as_the_scan_finds_over_the_exact_limit
 
 
 def test_the_joined_column_scan_finds_exactly_the_cells_the_cell_rule_finds():
-    from tacmg.data.column_rules import _has_special
+    from tacmg.data.column_rules import has_special
     from tacmg.data.contract import CENSORED_PREFIX, MISSING_VALUES, VISITS_TABLE
 
     column = VISITS_TABLE.columns[-1]  # a molecule: may be missing or censored
@@ -150,7 +150,7 @@ def test_the_joined_column_scan_finds_exactly_the_cells_the_cell_rule_finds():
     rng = np.random.default_rng(0)
     for _ in range(2000):
         cells = [pieces[int(i)] for i in rng.integers(len(pieces), size=rng.integers(1, 4))]
-        assert _has_special(column, cells) == by_cell(cells), cells
+        assert has_special(column, cells) == by_cell(cells), cells
 
 
 def test_an_empty_conditional_interval_reads_none():

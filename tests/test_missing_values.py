@@ -44,7 +44,7 @@ from tacmg.presentation import report
 from tacmg.presentation.chapter_values import discussion_values
 from tacmg.presentation.prose import counted, words
 from tacmg.stats import rank_tests
-from test_own_data import NOTEBOOKS, _execute, _glued
+from test_own_data import NOTEBOOKS, execute_chapter, glued_values
 
 # The chapters with a participant-flow cell; every chapter that reads data (09 and 10 read none).
 FLOW_CHAPTERS = [
@@ -211,14 +211,14 @@ def test_blank_cells_in_the_workbook_are_where_the_cohort_put_them(dataset):
 def chapter_runs(workbook):
     monkeypatch = pytest.MonkeyPatch()
     try:
-        return {name: _execute(NOTEBOOKS / name, monkeypatch, workbook[0]) for name in CHAPTERS}
+        return {name: execute_chapter(NOTEBOOKS / name, monkeypatch, workbook[0]) for name in CHAPTERS}
     finally:
         monkeypatch.undo()
 
 
 def _glued_words(notebook) -> dict[str, str]:
     """The glued values as the prose shows them (a glued string's text/plain is its repr)."""
-    return {k: ast.literal_eval(v) if v[:1] in "'\"" else v for k, v in _glued(notebook).items()}
+    return {k: ast.literal_eval(v) if v[:1] in "'\"" else v for k, v in glued_values(notebook).items()}
 
 
 def _outputs(notebook):
@@ -236,7 +236,7 @@ def _shown_text(notebook) -> str:
 def test_chapters_run_on_the_clinic_cohort_and_glue_its_flow(chapter_runs, dataset):
     numbers = flow_numbers(participant_flow(dataset))
     for name in FLOW_CHAPTERS:
-        glued = _glued(chapter_runs[name])
+        glued = glued_values(chapter_runs[name])
         assert int(glued["flow_enrolled"]) == numbers["enrolled"], name
         assert int(glued["flow_month_12"]) == numbers["month_12"], name
         assert int(glued["flow_lost"]) == len(DROPPED_OUT), name
@@ -248,7 +248,7 @@ def test_every_data_chapter_runs_clean_on_the_clinic_cohort(chapter_runs):
         for output in _outputs(notebook):
             assert output.get("name") != "stderr", (name, output.get("text", "")[:200])
             assert output.get("output_type") != "error", name
-        glued = _glued(notebook)
+        glued = glued_values(notebook)
         assert glued, name
         for key, value in glued.items():
             assert not re.search(r"\bnan\b", value, flags=re.IGNORECASE), (name, key, value)
@@ -257,12 +257,12 @@ def test_every_data_chapter_runs_clean_on_the_clinic_cohort(chapter_runs):
 
 
 def test_chapters_glue_each_analysis_n(chapter_runs, dataset):
-    glued = _glued(chapter_runs["02-clinical-scores.md"])
+    glued = glued_values(chapter_runs["02-clinical-scores.md"])
     changes = scores.score_changes(dataset).set_index("score")
     stems = {"qmg": "qmg", "mmt": "mmt", "mg_adl": "adl", "mg_qol15": "qol"}
     for score, stem in stems.items():
         assert int(glued[f"scores_{stem}_n"]) == changes.loc[score, "n"]
-    pred = _glued(chapter_runs["03-prednisone.md"])
+    pred = glued_values(chapter_runs["03-prednisone.md"])
     paired = dataset.paired("prednisone_mg_day").dropna()
     assert int(pred["pred_n"]) == len(paired) == flow_numbers(participant_flow(dataset))["prednisone_mg_day_n"]
 
@@ -287,7 +287,7 @@ def test_chapters_0_and_8_give_each_claims_verdict_and_n(chapter_runs, dataset):
     card = report.scorecard(dataset)
     stated, _ = report.stated_and_implied(card)
     counts = report.verdict_counts(stated)
-    page = _glued(chapter_runs["08-scorecard.md"])
+    page = glued_values(chapter_runs["08-scorecard.md"])
     assert (int(page["card_total"]), int(page["card_tested"]), int(page["card_failed"])) == (
         counts["total"],
         counts["tested"],
@@ -343,7 +343,7 @@ def test_chapter_11_words_for_correlations_that_cannot_be_computed():
 
 def test_no_committed_chapter_glues_nan():
     for path in sorted(NOTEBOOKS.glob("*.ipynb")):
-        glued = _glued(nbformat.read(path, as_version=4))
+        glued = glued_values(nbformat.read(path, as_version=4))
         bad = {k: v for k, v in glued.items() if re.search(r"\bnan\b", v, flags=re.IGNORECASE)}
         assert bad == {}, path.name
 

@@ -31,7 +31,7 @@ DATA_INDEPENDENT = {"09-consistency.md", "10-robustness.md"}
 SECOND_SEED = 7
 
 
-def _execute(path, monkeypatch, data_dir):
+def execute_chapter(path, monkeypatch, data_dir):
     monkeypatch.setenv("MG_DATA_DIR", str(data_dir))
     notebook = jupytext.read(path)
     client = nbclient.NotebookClient(
@@ -41,7 +41,7 @@ def _execute(path, monkeypatch, data_dir):
     return notebook
 
 
-def _glued(notebook) -> dict[str, str]:
+def glued_values(notebook) -> dict[str, str]:
     """The text/plain value of every myst-nb glue in an executed notebook."""
     values = {}
     for cell in notebook.cells:
@@ -61,7 +61,7 @@ def second_dataset(tmp_path_factory):
     return directory
 
 
-def _chapters():
+def data_chapters():
     return [p for p in sorted(NOTEBOOKS.glob("*.md")) if p.name not in DATA_INDEPENDENT]
 
 
@@ -69,8 +69,11 @@ def _chapters():
 def runs(second_dataset):
     monkeypatch = pytest.MonkeyPatch()
     try:
-        default = {p.name: _glued(_execute(p, monkeypatch, REPO_ROOT / "data" / "reconstructed")) for p in _chapters()}
-        second = {p.name: _glued(_execute(p, monkeypatch, second_dataset)) for p in _chapters()}
+        default = {
+            p.name: glued_values(execute_chapter(p, monkeypatch, REPO_ROOT / "data" / "reconstructed"))
+            for p in data_chapters()
+        }
+        second = {p.name: glued_values(execute_chapter(p, monkeypatch, second_dataset)) for p in data_chapters()}
     finally:
         monkeypatch.undo()
     return default, second
@@ -106,7 +109,7 @@ def test_scorecard_numbers_follow_the_package_on_the_second_dataset(runs, second
 
 
 def test_scorecard_page_marks_failed_claims(second_dataset, monkeypatch):
-    notebook = _execute(NOTEBOOKS / "08-scorecard.md", monkeypatch, second_dataset)
+    notebook = execute_chapter(NOTEBOOKS / "08-scorecard.md", monkeypatch, second_dataset)
     html = "".join(o.get("data", {}).get("text/html", "") for c in notebook.cells for o in c.get("outputs", []))
     failed = evaluate(load(second_dataset)).query("verdict == 'does not hold'")["claim_id"]
     for claim_id in failed:
@@ -123,9 +126,9 @@ def test_an_invalid_dataset_stops_the_first_chapter_with_one_line(tmp_path, monk
     cells[header.index("qmg")] = "45"
     lines[3] = ",".join(cells)
     (broken / "visits.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    first = _chapters()[0]
+    first = data_chapters()[0]
     with pytest.raises(CellExecutionError) as error:
-        _execute(first, monkeypatch, broken)
+        execute_chapter(first, monkeypatch, broken)
     message = str(error.value)
     assert "DataError: visits.csv, line 4, column qmg: 45 is outside the QMG range 0-39" in message
     assert "Traceback" not in message and 'File "' not in message

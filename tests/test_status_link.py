@@ -12,8 +12,9 @@ from tacmg.claims.registry import load_claims
 from tacmg.data import contract
 from tacmg.data.cohorts import STATUS_INDEX, Cohorts, key
 from tacmg.data.paths import RECONSTRUCTED_DIR
-from tacmg.reconstruction.generator import Targets, draw_candidates, generate, status_consistent
+from tacmg.reconstruction.generator import draw_candidates, generate, status_consistent
 from tacmg.reconstruction.priors import load_priors
+from tacmg.reconstruction.targets import Targets
 
 PRIORS = load_priors()
 REGISTRY = load_claims()

@@ -20,7 +20,7 @@ dataset, `load_claims` and `evaluate` every published claim on it, `reconstruct`
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from tacmg._version import __version__
+from tacmg.version import __version__
 
 # The public API, imported on first use: `import tacmg.stats.rounding` (as the book's Sphinx
 # extensions do) then costs no pandas, scipy or statsmodels import.

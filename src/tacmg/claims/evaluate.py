@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from tacmg.claims import complete_cases
-from tacmg.claims.holds_rule import _claims_significance, _direction_holds, can_reach_bound, tested_claim_holds
+from tacmg.claims.holds_rule import can_reach_bound, claims_significance, direction_holds, tested_claim_holds
+from tacmg.claims.outcome import Outcome
 from tacmg.claims.registry import Claim, Registry, load_claims
 from tacmg.claims.verdicts import conditioned_claims, observed_text, verdict
 from tacmg.data.cohorts import Cohorts, status_mask
@@ -29,68 +29,9 @@ from tacmg.stats.rounding import round_half_up_array
 if TYPE_CHECKING:
     from tacmg.data.loader import Dataset
 
-__all__ = ["Outcome", "evaluate", "evaluate_batch", "holds_matrix", "outcomes_table", "tested_claim_holds"]
+__all__ = ["evaluate", "evaluate_batch", "holds_matrix", "outcomes_table", "tested_claim_holds"]
 
 IMPROVED_STATUSES = ("I",)  # the reading recorded as decision 'improved-subset'
-
-
-@dataclass
-class Outcome:
-    """A claim evaluated on B cohorts: every array is (B,).
-
-    Parameters
-    ----------
-    claim : Claim
-        The claim evaluated.
-    holds : numpy.ndarray
-        Booleans: the claim holds in the cohort.
-    estimate : numpy.ndarray
-        The quantity's value: the count, mean or median (in the variable's unit), the median
-        paired change, the ratio of patient to control medians, or Spearman's rho.
-    statistic, p_value, p_value_worst : numpy.ndarray
-        The test statistic, the primary variant's p-value and the p-value of the variant least
-        favourable to the claim; NaN for descriptive claims.
-    test : str
-        The test and its variants, e.g. ``"Spearman (t approximation, normal approximation)"``;
-        empty for descriptive claims.
-    n_note : list of str or None
-        Per cohort, how many patients (and controls) the statistic used when missing values left
-        some out (`tacmg.claims.complete_cases.note`); None when the data are complete.
-    computable : numpy.ndarray or None
-        (B,) booleans: the data can test the claim (its estimate and p exist, and its test can
-        reach its bound at the sample's size, `tacmg.claims.holds_rule.can_reach_bound`); where
-        False, `holds` is False too and the verdict is "not computable". None: where the estimate
-        is a number.
-    n_used : numpy.ndarray or None
-        (B,) the observations the claim's test used (non-zero changes, patients with a status, or
-        pairs), to say why a claim is not computable; None for claims that need no such words.
-
-    Examples
-    --------
-    >>> import tacmg
-    >>> from tacmg.data.paths import RECONSTRUCTED_DIR
-    >>> cohorts = Cohorts.from_dataset(tacmg.load(RECONSTRUCTED_DIR))
-    >>> [outcome] = evaluate_batch(cohorts, load_claims().select(["qmg-median-baseline"]))
-    >>> outcome.holds.tolist(), outcome.estimate.tolist()
-    ([True], [10.0])
-    """
-
-    claim: Claim
-    holds: np.ndarray
-    estimate: np.ndarray
-    statistic: np.ndarray
-    p_value: np.ndarray  # primary variant
-    p_value_worst: np.ndarray  # the variant least favourable to the claim
-    test: str
-    n_note: list[str] | None = None
-    computable: np.ndarray | None = None
-    n_used: np.ndarray | None = None
-
-    def __post_init__(self) -> None:
-        if self.computable is None:
-            self.computable = ~np.isnan(np.asarray(self.estimate, float))
-        # A claim nothing can test neither holds nor fails: it never counts as holding.
-        self.holds = np.asarray(self.holds, bool) & self.computable
 
 
 def _descriptive(claim: Claim, holds, estimate) -> Outcome:
@@ -157,7 +98,7 @@ def _paired_arrays(claim: Claim, cohorts: Cohorts):
 def _test_outcome(claim: Claim, result: rank_tests.TestResult, n_note: list[str] | None, *sizes: np.ndarray) -> Outcome:
     """The outcome of a tested claim; `sizes` per cohort as `can_reach_bound` takes them."""
     with np.errstate(invalid="ignore"):
-        worst = np.max(result.p, axis=1) if _claims_significance(claim) else np.min(result.p, axis=1)
+        worst = np.max(result.p, axis=1) if claims_significance(claim) else np.min(result.p, axis=1)
     computable = ~np.isnan(result.estimate) & ~np.isnan(result.p).any(axis=1) & can_reach_bound(claim, *sizes)
     return Outcome(
         claim,
@@ -188,7 +129,7 @@ def _paired_direction(claim: Claim, cohorts: Cohorts) -> Outcome:
         change = np.array([np.median(np.asarray(b) - np.asarray(a)) for a, b in zip(before, after)])
     else:
         change = np.median(after - before, axis=1)
-    holds = _direction_holds(change, claim.params["direction"] == "increase")
+    holds = direction_holds(change, claim.params["direction"] == "increase")
     outcome = _descriptive(claim, holds, change)
     outcome.n_note = n_note
     return outcome

@@ -14,7 +14,8 @@ from tacmg.claims.registry import Claim
 from tacmg.stats import rank_tests
 
 
-def _direction_holds(estimate: np.ndarray, want_positive: bool) -> np.ndarray:
+def direction_holds(estimate: np.ndarray, want_positive: bool) -> np.ndarray:
+    """Booleans, shaped as `estimate`: the estimate lies on the wanted side of 0 (0 itself never does)."""
     return estimate > 0 if want_positive else estimate < 0
 
 
@@ -23,7 +24,7 @@ def _direction_holds(estimate: np.ndarray, want_positive: bool) -> np.ndarray:
 NOT_SIGNIFICANT_QUANTITIES = ("no_significant_change", "no_significant_correlation")
 
 
-def _claims_significance(claim: Claim) -> bool:
+def claims_significance(claim: Claim) -> bool:
     """Whether a tested claim says significant (p below its bound) or not significant."""
     return claim.params.get("significant", claim.quantity not in NOT_SIGNIFICANT_QUANTITIES)
 
@@ -65,17 +66,17 @@ def tested_claim_holds(claim: Claim, estimate: np.ndarray, p: np.ndarray) -> np.
     if claim.quantity == "no_significant_correlation":
         return none_significant
     if claim.quantity == "no_significant_change":
-        return ~_direction_holds(estimate, claim.params["direction"] == "increase") | none_significant
+        return ~direction_holds(estimate, claim.params["direction"] == "increase") | none_significant
     if claim.quantity == "paired_change":
-        direction_ok = _direction_holds(estimate, claim.params["direction"] == "increase")
+        direction_ok = direction_holds(estimate, claim.params["direction"] == "increase")
     elif claim.quantity == "group_difference":
         direction_ok = (estimate > 1) if claim.params["direction"] == "higher" else (estimate < 1)
     elif claim.quantity == "correlation":
-        direction_ok = _direction_holds(estimate, claim.params["sign"] == "positive")
+        direction_ok = direction_holds(estimate, claim.params["sign"] == "positive")
     else:
         raise ValueError(f"claim {claim.id} has no test")
     with np.errstate(invalid="ignore"):
-        on_side = np.all(p < bound, axis=1) if _claims_significance(claim) else none_significant
+        on_side = np.all(p < bound, axis=1) if claims_significance(claim) else none_significant
     return direction_ok & on_side & ~np.isnan(p).any(axis=1)
 
 
@@ -159,6 +160,6 @@ def can_reach_bound(claim: Claim, *sizes: np.ndarray) -> np.ndarray:
     [False, False, True]
     """
     bound = claim.params["p_below"]
-    pick = max if _claims_significance(claim) else min
+    pick = max if claims_significance(claim) else min
     columns = [np.asarray(size, int) for size in sizes]
     return np.array([pick(extreme_p(claim.quantity, *map(int, row))) < bound for row in zip(*columns)], bool)

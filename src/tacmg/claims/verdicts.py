@@ -20,7 +20,7 @@ from tacmg.claims.names import variable_unit
 from tacmg.stats.rounding import P_FLOOR, fixed, p_text, quantity_text, share_text
 
 if TYPE_CHECKING:
-    from tacmg.claims.evaluate import Outcome
+    from tacmg.claims.outcome import Outcome
 
 HOLDS_CONDITIONED = "holds (conditioned)"
 HOLDS_TESTED = "holds (tested)"
@@ -68,7 +68,7 @@ def verdict(holds: bool, conditioned: bool, computable: bool = True) -> str:
     conditioned : bool
         The data were generated to meet this claim (`conditioned_claims`).
     computable : bool
-        The data can test the claim at all (`tacmg.claims.evaluate.Outcome.computable`); when
+        The data can test the claim at all (`tacmg.claims.outcome.Outcome.computable`); when
         False the verdict is `NOT_COMPUTABLE`, whatever `holds` says.
 
     Returns
@@ -133,7 +133,7 @@ def observed_text(outcome: Outcome, index: int) -> str:
 
     Parameters
     ----------
-    outcome : tacmg.claims.evaluate.Outcome
+    outcome : tacmg.claims.outcome.Outcome
         One claim evaluated on a batch.
     index : int
         Which cohort of the batch.
@@ -145,7 +145,7 @@ def observed_text(outcome: Outcome, index: int) -> str:
         points'``, ``'11 patients'``, ``'decrease (median change -3.5 points), P < 0.0001'``,
         ``'higher, P < 0.001'``, ``'rho = -0.41, P = 0.020'``; a status count as a share of the
         patients with a status, ``'16 of 32 patients (50.0%)'``; a claim the data cannot test says
-        why (`tacmg.claims.evaluate.Outcome.computable`). A p-value is written down to the
+        why (`tacmg.claims.outcome.Outcome.computable`). A p-value is written down to the
         claim's bound when that lies below 0.001, so a reader sees whether it is met. A
         difference against controls gives the direction only: its size is the Hodges-Lehmann
         ratio of the chapter's table, one effect size per comparison.

@@ -124,10 +124,10 @@ _INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
 
-_BOOLEANS = {"true": True, "false": False}
+BOOLEANS = {"true": True, "false": False}
 
 
-_BAD_BYTES = re.compile("[\udc80-\udcff]")
+BAD_BYTES = re.compile("[\udc80-\udcff]")
 
 
 # Per contract type: (does the text have this type?, convert text to value, what is wrong).
@@ -138,7 +138,7 @@ _TYPES: dict[str, tuple[Callable[[str], bool], Callable[[str], Any], str]] = {
         float,
         "is not a (finite) number",
     ),
-    "boolean": (lambda text: text in _BOOLEANS, _BOOLEANS.__getitem__, "is not true or false (lower case)"),
+    "boolean": (lambda text: text in BOOLEANS, BOOLEANS.__getitem__, "is not true or false (lower case)"),
     "string": (lambda text: True, str, ""),
 }
 
@@ -162,7 +162,7 @@ def has_bad_bytes(text: str) -> bool:
     >>> has_bad_bytes("café"), has_bad_bytes(latin_1.decode("utf-8", "surrogateescape"))
     (False, True)
     """
-    return bool(_BAD_BYTES.search(text))
+    return bool(BAD_BYTES.search(text))
 
 
 _DECIMAL_COMMA = re.compile(r"(<\s*)?[+-]?\d+,\d+", re.ASCII)  # also "<15,6"

@@ -9,7 +9,7 @@ import re
 
 import numpy as np
 
-from tacmg.data.cell_rules import _BAD_BYTES, _BOOLEANS, cell_problem, cell_value
+from tacmg.data.cell_rules import BAD_BYTES, BOOLEANS, cell_problem, cell_value
 from tacmg.data.contract import CENSORED_PREFIX, ID_PATTERN, MISSING_VALUES, Column
 
 # The characters a cell of each type may hold: with them, `float` / `int` accept exactly the cells
@@ -44,7 +44,7 @@ def _fast_mask(column: Column, cells: tuple[str, ...] | list[str]) -> np.ndarray
     if column.enum:
         return np.ones(len(cells), bool) if set(cells) <= set(column.enum) else None
     if column.type == "boolean":
-        return np.ones(len(cells), bool) if set(cells) <= set(_BOOLEANS) else None
+        return np.ones(len(cells), bool) if set(cells) <= set(BOOLEANS) else None
     kind = "id" if column.pattern == ID_PATTERN else column.type
     if kind not in _CHARACTERS or not set("".join(cells)) <= _CHARACTERS[kind]:
         return None
@@ -89,7 +89,7 @@ def column_problems(column: Column | None, cells: tuple[str, ...] | list[str]) -
     """
     if column is None:
         joined = "\n".join(cells)
-        if not _BAD_BYTES.search(joined):
+        if not BAD_BYTES.search(joined):
             return []
         mask = None
     else:
@@ -126,7 +126,7 @@ def column_values(column: Column, cells: tuple[str, ...] | list[str]) -> np.ndar
     >>> column_values(VISITS_TABLE.columns[-1], ["12", "<4", ""]).tolist()
     [12.0, 2.0, nan]
     """
-    if _has_special(column, cells):
+    if has_special(column, cells):
         values = [cell_value(column, cell) for cell in cells]
         return np.array(values, dtype=object if column.type == "string" else float)
     if column.type == "integer":
@@ -138,7 +138,7 @@ def column_values(column: Column, cells: tuple[str, ...] | list[str]) -> np.ndar
     return np.array(cells, dtype=object)
 
 
-def _has_special(column: Column, cells: tuple[str, ...] | list[str]) -> bool:
+def has_special(column: Column, cells: tuple[str, ...] | list[str]) -> bool:
     """Whether a column holds a missing value or a ``<X`` cell (then read cell by cell)."""
     if column.required and not column.censorable:
         return False

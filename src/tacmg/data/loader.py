@@ -9,7 +9,7 @@ outside the QMG range 0-39``. The rules come from `tacmg.data.contract.TABLES` (
 `datapackage.json`) and `tacmg.data.privacy`; `tacmg.data.rules` lists them all. Written by hand
 rather than with pandas or a schema validator: cells are read as text and converted only once every
 check has passed, so nothing silently becomes NaN, and a message can say what to fix. The reading
-and the checks are in `tacmg.data.sources` and the private module `tacmg.data._csv_checks`.
+and the checks are in `tacmg.data.sources` and `tacmg.data.csv_checks`.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tacmg.data._csv_checks import censored_counts, detection_limits, inspect, no_garbage_collection
 from tacmg.data.column_rules import column_values
 from tacmg.data.contract import TABLES, VISITS
+from tacmg.data.csv_checks import censored_counts, detection_limits, inspect, no_garbage_collection
 from tacmg.data.plausibility import plausibility_warnings
 from tacmg.data.sources import Problem, RawTable, read_bytes, workbook_path
 from tacmg.data.summary import summary_line

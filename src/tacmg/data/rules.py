@@ -3,7 +3,7 @@
 The cell rules come from the contract (`tacmg.data.contract.TABLES`), the identifier rules from
 `tacmg.data.privacy`, the plausibility warnings from `tacmg.data.plausibility`; the rules about
 files, rows, keys and the data package are listed here, next to the module that applies them
-(`tacmg.data.sources`, `tacmg.data._csv_checks`, `tacmg.data.package_checks`). The book's "Use
+(`tacmg.data.sources`, `tacmg.data.csv_checks`, `tacmg.data.package_checks`). The book's "Use
 your own data" page and ``python -m tacmg rules`` show this table.
 """
 

@@ -6,21 +6,21 @@ For a batch of candidate cohorts it
    descriptive claims it conditions on, from the priors in `data/assumptions/priors.yaml`;
 2. imposes the target rank correlations at baseline with Iman-Conover (values kept, order changed);
 3. derives month-12 values per patient from a post-intervention status, so statuses and scores agree
-   (the rules, named entries of the priors' ``status_link`` section, are in the private module
-   `tacmg.reconstruction._status_link`);
+   (the rules, named entries of the priors' ``status_link`` section, are in
+   `tacmg.reconstruction.status_link_draws`);
 4. keeps the candidates in which every conditioned claim holds (rejection).
 
 Candidates are drawn in chunks from child seeds of one `SeedSequence`, so the accepted cohorts are
-the same whatever the number of worker processes. Steps 1-3, column by column, are in the private
-module `tacmg.reconstruction._draws`. Written by hand because no library conditions synthetic data
-on published medians, means, counts and test results at once.
+the same whatever the number of worker processes. Steps 1-3, column by column, are in
+`tacmg.reconstruction.column_draws`; the medians and means they fix, in
+`tacmg.reconstruction.targets`. Written by hand because no library conditions synthetic data on
+published medians, means, counts and test results at once.
 """
 
 from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -30,79 +30,21 @@ from tacmg.claims.evaluate import holds_matrix
 from tacmg.claims.registry import Claim, ClaimsError, load_claims
 from tacmg.data import contract
 from tacmg.data.cohorts import Cohorts, key
-from tacmg.reconstruction._draws import (
+from tacmg.reconstruction.column_draws import (
     BASELINE_BLOCK,
-    PREDNISONE_GRID,
-    _baseline_values,
-    _correlated_baseline,
-    _labels,
-    _lognormal_around,
-    _month_12_molecules,
-    _patient_characteristics,
+    baseline_values,
+    correlated_baseline,
+    labels_with_counts,
+    lognormal_around,
+    month_12_molecules,
+    patient_characteristics,
 )
-from tacmg.reconstruction._status_link import _month_12_prednisone, _month_12_scores, _status_consistent
 from tacmg.reconstruction.marginals import round_significant
 from tacmg.reconstruction.priors import Priors, load_priors
+from tacmg.reconstruction.status_link_draws import follows_status_link, month_12_prednisone, month_12_scores
+from tacmg.reconstruction.targets import Targets
 
-# The module's public names (BASELINE_BLOCK and PREDNISONE_GRID are defined with the column
-# builders in the private module `_draws` and belong to this module's interface too).
-__all__ = [
-    "BASELINE_BLOCK",
-    "PREDNISONE_GRID",
-    "Ensemble",
-    "Targets",
-    "draw_candidates",
-    "generate",
-    "status_consistent",
-]
-
-
-@dataclass(frozen=True)
-class Targets:
-    """What the conditioned descriptive claims fix exactly: medians and means.
-
-    Parameters
-    ----------
-    medians : dict of str to float
-        ``variable@visit`` to its published median, in the variable's unit.
-    means : dict of str to tuple
-        Variable to a pair: its published mean (years, float) and the decimals it was printed with (int).
-
-    Examples
-    --------
-    >>> Targets({"qmg@baseline": 10.0}, {}).medians
-    {'qmg@baseline': 10.0}
-    """
-
-    medians: dict[str, float]  # "variable@visit" -> median
-    means: dict[str, tuple[float, int]]  # variable -> (mean, decimals)
-
-    @classmethod
-    def from_claims(cls, claims: Iterable[Claim]) -> Targets:
-        """The targets set by the median and mean claims among `claims` (the others are ignored).
-
-        Parameters
-        ----------
-        claims : iterable of Claim
-            Claims of the registry, e.g. ``load_claims().select(ids)``.
-
-        Returns
-        -------
-        Targets
-
-        Examples
-        --------
-        >>> registry = load_claims()
-        >>> Targets.from_claims(registry.select(["qmg-median-baseline", "cohort-age-at-onset"]))
-        Targets(medians={'qmg@baseline': 10.0}, means={'age_at_onset_years': (37.8, 1)})
-        """
-        medians, means = {}, {}
-        for c in claims:
-            if c.quantity == "median":
-                medians[key(c.variables[0], c.visits[0])] = float(c.published)
-            elif c.quantity == "mean":
-                means[c.variables[0]] = (float(c.published), int(c.params["decimals"]))
-        return cls(medians, means)
+__all__ = ["Ensemble", "draw_candidates", "generate", "status_consistent"]
 
 
 def draw_candidates(
@@ -135,14 +77,14 @@ def draw_candidates(
     >>> cohorts.size, cohorts.n_patients, consistent.shape
     (10, 32, (10,))
     """
-    status = _labels(priors["scores.status_counts"], batch, rng, contract.STATUS_CODES)
-    characteristics = _patient_characteristics(rng, batch, targets, priors)
-    baseline = _correlated_baseline(rng, _baseline_values(rng, batch, targets, priors, status), priors)
-    scores, by_dose = _month_12_scores(rng, baseline, status, targets, priors)
+    status = labels_with_counts(priors["scores.status_counts"], batch, rng, contract.STATUS_CODES)
+    characteristics = patient_characteristics(rng, batch, targets, priors)
+    baseline = correlated_baseline(rng, baseline_values(rng, batch, targets, priors, status), priors)
+    scores, by_dose = month_12_scores(rng, baseline, status, targets, priors)
     month_12 = {
         **scores,
-        "prednisone_mg_day": _month_12_prednisone(rng, baseline["prednisone_mg_day"], status, by_dose, targets, priors),
-        **_month_12_molecules(rng, baseline, status, priors),
+        "prednisone_mg_day": month_12_prednisone(rng, baseline["prednisone_mg_day"], status, by_dose, targets, priors),
+        **month_12_molecules(rng, baseline, status, priors),
     }
     digits = priors["molecules.significant_digits"]
     visit = {}
@@ -153,21 +95,19 @@ def draw_candidates(
     m = priors["cohort.n_controls"]
     control = {
         molecule: round_significant(
-            _lognormal_around(
-                rng, priors["molecules.control_median"][molecule], priors["molecules.log_sd"], (batch, m)
-            ),
+            lognormal_around(rng, priors["molecules.control_median"][molecule], priors["molecules.log_sd"], (batch, m)),
             digits,
         )
         for molecule in contract.MOLECULES
     }
     female = round(priors["cohort.female_share"] * m)
-    control["sex"] = _labels({"F": female, "M": m - female}, batch, rng, contract.SEXES)
+    control["sex"] = labels_with_counts({"F": female, "M": m - female}, batch, rng, contract.SEXES)
     mean_age = priors.published_mean("age_at_onset_years") + priors.published_mean("disease_duration_years")
     control["age_years"] = np.clip(
         np.round(rng.normal(mean_age, priors["cohort.controls_age_sd_years"], (batch, m))), 18, 80
     )
     patient = {**characteristics, "status": status}
-    consistent = _status_consistent(baseline, month_12, status, priors)
+    consistent = follows_status_link(baseline, month_12, status, priors)
     return Cohorts(patient, visit, control), consistent
 
 
@@ -201,7 +141,7 @@ def status_consistent(cohorts: Cohorts, priors: Priors | None = None) -> np.ndar
     variables = (*contract.SCORES, "prednisone_mg_day")
     baseline = {v: cohorts.visit[key(v, "baseline")] for v in variables}
     month_12 = {v: cohorts.visit[key(v, "month_12")] for v in variables}
-    return _status_consistent(baseline, month_12, cohorts.patient["status"], priors)
+    return follows_status_link(baseline, month_12, cohorts.patient["status"], priors)
 
 
 @dataclass

@@ -172,7 +172,7 @@ class Priors:
 
         Examples
         --------
-        >>> from tacmg.reconstruction.generator import BASELINE_BLOCK
+        >>> from tacmg.reconstruction.column_draws import BASELINE_BLOCK
         >>> load_priors().target_correlation(BASELINE_BLOCK).shape
         (13, 13)
         """

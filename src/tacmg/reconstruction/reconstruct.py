@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tacmg._version import __version__
 from tacmg.claims.registry import load_claims
 from tacmg.data.datapackage import write_datapackage
 from tacmg.data.tables import cohort_tables, write_tables
 from tacmg.reconstruction.generator import generate
+from tacmg.version import __version__
 
 DEFAULT_SEED = 20220827  # the article's e-publication date
 

@@ -1,15 +1,13 @@
 """How a batch of candidate cohorts gets its values, column by column (steps 1-3 of the generator).
 
-Private to the reconstruction layer: `tacmg.reconstruction.generator.draw_candidates` is the way
-in. Patient characteristics get counts from the priors' shares and means that round to the
+The generator's building blocks: `tacmg.reconstruction.generator.draw_candidates` is the way in
+for everyone else. Patient characteristics get counts from the priors' shares and means that round to the
 published ones; baseline scores and doses get the published medians exactly, then the target rank
 correlations (Iman-Conover); month-12 molecules follow each patient's post-intervention status
-(month-12 scores and doses follow it in `tacmg.reconstruction._status_link`).
+(month-12 scores and doses follow it in `tacmg.reconstruction.status_link_draws`).
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -24,34 +22,37 @@ from tacmg.reconstruction.marginals import (
     target_sum_for_mean,
 )
 from tacmg.reconstruction.priors import Priors
+from tacmg.reconstruction.targets import Targets
 from tacmg.stats.grids import dose_grid
-
-if TYPE_CHECKING:
-    from tacmg.reconstruction.generator import Targets
 
 BASELINE_BLOCK = (*contract.SCORES, "prednisone_mg_day", *contract.MOLECULES)
 PREDNISONE_GRID = dose_grid(contract.PREDNISONE_MAX_MG_DAY)
 
 
-def _labels(counts: dict[str, int], batch: int, rng: np.random.Generator, codes) -> np.ndarray:
+def labels_with_counts(counts: dict[str, int], batch: int, rng: np.random.Generator, codes) -> np.ndarray:
     """(B, n) integer codes with exactly `counts` of each label, in random patient order."""
     index = {c: i for i, c in enumerate(codes)}
     row = np.concatenate([np.full(v, index[k]) for k, v in counts.items()])
     return rng.permuted(np.broadcast_to(row, (batch, row.size)).copy(), axis=1)
 
 
-def _patient_characteristics(rng, batch: int, targets: Targets, priors: Priors) -> dict:
+def patient_characteristics(rng, batch: int, targets: Targets, priors: Priors) -> dict:
+    """Sex, antibody status, MGFA class, thymectomy, age at onset and disease duration: column to (B, n) array.
+
+    Counts follow the priors' shares; the two means are forced to round to their targets when
+    `targets` holds them.
+    """
     n = priors.n_patients
     female = round(priors["cohort.female_share"] * n)
     characteristics = {
-        "sex": _labels({"F": female, "M": n - female}, batch, rng, contract.SEXES),
-        "antibody_status": _labels(
+        "sex": labels_with_counts({"F": female, "M": n - female}, batch, rng, contract.SEXES),
+        "antibody_status": labels_with_counts(
             counts_from_shares(priors["cohort.antibody_shares"], n), batch, rng, contract.ANTIBODY_STATUSES
         ),
-        "mgfa_class": _labels(
+        "mgfa_class": labels_with_counts(
             counts_from_shares(priors["cohort.mgfa_class_shares"], n), batch, rng, contract.MGFA_CLASSES
         ),
-        "thymectomy": _labels(
+        "thymectomy": labels_with_counts(
             {
                 "no": n - round(priors["cohort.thymectomy_share"] * n),
                 "yes": round(priors["cohort.thymectomy_share"] * n),
@@ -80,35 +81,37 @@ def _patient_characteristics(rng, batch: int, targets: Targets, priors: Priors) 
     return characteristics
 
 
-def _lognormal_around(rng, median: float, log_sd: float, shape) -> np.ndarray:
+def lognormal_around(rng, median: float, log_sd: float, shape) -> np.ndarray:
+    """Lognormal values of the given `shape` whose median is `median` (log-scale spread `log_sd`)."""
     return median * np.exp(rng.normal(0.0, log_sd, shape))
 
 
-def _baseline_values(rng, batch: int, targets: Targets, priors: Priors, status: np.ndarray) -> dict:
+def baseline_values(rng, batch: int, targets: Targets, priors: Priors, status: np.ndarray) -> dict:
     """Baseline scores, prednisone and molecules with exact medians, before reordering."""
     n = priors.n_patients
     values = {}
     for score, (_, low, high, _) in contract.SCORES.items():
         name = key(score, "baseline")
         centre = targets.medians.get(name, priors.published_median(name))
-        raw = np.clip(np.round(_lognormal_around(rng, centre, priors["scores.baseline_log_sd"], (batch, n))), low, high)
+        raw = np.clip(np.round(lognormal_around(rng, centre, priors["scores.baseline_log_sd"], (batch, n))), low, high)
         values[score] = force_median(raw, centre, rng) if name in targets.medians else raw
     name = key("prednisone_mg_day", "baseline")
     centre = targets.medians.get(name, priors.published_median(name))
     low, high = priors["prednisone.range_mg_day"]
     dose = np.clip(
-        snap(_lognormal_around(rng, centre, priors["prednisone.baseline_log_sd"], (batch, n)), 2.5), low, high
+        snap(lognormal_around(rng, centre, priors["prednisone.baseline_log_sd"], (batch, n)), 2.5), low, high
     )
     values["prednisone_mg_day"] = (
         force_median(dose, centre, rng, grid=PREDNISONE_GRID) if name in targets.medians else dose
     )
     for molecule in contract.MOLECULES:
         median = priors["molecules.control_median"][molecule] * priors["molecules.patient_to_control_ratio"][molecule]
-        values[molecule] = _lognormal_around(rng, median, priors["molecules.log_sd"], (batch, n))
+        values[molecule] = lognormal_around(rng, median, priors["molecules.log_sd"], (batch, n))
     return values
 
 
-def _correlated_baseline(rng, values: dict, priors: Priors) -> dict:
+def correlated_baseline(rng, values: dict, priors: Priors) -> dict:
+    """The baseline `values` of `BASELINE_BLOCK` reordered within each cohort towards the target rank correlations."""
     stacked = np.stack([values[v] for v in BASELINE_BLOCK], axis=2)
     # Sampling spread kept (exact=False): a cohort of 32 is a sample, and an ensemble must show how
     # much its correlations vary, not land every cohort on the target.
@@ -116,7 +119,8 @@ def _correlated_baseline(rng, values: dict, priors: Priors) -> dict:
     return {v: reordered[:, :, j] for j, v in enumerate(BASELINE_BLOCK)}
 
 
-def _month_12_molecules(rng, baseline: dict, status: np.ndarray, priors: Priors) -> dict:
+def month_12_molecules(rng, baseline: dict, status: np.ndarray, priors: Priors) -> dict:
+    """Month-12 molecule values (pg/mL): each baseline value times a status-dependent lognormal change."""
     out = {}
     for molecule in contract.MOLECULES:
         shift = np.zeros(status.shape)

@@ -1,6 +1,6 @@
 """The checks behind `tacmg.data.loader.validate`: every problem of the three tables, in order.
 
-Private to the data layer: `tacmg.data.loader` is the way in (`validate`, `check`, `load`). The
+`tacmg.data.loader` is the way in (`validate`, `check`, `load`). The
 tables are read by `tacmg.data.sources` (CSV files or one .xlsx workbook); then the header, every
 cell (by `tacmg.data.cell_rules`, column by column), identifiers (`tacmg.data.privacy`), the
 primary and foreign keys, the visit pairs and datapackage.json (`tacmg.data.package_checks`) are

@@ -1,6 +1,7 @@
 """The status-score link: what each post-intervention status lets month-12 scores and doses do.
 
-Private to the reconstruction layer. Every rule reads a named entry of the ``status_link`` section
+Step 3 of the generator for scores and doses (`tacmg.reconstruction.generator.draw_candidates` is
+the way in for everyone else). Every rule reads a named entry of the ``status_link`` section
 of `data/assumptions/priors.yaml`, so a sensitivity analysis can relax it by a prior override:
 
 - a patient at minimal manifestation status (MM) ends at or below ``minimal_manifestation_max``;
@@ -20,18 +21,14 @@ switched off draws nothing.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from tacmg.data import contract
 from tacmg.data.cohorts import STATUS_INDEX, key
-from tacmg.reconstruction._draws import PREDNISONE_GRID
+from tacmg.reconstruction.column_draws import PREDNISONE_GRID
 from tacmg.reconstruction.marginals import force_median, snap
 from tacmg.reconstruction.priors import Priors
-
-if TYPE_CHECKING:
-    from tacmg.reconstruction.generator import Targets
+from tacmg.reconstruction.targets import Targets
 
 
 def _link(priors: Priors, name: str):
@@ -61,7 +58,7 @@ def _worsening(rng, status: np.ndarray, by_dose: np.ndarray, priors: Priors) -> 
     return worse, rng.integers(0, len(contract.SCORES), status.shape)
 
 
-def _month_12_scores(rng, baseline: dict, status: np.ndarray, targets: Targets, priors: Priors):
+def month_12_scores(rng, baseline: dict, status: np.ndarray, targets: Targets, priors: Priors):
     """Month-12 scores per patient from the baseline and the status, and the dose-route mask."""
     is_mm = status == STATUS_INDEX["MM"]
     is_u = status == STATUS_INDEX["U"]
@@ -96,7 +93,7 @@ def _month_12_scores(rng, baseline: dict, status: np.ndarray, targets: Targets, 
     return out, by_dose
 
 
-def _month_12_prednisone(
+def month_12_prednisone(
     rng, baseline: np.ndarray, status: np.ndarray, by_dose: np.ndarray, targets: Targets, priors: Priors
 ) -> np.ndarray:
     """Month-12 prednisone dose (mg/day): a status-dependent fraction of the baseline, on the grid."""
@@ -115,7 +112,7 @@ def _month_12_prednisone(
     return dose
 
 
-def _status_consistent(baseline: dict, month_12: dict, status: np.ndarray, priors: Priors) -> np.ndarray:
+def follows_status_link(baseline: dict, month_12: dict, status: np.ndarray, priors: Priors) -> np.ndarray:
     """(B,) True where every patient's scores and dose agree with their post-intervention status."""
     is_mm = status == STATUS_INDEX["MM"]
     ok = np.ones(status.shape, bool)
