@@ -5,8 +5,8 @@ Layers, lowest first: stats (pure statistics) -> data (contract, loading, data p
 (registry, evaluation, consistency) -> reconstruction (generating cohorts) -> analyses (the
 chapters' statistics) -> presentation (tables, prose, charts, glue). A module may import from its
 own layer or a lower one; the top level (``tacmg/__init__.py``, ``__main__.py``, ``version.py`` and
-``ensembles.py``, the ensemble build step the command line runs) may import any. The import graph, imports under ``TYPE_CHECKING`` and inside functions included, has
-no cycle, within a layer as across layers: a type two modules share lives in a module of its own
+``ensembles.py``, the ensemble build step the command line runs) may import any. The import
+graph, imports under ``TYPE_CHECKING`` and inside functions included, has no cycle, within a layer as across layers: a type two modules share lives in a module of its own
 below both (`tacmg.claims.outcome`, `tacmg.reconstruction.targets`). No module of the project
 (package, tests, tools, benchmarks) imports a name or a module whose name starts with an
 underscore from another module: what another module needs is public, and says so in its name.
@@ -198,7 +198,8 @@ def test_the_private_import_check_catches_a_private_name_and_a_private_module(tm
 
 
 def test_every_module_belongs_to_a_layer():
-    loose = [p.name for p in PACKAGE_DIR.glob("*.py") if p.name not in {"__init__.py", "__main__.py", "version.py", "ensembles.py"}]
+    top_level = {"__init__.py", "__main__.py", "version.py", "ensembles.py"}
+    loose = [p.name for p in PACKAGE_DIR.glob("*.py") if p.name not in top_level]
     assert loose == []
     assert sorted(p.name for p in PACKAGE_DIR.iterdir() if p.is_dir() and (p / "__init__.py").exists()) == sorted(
         LAYERS
