@@ -7,8 +7,9 @@ chapters' statistics) -> presentation (tables, prose, charts, glue). A module ma
 own layer or a lower one; the top level (``tacmg/__init__.py``, ``__main__.py``, ``version.py`` and
 ``ensembles.py``, the ensemble build step the command line runs) may import any. The import
 graph, imports under ``TYPE_CHECKING`` and inside functions included, has no cycle, within a
-layer as across layers: a type two modules share lives in a module of its own below both (`tacmg.claims.outcome`, `tacmg.reconstruction.targets`). No module of the project
-(package, tests, tools, benchmarks) imports a name or a module whose name starts with an
+layer as across layers: a type two modules share lives in a module of its own below both
+(`tacmg.claims.outcome`, `tacmg.reconstruction.targets`). No module of the project (package,
+tests, tools, benchmarks) imports a name or a module whose name starts with an
 underscore from another module: what another module needs is public, and says so in its name.
 
 Why these checks are written here rather than as import-linter contracts: import-linter (with its
