@@ -77,17 +77,32 @@ def cohort_numbers(dataset: Dataset) -> Numbers:
 
 
 def score_numbers(
-    dataset: Dataset, confidence: float = 0.95, mcid: Mapping[str, float | None] = MCID_POINTS
+    dataset: Dataset,
+    confidence: float = 0.95,
+    mcid: Mapping[str, float | None] = MCID_POINTS,
+    changes: pd.DataFrame | None = None,
 ) -> Numbers:
-    """Chapter 02: the change of the four scores (`chapter_values.score_change_values`)."""
-    changes = scores.score_changes(dataset, confidence=confidence, mcid=dict(mcid))
+    """Chapter 02: the change of the four scores (`chapter_values.score_change_values`).
+
+    `changes` is the chapter's `scores.score_changes(dataset, confidence, mcid)` table when it has
+    computed it already (so the page computes it once); None computes it here.
+    """
+    if changes is None:
+        changes = scores.score_changes(dataset, confidence=confidence, mcid=dict(mcid))
     qol_sd = float(dataset.paired("mg_qol15")["baseline"].std())
     return {"scores": chapter_values.score_change_values(changes, mcid, confidence, qol_sd)}
 
 
-def prednisone_numbers(dataset: Dataset, confidence: float = 0.95) -> Numbers:
-    """Chapter 03: the prednisone taper (doses in mg/day; shares in percent)."""
-    taper = prednisone.prednisone_taper(dataset, confidence=confidence)
+def prednisone_numbers(
+    dataset: Dataset, confidence: float = 0.95, taper: prednisone.PrednisoneTaper | None = None
+) -> Numbers:
+    """Chapter 03: the prednisone taper (doses in mg/day; shares in percent).
+
+    `taper` is the chapter's `prednisone.prednisone_taper(dataset, confidence)` when it has
+    computed it already (so the page computes it once); None computes it here.
+    """
+    if taper is None:
+        taper = prednisone.prednisone_taper(dataset, confidence=confidence)
     s = taper.summary.iloc[0]
     month_12 = taper.doses.loc[taper.doses["visit"] == "Month 12", "dose_mg_day"]
     quartiles = {f"{q}_{visit}": s[f"{q}_{visit}"] for q in ("q1", "q3") for visit in ("baseline", "month_12")}
@@ -114,9 +129,23 @@ def prednisone_numbers(dataset: Dataset, confidence: float = 0.95) -> Numbers:
     }
 
 
-def status_numbers(dataset: Dataset, confidence: float = 0.95) -> Numbers:
-    """Chapter 04: counts and shares per post-intervention status; median changes per status group."""
-    by_code = status.status_counts(dataset, confidence=confidence).set_index("status")
+def status_numbers(
+    dataset: Dataset,
+    confidence: float = 0.95,
+    counts: pd.DataFrame | None = None,
+    by_status: pd.DataFrame | None = None,
+) -> Numbers:
+    """Chapter 04: counts and shares per post-intervention status; median changes per status group.
+
+    `counts` and `by_status` are the chapter's `status.status_counts(dataset, confidence)` and
+    `status.changes_by_status(dataset)` tables when it has computed them already (so the page
+    computes each once); None computes them here.
+    """
+    if counts is None:
+        counts = status.status_counts(dataset, confidence=confidence)
+    if by_status is None:
+        by_status = status.changes_by_status(dataset)
+    by_code = counts.set_index("status")
     n = int(by_code["n"].iloc[0])
     n_worse = int(by_code.loc[["W", "E", "D"], "count"].sum())
     worse_high = status.share_interval(n_worse, n, confidence)[1]
@@ -138,9 +167,9 @@ def status_numbers(dataset: Dataset, confidence: float = 0.95) -> Numbers:
             }
         )
     values["n_remission"] = int(by_code.loc[["CSR", "PR"], "count"].sum())
-    for status_code, counts in rows.items():  # every status's share, for the status table's intervals
-        values.setdefault(f"pct_{str(status_code).lower()}", percent(counts["count"], n))
-    lookup = status.changes_by_status(dataset).set_index("status")
+    for status_code, row in rows.items():  # every status's share, for the status table's intervals
+        values.setdefault(f"pct_{str(status_code).lower()}", percent(row["count"], n))
+    lookup = by_status.set_index("status")
     columns = (("qmg", "QMG (points)"), ("adl", "MG-ADL (points)"), ("pred", "Prednisone (mg/day)"))
     for code in ("MM", "I", "U"):
         for key, column in columns:
