@@ -64,6 +64,13 @@ $(STAMP): $(LOCK) pyproject.toml tools/lockfile.py tools/jupyterlab-overrides.js
 	$(PY) $(PIP_INSTALL) --no-deps -e .
 	$(PY) -m pip check || { echo "$(LOCK) is incomplete: declare the package in pyproject.toml, then make lock"; exit 1; }
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" >/dev/null
+	@# ipykernel 7 warns at every start that its TCP transport (on 127.0.0.1) is unencrypted: the
+	@# kernelspec starts it at log level ERROR, so builds and tests print no such line.
+	$(PY) -c 'import json, sys; k = json.load(open(sys.argv[1])); k["argv"].append("--IPKernelApp.log_level=ERROR"); json.dump(k, open(sys.argv[1], "w"), indent=1)' \
+	  $(VENV)/share/jupyter/kernels/python3/kernel.json
+	@# `jupyter lab` as root (these machines, containers) without a flag to remember.
+	mkdir -p $(VENV)/etc/jupyter
+	echo '{"ServerApp": {"allow_root": true}}' > $(VENV)/etc/jupyter/jupyter_server_config.json
 	@# JupyterLab settings of this environment (not the user's home): chapters (.md) open as notebooks,
 	@# and JupyterLab asks no news server (there is no network here, and readers did not ask for it).
 	mkdir -p $(VENV)/share/jupyter/lab/settings

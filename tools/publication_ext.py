@@ -368,6 +368,22 @@ class BuildFacts(_AlwaysReread):
         return [_rows_table(rows, ["tacmg-build-facts"])]
 
 
+def bibtex_entry(cff: dict, authors: str, year: str, repo: dict | None, licence_parts: dict) -> list[str]:
+    """The lines of the BibTeX entry: its ``license`` field names each licence and what it covers."""
+    lines = [
+        "@software{tacmg,",
+        f"  author  = {{{{{authors}}}}},",
+        f"  title   = {{{cff['title']}}},",
+        f"  version = {{{cff['version']}}},",
+        f"  year    = {{{year}}},",
+    ]
+    if repo:
+        lines.append(f"  url     = {{{repo['url']}}},")
+    named = "; ".join(f"{part}: {licence['spdx']}" for part, licence in licence_parts.items())
+    lines += [f"  license = {{{named}}},", "}"]
+    return lines
+
+
 class HowToCite(_AlwaysReread):
     """The citation of this version, from CITATION.cff: a sentence and a BibTeX entry."""
 
@@ -384,17 +400,7 @@ class HowToCite(_AlwaysReread):
         sentence = f"{authors} ({year}). {cff['title']} (version {cff['version']}) [Software]."
         if repo:
             sentence += f" {repo['url']}"
-        bibtex = [
-            "@software{tacmg,",
-            f"  author  = {{{{{authors}}}}},",
-            f"  title   = {{{cff['title']}}},",
-            f"  version = {{{cff['version']}}},",
-            f"  year    = {{{year}}},",
-        ]
-        if repo:
-            bibtex.append(f"  url     = {{{repo['url']}}},")
-        bibtex.append(f"  license = {{{cff['license']}}},")
-        bibtex.append("}")
+        bibtex = bibtex_entry(cff, authors, year, repo, licences())
         block = nodes.literal_block("\n".join(bibtex), "\n".join(bibtex))
         block["language"] = "bibtex"
         return [nodes.paragraph(text=sentence), block]
