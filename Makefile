@@ -157,7 +157,7 @@ test: venv ## everything: lint and types, unit tests and doctests, pair sync, nb
 	echo "make test: all checks passed"
 
 unit: venv ## pytest on tests/ and the docstring examples of src/tacmg (doctests), on both cores
-	$(PY) -m pytest -q -n 2 -p no:cacheprovider tests
+	$(PY) -m pytest -q -n 2 --dist loadgroup -p no:cacheprovider tests
 	$(PY) -m pytest -q --doctest-modules -p no:cacheprovider src/tacmg
 
 lint: venv ## ruff (lint and format check) on the code, mypy on the package
