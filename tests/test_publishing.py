@@ -532,6 +532,9 @@ def test_pdf_check_counts_charts_and_banners_in_the_latex_source():
     assert any("2 chart(s)" in p for p in check_pdf.check(tex, 2, ["Reconstructed data"]))
     assert any("banner" in p for p in check_pdf.check(tex, 1, ["Reconstructed data"] * 2))
     assert any("text form" in p for p in check_pdf.check(tex + "alt.VConcatChart(...)", 1, ["Reconstructed data"]))
+    signature = "\\pysiglinewithargsret{\\sphinxbfcode{load}}{dataset}{}\n"
+    for text, problem in ((signature, "API reference"), ("Hover over a point", "hover"), ("| 姓名 |", "CJK")):
+        assert any(problem in p for p in check_pdf.check(tex + text, 1, ["Reconstructed data"])), problem
 
 
 # -------------------------------------------------------------------------------- workflows
