@@ -130,10 +130,9 @@ book: venv vendor ## build the book into _build/html (warnings are errors); MG_D
 	@# A reader's dataset is validated first: every problem listed, nothing built on bad data.
 	@if [ -n "$${MG_DATA_DIR:-}" ]; then $(PY) -m tacmg validate "$$MG_DATA_DIR"; fi
 	$(PY) tools/data_cache_key.py --build _build
-	@prefill=0; set -x; \
+	@prefill=0; \
 	$(PY) tools/prefill_cache.py --build _build --jobs $(JOBS) --nbval-record $(NBVAL_RECORD) || prefill=$$?; \
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going 2>&1 | tee $(BOOK_LOG); \
-	{ set +x; } 2>/dev/null; \
 	if [ $$prefill -ne 0 ]; then echo "make book: FAILED: a notebook failed to execute (prefill_cache above)"; exit 1; fi
 	$(PY) tools/prefill_cache.py --build _build --check-log $(BOOK_LOG)
 	@echo "Book built: open $(CURDIR)/$(HTML)/index.html"
@@ -169,7 +168,7 @@ lint: venv ## ruff (lint and format check) on the code, mypy on the package
 # verdict; it records which notebooks reproduced in full, for the book build of the same `make test`.
 nbval: venv ## re-execute every notebooks/*.ipynb and compare with its stored outputs (strict)
 	@if ! ls notebooks/*.ipynb >/dev/null 2>&1; then echo "nbval: no notebooks/*.ipynb to check"; exit 0; fi; \
-	mkdir -p _build; set -x; PYTHONPATH=tools$${PYTHONPATH:+:$$PYTHONPATH} $(PY) -m pytest -n $(JOBS) --dist loadfile -p nbval_provenance \
+	mkdir -p _build; PYTHONPATH=tools$${PYTHONPATH:+:$$PYTHONPATH} $(PY) -m pytest -n $(JOBS) --dist loadfile -p nbval_provenance \
 	  --nbval notebooks/ --nbval-sanitize-with tools/nbval-sanitize.cfg -p no:cacheprovider \
 	  --nbval-record $(NBVAL_RECORD)
 

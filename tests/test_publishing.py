@@ -568,3 +568,14 @@ def test_tests_workflow_runs_the_readme_test_command():
 def test_deploy_takes_the_repository_from_where_it_runs():
     text = (ROOT / ".github/workflows/deploy.yml").read_text()
     assert "BOOK_REPOSITORY_URL: ${{ github.server_url }}/${{ github.repository }}" in text
+
+
+def test_only_the_configuration_dumps_are_filtered_from_the_build_log():
+    import logging
+
+    def record(level, message, *args):
+        return logging.LogRecord("sphinx.myst_nb.sphinx_ext", level, __file__, 1, message, args, None)
+
+    assert publication.is_configuration_dump(record(logging.INFO, "myst-nb v%s: %s", "1.4", "NbParserConfig(x=1)"))
+    assert not publication.is_configuration_dump(record(logging.INFO, "Using jupyter-cache at: %s", "/x"))
+    assert not publication.is_configuration_dump(record(logging.WARNING, "bad NbParserConfig(x=1)"))

@@ -31,6 +31,7 @@ import contextlib
 import datetime as dt
 import html
 import json
+import logging as std_logging
 import os
 import subprocess
 import tomllib
@@ -431,7 +432,17 @@ def _merge(app, env, docnames, other):
     )
 
 
+def is_configuration_dump(record) -> bool:
+    """Whether a log record is MyST's or MyST-NB's print-out of its whole configuration (an INFO
+    line of about 3,000 characters at every build, which buries the lines worth reading)."""
+    return record.levelno == 20 and "ParserConfig(" in record.getMessage()
+
+
 def setup(app):
+    # Filters on the two loggers (Sphinx names them "sphinx." + the module), before builder-inited
+    # prints the dumps; everything else they log, warnings included, passes.
+    for module in ("myst_parser.sphinx_ext.main", "myst_nb.sphinx_ext"):
+        std_logging.getLogger(f"sphinx.{module}").addFilter(lambda record: not is_configuration_dump(record))
     app.add_directive("build-facts", BuildFacts)
     app.add_directive("how-to-cite", HowToCite)
     app.connect("config-inited", _config_inited)
