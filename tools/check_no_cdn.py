@@ -143,10 +143,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"check_no_cdn: warning: {page.relative_to(html_root)}: {warning}")
         failing += bool(problems)
     if failing:
-        print(f"check_no_cdn: FAILED: {failing} of {len(pages)} page(s) would use a CDN")
+        print(f"check_no_cdn: FAILED: {failing} of {len(pages)} page(s) would use a CDN or load vega needlessly")
         return 1
     print(
-        f"check_no_cdn: ok: {len(pages)} page(s), no live CDN reference; "
+        f"check_no_cdn: ok: {len(pages)} page(s), no live CDN reference, vega only on the chart pages, once; "
         f"{neutralised} Altair CDN fallback(s) made dead code by _static/vega-bundle.js "
         f"(claims {json.dumps(claims, sort_keys=True)})"
     )
