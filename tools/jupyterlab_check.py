@@ -58,16 +58,6 @@ RAW_SYNTAX = re.compile(r"\{(?:glue|cite|eval)[:}]")
 # (jupyterlab-myst renders a markdown cell into a ".myst" widget).
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 PROSE = f"{PANEL} .jp-MarkdownCell .myst"
-# Every code cell ran in this run (numbered past `after`, the highest number before it; none
-# waiting as [*] or unrun as [ ]), the kernel is idle and every chart is drawn (or shows its error).
-ALL_RAN = """({panel, after}) => {
-  const root = document.querySelector(panel);
-  if (!root || !root.querySelector(".jp-Notebook-ExecutionIndicator[data-status='idle']")) return false;
-  const prompts = [...root.querySelectorAll(".jp-CodeCell .jp-InputPrompt")].map((p) => p.innerText.trim());
-  const charts = [...root.querySelectorAll("[id^='altair-viz-']")];
-  return prompts.length > 0 && prompts.every((t) => /^\\[\\d+\\]:$/.test(t) && Number(t.slice(1, -2)) > after)
-    && charts.every((d) => d.querySelector("svg.marks") || d.querySelector(".error"));
-}"""
 
 
 @dataclass(frozen=True)
@@ -148,7 +138,7 @@ def wait_for_server(port: int, token: str, timeout: float) -> None:
 
 def run_all(page: Page, timeout_s: float) -> float:
     """Run all cells through the menu, as a reader would; return the seconds until every code cell
-    ran, the kernel is idle and every chart is drawn."""
+    ran in this run and every chart is drawn."""
     start = time.monotonic()
     prompts = " ".join(page.locator(f"{PANEL} .jp-CodeCell .jp-InputPrompt").all_inner_texts())
     after = max((int(number) for number in re.findall(r"\[(\d+)\]", prompts)), default=0)
@@ -156,10 +146,18 @@ def run_all(page: Page, timeout_s: float) -> float:
     page.locator(f"{PANEL} .jp-InputPrompt").first.click()
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).first.click()
-    try:
-        page.wait_for_function(ALL_RAN, arg={"panel": PANEL, "after": after}, timeout=timeout_s * 1000, polling=250)
-    except PlaywrightError as error:
-        raise TimeoutError(f"cells still running or not run after {timeout_s:.0f} s (a hang?)") from error
+    # State, polled: every code cell numbered past `after` (none [*] or [ ]) and every chart drawn.
+    prompts_now = page.locator(f"{PANEL} .jp-CodeCell .jp-InputPrompt")
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        texts = [text.strip() for text in prompts_now.all_inner_texts()]
+        ran = texts and all(re.fullmatch(r"\[(\d+)\]:", t) and int(t[1:-2]) > after for t in texts)
+        charts = page.locator(f"{PANEL} [id^='altair-viz-']").count()
+        if ran and page.locator(f"{PANEL} [id^='altair-viz-'] svg.marks").count() >= charts:
+            break
+        page.wait_for_timeout(250)  # polling interval, not a wait for something to finish
+    else:
+        raise TimeoutError(f"cells still running or not run after {timeout_s:.0f} s (a hang?)")
     return time.monotonic() - start
 
 
