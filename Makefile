@@ -62,6 +62,13 @@ $(STAMP): $(LOCK) pyproject.toml tools/lockfile.py tools/jupyterlab-overrides.js
 	$(PY) $(PIP_INSTALL) --no-deps -e .
 	$(PY) -m pip check || { echo "$(LOCK) is incomplete: declare the package in pyproject.toml, then make lock"; exit 1; }
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" >/dev/null
+	@# ipykernel 7 warns at every start that its TCP transport (on 127.0.0.1) is unencrypted: the
+	@# kernelspec starts it at log level ERROR, so builds and tests print no such line.
+	$(PY) -c 'import json, sys; k = json.load(open(sys.argv[1])); k["argv"].append("--IPKernelApp.log_level=ERROR"); json.dump(k, open(sys.argv[1], "w"), indent=1)' \
+	  $(VENV)/share/jupyter/kernels/python3/kernel.json
+	@# `jupyter lab` as root (these machines, containers) without a flag to remember.
+	mkdir -p $(VENV)/etc/jupyter
+	echo '{"ServerApp": {"allow_root": true}}' > $(VENV)/etc/jupyter/jupyter_server_config.json
 	@# JupyterLab settings of this environment (not the user's home): chapters (.md) open as notebooks,
 	@# and JupyterLab asks no news server (there is no network here, and readers did not ask for it).
 	mkdir -p $(VENV)/share/jupyter/lab/settings
@@ -125,10 +132,9 @@ book: venv vendor ensembles ## build the book into _build/html (warnings are err
 	@# A reader's dataset is validated first: every problem listed, nothing built on bad data.
 	@if [ -n "$${MG_DATA_DIR:-}" ]; then $(PY) -m tacmg validate "$$MG_DATA_DIR"; fi
 	$(PY) tools/data_cache_key.py --build _build
-	@prefill=0; set -x; \
+	@prefill=0; \
 	$(PY) tools/prefill_cache.py --build _build --jobs $(JOBS) || prefill=$$?; \
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going 2>&1 | tee $(BOOK_LOG); \
-	{ set +x; } 2>/dev/null; \
 	if [ $$prefill -ne 0 ]; then echo "make book: FAILED: a notebook failed to execute (prefill_cache above)"; exit 1; fi
 	$(PY) tools/prefill_cache.py --build _build --check-log $(BOOK_LOG)
 	@echo "Book built: open $(CURDIR)/$(HTML)/index.html"
@@ -149,7 +155,7 @@ test: venv ## everything: lint and types, unit tests and doctests, pair sync, nb
 	echo "make test: all checks passed"
 
 unit: venv ensembles ## pytest on tests/ and the docstring examples of src/tacmg (doctests), on both cores
-	$(PY) -m pytest -q -n 2 -p no:cacheprovider tests
+	$(PY) -m pytest -q -n 2 --dist loadgroup -p no:cacheprovider tests
 	$(PY) -m pytest -q --doctest-modules -p no:cacheprovider src/tacmg
 
 lint: venv ## ruff (lint and format check) on the code, mypy on the package

@@ -44,8 +44,8 @@ def load_browser_check():
     return module
 
 
-def open_chapter(tmp_path: Path, *, banner_text: str, banner_background: str, extra: str = ""):
-    """Build a one-page site, open it at 390 px in dark mode; return (problems of the page,
+def open_chapter(tmp_path: Path, *, banner_text: str, banner_background: str, extra: str = "", width: int = 1366):
+    """Build a one-page site, open it at `width` in dark mode; return (problems of the page,
     problems of the browser itself)."""
     browser_check = load_browser_check()
     site = tmp_path / "html"
@@ -53,10 +53,11 @@ def open_chapter(tmp_path: Path, *, banner_text: str, banner_background: str, ex
     page = site / "notebooks" / "01-chapter.html"
     page.write_text(PAGE.format(banner_text=banner_text, banner_background=banner_background, extra=extra))
     openings, browser_problems, _ = browser_check.check_site(
-        site, tmp_path / "shots", pages=[page], widths=(390,), modes=("dark",), notebooks=tmp_path / "none"
+        site, tmp_path / "shots", pages=[page], widths=(width,), modes=("dark",), notebooks=tmp_path / "none"
     )
     (opening,) = openings
-    assert (tmp_path / "shots" / "notebooks__01-chapter__390-dark.png").is_file()
+    # a full-page screenshot of a failing view, and of no other
+    assert (tmp_path / "shots" / f"notebooks__01-chapter__{width}-dark.png").is_file() == bool(opening.problems)
     return opening.problems, browser_problems
 
 
@@ -81,7 +82,7 @@ def test_overflow_console_errors_and_outside_requests_are_reported(tmp_path):
         "<script>console.error('boom'); console.warn('careful');</script>"
         '<img alt="" src="http://example.org/pixel.png">'
     )
-    problems, _ = open_chapter(tmp_path, banner_text="#1a1a1a", banner_background="#fff3cd", extra=extra)
+    problems, _ = open_chapter(tmp_path, banner_text="#1a1a1a", banner_background="#fff3cd", extra=extra, width=390)
     assert any(p.startswith("page is") and "390 px viewport" in p for p in problems), problems
     assert "console.error: boom" in problems and "console.warning: careful" in problems
     assert "request left 127.0.0.1 (aborted): http://example.org/pixel.png" in problems
@@ -91,3 +92,19 @@ def test_a_clean_page_passes_and_the_browser_asks_nothing_outside(tmp_path):
     problems, browser_problems = open_chapter(tmp_path, banner_text="#1a1a1a", banner_background="#fff3cd")
     assert problems == []
     assert browser_problems == []  # Chromium's own services reached no host but 127.0.0.1
+
+
+def test_a_chart_that_never_draws_is_reported_once_the_ceiling_is_reached(tmp_path):
+    browser_check = load_browser_check()
+    site = tmp_path / "html"
+    site.mkdir()
+    (site / "index.html").write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>x</title><link rel="icon" href="data:,">'
+        '</head><body><main><div id="altair-viz-0a1b"></div></main></body></html>'
+    )
+    openings, _, _ = browser_check.check_site(
+        site, tmp_path / "shots", pages=[site / "index.html"], widths=(390,), modes=("light",), timeout=2
+    )
+    (opening,) = openings
+    assert "0 of 1 chart(s) rendered" in opening.problems, opening.problems
+    assert any(p.startswith("not ready") for p in opening.problems), opening.problems

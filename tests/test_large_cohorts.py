@@ -57,6 +57,10 @@ def _largest_dataset(spec: dict) -> int:
     return max((len(rows) for rows in spec.get("datasets", {}).values()), default=0)
 
 
+# The tests of the large cohort share it on one pytest-xdist worker (make unit: --dist loadgroup).
+ONE_COHORT = pytest.mark.xdist_group("large-cohort")
+
+
 @pytest.fixture(scope="module")
 def large(tmp_path_factory):
     directory = _synthetic_cohort()(tmp_path_factory.mktemp("large-cohort"), LARGE, 3)
@@ -69,11 +73,13 @@ def large_specs(large) -> dict[str, dict]:
     return {name: chart.to_dict() for name, chart in per_patient_charts(large).items()}
 
 
+@ONE_COHORT
 def test_every_chart_that_grows_with_the_cohort_renders_within_the_row_limit(large_specs):
     for name, spec in large_specs.items():
         assert _largest_dataset(spec) <= palette.CHART_MAX_ROWS, name
 
 
+@ONE_COHORT
 def test_a_sampled_chart_says_so_under_its_title(large_specs):
     assert len(large_specs) == 8
     for name in large_specs:
@@ -84,6 +90,7 @@ def test_a_sampled_chart_says_so_under_its_title(large_specs):
             assert 0 < shown < total, (name, note.group(0))
 
 
+@ONE_COHORT
 def test_alternative_text_describes_every_patient_not_the_sample(large_specs):
     assert f"for {LARGE} patients" in large_specs["01 means"]["description"]
 

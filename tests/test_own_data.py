@@ -6,6 +6,10 @@ executed with MG_DATA_DIR pointing at it; the numbers glued into its pages must 
 package's computation on that dataset and differ from those of the default build, and the
 scorecard's verdicts must follow. An invalid dataset must stop the first chapter with the
 loader's one-line message.
+
+Each chapter runs once per dataset in a test session (the session fixture ``runs``), and the tests
+that read those runs stay on one pytest-xdist worker (``make unit`` distributes by ``loadgroup``),
+so that the chapters are not executed again on the other worker.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ NOTEBOOKS = REPO_ROOT / "notebooks"
 # Chapters computed from the registry and priors alone: they read no dataset.
 DATA_INDEPENDENT = {"09-consistency.md", "10-robustness.md"}
 SECOND_SEED = 7
+pytestmark = pytest.mark.xdist_group("chapters-on-two-datasets")
 
 
 def execute_chapter(path, monkeypatch, data_dir):
@@ -53,7 +58,7 @@ def glued_values(notebook) -> dict[str, str]:
     return values
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def second_dataset(tmp_path_factory):
     directory = tmp_path_factory.mktemp("second-cohort")
     descriptive = [c.id for c in load_claims().select(kind="descriptive")]
@@ -65,18 +70,28 @@ def data_chapters():
     return [p for p in sorted(NOTEBOOKS.glob("*.md")) if p.name not in DATA_INDEPENDENT]
 
 
-@pytest.fixture(scope="module")
-def runs(second_dataset):
+@pytest.fixture(scope="session")
+def executed(second_dataset):
+    """Every data chapter executed once on the committed cohort and once on the second dataset:
+    ({chapter: notebook}, {chapter: notebook})."""
     monkeypatch = pytest.MonkeyPatch()
     try:
         default = {
-            p.name: glued_values(execute_chapter(p, monkeypatch, REPO_ROOT / "data" / "reconstructed"))
-            for p in data_chapters()
+            p.name: execute_chapter(p, monkeypatch, REPO_ROOT / "data" / "reconstructed") for p in data_chapters()
         }
-        second = {p.name: glued_values(execute_chapter(p, monkeypatch, second_dataset)) for p in data_chapters()}
+        second = {p.name: execute_chapter(p, monkeypatch, second_dataset) for p in data_chapters()}
     finally:
         monkeypatch.undo()
     return default, second
+
+
+@pytest.fixture(scope="session")
+def runs(executed):
+    """The glued values of `executed`: ({chapter: {name: text}}, the same on the second dataset)."""
+    default, second = executed
+    return {name: glued_values(nb) for name, nb in default.items()}, {
+        name: glued_values(nb) for name, nb in second.items()
+    }
 
 
 def test_second_dataset_fails_some_claims(second_dataset):
@@ -108,8 +123,8 @@ def test_scorecard_numbers_follow_the_package_on_the_second_dataset(runs, second
     assert int(glued["card_implied_total"]) == implied_counts["total"] > 0
 
 
-def test_scorecard_page_marks_failed_claims(second_dataset, monkeypatch):
-    notebook = execute_chapter(NOTEBOOKS / "08-scorecard.md", monkeypatch, second_dataset)
+def test_scorecard_page_marks_failed_claims(second_dataset, executed):
+    notebook = executed[1]["08-scorecard.md"]
     html = "".join(o.get("data", {}).get("text/html", "") for c in notebook.cells for o in c.get("outputs", []))
     failed = evaluate(load(second_dataset)).query("verdict == 'does not hold'")["claim_id"]
     for claim_id in failed:

@@ -41,6 +41,7 @@ def load_tool(name: str):
 
 
 lockfile = load_tool("lockfile")
+publication = load_tool("publication_ext")
 HEADER, ENTRIES = lockfile.read(ROOT / "requirements.txt")
 
 
@@ -157,29 +158,25 @@ def test_lock_is_exactly_the_closure_of_the_declarations():
     assert sorted(locked - closure - skipped) == [], "locked but nothing declared needs it: make lock"
 
 
-def test_venv_skips_only_packages_that_are_optional_and_skipped_with_their_dependencies():
+def test_venv_skips_only_locked_packages_that_nothing_declares():
     skip = {lockfile.normalize(n) for n in lockfile.venv_skip()}
-    locked = {e.key for e in ENTRIES}
-    assert skip <= locked
+    assert skip <= {e.key for e in ENTRIES}
     declared = {lockfile.normalize(r.name) for r in declared_requirements()}
     assert not skip & declared, "a declared package cannot be left out of .venv"
-    for name in skip:
-        with pytest.raises(metadata.PackageNotFoundError):
-            metadata.version(name)
 
 
-def test_venv_has_exactly_the_locked_versions():
-    skip = {lockfile.normalize(n) for n in lockfile.venv_skip()}
+def test_installed_packages_have_the_locked_versions():
+    """Whatever environment runs the tests (.venv, conda, Binder), what it has of the lock is as pinned."""
     wrong = {}
     for entry in ENTRIES:
-        if applies_here(entry) and entry.key not in skip:
+        if applies_here(entry):
             try:
                 installed = metadata.version(entry.key)
             except metadata.PackageNotFoundError:
-                installed = None
-            if installed is None or Version(installed) != Version(entry.version):
+                continue  # the skipped packages, or the test tools in Binder's runtime environment
+            if Version(installed) != Version(entry.version):
                 wrong[entry.name] = (entry.version, installed)
-    assert wrong == {}, "run make venv"
+    assert wrong == {}, "reinstall from the lock (make venv)"
 
 
 def test_lockfile_drops_the_skipped_packages_and_keeps_the_rest():
@@ -207,21 +204,46 @@ def test_cffconvert_lock_comes_from_its_own_group():
 
 
 # --------------------------------------------------------------------------- environment.yml
-def test_environment_yml_is_in_step_with_the_lock():
+def test_environment_yml_and_postbuild_install_the_runtime_part_of_the_lock():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    python = [d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python")]
-    assert python == [f"python={PYPROJECT['tool']['uv']['pip']['python-version']}"]
+    assert f"python={PYPROJECT['tool']['uv']['pip']['python-version']}" in env["dependencies"]
     assert Requirement(f"x{PROJECT['requires-python']}").specifier.contains(
         PYPROJECT["tool"]["uv"]["pip"]["python-version"] + ".0"
     )
-    pip = [d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d]
-    # The hashed lock, and nothing else: any other line would be unpinned or unhashed.
-    assert pip == [["-r requirements.txt"]]
-    # pip's hash-checking mode refuses an editable install in the same call: postBuild adds the
-    # package, without resolving anything, as make venv does.
+    # Nothing from conda's resolver or an unhashed pip line: postBuild installs the lock's runtime part.
+    assert not [d for d in env["dependencies"] if isinstance(d, dict)]
     post_build = (ROOT / "postBuild").read_text()
+    assert "tools/lockfile.py runtime-requirements requirements.txt" in post_build
+    assert re.search(r"pip install .*--require-hashes --no-deps -r", post_build)
     assert re.search(r"pip install .*--no-deps.* -e \.", post_build)
     assert (ROOT / "postBuild").stat().st_mode & 0o111
+
+
+def test_runtime_environment_has_the_book_and_lab_but_no_test_or_dev_tool():
+    runtime = {e.key for e in lockfile.runtime(lockfile.without(ENTRIES, lockfile.venv_skip()))}
+    assert {"jupyter-book", "jupyterlab", "jupyterlab-myst", "ipykernel", "altair", "pandas"} <= runtime
+    extras = PROJECT["optional-dependencies"]
+    tools = {lockfile.normalize(Requirement(text).name) for x in ("test", "dev") for text in extras[x]}
+    assert runtime & (tools - {"tacmg"}) == set()
+
+
+def test_runtime_keeps_what_a_kept_package_needs_through_uvs_via_comments(tmp_path):
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(
+        '[project]\ndependencies = ["pandas>=3"]\n[project.optional-dependencies]\nbook = ["jupyterlab"]\n'
+        'test = ["pytest"]\n'
+    )
+    _, entries = lockfile.parse(
+        "pandas==3.1\n    # via tacmg (pyproject.toml)\n"
+        "jupyterlab==4.6\n    # via tacmg (pyproject.toml)\n"
+        "pytest==9.2\n    # via tacmg (pyproject.toml)\n"
+        "numpy==2.4\n    # via\n    #   pandas\n    #   pytest\n"
+        "pluggy==1.6\n    # via pytest\n"
+        "jinja2==3.1\n    # via jupyterlab\n"
+        "markupsafe==3.0\n    # via jinja2\n"
+    )
+    kept = [e.key for e in lockfile.runtime(entries, pyproject)]
+    assert kept == ["pandas", "jupyterlab", "numpy", "jinja2", "markupsafe"]
 
 
 # -------------------------------------------------------------------------------- licences
@@ -232,7 +254,10 @@ def test_licences_are_stated_in_every_place():
         assert licence["spdx"] in readme and licence["file"] in readme, part
     assert PROJECT["license"] == LICENSES["code"]["spdx"]
     citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
-    assert citation["license"] == LICENSES["code"]["spdx"]
+    assert sorted(citation["license"]) == sorted(licence["spdx"] for licence in LICENSES.values())
+    entry = "\n".join(publication.bibtex_entry(citation, "the tacmg team", "2027", None, LICENSES))
+    (field,) = re.findall(r"license = \{(.+)\},", entry)
+    assert all(f"{part}: {licence['spdx']}" in field for part, licence in LICENSES.items()), field
     package = json.loads((ROOT / "data/reconstructed/datapackage.json").read_text())
     assert [lic["name"] for lic in package["licenses"]] == [LICENSES["data"]["spdx"]]
 
@@ -258,7 +283,6 @@ def test_changelog_keeps_the_keep_a_changelog_form():
 
 
 # ----------------------------------------------------------------- footer, buttons, downloads
-publication = load_tool("publication_ext")
 check_published = load_tool("check_published")
 
 
@@ -267,10 +291,6 @@ def test_no_repository_setting_means_no_buttons_and_no_address():
     options = publication.theme_options(None)
     assert options["repository_url"] == "" and options["launch_buttons"] == {}
     assert not any(options[k] for k in ("use_repository_button", "use_issues_button", "use_edit_page_button"))
-    # Nor in the committed configuration: the address comes from the build's environment only.
-    config = yaml.safe_load((ROOT / "_config.yml").read_text())
-    assert "repository" not in config and "launch_buttons" not in config
-    assert not re.search(r"https?://(github|gitlab)\.com/", (ROOT / "_config.yml").read_text())
 
 
 def test_one_repository_setting_drives_every_button():
@@ -512,6 +532,9 @@ def test_pdf_check_counts_charts_and_banners_in_the_latex_source():
     assert any("2 chart(s)" in p for p in check_pdf.check(tex, 2, ["Reconstructed data"]))
     assert any("banner" in p for p in check_pdf.check(tex, 1, ["Reconstructed data"] * 2))
     assert any("text form" in p for p in check_pdf.check(tex + "alt.VConcatChart(...)", 1, ["Reconstructed data"]))
+    signature = "\\pysiglinewithargsret{\\sphinxbfcode{load}}{dataset}{}\n"
+    for text, problem in ((signature, "API reference"), ("Hover over a point", "hover"), ("| 姓名 |", "CJK")):
+        assert any(problem in p for p in check_pdf.check(tex + text, 1, ["Reconstructed data"])), problem
 
 
 # -------------------------------------------------------------------------------- workflows
@@ -529,7 +552,8 @@ def test_every_job_has_least_privilege_permissions(path):
     for name, job in workflow["jobs"].items():
         assert "permissions" in job, name
         granted = {scope for scope, level in job["permissions"].items() if level == "write"}
-        allowed = {"deploy": {"pages", "id-token"}, "publish": {"contents"}}.get(name, set())
+        allowed = {"deploy": {"pages", "id-token"}, "publish": {"contents"}, "report-failure": {"issues"}}
+        allowed = allowed.get(name, set())
         assert granted <= allowed, (name, granted)
 
 
@@ -544,3 +568,14 @@ def test_tests_workflow_runs_the_readme_test_command():
 def test_deploy_takes_the_repository_from_where_it_runs():
     text = (ROOT / ".github/workflows/deploy.yml").read_text()
     assert "BOOK_REPOSITORY_URL: ${{ github.server_url }}/${{ github.repository }}" in text
+
+
+def test_only_the_configuration_dumps_are_filtered_from_the_build_log():
+    import logging
+
+    def record(level, message, *args):
+        return logging.LogRecord("sphinx.myst_nb.sphinx_ext", level, __file__, 1, message, args, None)
+
+    assert publication.is_configuration_dump(record(logging.INFO, "myst-nb v%s: %s", "1.4", "NbParserConfig(x=1)"))
+    assert not publication.is_configuration_dump(record(logging.INFO, "Using jupyter-cache at: %s", "/x"))
+    assert not publication.is_configuration_dump(record(logging.WARNING, "bad NbParserConfig(x=1)"))

@@ -4,8 +4,11 @@ Each page of ``_build/html`` is served from 127.0.0.1 and opened with Playwright
 Chromium (``/usr/bin/chromium``; nothing is downloaded) at two widths (1366 px, a laptop, and
 390 px, a phone) and in both colour modes of the theme (pydata-sphinx-theme's stored ``mode`` set to
 light or dark, and ``prefers-color-scheme`` emulated to match; at 1366 px in light mode no mode is
-stored, as on a reader's first visit). Every opening, in a fresh browser context (no cache), must
-show:
+stored, as on a reader's first visit). One browser context per width and mode serves every page
+(routing every request, as this check does, turns the HTTP cache off, so each page is still loaded
+whole). A view is checked once the page says it is ready: the document loaded, its fonts loaded and
+every chart container holding a drawn ``svg.marks`` (or an error); the ceiling on that wait only
+catches a hang. Every view must show:
 
 1. every Altair chart rendered (vega-embed drew an ``svg``/``canvas`` inside its
    ``<div id="altair-viz-...">``), no chart error, and for a chapter at least as many charts as
@@ -14,9 +17,10 @@ show:
    wider than the output box it is drawn in (where it would be cut off or scrolled);
 3. the reconstructed-data banner on every chapter, its text at a contrast of at least 4.5:1 with
    what is behind it (computed colours, each composited over the layers beneath, WCAG 2 formula);
-4. no colour-contrast violation found by axe-core (its ``color-contrast`` rule, with the text it
-   leaves "incomplete" for having the colour of its background; the script ships in the
-   ``axe-playwright-python`` wheel, axe-core under MPL-2.0);
+4. at 1366 px (light and dark: colours depend on the mode, not on the width), no colour-contrast
+   violation found by axe-core (its ``color-contrast`` rule, with the text it leaves "incomplete"
+   for having the colour of its background; the script ships in the ``axe-playwright-python``
+   wheel, axe-core under MPL-2.0). axe takes seconds a page: the phone views skip it;
 5. no console error or warning, no uncaught exception, no response with an error status, and no
    request for anything but 127.0.0.1 (such a request is aborted and reported).
 
@@ -24,11 +28,11 @@ The browser itself is checked too: its network log (``--log-net-log``) must show
 connection and no request to anything but the loopback address. ``CHROMIUM_FLAGS`` holds what keeps
 Chromium's own services (sign-in, component updates, network time) from asking.
 
-A screenshot of every page at every width and mode goes to ``_build/browser-check/``, and the
-first-visit weight of every page (the page and everything it loads, uncompressed and gzipped) is
-printed at the end.
+A full-page screenshot of every view that fails goes to ``_build/browser/`` (CI keeps it when the
+check fails); the first-visit weight of every page (the page and everything it loads,
+uncompressed and gzipped) is printed at the end.
 
-Usage: python tools/browser_check.py [--html _build/html] [--out _build/browser-check] [--timeout 20]
+Usage: python tools/browser_check.py [--html _build/html] [--out _build/browser] [--timeout 120]
 Exit status 0 when every page passes, 1 otherwise (one line per problem), 2 on setup errors.
 """
 
@@ -40,6 +44,7 @@ import gzip
 import http.server
 import json
 import re
+import shutil
 import sys
 import tempfile
 import threading
@@ -53,7 +58,14 @@ WIDTHS = (1366, 390)
 MODES = ("light", "dark")
 HEIGHT = 900
 FIRST_VISIT = (WIDTHS[0], MODES[0])  # no colour mode stored: the page's weight is measured here
+AXE_WIDTHS = (1366,)  # where axe-core runs (both modes)
 MIN_CONTRAST = 4.5
+# Ready to check: loaded, fonts in, and every chart drawn (or failed visibly). A page that
+# redirects (meta refresh) is ready once the page it leads to is.
+READY = """() => document.readyState === "complete" && document.fonts.status === "loaded"
+  && !document.querySelector('meta[http-equiv="refresh"]')
+  && [...document.querySelectorAll('[id^="altair-viz-"]')]
+       .every(d => d.querySelector("svg.marks, canvas.marks") || d.querySelector(".error"))"""
 # A port Chromium refuses to connect to (ERR_UNSAFE_PORT): its own services are pointed here, so
 # that what they try ends inside the browser, before any socket is opened.
 DEAD_END = "http://127.0.0.1:9"
@@ -164,18 +176,13 @@ def axe_problems(page, axe) -> list[str]:
     return problems
 
 
-def open_page(
-    browser, axe, base: str, relative: str, width: int, mode: str, timeout: float, shot: Path, banner: bool = False
-) -> Opening:
-    """Open one page in a fresh context at `width` in `mode`; check it; screenshot it. `banner`:
-    the page must show the data banner (its notebook displays one)."""
-    result = Opening(relative, width, mode)
+def new_context(browser, width: int, mode: str, left: list[str]):
+    """A browser context for one width and mode, every request off 127.0.0.1 aborted into `left`."""
     context = browser.new_context(viewport={"width": width, "height": HEIGHT}, color_scheme=mode)
     if (width, mode) != FIRST_VISIT:
         # pydata-sphinx-theme reads the reader's choice from localStorage before the page paints.
-        # The first opening stores none, as a first visit: the theme follows prefers-color-scheme.
+        # The first-visit context stores none: the theme follows prefers-color-scheme.
         context.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
-    left: list[str] = []
 
     def route(route) -> None:
         if is_local(route.request.url):
@@ -185,6 +192,38 @@ def open_page(
             route.abort()
 
     context.route("**/*", route)
+    return context
+
+
+def wait_until_ready(page, timeout: float) -> str | None:
+    """Wait for READY; the problem when the ceiling is reached (a hang), else None."""
+    for _ in range(3):  # a redirect replaces the document once (and its scripts' context with it)
+        try:
+            page.wait_for_function(READY, timeout=timeout * 1000, polling=100)
+            return None
+        except Exception as error:
+            if "context was destroyed" not in str(error) and "navigation" not in str(error):
+                return f"not ready (loaded, fonts, charts drawn) after {timeout:.0f} s ({type(error).__name__})"
+    return "kept navigating"
+
+
+def open_page(
+    context,
+    axe,
+    base: str,
+    relative: str,
+    width: int,
+    mode: str,
+    timeout: float,
+    out: Path,
+    banner: bool = False,
+    left: list[str] | None = None,
+) -> Opening:
+    """Open one page in `context` (at `width`, in `mode`) and check it; `banner`: the page must show
+    the data banner (its notebook displays one). Screenshot the page into `out` when it fails."""
+    result = Opening(relative, width, mode)
+    left = left if left is not None else []
+    left.clear()
     page = context.new_page()
     messages: list[str] = []
     page.on("console", lambda m: m.type in ("error", "warning") and messages.append(f"console.{m.type}: {m.text}"))
@@ -193,15 +232,11 @@ def open_page(
     page.on("response", lambda r: responses.append(r))
     try:
         page.goto(base + relative, wait_until="load", timeout=timeout * 1000)
-        page.wait_for_load_state("networkidle", timeout=timeout * 1000)  # and where a redirect leads
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('[id^=\"altair-viz-\"]')]"
-            ".every(d => d.querySelector('svg.marks, canvas.marks') || d.querySelector('.error'))",
-            timeout=timeout * 1000,
-        )
-    except Exception as error:  # a timeout: reported, with what the page shows below
-        result.problems.append(f"did not finish loading and drawing within {timeout:.0f} s ({type(error).__name__})")
-    page.wait_for_timeout(300)  # late errors (a chart failing after load) reach the log
+    except Exception as error:  # a hang: reported, with what the page shows below
+        result.problems.append(f"did not load within {timeout:.0f} s ({type(error).__name__})")
+    not_ready = wait_until_ready(page, timeout)
+    if not_ready:
+        result.problems.append(not_ready)
     audit = page.evaluate(PAGE_JS)
     result.charts, result.rendered = audit["charts"], audit["rendered"]
     if audit["theme"] != mode:
@@ -216,7 +251,8 @@ def open_page(
     if banner and not audit["banner"]:
         result.problems.append("no data banner (.tacmg-banner), though the chapter's notebook displays one")
     result.problems += contrast_problems(audit)
-    result.problems += axe_problems(page, axe)
+    if width in AXE_WIDTHS:
+        result.problems += axe_problems(page, axe)
     result.problems += list(dict.fromkeys(messages))
     for response in responses:
         if response.status >= 400:
@@ -229,8 +265,11 @@ def open_page(
             result.bytes_raw += len(body)
             result.bytes_gzip += len(gzip.compress(body, 6))
     result.problems += [f"request left 127.0.0.1 (aborted): {url}" for url in dict.fromkeys(left)]
-    page.screenshot(path=str(shot), full_page=True)
-    context.close()
+    if result.problems:
+        out.mkdir(parents=True, exist_ok=True)
+        shot = out / f"{relative.removesuffix('.html').replace('/', '__')}__{width}-{mode}.png"
+        page.screenshot(path=str(shot), full_page=True)
+    page.close()
     return result
 
 
@@ -308,7 +347,7 @@ def check_site(
     pages: list[Path] | None = None,
     widths: tuple[int, ...] = WIDTHS,
     modes: tuple[str, ...] = MODES,
-    timeout: float = 20.0,
+    timeout: float = 120.0,
     notebooks: Path = ROOT / "notebooks",
 ) -> tuple[list[Opening], list[str], list[str]]:
     """Open `pages` (default: every built page) at each width and mode; return (openings,
@@ -316,7 +355,6 @@ def check_site(
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
-    out.mkdir(parents=True, exist_ok=True)
     pages = pages if pages is not None else pages_to_check(html_root)
     server, base = serve(html_root)
     openings: list[Opening] = []
@@ -328,31 +366,36 @@ def check_site(
                     executable_path=CHROMIUM, args=[*CHROMIUM_FLAGS, f"--log-net-log={netlog}"]
                 )
                 axe = Axe()
-                for page in pages:
-                    relative = page.relative_to(html_root).as_posix()
-                    ipynb = stored_notebook(html_root, page, notebooks)
-                    lost = lost_outputs(page, ipynb)
-                    banner = bool(ipynb) and "tacmg-banner" in ipynb.read_text(encoding="utf-8")
-                    for width in widths:
-                        for mode in modes:
-                            shot = out / f"{relative.removesuffix('.html').replace('/', '__')}__{width}-{mode}.png"
-                            opening = open_page(browser, axe, base, relative, width, mode, timeout, shot, banner)
-                            if lost:
-                                opening.problems.insert(0, lost)
+                for width in widths:
+                    for mode in modes:
+                        left: list[str] = []
+                        context = new_context(browser, width, mode, left)
+                        for page in pages:
+                            relative = page.relative_to(html_root).as_posix()
+                            ipynb = stored_notebook(html_root, page, notebooks)
+                            banner = bool(ipynb) and "tacmg-banner" in ipynb.read_text(encoding="utf-8")
+                            opening = open_page(context, axe, base, relative, width, mode, timeout, out, banner, left)
+                            if (width, mode) == FIRST_VISIT:
+                                lost = lost_outputs(page, ipynb)
+                                if lost:
+                                    opening.problems.insert(0, lost)
                             openings.append(opening)
+                        context.close()
                 browser.close()
         finally:
             server.shutdown()
         problems, notes = netlog_problems(netlog)
+    order = {page.relative_to(html_root).as_posix(): number for number, page in enumerate(pages)}
+    openings.sort(key=lambda o: order[o.page])  # each page's views together, for the report
     return openings, problems, notes
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
-    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "browser-check", help="screenshots")
+    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "browser", help="screenshots of failing views")
     parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
-    parser.add_argument("--timeout", type=float, default=20.0, help="seconds per page")
+    parser.add_argument("--timeout", type=float, default=120.0, help="ceiling per view, against hangs only")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"browser_check: {CHROMIUM} is missing; run `make browser` (apt-get install chromium)", file=sys.stderr)
@@ -361,6 +404,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (html_root / "index.html").exists():
         print(f"browser_check: {html_root} holds no built book; run `make book` first", file=sys.stderr)
         return 2
+    shutil.rmtree(args.out, ignore_errors=True)  # screenshots of this run's failures only
     openings, browser_problems, notes = check_site(html_root, args.out, timeout=args.timeout, notebooks=args.notebooks)
     for o in openings:
         status = "ok  " if not o.problems else "FAIL"
@@ -379,7 +423,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"browser_check: {len(openings) - failed} of {len(openings)} opening(s) passed "
         f"({len(openings) // max(1, len(WIDTHS) * len(MODES))} page(s) x {len(WIDTHS)} widths x {len(MODES)} modes); "
-        f"screenshots in {args.out}"
+        f"{f'screenshots of the failing views in {args.out}' if failed else 'no screenshots (nothing failed)'}"
     )
     return 1 if failed or browser_problems else 0
 

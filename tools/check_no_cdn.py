@@ -10,10 +10,12 @@ CDN address is accepted only in that one place and only when it is provably dead
 * no AMD loader (require.js) is on the page.
 
 Anything else fails: a CDN address for vega elsewhere, a ``<script src>`` or stylesheet ``<link>``
-on another host, or a chart page without the bundle. The one tolerated non-vega CDN address is
-Jupyter Book's ``THEBE_JS_URL`` constant (thebe is loaded only by a launch button, which this book
-does not enable). The browser check (tools/browser_check.py) confirms the same thing live, with
-every host but 127.0.0.1 unresolvable.
+on another host, or a chart page without the bundle. And the bundle (0.9 MB) is only where it is
+needed: a page without a chart loads no vega script at all, a chart page loads the bundle exactly
+once (tools/page_assets_ext.py adds it; a stray ``_static/*.js`` would be on every page). The one
+tolerated non-vega CDN address is Jupyter Book's ``THEBE_JS_URL`` constant (thebe is loaded only
+by a launch button, which this book does not enable). The browser check (tools/browser_check.py)
+confirms the same thing live, with every host but 127.0.0.1 unresolvable.
 
 Usage: python tools/check_no_cdn.py [--html _build/html]; exit 1 naming each offending page.
 """
@@ -43,6 +45,7 @@ CDN_URL = re.compile(r"(?:https?:)?//(?:" + "|".join(re.escape(h) for h in CDN_H
 ALTAIR_PATHS = re.compile(r"const paths = \{.*?\};", re.DOTALL)
 ALTAIR_WANTS = re.compile(r'maybeLoadScript\("(vega|vega-lite|vega-embed)", "([^"]+)"\)')
 BUNDLE_TAG = re.compile(r'<script[^>]+src="(?:\.\./)*_static/vega-bundle\.js(?:\?[^"]*)?"')
+VEGA_SCRIPT = re.compile(r'<script[^>]+src="[^"]*vega[^"]*"', re.IGNORECASE)
 BUNDLE_CLAIM = re.compile(r"Object\.assign\(VEGA_DEBUG, (\{[^}]*\})\);\s*$")
 EXTERNAL_ASSET = re.compile(r"<(?:script[^>]+src|link[^>]+href)=\"((?:https?:)?//[^\"]+)\"[^>]*>", re.IGNORECASE)
 STYLESHEET_OR_SCRIPT = re.compile(r"^<script|rel=\"(?:stylesheet|preload|modulepreload)\"", re.IGNORECASE)
@@ -94,9 +97,15 @@ def check_page(text: str, claims: dict[str, str] | None, warnings: list[str] | N
         ):
             problems.append(f"loads an asset from another host: {match.group(1)}")
 
+    vega_scripts = len(VEGA_SCRIPT.findall(text))
+    if not fallback_spans and vega_scripts:
+        problems.append(f"shows no chart but loads {vega_scripts} vega script(s)")
     if fallback_spans:
-        if not BUNDLE_TAG.search(text):
+        bundles = len(BUNDLE_TAG.findall(text))
+        if not bundles:
             problems.append("has Altair charts but does not load _static/vega-bundle.js (CDN fallback live)")
+        elif vega_scripts > 1:
+            problems.append(f"loads vega {vega_scripts} times (the bundle once is enough)")
         if AMD_LOADER.search(text):
             problems.append("loads require.js: Altair's loader would then fetch vega from the CDN")
         wanted = {f"{lib.replace('-', '', 1)}_version": v for lib, v in ALTAIR_WANTS.findall(text)}
@@ -134,10 +143,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"check_no_cdn: warning: {page.relative_to(html_root)}: {warning}")
         failing += bool(problems)
     if failing:
-        print(f"check_no_cdn: FAILED: {failing} of {len(pages)} page(s) would use a CDN")
+        print(f"check_no_cdn: FAILED: {failing} of {len(pages)} page(s) would use a CDN or load vega needlessly")
         return 1
     print(
-        f"check_no_cdn: ok: {len(pages)} page(s), no live CDN reference; "
+        f"check_no_cdn: ok: {len(pages)} page(s), no live CDN reference, vega only on the chart pages, once; "
         f"{neutralised} Altair CDN fallback(s) made dead code by _static/vega-bundle.js "
         f"(claims {json.dumps(claims, sort_keys=True)})"
     )

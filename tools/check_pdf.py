@@ -3,7 +3,9 @@
 Counts, in the executed pages of this build (its jupyter-cache), the Altair charts and the
 reconstructed-data banners the pages show, and checks that the LaTeX source has as many chart
 images (``charts/*.pdf`` from tools/latex_outputs_ext.py) and banner admonitions, and no chart
-that fell back to its Python text form. Then reports the PDF's pages and size.
+that fell back to its Python text form. It is a reader's PDF: no API reference entries (autodoc
+signatures), no web-only wording ("hover"), no CJK text (the PDF's fonts have no CJK glyphs, so it
+would print blank). Then reports the PDF's pages and size.
 
 Usage: python tools/check_pdf.py [--build _build]
 Exit status 0 when all is well, 1 with one line per problem.
@@ -21,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ALTAIR = re.compile(r'<div id="altair-viz-[0-9a-f]+"')
 BANNER = re.compile(r'<div class="admonition [^"]*tacmg-banner"><p class="admonition-title">([^<]+)</p>')
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 CHART_REPR = re.compile(r"alt\.(?:[A-Za-z]*Chart|hconcat|vconcat|layer)\(")
 
 
@@ -81,6 +84,15 @@ def check(tex: str, charts: int, banners: list[str]) -> list[str]:
         problems.append("a chart appears as its Python text form")
     if "altair-viz" in tex:
         problems.append("raw Altair HTML reached the LaTeX source")
+    macros = ("pysiglinewithargsret", "pysigline{", "pysigwithonelineperarg")
+    signatures = sum(tex.count(f"\\{macro}") for macro in macros)
+    if signatures:
+        problems.append(f"{signatures} API reference signature(s) in the LaTeX source: the reference is web-only")
+    if re.search(r"\bhover", tex, re.IGNORECASE):
+        problems.append("web-only wording in the LaTeX source: 'hover'")
+    cjk = sorted(set(CJK.findall(tex)))
+    if cjk:
+        problems.append(f"CJK text the PDF's fonts cannot show: {''.join(cjk[:12])}")
     return problems
 
 

@@ -17,6 +17,15 @@ text. This post-transform runs for the LaTeX builder only, before MyST-NB picks 
 
 Anything else keeps MyST-NB's choice. Nothing changes for the HTML build and no notebook is
 touched: the conversion reads the outputs the notebooks already store.
+
+The PDF is for reading, so a second post-transform leaves out what only a web reader or a
+programmer uses:
+
+* the **API reference** (``book/api``, 90-odd pages of autodoc) keeps its title and opening
+  paragraph and says where the reference is; the docstrings stay in the HTML book;
+* the **source of cells the web page folds away** (``hide-input``: the display plumbing under
+  each chart and table) and cells folded whole (``hide-cell``: the parameter cell, which a PDF
+  reader cannot run); the analysis cells a web reader sees stay.
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
@@ -247,6 +257,39 @@ class HtmlOutputsForLatex(SphinxPostTransform):
             bundle.replace_self(converted)
 
 
+WEB_ONLY_DOCS = {
+    "book/api": "The API reference is generated from the package's docstrings and is part of the HTML book."
+}
+
+
+def is_cell_with_tag(node, tag: str) -> bool:
+    return (
+        isinstance(node, nodes.container) and node.get("nb_element") == "cell_code" and f"tag_{tag}" in node["classes"]
+    )
+
+
+class ReadersPdf(SphinxPostTransform):
+    """Leave out of the PDF what only a web reader or a programmer uses (see the module docstring)."""
+
+    default_priority = 5
+    builders = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        for start in list(self.document.findall(addnodes.start_of_file)):
+            note = WEB_ONLY_DOCS.get(start.get("docname"))
+            section = next(iter(start.findall(nodes.section)), None)
+            if note and section is not None:
+                opening = [c for c in section.children[:2] if isinstance(c, (nodes.title, nodes.paragraph))]
+                section.children = []
+                section.extend([*opening, nodes.paragraph(text=note)])
+        for cell in list(self.document.findall(lambda n: is_cell_with_tag(n, "hide-cell"))):
+            cell.parent.remove(cell)
+        for cell in list(self.document.findall(lambda n: is_cell_with_tag(n, "hide-input"))):
+            for source in [c for c in cell.children if c.get("nb_element") == "cell_code_source"]:
+                cell.remove(source)
+
+
 def setup(app):
     app.add_post_transform(HtmlOutputsForLatex)
+    app.add_post_transform(ReadersPdf)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -8,6 +8,12 @@ not wanted in .venv; the reason is written beside that list).
 
     python tools/lockfile.py venv-requirements requirements.txt > .venv/requirements-venv.txt
     python tools/lockfile.py uv-requirement requirements.txt     # just uv's entry (make lock)
+    python tools/lockfile.py runtime-requirements requirements.txt  # what Binder installs (postBuild)
+
+The runtime environment (Binder, conda) is the package's dependencies and its ``book`` extra (the
+book, JupyterLab and its extensions) with everything they pull in, and no test or developer tool.
+It is read from the same lock, through the ``# via`` comments uv writes under each pin, so Binder
+runs the versions that were tested without a second lock to keep in step.
 
 Standard library only: it runs before anything is installed.
 """
@@ -88,13 +94,46 @@ def without(entries: list[Entry], skip: list[str]) -> list[Entry]:
     return [e for e in entries if e.key not in wanted]
 
 
+def parents(entry: Entry) -> set[str]:
+    """The packages uv names under ``# via`` for `entry` (the project itself as ``tacmg``)."""
+    names: set[str] = set()
+    via = False
+    for line in entry.lines[1:]:
+        text = line.strip().lstrip("#").strip()
+        if not line.lstrip().startswith("#"):
+            continue
+        if text.startswith("via"):
+            via, text = True, text.removeprefix("via").strip()
+        if via and text:
+            names.add(normalize(text.split(" (")[0]))
+    return names
+
+
+def runtime(entries: list[Entry], pyproject: Path = ROOT / "pyproject.toml") -> list[Entry]:
+    """The entries that the package's dependencies and its ``book`` extra need, and nothing else.
+
+    A pin is kept when pyproject.toml declares it there or when a kept pin needs it (uv's ``via``).
+    """
+    project = tomllib.loads(Path(pyproject).read_text())["project"]
+    declared = [*project["dependencies"], *project["optional-dependencies"]["book"]]
+    kept = {normalize(re.split(r"[\s\[<>=!~;]", text, maxsplit=1)[0]) for text in declared}
+    changed = True
+    while changed:
+        changed = False
+        for entry in entries:
+            if entry.key not in kept and parents(entry) & kept:
+                kept.add(entry.key)
+                changed = True
+    return [e for e in entries if e.key in kept]
+
+
 def render(entries: list[Entry], header: list[str] | None = None) -> str:
     return "\n".join([*(header or []), *(line for e in entries for line in e.lines)]) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=["venv-requirements", "uv-requirement"])
+    parser.add_argument("command", choices=["venv-requirements", "uv-requirement", "runtime-requirements"])
     parser.add_argument("lock", type=Path)
     parser.add_argument("--pyproject", type=Path, default=ROOT / "pyproject.toml")
     args = parser.parse_args(argv)
@@ -104,6 +143,11 @@ def main(argv: list[str] | None = None) -> int:
             skip = venv_skip(args.pyproject)
             header = [f"# {args.lock} less {', '.join(skip)} ([tool.tacmg.venv] skip in pyproject.toml)"]
             sys.stdout.write(render(without(entries, skip), header))
+        elif args.command == "runtime-requirements":
+            skip = venv_skip(args.pyproject)
+            header = [f"# {args.lock}: the package and its book extra, less {', '.join(skip)} (tools/lockfile.py)"]
+            kept = runtime(without(entries, skip), args.pyproject)
+            sys.stdout.write(render(kept, header))
         else:
             uv = [e for e in entries if e.key == "uv"]
             if not uv:

@@ -31,6 +31,7 @@ import contextlib
 import datetime as dt
 import html
 import json
+import logging as std_logging
 import os
 import subprocess
 import tomllib
@@ -368,6 +369,22 @@ class BuildFacts(_AlwaysReread):
         return [_rows_table(rows, ["tacmg-build-facts"])]
 
 
+def bibtex_entry(cff: dict, authors: str, year: str, repo: dict | None, licence_parts: dict) -> list[str]:
+    """The lines of the BibTeX entry: its ``license`` field names each licence and what it covers."""
+    lines = [
+        "@software{tacmg,",
+        f"  author  = {{{{{authors}}}}},",
+        f"  title   = {{{cff['title']}}},",
+        f"  version = {{{cff['version']}}},",
+        f"  year    = {{{year}}},",
+    ]
+    if repo:
+        lines.append(f"  url     = {{{repo['url']}}},")
+    named = "; ".join(f"{part}: {licence['spdx']}" for part, licence in licence_parts.items())
+    lines += [f"  license = {{{named}}},", "}"]
+    return lines
+
+
 class HowToCite(_AlwaysReread):
     """The citation of this version, from CITATION.cff: a sentence and a BibTeX entry."""
 
@@ -384,17 +401,7 @@ class HowToCite(_AlwaysReread):
         sentence = f"{authors} ({year}). {cff['title']} (version {cff['version']}) [Software]."
         if repo:
             sentence += f" {repo['url']}"
-        bibtex = [
-            "@software{tacmg,",
-            f"  author  = {{{{{authors}}}}},",
-            f"  title   = {{{cff['title']}}},",
-            f"  version = {{{cff['version']}}},",
-            f"  year    = {{{year}}},",
-        ]
-        if repo:
-            bibtex.append(f"  url     = {{{repo['url']}}},")
-        bibtex.append(f"  license = {{{cff['license']}}},")
-        bibtex.append("}")
+        bibtex = bibtex_entry(cff, authors, year, repo, licences())
         block = nodes.literal_block("\n".join(bibtex), "\n".join(bibtex))
         block["language"] = "bibtex"
         return [nodes.paragraph(text=sentence), block]
@@ -425,7 +432,17 @@ def _merge(app, env, docnames, other):
     )
 
 
+def is_configuration_dump(record) -> bool:
+    """Whether a log record is MyST's or MyST-NB's print-out of its whole configuration (an INFO
+    line of about 3,000 characters at every build, which buries the lines worth reading)."""
+    return record.levelno == 20 and "ParserConfig(" in record.getMessage()
+
+
 def setup(app):
+    # Filters on the two loggers (Sphinx names them "sphinx." + the module), before builder-inited
+    # prints the dumps; everything else they log, warnings included, passes.
+    for module in ("myst_parser.sphinx_ext.main", "myst_nb.sphinx_ext"):
+        std_logging.getLogger(f"sphinx.{module}").addFilter(lambda record: not is_configuration_dump(record))
     app.add_directive("build-facts", BuildFacts)
     app.add_directive("how-to-cite", HowToCite)
     app.connect("config-inited", _config_inited)
