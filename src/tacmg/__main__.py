@@ -16,7 +16,6 @@ import sys
 
 from tacmg.claims.registry import ClaimsError, load_claims
 from tacmg.data.loader import DataError, check, load
-from tacmg.reconstruction.reconstruct import DEFAULT_SEED, reconstruct
 
 
 def _claim_selection(text: str):
@@ -32,7 +31,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tacmg", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     rec = commands.add_parser("reconstruct", help="generate a reconstructed dataset")
-    rec.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    rec.add_argument("--seed", type=int, default=None, help="random seed (default: the article's e-publication date)")
     rec.add_argument("--out", required=True, help="directory to write the CSVs and datapackage.json")
     rec.add_argument(
         "--condition-on", default="all", help="'all' (default), 'descriptive', or comma-separated claim ids"
@@ -49,6 +48,10 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "reconstruct":
+            # Imported here: the reconstruction needs scipy.stats, which validate and template do not.
+            from tacmg.reconstruction.reconstruct import DEFAULT_SEED, reconstruct
+
+            args.seed = DEFAULT_SEED if args.seed is None else args.seed
             path = reconstruct(
                 args.out,
                 args.seed,
