@@ -37,7 +37,7 @@ from tacmg.data.contract import (
     VISITS_TABLE,
 )
 from tacmg.data.package_checks import read_package
-from tacmg.data.privacy import column_identifiers, identifier_name
+from tacmg.data.privacy import code_identifier, code_identifiers, column_identifiers, free_text_rows, identifier_name
 from tacmg.data.sources import Problem, RawTable, read_csv_table, read_workbook, workbook_path
 
 # The visit every patient must have; the other (month 12) may be missing for a drop-out.
@@ -79,7 +79,8 @@ def _near_miss(raw: RawTable, column: str) -> str:
 
 def _check_row_shapes(raw: RawTable) -> Iterator[tuple[int, Problem]]:
     for line, cells in raw.rows:
-        if not "".join(cells).strip():
+        # A row whose first cell (a code) is not blank is not blank: no join for most rows.
+        if not (cells and cells[0].strip()) and not "".join(cells).strip():
             yield line, raw.problem("row is blank; remove the line" if raw.row_word == "line" else "row is blank", line)
         elif len(cells) != len(raw.header):
             yield line, raw.problem(f"row has {len(cells)} cells but the header has {len(raw.header)}", line)
@@ -97,13 +98,24 @@ def _check_cells(raw: RawTable) -> list[Problem]:
         cells = columns[name]
         ref = column_ref(name, position + 1)
         flagged: set[int] = set()
-        if name not in contract or name in coded:
+        if name in coded:
+            for index, what in code_identifiers(cells):
+                flagged.add(index)
+                text = f"code seems to hold {what}; use a pseudonymous code such as P01 or C01 (not shown here)"
+                found.append((lines[index], position, raw.problem(text, lines[index], ref)))
+        elif name not in contract:
             for index, what in column_identifiers(cells):
                 flagged.add(index)
                 text = f"cell seems to hold {what}; remove it (its text is not shown here)"
-                if name in coded:
-                    text = f"code seems to be {what}; use a pseudonymous code such as P01 or C01"
                 found.append((lines[index], position, raw.problem(text, lines[index], ref)))
+            if free := [index for index in free_text_rows(cells) if index not in flagged]:
+                flagged.update(free)
+                more = f", as do {len(free) - 1} more cells of the column" if len(free) > 1 else ""
+                text = (
+                    f"cell holds free text{more}, which may name a person; the data contract does not list "
+                    "this column and no analysis reads it: remove the column (its text is not shown here)"
+                )
+                found.append((lines[free[0]], position, raw.problem(text, lines[free[0]], ref)))
         for index, problem in column_problems(contract.get(name), cells):
             if index not in flagged:
                 found.append((lines[index], position, raw.problem(problem, lines[index], ref)))
@@ -122,8 +134,17 @@ def _key_rows(raw: RawTable, columns: tuple[str, ...]) -> list[tuple[int, tuple[
     return rows
 
 
+def _show_code(code: str) -> str:
+    """A patient or control code quoted, unless it identifies someone (then refused already)."""
+    return "(code not shown)" if code_identifier(code) else show_value(code)
+
+
 def _describe_key(columns: tuple[str, ...], key: tuple[str, ...]) -> str:
-    return ", ".join(f"{column} {show_value(part)}" for column, part in zip(columns, key))
+    """The key as a message shows it; a code that identifies someone (refused already) is not shown."""
+    return ", ".join(
+        f"{column} {_show_code(part) if column.endswith('_id') else show_value(part)}"
+        for column, part in zip(columns, key)
+    )
 
 
 def _check_primary_key(raw: RawTable) -> Iterator[Problem]:
@@ -169,10 +190,10 @@ def _check_visit_pairs(raws: dict[str, RawTable]) -> Iterator[Problem]:
     for line, (patient,) in patient_rows:
         lines = seen.get(patient, {})
         if not lines:
-            text = f"patient {show_value(patient)} has no rows in {visits.source} (needs a {REQUIRED_VISIT} row)"
+            text = f"patient {_show_code(patient)} has no rows in {visits.source} (needs a {REQUIRED_VISIT} row)"
             yield patients.problem(text, line, "patient_id")
         elif REQUIRED_VISIT not in lines:
-            text = f"patient {show_value(patient)} has no {REQUIRED_VISIT} row (only the month_12 row may be missing)"
+            text = f"patient {_show_code(patient)} has no {REQUIRED_VISIT} row (only the month_12 row may be missing)"
             yield visits.problem(text, min(lines.values()), "visit")
 
 

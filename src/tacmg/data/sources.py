@@ -182,6 +182,23 @@ def _decimal_commas(raw: RawTable) -> int:
     return converted
 
 
+def _is_utf16(data: bytes) -> bool:
+    """Whether a file is UTF-16: its byte-order mark, or a NUL byte beside every character of its
+    first line (UTF-16 without a mark); never decoded, since its header would read as binary noise.
+
+    Examples
+    --------
+    >>> _is_utf16("patient_id,sex".encode("utf-16")), _is_utf16("patient_id,sex".encode("utf-16-le"))
+    (True, True)
+    >>> _is_utf16(b"patient_id,sex"), _is_utf16(b"patient_id," + bytes(1) + b"sex")
+    (False, False)
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    head = data[:64]
+    return len(head) >= 4 and (head[0::2].count(0) == len(head[0::2]) or head[1::2].count(0) == len(head[1::2]))
+
+
 def read_csv_table(directory: Path, table: Table) -> tuple[RawTable | None, list[Problem]]:
     """Return the CSV file of `table` as a RawTable (None if unusable) and the file-level problems."""
     data, problems = read_bytes(directory / table.file, table.file)
@@ -189,6 +206,9 @@ def read_csv_table(directory: Path, table: Table) -> tuple[RawTable | None, list
         return None, problems
     if not data:
         return None, [Problem(table.file, "file is empty (0 bytes); a header line and data rows are needed")]
+    if _is_utf16(data):
+        text = 'file is UTF-16 text (as Excel saves "Unicode Text"); save it as "CSV UTF-8 (comma delimited)"'
+        return None, [Problem(table.file, text)]
     # A byte-order mark (as Excel writes) is allowed.
     text = data.removeprefix(codecs.BOM_UTF8).decode("utf-8", "surrogateescape")
     header_line = text.split("\n", 1)[0].rstrip("\r")
