@@ -5,7 +5,7 @@ python -m tacmg validate DIR        (exit 0 if valid, 1 with one line per proble
                                      do not change the exit code; DIR may be an .xlsx workbook)
 python -m tacmg evaluate DIR        (the claims table; exit 0 whatever the verdicts)
 python -m tacmg template DIR [--force]  (header-only CSVs to fill in; never replaces filled-in files
-                                     without --force)
+                                     without --force, never writes beside a workbook)
 python -m tacmg rules               (every rule the validator applies)
 """
 

@@ -36,9 +36,24 @@ from tacmg.data.contract import (
     VISITS,
     VISITS_TABLE,
 )
+from tacmg.data.folder import (
+    LEGACY_SPREADSHEETS,
+    account_for_others,
+    folder_contents,
+    legacy_problem,
+    source_problems,
+    workbook_path,
+)
 from tacmg.data.package_checks import read_package
-from tacmg.data.privacy import code_identifier, code_identifiers, column_identifiers, free_text_rows, identifier_name
-from tacmg.data.sources import Problem, RawTable, read_csv_table, read_workbook, workbook_path
+from tacmg.data.privacy import (
+    code_identifiers,
+    column_identifiers,
+    describe_key,
+    free_text_rows,
+    identifier_name,
+    show_code,
+)
+from tacmg.data.sources import Problem, RawTable, read_csv_table, read_workbook
 
 # The visit every patient must have; the other (month 12) may be missing for a drop-out.
 REQUIRED_VISIT = VISITS[0]
@@ -134,19 +149,6 @@ def _key_rows(raw: RawTable, columns: tuple[str, ...]) -> list[tuple[int, tuple[
     return rows
 
 
-def _show_code(code: str) -> str:
-    """A patient or control code quoted, unless it identifies someone (then refused already)."""
-    return "(code not shown)" if code_identifier(code) else show_value(code)
-
-
-def _describe_key(columns: tuple[str, ...], key: tuple[str, ...]) -> str:
-    """The key as a message shows it; a code that identifies someone (refused already) is not shown."""
-    return ", ".join(
-        f"{column} {_show_code(part) if column.endswith('_id') else show_value(part)}"
-        for column, part in zip(columns, key)
-    )
-
-
 def _check_primary_key(raw: RawTable) -> Iterator[Problem]:
     columns = raw.table.primary_key
     rows = _key_rows(raw, columns)
@@ -155,7 +157,7 @@ def _check_primary_key(raw: RawTable) -> Iterator[Problem]:
     first_line: dict[tuple[str, ...], int] = {}
     for line, key in rows:
         if key in first_line:
-            text = f"duplicate {_describe_key(columns, key)} (first on {raw.row_word} {first_line[key]})"
+            text = f"duplicate {describe_key(columns, key)} (first on {raw.row_word} {first_line[key]})"
             yield raw.problem(text, line, columns[-1])
         else:
             first_line[key] = line
@@ -172,7 +174,7 @@ def _check_foreign_keys(raw: RawTable, raws: dict[str, RawTable]) -> Iterator[Pr
             continue
         for line, key in rows:
             if key not in known:
-                text = f"{_describe_key(foreign.columns, key)} is not in {target.source}"
+                text = f"{describe_key(foreign.columns, key)} is not in {target.source}"
                 yield raw.problem(text, line, foreign.columns[-1])
 
 
@@ -190,10 +192,10 @@ def _check_visit_pairs(raws: dict[str, RawTable]) -> Iterator[Problem]:
     for line, (patient,) in patient_rows:
         lines = seen.get(patient, {})
         if not lines:
-            text = f"patient {_show_code(patient)} has no rows in {visits.source} (needs a {REQUIRED_VISIT} row)"
+            text = f"patient {show_code(patient)} has no rows in {visits.source} (needs a {REQUIRED_VISIT} row)"
             yield patients.problem(text, line, "patient_id")
         elif REQUIRED_VISIT not in lines:
-            text = f"patient {_show_code(patient)} has no {REQUIRED_VISIT} row (only the month_12 row may be missing)"
+            text = f"patient {show_code(patient)} has no {REQUIRED_VISIT} row (only the month_12 row may be missing)"
             yield visits.problem(text, min(lines.values()), "visit")
 
 
@@ -304,9 +306,14 @@ def no_garbage_collection() -> Iterator[None]:
 
 def inspect(directory: Path) -> Inspection:
     """Read and check everything; return the readable tables and all findings, in file order."""
+    if directory.is_file() and directory.suffix.lower() in LEGACY_SPREADSHEETS:
+        return Inspection({}, None, [legacy_problem(directory)])
     if not directory.exists() or not (directory.is_dir() or workbook_path(directory)):
         what = "directory is missing" if not directory.exists() else "is not a directory or an .xlsx workbook"
         return Inspection({}, None, [Problem(str(directory), what)])
+    contents = folder_contents(directory)
+    if unreadable := source_problems(directory, contents):
+        return Inspection({}, None, unreadable)
     book = workbook_path(directory)
     raws: dict[str, RawTable] = {}
     if book is not None:
@@ -325,8 +332,10 @@ def inspect(directory: Path) -> Inspection:
         ordered += _check_foreign_keys(raw, raws)
     ordered += _check_visit_pairs(raws)
     ordered += _check_detection_limits(raws)
+    others, other_warnings, other_notes = account_for_others(contents, raws, book)
     package = read_package(directory if book is None else book.parent, raws, book is None)
-    inspection = Inspection(raws, package.provenance, ordered + package.problems, package.warnings)
-    inspection.notes = [note for raw in raws.values() for note in raw.notes]
+    inspection = Inspection(raws, package.provenance, ordered + others + package.problems)
+    inspection.warnings = other_warnings + package.warnings
+    inspection.notes = [note for raw in raws.values() for note in raw.notes] + other_notes
     inspection.verified, inspection.workbook = package.verified, book
     return inspection

@@ -173,7 +173,10 @@ def column_values(column: Column, cells: Sequence[str]) -> np.ndarray:
     """
     special = _split_special(column, cells)
     if special is None:
-        return _plain_values(column, cells)
+        try:
+            return _plain_values(column, cells)
+        except ValueError:  # a padded missing value ("NA "), which the joined scan does not see
+            return _cell_by_cell(column, cells)
     missing, censored = special
     plain = np.ones(len(cells), bool)
     plain[missing] = False
@@ -182,8 +185,7 @@ def column_values(column: Column, cells: Sequence[str]) -> np.ndarray:
     try:
         plain_values = _plain_values(column, list(itertools.compress(cells, plain)))
     except ValueError:  # e.g. a padded missing value ("NA "): read cell by cell
-        values = [cell_value(column, cell) for cell in cells]
-        return np.array(values, dtype=object if column.type == "string" else float)
+        return _cell_by_cell(column, cells)
     if column.type == "string":
         out = np.full(len(cells), None, dtype=object)
     else:
@@ -191,6 +193,11 @@ def column_values(column: Column, cells: Sequence[str]) -> np.ndarray:
     out[where] = plain_values
     out[censored] = [cell_value(column, cells[index]) for index in censored.tolist()]
     return out
+
+
+def _cell_by_cell(column: Column, cells: Sequence[str]) -> np.ndarray:
+    values = [cell_value(column, cell) for cell in cells]
+    return np.array(values, dtype=object if column.type == "string" else float)
 
 
 def _plain_values(column: Column, cells: Sequence[str]) -> np.ndarray:

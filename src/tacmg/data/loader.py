@@ -25,8 +25,9 @@ import pandas as pd
 from tacmg.data._csv_checks import censored_counts, detection_limits, inspect, no_garbage_collection
 from tacmg.data.column_rules import column_values
 from tacmg.data.contract import TABLES, VISITS
+from tacmg.data.folder import workbook_path
 from tacmg.data.plausibility import plausibility_warnings
-from tacmg.data.sources import Problem, RawTable, read_bytes, workbook_path
+from tacmg.data.sources import Problem, RawTable, read_bytes
 from tacmg.data.summary import summary_line
 
 DATAPACKAGE_FILE = "datapackage.json"

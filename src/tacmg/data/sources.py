@@ -260,27 +260,13 @@ def _sheet_rows(sheet) -> Iterator[tuple[int, list[str]]]:
             pending = []
 
 
-def workbook_path(directory: Path) -> Path | None:
-    """The .xlsx workbook a dataset is read from: `directory` itself, or the one .xlsx in a folder
-    that has none of the three CSV files; None if the CSV files are to be read.
+def read_workbook(path: Path, compare_only: bool = False) -> tuple[dict[str, RawTable], list[Problem]]:
+    """Read the sheets patients, visits and controls of an .xlsx workbook (names case-insensitive).
 
-    Examples
-    --------
-    >>> workbook_path(Path("no-such-folder")) is None
-    True
+    With `compare_only` (a workbook beside the CSV files, read to compare), the sheets it has are
+    returned and only an unreadable workbook is a problem. Otherwise a note on the first table read
+    names the sheets that are not read.
     """
-    if directory.suffix.lower() == WORKBOOK_SUFFIX and directory.is_file():
-        return directory
-    if not directory.is_dir() or any((directory / t.file).exists() for t in TABLES.values()):
-        return None
-    books = sorted(
-        p for p in directory.iterdir() if p.suffix.lower() == WORKBOOK_SUFFIX and not p.name.startswith("~$")
-    )
-    return books[0] if len(books) == 1 else None
-
-
-def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
-    """Read the sheets patients, visits and controls of an .xlsx workbook (names case-insensitive)."""
     from openpyxl import load_workbook  # type: ignore[import-untyped]  # imported here: only for workbooks
 
     data, problems = read_bytes(path, path.name)
@@ -295,19 +281,26 @@ def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
     for name, table in TABLES.items():
         source = f"{path.name}, sheet {name}"
         if name not in sheets:
-            found = ", ".join(book.sheetnames)
-            problems.append(Problem(path.name, f"sheet {name} is missing (sheets found: {found})"))
+            if not compare_only:
+                found = ", ".join(book.sheetnames)
+                problems.append(Problem(path.name, f"sheet {name} is missing (sheets found: {found})"))
             continue
         records = list(_sheet_rows(book[sheets[name]]))
         if not records or not records[0][1]:
-            problems.append(Problem(source, "the header row is blank", 1, row_word="row"))
+            if not compare_only:
+                problems.append(Problem(source, "the header row is blank", 1, row_word="row"))
             continue
         # A sheet has no row length: empty cells at the end of a row are missing values, not absent.
         width = len(records[0][1])
         rows = [(number, cells + [""] * (width - len(cells))) for number, cells in records[1:]]
         raw = RawTable(table, data, records[0][1], rows, source=source, row_word="row")
-        if not raw.rows:
+        if not raw.rows and not compare_only:
             problems.append(raw.problem("sheet has a header but no data rows", line=records[0][0]))
         raws[name] = raw
     book.close()
+    extra = [name for name in book.sheetnames if name.strip().lower() not in TABLES]
+    if extra and raws and not compare_only:
+        shown = ", ".join(extra)
+        text = f"sheets {', '.join(raws)} are read; not read: {shown}"
+        next(iter(raws.values())).notes.append(Problem(path.name, text))
     return raws, problems
