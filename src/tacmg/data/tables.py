@@ -51,7 +51,6 @@ def cohort_tables(cohorts: Cohorts, index: int = 0) -> dict[str, pd.DataFrame]:
         --------
         >>> import numpy as np
         >>> from tacmg.data.cohorts import VISIT_VARIABLES, Cohorts, key
-    from tacmg.data.folder import folder_contents
         >>> characteristics = ("sex", "age_at_onset_years", "disease_duration_years", "mgfa_class")
         >>> patient = {name: np.zeros((1, 2)) for name in (*characteristics, "antibody_status", "thymectomy", "status")}
         >>> visit = {key(v, t): np.ones((1, 2)) for v in VISIT_VARIABLES for t in contract.VISITS}
@@ -126,7 +125,6 @@ def write_tables(tables: dict[str, pd.DataFrame], directory: str | Path) -> None
         --------
         >>> import numpy as np
         >>> from tacmg.data.cohorts import VISIT_VARIABLES, Cohorts, key
-    from tacmg.data.folder import folder_contents
         >>> characteristics = ("sex", "age_at_onset_years", "disease_duration_years", "mgfa_class")
         >>> patient = {name: np.zeros((1, 2)) for name in (*characteristics, "antibody_status", "thymectomy", "status")}
         >>> visit = {key(v, t): np.ones((1, 2)) for v in VISIT_VARIABLES for t in contract.VISITS}
@@ -221,7 +219,6 @@ def cohort_dataset(cohorts: Cohorts, index: int = 0) -> Dataset:
         --------
         >>> import numpy as np
         >>> from tacmg.data.cohorts import VISIT_VARIABLES, Cohorts, key
-    from tacmg.data.folder import folder_contents
         >>> characteristics = ("sex", "age_at_onset_years", "disease_duration_years", "mgfa_class")
         >>> patient = {name: np.zeros((1, 2)) for name in (*characteristics, "antibody_status", "thymectomy", "status")}
         >>> visit = {key(v, t): np.ones((1, 2)) for v in VISIT_VARIABLES for t in contract.VISITS}
