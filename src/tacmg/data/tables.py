@@ -30,34 +30,34 @@ def _plain(value: float) -> str:
 def cohort_tables(cohorts: Cohorts, index: int = 0) -> dict[str, pd.DataFrame]:
     """The cohort at `index` of a generated batch as the contract's three tables.
 
-        Patients are coded P01, P02, ... and controls C01, C02, ... in array order.
+    Patients are coded P01, P02, ... and controls C01, C02, ... in array order.
 
-        Parameters
-        ----------
-        cohorts : Cohorts
-            A generated batch: `Cohorts.patient` needs ``sex``, ``antibody_status``, ``mgfa_class``,
-            ``thymectomy`` and ``status`` too, `Cohorts.control` ``sex`` and ``age_years``.
-        index : int
-            Which cohort of the batch.
+    Parameters
+    ----------
+    cohorts : Cohorts
+        A generated batch: `Cohorts.patient` needs ``sex``, ``antibody_status``, ``mgfa_class``,
+        ``thymectomy`` and ``status`` too, `Cohorts.control` ``sex`` and ``age_years``.
+    index : int
+        Which cohort of the batch.
 
-        Returns
-        -------
-        dict of str to pandas.DataFrame
-            Keys ``'patients'``, ``'visits'`` and ``'controls'``; each frame has exactly the columns
-            of `tacmg.data.contract.TABLES` (meanings and units there), in contract order, with codes
-            as text, ``thymectomy`` as ``'true'``/``'false'`` and visits sorted by patient and visit.
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        Keys ``'patients'``, ``'visits'`` and ``'controls'``; each frame has exactly the columns
+        of `tacmg.data.contract.TABLES` (meanings and units there), in contract order, with codes
+        as text, ``thymectomy`` as ``'true'``/``'false'`` and visits sorted by patient and visit.
 
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from tacmg.data.cohorts import VISIT_VARIABLES, Cohorts, key
-        >>> characteristics = ("sex", "age_at_onset_years", "disease_duration_years", "mgfa_class")
-        >>> patient = {name: np.zeros((1, 2)) for name in (*characteristics, "antibody_status", "thymectomy", "status")}
-        >>> visit = {key(v, t): np.ones((1, 2)) for v in VISIT_VARIABLES for t in contract.VISITS}
-        >>> control = {name: np.ones((1, 3)) for name in ("sex", "age_years", *contract.MOLECULES)}
-        >>> tables = cohort_tables(Cohorts(patient, visit, control))
-        >>> {name: frame.shape for name, frame in tables.items()}
-        {'patients': (2, 8), 'visits': (4, 15), 'controls': (3, 11)}
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tacmg.data.cohorts import VISIT_VARIABLES, Cohorts, key
+    >>> characteristics = ("sex", "age_at_onset_years", "disease_duration_years", "mgfa_class")
+    >>> patient = {name: np.zeros((1, 2)) for name in (*characteristics, "antibody_status", "thymectomy", "status")}
+    >>> visit = {key(v, t): np.ones((1, 2)) for v in VISIT_VARIABLES for t in contract.VISITS}
+    >>> control = {name: np.ones((1, 3)) for name in ("sex", "age_years", *contract.MOLECULES)}
+    >>> tables = cohort_tables(Cohorts(patient, visit, control))
+    >>> {name: frame.shape for name, frame in tables.items()}
+    {'patients': (2, 8), 'visits': (4, 15), 'controls': (3, 11)}
     """
     p, n = cohorts.patient, cohorts.n_patients
     patient_ids = [f"P{i + 1:02d}" for i in range(n)]
@@ -114,28 +114,28 @@ def _as_text(frame: pd.DataFrame, table: contract.Table) -> pd.DataFrame:
 def write_tables(tables: dict[str, pd.DataFrame], directory: str | Path) -> None:
     """Write the three CSVs (UTF-8, LF line ends, plain decimals) into `directory`.
 
-        Parameters
-        ----------
-        tables : dict of str to pandas.DataFrame
-            The frames of `cohort_tables`.
-        directory : str or pathlib.Path
-            Created if missing; existing CSVs of the same names are replaced.
+    Parameters
+    ----------
+    tables : dict of str to pandas.DataFrame
+        The frames of `cohort_tables`.
+    directory : str or pathlib.Path
+        Created if missing; existing CSVs of the same names are replaced.
 
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from tacmg.data.cohorts import VISIT_VARIABLES, Cohorts, key
-        >>> characteristics = ("sex", "age_at_onset_years", "disease_duration_years", "mgfa_class")
-        >>> patient = {name: np.zeros((1, 2)) for name in (*characteristics, "antibody_status", "thymectomy", "status")}
-        >>> visit = {key(v, t): np.ones((1, 2)) for v in VISIT_VARIABLES for t in contract.VISITS}
-        >>> control = {name: np.ones((1, 3)) for name in ("sex", "age_years", *contract.MOLECULES)}
-        >>> tables = cohort_tables(Cohorts(patient, visit, control))
-        >>> import tempfile
-        >>> from tacmg.data.loader import validate
-        >>> with tempfile.TemporaryDirectory() as directory:
-        ...     write_tables(tables, directory)
-        ...     validate(directory)
-        []
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tacmg.data.cohorts import VISIT_VARIABLES, Cohorts, key
+    >>> characteristics = ("sex", "age_at_onset_years", "disease_duration_years", "mgfa_class")
+    >>> patient = {name: np.zeros((1, 2)) for name in (*characteristics, "antibody_status", "thymectomy", "status")}
+    >>> visit = {key(v, t): np.ones((1, 2)) for v in VISIT_VARIABLES for t in contract.VISITS}
+    >>> control = {name: np.ones((1, 3)) for name in ("sex", "age_years", *contract.MOLECULES)}
+    >>> tables = cohort_tables(Cohorts(patient, visit, control))
+    >>> import tempfile
+    >>> from tacmg.data.loader import validate
+    >>> with tempfile.TemporaryDirectory() as directory:
+    ...     write_tables(tables, directory)
+    ...     validate(directory)
+    []
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -199,33 +199,33 @@ def write_template(directory: str | Path, force: bool = False) -> list[Path]:
 def cohort_dataset(cohorts: Cohorts, index: int = 0) -> Dataset:
     """The cohort at `index` of a generated batch as an in-memory `Dataset` (no files, no provenance).
 
-        The same tables `write_tables` would write, in the dtypes `tacmg.load` would give them, so
-        every analysis runs on a generated cohort exactly as on a loaded one (used by the
-        reconstruction intervals, which analyse a thousand cohorts).
+    The same tables `write_tables` would write, in the dtypes `tacmg.load` would give them, so
+    every analysis runs on a generated cohort exactly as on a loaded one (used by the
+    reconstruction intervals, which analyse a thousand cohorts).
 
-        Parameters
-        ----------
-        cohorts : Cohorts
-            A generated batch, as for `cohort_tables`.
-        index : int
-            Which cohort of the batch.
+    Parameters
+    ----------
+    cohorts : Cohorts
+        A generated batch, as for `cohort_tables`.
+    index : int
+        Which cohort of the batch.
 
-        Returns
-        -------
-        tacmg.data.loader.Dataset
-            ``directory`` is the current folder and ``checksum`` is empty: nothing was read.
+    Returns
+    -------
+    tacmg.data.loader.Dataset
+        ``directory`` is the current folder and ``checksum`` is empty: nothing was read.
 
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from tacmg.data.cohorts import VISIT_VARIABLES, Cohorts, key
-        >>> characteristics = ("sex", "age_at_onset_years", "disease_duration_years", "mgfa_class")
-        >>> patient = {name: np.zeros((1, 2)) for name in (*characteristics, "antibody_status", "thymectomy", "status")}
-        >>> visit = {key(v, t): np.ones((1, 2)) for v in VISIT_VARIABLES for t in contract.VISITS}
-        >>> control = {name: np.ones((1, 3)) for name in ("sex", "age_years", *contract.MOLECULES)}
-        >>> dataset = cohort_dataset(Cohorts(patient, visit, control))
-        >>> dataset.patients["thymectomy"].dtype, dataset.visits["qmg"].dtype, dataset.provenance
-        (dtype('bool'), dtype('int64'), None)
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tacmg.data.cohorts import VISIT_VARIABLES, Cohorts, key
+    >>> characteristics = ("sex", "age_at_onset_years", "disease_duration_years", "mgfa_class")
+    >>> patient = {name: np.zeros((1, 2)) for name in (*characteristics, "antibody_status", "thymectomy", "status")}
+    >>> visit = {key(v, t): np.ones((1, 2)) for v in VISIT_VARIABLES for t in contract.VISITS}
+    >>> control = {name: np.ones((1, 3)) for name in ("sex", "age_years", *contract.MOLECULES)}
+    >>> dataset = cohort_dataset(Cohorts(patient, visit, control))
+    >>> dataset.patients["thymectomy"].dtype, dataset.visits["qmg"].dtype, dataset.provenance
+    (dtype('bool'), dtype('int64'), None)
     """
     frames = cohort_tables(cohorts, index)
     typed = {}
