@@ -302,10 +302,15 @@ def test_the_column_rules_agree_with_the_cell_rules_cell_by_cell(column):
         cells = [PIECES[int(i)] for i in rng.integers(len(PIECES), size=rng.integers(1, 6))]
         expected = [(i, p) for i, cell in enumerate(cells) if (p := cell_problem(column, cell))]
         assert column_rules.column_problems(column, cells) == expected, cells
+        problems, kept = column_rules.checked_column(column, cells)
+        assert problems == expected, cells
         if not expected:
             got = column_rules.column_values(column, cells)
             want = np.array([cell_value(column, cell) for cell in cells], dtype=float)
             np.testing.assert_array_equal(np.asarray(got, float), want, err_msg=str(cells))
+            if kept is not None:  # the values kept while checking are the ones load would read
+                assert kept.dtype == got.dtype, cells
+                np.testing.assert_array_equal(kept, got, err_msg=str(cells))
 
 
 def test_the_benchmark_cohort_with_gaps_has_its_share_of_missing_cells_and_dropouts(tmp_path):

@@ -26,7 +26,7 @@ from tacmg.data.cell_rules import (
     letters_only,
     show_value,
 )
-from tacmg.data.column_rules import column_problems
+from tacmg.data.column_rules import checked_column
 from tacmg.data.contract import (
     CENSORED_PREFIX,
     CONTROLS_TABLE,
@@ -131,7 +131,10 @@ def _check_cells(raw: RawTable) -> list[Problem]:
                     "this column and no analysis reads it: remove the column (its text is not shown here)"
                 )
                 found.append((lines[free[0]], position, raw.problem(text, lines[free[0]], ref)))
-        for index, problem in column_problems(contract.get(name), cells):
+        problems, values = checked_column(contract.get(name), cells)
+        if values is not None:
+            raw.converted[name] = values
+        for index, problem in problems:
             if index not in flagged:
                 found.append((lines[index], position, raw.problem(problem, lines[index], ref)))
     return [problem for _, _, problem in sorted(found, key=lambda item: item[:2])]

@@ -281,7 +281,11 @@ def _to_frame(raw: RawTable) -> pd.DataFrame:
     _, cells = raw.well_formed()
     contract = {column.name: column for column in raw.table.columns}
     data = {
-        name: column_values(contract[name], cells[name]) if name in contract else pd.array(cells[name], dtype="str")
+        name: pd.array(cells[name], dtype="str")
+        if name not in contract
+        else raw.converted[name]
+        if name in raw.converted
+        else column_values(contract[name], cells[name])
         for name in cells
     }
     frame = pd.DataFrame(data, columns=list(cells))

@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tacmg.data.contract import TABLES, Table
 
@@ -73,6 +74,8 @@ class RawTable:
     source: str = ""
     row_word: str = "line"
     notes: list[Problem] = field(default_factory=list)
+    # Column values converted while checking (`tacmg.data.column_rules.checked_column`), for `load`.
+    converted: dict[str, Any] = field(default_factory=dict, repr=False)
     _columns: tuple[list[int], dict[str, tuple[str, ...]]] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
