@@ -9,7 +9,8 @@ outside the QMG range 0-39``. The rules come from `tacmg.data.contract.TABLES` (
 `datapackage.json`) and `tacmg.data.privacy`; `tacmg.data.rules` lists them all. Written by hand
 rather than with pandas or a schema validator: cells are read as text and converted only once every
 check has passed, so nothing silently becomes NaN, and a message can say what to fix. The reading
-and the checks are in `tacmg.data.sources` and the private module `tacmg.data._csv_checks`.
+and the checks are in `tacmg.data.sources` and the private module `tacmg.data._csv_checks`; which
+file of a folder is read, and what every other file is, in `tacmg.data.folder`.
 """
 
 from __future__ import annotations
