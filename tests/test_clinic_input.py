@@ -289,8 +289,8 @@ def test_check_digits_decide_and_numbers_in_measurements_pass():
 def test_a_code_that_looks_like_a_phone_number_is_refused_without_echo(valid_dir, edit):
     edit.set_cell(valid_dir, "controls.csv", 3, "control_id", "07700900123")
     assert validate(valid_dir) == [
-        "controls.csv, line 3, column control_id: code seems to be a phone number; "
-        "use a pseudonymous code such as P01 or C01"
+        "controls.csv, line 3, column control_id: code seems to hold a phone number; "
+        "use a pseudonymous code such as P01 or C01 (not shown here)"
     ]
 
 
@@ -303,7 +303,8 @@ def test_plausibility_warnings_do_not_block(valid_dir, edit):
     edit.set_cell(valid_dir, "patients.csv", 4, "disease_duration_years", "30")
     report = check(valid_dir)
     assert report.valid
-    assert "controls.csv, line 3, column control_id: this control code is also a patient code" in report.warnings
+    overlap = 'control code "P02" is also a patient code (patients.csv, line 3): recode one, or drop the control'
+    assert any(w.startswith(f"controls.csv, line 3, column control_id: {overlap}") for w in report.warnings)
     text = "age at onset plus disease duration is 120 years, above 100"
     assert f"patients.csv, line 4, column disease_duration_years: {text}" in report.warnings
     assert "patients.csv: 4 patients: fewer than 6 patients: no signed-rank test can reach p < 0.05" in report.warnings

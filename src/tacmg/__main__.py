@@ -5,7 +5,7 @@ python -m tacmg validate DIR        (exit 0 if valid, 1 with one line per proble
                                      do not change the exit code; DIR may be an .xlsx workbook)
 python -m tacmg evaluate DIR        (the claims table; exit 0 whatever the verdicts)
 python -m tacmg template DIR [--force]  (header-only CSVs to fill in; never replaces filled-in files
-                                     without --force)
+                                     without --force, never writes beside a workbook)
 python -m tacmg rules               (every rule the validator applies)
 python -m tacmg ensembles [--quiet]  (compute and store every ensemble the chapters read; what is
                                      stored for the current inputs is kept)
@@ -18,7 +18,6 @@ import sys
 
 from tacmg.claims.registry import ClaimsError, load_claims
 from tacmg.data.loader import DataError, check, load
-from tacmg.reconstruction.reconstruct import DEFAULT_SEED, reconstruct
 
 
 def _claim_selection(text: str):
@@ -34,7 +33,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tacmg", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     rec = commands.add_parser("reconstruct", help="generate a reconstructed dataset")
-    rec.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    rec.add_argument("--seed", type=int, default=None, help="random seed (default: the article's e-publication date)")
     rec.add_argument("--out", required=True, help="directory to write the CSVs and datapackage.json")
     rec.add_argument(
         "--condition-on", default="all", help="'all' (default), 'descriptive', or comma-separated claim ids"
@@ -53,6 +52,10 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "reconstruct":
+            # Imported here: the reconstruction needs scipy.stats, which validate and template do not.
+            from tacmg.reconstruction.reconstruct import DEFAULT_SEED, reconstruct
+
+            args.seed = DEFAULT_SEED if args.seed is None else args.seed
             path = reconstruct(
                 args.out,
                 args.seed,

@@ -62,14 +62,14 @@ def column_ref(name: str, position: int) -> str:
     -------
     str
         The name as is when printable and without surrounding spaces, quoted by `show_value`
-        otherwise, ``#<position>`` when blank.
+        otherwise, ``#<position>`` when blank or not valid UTF-8 (its bytes would print as noise).
 
     Examples
     --------
     >>> column_ref("qmg", 3), column_ref("  ", 3), column_ref(" qmg", 3)
     ('qmg', '#3', '" qmg"')
     """
-    if not name.strip():
+    if not name.strip() or has_bad_bytes(name):
         return f"#{position}"
     if name.isprintable() and name == name.strip():
         return name

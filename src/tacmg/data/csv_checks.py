@@ -26,7 +26,7 @@ from tacmg.data.cell_rules import (
     letters_only,
     show_value,
 )
-from tacmg.data.column_rules import column_problems
+from tacmg.data.column_rules import checked_column
 from tacmg.data.contract import (
     CENSORED_PREFIX,
     CONTROLS_TABLE,
@@ -36,9 +36,24 @@ from tacmg.data.contract import (
     VISITS,
     VISITS_TABLE,
 )
+from tacmg.data.folder import (
+    LEGACY_SPREADSHEETS,
+    account_for_others,
+    folder_contents,
+    legacy_problem,
+    source_problems,
+    workbook_path,
+)
 from tacmg.data.package_checks import read_package
-from tacmg.data.privacy import column_identifiers, identifier_name
-from tacmg.data.sources import Problem, RawTable, read_csv_table, read_workbook, workbook_path
+from tacmg.data.privacy import (
+    code_identifiers,
+    column_identifiers,
+    describe_key,
+    free_text_rows,
+    identifier_name,
+    show_code,
+)
+from tacmg.data.sources import Problem, RawTable, read_csv_table, read_workbook
 
 # The visit every patient must have; the other (month 12) may be missing for a drop-out.
 REQUIRED_VISIT = VISITS[0]
@@ -79,7 +94,8 @@ def _near_miss(raw: RawTable, column: str) -> str:
 
 def _check_row_shapes(raw: RawTable) -> Iterator[tuple[int, Problem]]:
     for line, cells in raw.rows:
-        if not "".join(cells).strip():
+        # A row whose first cell (a code) is not blank is not blank: no join for most rows.
+        if not (cells and cells[0].strip()) and not "".join(cells).strip():
             yield line, raw.problem("row is blank; remove the line" if raw.row_word == "line" else "row is blank", line)
         elif len(cells) != len(raw.header):
             yield line, raw.problem(f"row has {len(cells)} cells but the header has {len(raw.header)}", line)
@@ -97,14 +113,28 @@ def _check_cells(raw: RawTable) -> list[Problem]:
         cells = columns[name]
         ref = column_ref(name, position + 1)
         flagged: set[int] = set()
-        if name not in contract or name in coded:
+        if name in coded:
+            for index, what in code_identifiers(cells):
+                flagged.add(index)
+                text = f"code seems to hold {what}; use a pseudonymous code such as P01 or C01 (not shown here)"
+                found.append((lines[index], position, raw.problem(text, lines[index], ref)))
+        elif name not in contract:
             for index, what in column_identifiers(cells):
                 flagged.add(index)
                 text = f"cell seems to hold {what}; remove it (its text is not shown here)"
-                if name in coded:
-                    text = f"code seems to be {what}; use a pseudonymous code such as P01 or C01"
                 found.append((lines[index], position, raw.problem(text, lines[index], ref)))
-        for index, problem in column_problems(contract.get(name), cells):
+            if free := [index for index in free_text_rows(cells) if index not in flagged]:
+                flagged.update(free)
+                more = f", as do {len(free) - 1} more cells of the column" if len(free) > 1 else ""
+                text = (
+                    f"cell holds free text{more}, which may name a person; the data contract does not list "
+                    "this column and no analysis reads it: remove the column (its text is not shown here)"
+                )
+                found.append((lines[free[0]], position, raw.problem(text, lines[free[0]], ref)))
+        problems, values = checked_column(contract.get(name), cells)
+        if values is not None:
+            raw.converted[name] = values
+        for index, problem in problems:
             if index not in flagged:
                 found.append((lines[index], position, raw.problem(problem, lines[index], ref)))
     return [problem for _, _, problem in sorted(found, key=lambda item: item[:2])]
@@ -122,10 +152,6 @@ def _key_rows(raw: RawTable, columns: tuple[str, ...]) -> list[tuple[int, tuple[
     return rows
 
 
-def _describe_key(columns: tuple[str, ...], key: tuple[str, ...]) -> str:
-    return ", ".join(f"{column} {show_value(part)}" for column, part in zip(columns, key))
-
-
 def _check_primary_key(raw: RawTable) -> Iterator[Problem]:
     columns = raw.table.primary_key
     rows = _key_rows(raw, columns)
@@ -134,7 +160,7 @@ def _check_primary_key(raw: RawTable) -> Iterator[Problem]:
     first_line: dict[tuple[str, ...], int] = {}
     for line, key in rows:
         if key in first_line:
-            text = f"duplicate {_describe_key(columns, key)} (first on {raw.row_word} {first_line[key]})"
+            text = f"duplicate {describe_key(columns, key)} (first on {raw.row_word} {first_line[key]})"
             yield raw.problem(text, line, columns[-1])
         else:
             first_line[key] = line
@@ -151,7 +177,7 @@ def _check_foreign_keys(raw: RawTable, raws: dict[str, RawTable]) -> Iterator[Pr
             continue
         for line, key in rows:
             if key not in known:
-                text = f"{_describe_key(foreign.columns, key)} is not in {target.source}"
+                text = f"{describe_key(foreign.columns, key)} is not in {target.source}"
                 yield raw.problem(text, line, foreign.columns[-1])
 
 
@@ -169,10 +195,10 @@ def _check_visit_pairs(raws: dict[str, RawTable]) -> Iterator[Problem]:
     for line, (patient,) in patient_rows:
         lines = seen.get(patient, {})
         if not lines:
-            text = f"patient {show_value(patient)} has no rows in {visits.source} (needs a {REQUIRED_VISIT} row)"
+            text = f"patient {show_code(patient)} has no rows in {visits.source} (needs a {REQUIRED_VISIT} row)"
             yield patients.problem(text, line, "patient_id")
         elif REQUIRED_VISIT not in lines:
-            text = f"patient {show_value(patient)} has no {REQUIRED_VISIT} row (only the month_12 row may be missing)"
+            text = f"patient {show_code(patient)} has no {REQUIRED_VISIT} row (only the month_12 row may be missing)"
             yield visits.problem(text, min(lines.values()), "visit")
 
 
@@ -283,9 +309,14 @@ def no_garbage_collection() -> Iterator[None]:
 
 def inspect(directory: Path) -> Inspection:
     """Read and check everything; return the readable tables and all findings, in file order."""
+    if directory.is_file() and directory.suffix.lower() in LEGACY_SPREADSHEETS:
+        return Inspection({}, None, [legacy_problem(directory)])
     if not directory.exists() or not (directory.is_dir() or workbook_path(directory)):
         what = "directory is missing" if not directory.exists() else "is not a directory or an .xlsx workbook"
         return Inspection({}, None, [Problem(str(directory), what)])
+    contents = folder_contents(directory)
+    if unreadable := source_problems(directory, contents):
+        return Inspection({}, None, unreadable)
     book = workbook_path(directory)
     raws: dict[str, RawTable] = {}
     if book is not None:
@@ -304,8 +335,10 @@ def inspect(directory: Path) -> Inspection:
         ordered += _check_foreign_keys(raw, raws)
     ordered += _check_visit_pairs(raws)
     ordered += _check_detection_limits(raws)
+    others, other_warnings, other_notes = account_for_others(contents, raws, book)
     package = read_package(directory if book is None else book.parent, raws, book is None)
-    inspection = Inspection(raws, package.provenance, ordered + package.problems, package.warnings)
-    inspection.notes = [note for raw in raws.values() for note in raw.notes]
+    inspection = Inspection(raws, package.provenance, ordered + others + package.problems)
+    inspection.warnings = other_warnings + package.warnings
+    inspection.notes = [note for raw in raws.values() for note in raw.notes] + other_notes
     inspection.verified, inspection.workbook = package.verified, book
     return inspection

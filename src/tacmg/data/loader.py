@@ -9,7 +9,8 @@ outside the QMG range 0-39``. The rules come from `tacmg.data.contract.TABLES` (
 `datapackage.json`) and `tacmg.data.privacy`; `tacmg.data.rules` lists them all. Written by hand
 rather than with pandas or a schema validator: cells are read as text and converted only once every
 check has passed, so nothing silently becomes NaN, and a message can say what to fix. The reading
-and the checks are in `tacmg.data.sources` and `tacmg.data.csv_checks`.
+and the checks are in `tacmg.data.sources` and `tacmg.data.csv_checks`; which file of a folder is
+read, and what every other file is, in `tacmg.data.folder`.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ import pandas as pd
 from tacmg.data.column_rules import column_values
 from tacmg.data.contract import TABLES, VISITS
 from tacmg.data.csv_checks import censored_counts, detection_limits, inspect, no_garbage_collection
+from tacmg.data.folder import workbook_path
 from tacmg.data.plausibility import plausibility_warnings
-from tacmg.data.sources import Problem, RawTable, read_bytes, workbook_path
+from tacmg.data.sources import Problem, RawTable, read_bytes
 from tacmg.data.summary import summary_line
 
 DATAPACKAGE_FILE = "datapackage.json"
@@ -280,7 +282,11 @@ def _to_frame(raw: RawTable) -> pd.DataFrame:
     _, cells = raw.well_formed()
     contract = {column.name: column for column in raw.table.columns}
     data = {
-        name: column_values(contract[name], cells[name]) if name in contract else pd.array(cells[name], dtype="str")
+        name: pd.array(cells[name], dtype="str")
+        if name not in contract
+        else raw.converted[name]
+        if name in raw.converted
+        else column_values(contract[name], cells[name])
         for name in cells
     }
     frame = pd.DataFrame(data, columns=list(cells))

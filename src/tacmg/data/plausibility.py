@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 
 import pandas as pd
 
+from tacmg.data.cell_rules import show_value
 from tacmg.data.contract import MOLECULES, SCORES
 from tacmg.data.sources import Problem, RawTable
 
@@ -46,9 +47,21 @@ def _rows(raw: RawTable, mask: pd.Series, column: str | None, text: Callable[[in
 
 
 def _code_overlap(frames: Frames, raws: dict[str, RawTable]) -> Iterator[Problem]:
+    # The code is named (a pseudonymous code is no identifier; an identifying one is refused before
+    # any warning), with the patient's line, so that the reader can find both rows.
     patients, _, controls = frames
     mask = controls["control_id"].isin(set(patients["patient_id"]))
-    yield from _rows(raws["controls"], mask, "control_id", lambda i: "this control code is also a patient code")
+    if not mask.any():
+        return
+    patient_lines = dict(zip(patients["patient_id"], raws["patients"].well_formed()[0]))
+    where = f"{raws['patients'].source}, {raws['patients'].row_word}"
+
+    def text(i: int) -> str:
+        code = controls["control_id"].iloc[i]
+        also = f"is also a patient code ({where} {patient_lines[code]})"
+        return f"control code {show_value(code)} {also}: recode one, or drop the control if the same person"
+
+    yield from _rows(raws["controls"], mask, "control_id", text)
 
 
 def _age_at_baseline(frames: Frames, raws: dict[str, RawTable]) -> Iterator[Problem]:

@@ -1,16 +1,20 @@
 """What the validator refuses so that a dataset cannot identify anyone: the one table of rules.
 
-Two kinds of rule, both listed in data here and nowhere else:
+Four kinds of rule, all listed in data here (and the name table) and nowhere else:
 
-- `IDENTIFIER_NAMES`: column names that announce a direct identifier, in English, Spanish, French,
-  German and Chinese, with common hospital terms (record, hospital and NHS numbers, initials). A
-  name is compared after lower-casing, removing accents and keeping only its letters: a term of
-  `SUBSTRING_MIN_LENGTH` letters or more (or any Chinese term) matches anywhere in the name, a
-  shorter one only a whole word of it ("dob", "tel", "nom"), so that "patient_id" or "mg_adl" never
-  trip.
+- `IDENTIFIER_NAMES` (the table of `tacmg.data.identifier_names`): column names that announce a
+  direct identifier, in eleven languages.
 - `CELL_DETECTORS`: what an identifier looks like inside a cell (e-mail address, phone number, full
   date, national ID numbers with their check digits where the format has one). They scan every cell
   of the extra (non-contract) columns, and the patient and control codes.
+- Free text (`free_text_rows`) in a column the contract does not list is refused as a whole column.
+  The alternative, scanning free text for personal names and titles (Dr, Mr, Mrs, 先生, г-н ...),
+  was rejected: a name has no pattern ("Zhang Wei" carries no title), so a scan that passes would
+  give a clinic false assurance, while the analyses never read an extra column, so deleting one
+  costs the clinic nothing. One-word labels (a site, a grade) stay allowed.
+- `code_identifier`: a patient or control code must be pseudonymous; one that holds a long run of
+  digits (national ID or record numbers have nine or more) or an eight-digit date (a date of birth
+  folded into a code) is refused, as well as any `CELL_DETECTORS` finding.
 
 A refusal names the file, row and column and the kind of identifier, never the cell's text.
 Written by hand rather than with a PII library: the offline ones need language models (presidio)
@@ -23,110 +27,13 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-# Terms of at least this many letters match anywhere inside a column name.
-SUBSTRING_MIN_LENGTH = 5
-
-# (language, what it names, terms). Terms are written as `normalize_name` leaves them.
-# fmt: off
-IDENTIFIER_NAMES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("English", "name", ("name", "names", "firstname", "surname", "lastname", "fullname", "forename", "initials")),
-    ("English", "date of birth", ("dob", "dateofbirth", "birthdate", "birthday", "birth", "born")),
-    ("English", "phone or e-mail", ("phone", "telephone", "tel", "mobile", "cell", "fax", "email", "mail")),
-    ("English", "address", ("address", "street", "postcode", "zipcode", "zip", "city", "town")),
-    ("English", "ID number", ("ssn", "socialsecurity", "nationalid", "idnumber", "idno", "idcard", "passport",
-                              "nino", "nationalinsurance")),
-    ("English", "record or hospital number", ("mrn", "medicalrecord", "recordnumber", "recordno", "casenumber",
-                                              "hospitalnumber", "hospitalno", "hospno", "nhsnumber", "nhsno", "nhs",
-                                              "chinumber", "insurancenumber", "admissionnumber")),
-    ("Spanish", "name", ("nombre", "apellido", "iniciales")),
-    ("Spanish", "date of birth", ("fechanacimiento", "nacimiento", "nacido")),
-    ("Spanish", "phone or e-mail", ("telefono", "movil", "celular", "correo")),
-    ("Spanish", "address", ("direccion", "domicilio", "codigopostal", "calle")),
-    ("Spanish", "ID number", ("dni", "nie", "nif", "pasaporte", "cedula", "curp", "rut")),
-    ("Spanish", "record or hospital number", ("historiaclinica", "numerohistoria", "nhc", "cip", "expediente")),
-    ("French", "name", ("nom", "prenom", "nomdefamille", "initiales")),
-    ("French", "date of birth", ("datedenaissance", "naissance", "ddn")),
-    ("French", "phone or e-mail", ("telephone", "portable", "courriel")),
-    ("French", "address", ("adresse", "rue", "ville")),
-    ("French", "ID number", ("securitesociale", "numerosecu", "nir", "insee")),
-    ("French", "record or hospital number", ("dossier", "ipp")),
-    ("German", "name", ("vorname", "nachname", "familienname", "initialen")),
-    ("German", "date of birth", ("geburt", "geburtsdatum", "geburtstag", "gebdat")),
-    ("German", "phone or e-mail", ("telefon", "handy", "mobilnummer")),
-    ("German", "address", ("anschrift", "adresse", "strasse", "postleitzahl", "plz", "wohnort")),
-    ("German", "ID number", ("personalausweis", "ausweis", "steuerid", "versicherungsnummer", "versichertennummer",
-                             "sozialversicherung")),
-    ("German", "record or hospital number", ("patientennummer", "fallnummer", "aufnahmenummer")),
-    ("Chinese", "name", ("姓名", "名字", "患者姓名", "病人姓名")),
-    ("Chinese", "date of birth", ("出生日期", "出生年月", "生日")),
-    ("Chinese", "phone or e-mail", ("电话", "手机", "联系方式", "邮箱", "电子邮件")),
-    ("Chinese", "address", ("地址", "住址", "家庭住址")),
-    ("Chinese", "ID number", ("身份证", "证件号", "护照", "社保", "医保")),
-    ("Chinese", "record or hospital number", ("住院号", "病历号", "病案号", "门诊号", "就诊卡")),
-)
-# fmt: on
-
-
-def normalize_name(name: str) -> str:
-    """A column name lower-cased, without accents, with each run of non-letters as one space.
-
-    Parameters
-    ----------
-    name : str
-        A column name.
-
-    Returns
-    -------
-    str
-        Words of letters separated by single spaces; camelCase is split into words.
-
-    Examples
-    --------
-    >>> normalize_name("Fecha_Nacimiento"), normalize_name("dateOfBirth"), normalize_name("Hospital No.")
-    ('fecha nacimiento', 'date of birth', 'hospital no')
-    """
-    name = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)
-    stripped = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[\W\d_]+", " ", stripped.casefold()).split())
-
-
-def _is_cjk(term: str) -> bool:
-    return any(ord(character) > 0x2E7F for character in term)
-
-
-def identifier_name(name: str) -> tuple[str, str] | None:
-    """(language, what) of the identifier a column name announces, or None.
-
-    Parameters
-    ----------
-    name : str
-        A column name of a dataset.
-
-    Returns
-    -------
-    tuple of str or None
-        The matching entry's language and meaning in `IDENTIFIER_NAMES`, e.g.
-        ``('Spanish', 'date of birth')``.
-
-    Examples
-    --------
-    >>> identifier_name("fecha_nacimiento"), identifier_name("身份证号"), identifier_name("patient_id")
-    (('Spanish', 'date of birth'), ('Chinese', 'ID number'), None)
-    >>> identifier_name("NHS number"), identifier_name("Geburtsdatum"), identifier_name("cellularity")
-    (('English', 'record or hospital number'), ('German', 'date of birth'), None)
-    """
-    words = normalize_name(name).split()
-    joined = "".join(words)
-    for language, what, terms in IDENTIFIER_NAMES:
-        for term in terms:
-            if term in words or (term in joined and (len(term) >= SUBSTRING_MIN_LENGTH or _is_cjk(term))):
-                return language, what
-    return None
-
+from tacmg.data.cell_rules import show_value
+from tacmg.data.identifier_names import IDENTIFIER_NAMES as IDENTIFIER_NAMES
+from tacmg.data.identifier_names import identifier_name as identifier_name
+from tacmg.data.identifier_names import normalize_name as normalize_name
 
 # ---- What an identifier looks like in a cell.
 
@@ -240,9 +147,10 @@ CELL_DETECTORS: tuple[CellDetector, ...] = (
 )
 # fmt: on
 
-# A column whose joined text has no match here holds no identifier: the detectors need an "@",
-# or seven digits in a row, possibly split by spaces, hyphens, dots, slashes or brackets.
-_TRIGGER = re.compile(r"@|\d(?:[ ()./-]{0,2}\d){5}", re.ASCII)
+# A column whose joined text has no match here holds no identifier: each detector needs an "@",
+# seven digits in a row, or six or more digits split by spaces, hyphens, dots, slashes or brackets
+# (so a run of six digits alone, as in the code P100000, is no trigger).
+_TRIGGER = re.compile(r"@|\d{7}|\d[ ()./-]{1,2}\d", re.ASCII)
 
 
 def cell_identifier(text: str) -> str | None:
@@ -296,3 +204,118 @@ def column_identifiers(cells: Sequence[str]) -> list[tuple[int, str]]:
             if index not in found and (detector.confirm is None or detector.confirm(match.group(0))):
                 found[index] = rank
     return [(index, CELL_DETECTORS[found[index]].what) for index in sorted(found)]
+
+
+# ---- What a pseudonymous code must not hold, and free text.
+
+# A run of this many digits or more: national ID and record numbers have at least nine (US SSN 9,
+# NHS 10, Brazilian CPF 11, Aadhaar and My Number 12, Korean RRN 13, French NIR 15, Chinese ID 18),
+# while a sequential code needs eight only past 10 million patients.
+CODE_MAX_DIGITS = 8
+_LONG_NUMBER = re.compile(rf"\d{{{CODE_MAX_DIGITS + 1},}}", re.ASCII)
+# An eight-digit date anywhere in a run of digits (YYYYMMDD or DDMMYYYY, years 1900-2099); looked
+# for at every position, as a date folded into a code need not start the run.
+_FOLDED_DATE = re.compile(
+    r"(?=((?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d\d))",
+    re.ASCII,
+)
+CODE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("a date (possibly a date of birth)", _FOLDED_DATE),
+    ("a long number (like a national ID or record number)", _LONG_NUMBER),
+)
+
+
+def code_identifier(code: str) -> str | None:
+    """What identifying content a patient or control code holds, or None for a pseudonymous code.
+
+    Parameters
+    ----------
+    code : str
+        One code, e.g. ``"P01"``.
+
+    Returns
+    -------
+    str or None
+        The kind, for a message that does not show the code: the first of `CELL_DETECTORS`
+        that fires, else the first of `CODE_RULES`.
+
+    Examples
+    --------
+    >>> code_identifier("P01"), code_identifier("MG-2019-014"), code_identifier("P19610304123")
+    (None, None, 'a date (possibly a date of birth)')
+    >>> code_identifier("P123456789"), code_identifier("11010519491231002X")
+    ('a long number (like a national ID or record number)', 'a Chinese resident ID number')
+    """
+    found = cell_identifier(code)
+    if found:
+        return found
+    return next((what for what, pattern in CODE_RULES if pattern.search(code)), None)
+
+
+def code_identifiers(codes: Sequence[str]) -> list[tuple[int, str]]:
+    """(index, kind) of every code of a column that `code_identifier` refuses, in order.
+
+    Examples
+    --------
+    >>> code_identifiers(["P01", "P20010911", "P02"])
+    [(1, 'a date (possibly a date of birth)')]
+    """
+    joined = "\n".join(codes)
+    if not re.search(rf"\d{{{CODE_MAX_DIGITS}}}|@", joined):  # every rule needs eight digits or an "@"
+        return column_identifiers(codes)
+    return [(index, what) for index, code in enumerate(codes) if (what := code_identifier(code))]
+
+
+# Two words of two letters or more, side by side (the first may end in punctuation), or four
+# characters of a script written without spaces (Han, kana): a cell of text rather than a label.
+_FREE_TEXT = re.compile(
+    r"[^\W\d_]{2,}[,;:.!?)]*[ \t\u00a0\u3000]+[(\"']*[^\W\d_]{2,}|[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]{4,}"
+)
+
+
+def free_text_rows(cells: Sequence[str]) -> list[int]:
+    """Indexes of the cells that hold free text: two words or more, or four Han or kana characters.
+
+    A column the contract does not list is refused when a cell holds free text, since free text
+    may name a person (see the module docstring for why it is refused rather than scanned);
+    one-word labels such as ``stable``, ``site A`` or ``10 mg`` are not free text.
+
+    Examples
+    --------
+    >>> free_text_rows(["stable", "Zhang Wei, seen by Dr Li", "site A", "10 mg", "张伟医生看过"])
+    [1, 4]
+    """
+    joined = "\n".join(cells)
+    matches = list(_FREE_TEXT.finditer(joined))
+    if not matches:
+        return []
+    starts = list(itertools.accumulate((len(cell) + 1 for cell in cells[:-1]), initial=0))
+    return sorted({bisect.bisect_right(starts, match.start()) - 1 for match in matches})
+
+
+def show_code(code: str) -> str:
+    """A patient or control code quoted for a message, unless it identifies someone.
+
+    Such a code is refused by its own message (`tacmg.data.privacy.code_identifier`); every other
+    message then says where it is without quoting it.
+
+    Examples
+    --------
+    >>> print(show_code("P01"), show_code("11010519491231002X"))
+    "P01" (code not shown)
+    """
+    return "(code not shown)" if code_identifier(code) else show_value(code)
+
+
+def describe_key(columns: tuple[str, ...], key: tuple[str, ...]) -> str:
+    """A key (its columns and values) as a message shows it; codes go through `show_code`.
+
+    Examples
+    --------
+    >>> print(describe_key(("patient_id", "visit"), ("P01", "baseline")))
+    patient_id "P01", visit "baseline"
+    """
+    return ", ".join(
+        f"{column} {show_code(part) if column.endswith('_id') else show_value(part)}"
+        for column, part in zip(columns, key)
+    )

@@ -13,8 +13,9 @@ import pandas as pd
 
 from tacmg.data.contract import CENSORED_PREFIX, MISSING_VALUES, TABLES, Column
 from tacmg.data.datapackage import datapackage_fields_table
+from tacmg.data.folder import LEGACY_SPREADSHEETS
 from tacmg.data.plausibility import PLAUSIBILITY_RULES
-from tacmg.data.privacy import CELL_DETECTORS, IDENTIFIER_NAMES
+from tacmg.data.privacy import CELL_DETECTORS, CODE_MAX_DIGITS, CODE_RULES, IDENTIFIER_NAMES
 from tacmg.data.sources import OTHER_SEPARATORS, SEPARATORS
 
 # The missing-value spellings as the rules table words them.
@@ -28,7 +29,27 @@ STRUCTURE_RULES = (
         "a folder with patients.csv, visits.csv and controls.csv, or one .xlsx workbook "
         "(in the folder, or given itself) with the sheets patients, visits and controls",
     ),
-    ("problem", "file", "not empty; UTF-8 (a byte-order mark is allowed); valid CSV (quotes closed)"),
+    (
+        "problem",
+        "folder",
+        "the CSV files are read when present, else the one .xlsx workbook; a workbook beside the CSV files "
+        "must hold the same data on the sheets it shares with them (else two versions: refused); two "
+        f"workbooks without CSV files are refused; {', '.join(LEGACY_SPREADSHEETS)} files cannot be read "
+        "and are refused with what to save them as when they are the only data",
+    ),
+    (
+        "warning",
+        "folder",
+        f"a {', '.join(LEGACY_SPREADSHEETS)} file beside readable data, or a workbook beside the CSV files "
+        "that cannot be read, is not read",
+    ),
+    ("note", "folder", "other .csv and .tsv files, and the extra sheets of the workbook read, are not read"),
+    (
+        "problem",
+        "file",
+        "not empty; UTF-8 (a byte-order mark is allowed; UTF-16, Excel's 'Unicode Text', is refused in one "
+        "line); valid CSV (quotes closed)",
+    ),
     (
         "problem",
         "file",
@@ -133,6 +154,17 @@ def rules_table() -> pd.DataFrame:
         check = " (checked with its check digits)" if detector.confirm else ""
         rule = f"no cell of an extra column, and no patient or control code, holding {detector.what}{check}"
         rows.append({"kind": "problem", "applies to": "cells", "rule": rule})
+    (date, _), (number, _) = CODE_RULES
+    for rule in (
+        f"no patient or control code holding {date}: eight digits reading YYYYMMDD or DDMMYYYY",
+        f"no patient or control code holding {number}: more than {CODE_MAX_DIGITS} digits in a row",
+    ):
+        rows.append({"kind": "problem", "applies to": "codes", "rule": rule})
+    rule = (
+        "no free text (two words or more, or four Han or kana characters) in a column the contract does "
+        "not list: it may name a person and no analysis reads it"
+    )
+    rows.append({"kind": "problem", "applies to": "cells", "rule": rule})
     for rule_id, text in PLAUSIBILITY_RULES.items():
         rows.append({"kind": "warning", "applies to": f"plausibility ({rule_id})", "rule": text})
     return pd.DataFrame(rows, columns=["kind", "applies to", "rule"])

@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tacmg.data.contract import TABLES, Table
 
@@ -73,6 +74,8 @@ class RawTable:
     source: str = ""
     row_word: str = "line"
     notes: list[Problem] = field(default_factory=list)
+    # Column values converted while checking (`tacmg.data.column_rules.checked_column`), for `load`.
+    converted: dict[str, Any] = field(default_factory=dict, repr=False)
     _columns: tuple[list[int], dict[str, tuple[str, ...]]] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -182,6 +185,23 @@ def _decimal_commas(raw: RawTable) -> int:
     return converted
 
 
+def _is_utf16(data: bytes) -> bool:
+    """Whether a file is UTF-16: its byte-order mark, or a NUL byte beside every character of its
+    first line (UTF-16 without a mark); never decoded, since its header would read as binary noise.
+
+    Examples
+    --------
+    >>> _is_utf16("patient_id,sex".encode("utf-16")), _is_utf16("patient_id,sex".encode("utf-16-le"))
+    (True, True)
+    >>> _is_utf16(b"patient_id,sex"), _is_utf16(b"patient_id," + bytes(1) + b"sex")
+    (False, False)
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    head = data[:64]
+    return len(head) >= 4 and (head[0::2].count(0) == len(head[0::2]) or head[1::2].count(0) == len(head[1::2]))
+
+
 def read_csv_table(directory: Path, table: Table) -> tuple[RawTable | None, list[Problem]]:
     """Return the CSV file of `table` as a RawTable (None if unusable) and the file-level problems."""
     data, problems = read_bytes(directory / table.file, table.file)
@@ -189,6 +209,9 @@ def read_csv_table(directory: Path, table: Table) -> tuple[RawTable | None, list
         return None, problems
     if not data:
         return None, [Problem(table.file, "file is empty (0 bytes); a header line and data rows are needed")]
+    if _is_utf16(data):
+        text = 'file is UTF-16 text (as Excel saves "Unicode Text"); save it as "CSV UTF-8 (comma delimited)"'
+        return None, [Problem(table.file, text)]
     # A byte-order mark (as Excel writes) is allowed.
     text = data.removeprefix(codecs.BOM_UTF8).decode("utf-8", "surrogateescape")
     header_line = text.split("\n", 1)[0].rstrip("\r")
@@ -240,27 +263,13 @@ def _sheet_rows(sheet) -> Iterator[tuple[int, list[str]]]:
             pending = []
 
 
-def workbook_path(directory: Path) -> Path | None:
-    """The .xlsx workbook a dataset is read from: `directory` itself, or the one .xlsx in a folder
-    that has none of the three CSV files; None if the CSV files are to be read.
+def read_workbook(path: Path, compare_only: bool = False) -> tuple[dict[str, RawTable], list[Problem]]:
+    """Read the sheets patients, visits and controls of an .xlsx workbook (names case-insensitive).
 
-    Examples
-    --------
-    >>> workbook_path(Path("no-such-folder")) is None
-    True
+    With `compare_only` (a workbook beside the CSV files, read to compare), the sheets it has are
+    returned and only an unreadable workbook is a problem. Otherwise a note on the first table read
+    names the sheets that are not read.
     """
-    if directory.suffix.lower() == WORKBOOK_SUFFIX and directory.is_file():
-        return directory
-    if not directory.is_dir() or any((directory / t.file).exists() for t in TABLES.values()):
-        return None
-    books = sorted(
-        p for p in directory.iterdir() if p.suffix.lower() == WORKBOOK_SUFFIX and not p.name.startswith("~$")
-    )
-    return books[0] if len(books) == 1 else None
-
-
-def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
-    """Read the sheets patients, visits and controls of an .xlsx workbook (names case-insensitive)."""
     from openpyxl import load_workbook  # type: ignore[import-untyped]  # imported here: only for workbooks
 
     data, problems = read_bytes(path, path.name)
@@ -275,19 +284,26 @@ def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
     for name, table in TABLES.items():
         source = f"{path.name}, sheet {name}"
         if name not in sheets:
-            found = ", ".join(book.sheetnames)
-            problems.append(Problem(path.name, f"sheet {name} is missing (sheets found: {found})"))
+            if not compare_only:
+                found = ", ".join(book.sheetnames)
+                problems.append(Problem(path.name, f"sheet {name} is missing (sheets found: {found})"))
             continue
         records = list(_sheet_rows(book[sheets[name]]))
         if not records or not records[0][1]:
-            problems.append(Problem(source, "the header row is blank", 1, row_word="row"))
+            if not compare_only:
+                problems.append(Problem(source, "the header row is blank", 1, row_word="row"))
             continue
         # A sheet has no row length: empty cells at the end of a row are missing values, not absent.
         width = len(records[0][1])
         rows = [(number, cells + [""] * (width - len(cells))) for number, cells in records[1:]]
         raw = RawTable(table, data, records[0][1], rows, source=source, row_word="row")
-        if not raw.rows:
+        if not raw.rows and not compare_only:
             problems.append(raw.problem("sheet has a header but no data rows", line=records[0][0]))
         raws[name] = raw
     book.close()
+    extra = [name for name in book.sheetnames if name.strip().lower() not in TABLES]
+    if extra and raws and not compare_only:
+        shown = ", ".join(extra)
+        text = f"sheets {', '.join(raws)} are read; not read: {shown}"
+        next(iter(raws.values())).notes.append(Problem(path.name, text))
     return raws, problems

@@ -14,6 +14,7 @@ import pandas as pd
 
 from tacmg.data import contract
 from tacmg.data.cohorts import VISIT_VARIABLES, Cohorts, key
+from tacmg.data.folder import folder_contents
 from tacmg.data.loader import Dataset
 
 
@@ -162,8 +163,10 @@ def write_template(directory: str | Path, force: bool = False) -> list[Path]:
     Raises
     ------
     FileExistsError
-        Without `force`, if a file to write exists and is neither empty nor the template; no file
-        is written then.
+        If the folder holds a workbook (.xlsx, or one of
+        `tacmg.data.folder.LEGACY_SPREADSHEETS`), even with `force`: empty CSV files beside it
+        would hide it (the CSV files are read first). Without `force`, also if a file to write
+        exists and is neither empty nor the template. No file is written then.
 
     Examples
     --------
@@ -174,6 +177,12 @@ def write_template(directory: str | Path, force: bool = False) -> list[Path]:
     """
     directory = Path(directory)
     texts = {directory / t.file: ",".join(t.column_names) + "\n" for t in contract.TABLES.values()}
+    contents = folder_contents(directory)
+    if books := [path.name for path in (*contents.workbooks, *contents.legacy)]:
+        raise FileExistsError(
+            f"{directory}: already holds data ({', '.join(books)}); nothing was written "
+            "(write the template into an empty folder: CSV files here would hide the workbook)"
+        )
     if not force:
         kept = [p.name for p, text in texts.items() if p.exists() and p.read_bytes() not in (b"", text.encode())]
         if kept:
