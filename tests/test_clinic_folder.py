@@ -14,7 +14,7 @@ import pytest
 from tacmg.data import column_rules
 from tacmg.data.cell_rules import cell_problem, cell_value
 from tacmg.data.contract import CONTROLS_TABLE, MISSING_VALUES, TABLES, VISITS, VISITS_TABLE
-from tacmg.data.identifier_names import _TERMS, IDENTIFIER_NAMES, identifier_name, normalize_name
+from tacmg.data.identifier_names import TERMS, IDENTIFIER_NAMES, identifier_name, normalize_name
 from tacmg.data.loader import check, load, validate
 from tacmg.data.privacy import code_identifier, free_text_rows
 from tacmg.data.tables import write_template
@@ -139,7 +139,7 @@ def test_the_name_table_covers_every_language_and_kind_and_each_term_is_found():
     }
     for language, what, terms in IDENTIFIER_NAMES:
         for term in terms:
-            meaning, languages = _TERMS[_key(term)]
+            meaning, languages = TERMS[_key(term)]
             assert language in languages and meaning == what, term
             for name in (term, f"patient_{term}_2"):  # alone, and as a word of a longer name
                 found = identifier_name(name)

@@ -145,7 +145,8 @@ def _term_table() -> dict[str, tuple[str, list[str]]]:
     return table
 
 
-_TERMS = _term_table()
+# Normalised term to (what it identifies, the languages it is written in); one table, tested.
+TERMS = _term_table()
 
 
 def identifier_name(name: str) -> tuple[str, str] | None:
@@ -173,7 +174,7 @@ def identifier_name(name: str) -> tuple[str, str] | None:
     """
     words = normalize_name(name).split()
     joined = "".join(words)
-    for term, (what, languages) in _TERMS.items():
+    for term, (what, languages) in TERMS.items():
         if term in words or (term in joined and _matches_anywhere(term)):
             return "/".join(languages), what
     return None
