@@ -14,7 +14,7 @@ import pytest
 from tacmg.data import column_rules
 from tacmg.data.cell_rules import cell_problem, cell_value
 from tacmg.data.contract import CONTROLS_TABLE, MISSING_VALUES, TABLES, VISITS, VISITS_TABLE
-from tacmg.data.identifier_names import TERMS, IDENTIFIER_NAMES, identifier_name, normalize_name
+from tacmg.data.identifier_names import IDENTIFIER_NAMES, TERMS, identifier_name, normalize_name
 from tacmg.data.loader import check, load, validate
 from tacmg.data.privacy import code_identifier, free_text_rows
 from tacmg.data.tables import write_template
