@@ -82,9 +82,9 @@ def test_the_slider_chart_is_self_contained_vega_lite_with_a_slider_per_prior():
     # Vega compiles and renders it at the sliders' starting values (the labels read the shares there)
     # labels at the sliders' values only: QMG at a lower end of 0.3 (57%), not 0.5 (37%); (b) and (c)
     # at 0.5 (47%), not 0 (97%)
-    drawn = re.findall(r"<text[^>]*>([^<]*)</text>", vlc.vegalite_to_svg(spec))  # not the alt text
-    assert "57%" in drawn and "47%" in drawn
-    assert "37%" not in drawn and "97%" not in drawn
+    drawn = " | ".join(re.findall(r"<text[^>]*>([^<]*)</text>", vlc.vegalite_to_svg(spec)))  # not the alt text
+    assert "QMG fell: 57%" in drawn and "QMG fell: 47%" in drawn
+    assert ": 37%" not in drawn and ": 97%" not in drawn
 
 
 def test_dose_rises_counts_cohorts_with_any_rising_dose():

@@ -280,10 +280,11 @@ def sensitivity_curves(
     curves: pd.DataFrame,
     assumed: dict[str, tuple[float, float]],
     labels: dict[str, str] | None = None,
-    width: int = 220,
-) -> alt.HConcatChart:
+    width: int = 280,
+) -> alt.VConcatChart:
     """The share of cohorts in which each clinical claim holds as each relaxation's prior moves,
-    three panels side by side, each with a slider (Vega-Lite params: it works in a static page).
+    three panels, each with a slider (Vega-Lite params: it works in a static page) and the shares
+    at the slider's value written under it; stacked, so that a phone's width holds them.
 
     Panel (a) draws the curve over the lower end of the window a non-MM patient's month-12 score
     is drawn from (baseline x U(low, high)); its slider picks the upper end, and a second slider the
@@ -304,7 +305,7 @@ def sensitivity_curves(
 
     Returns
     -------
-    altair.HConcatChart
+    altair.VConcatChart
 
     Examples
     --------
@@ -323,11 +324,12 @@ def sensitivity_curves(
         claim=lambda d: d["claim_id"].map(labels), percent=lambda d: d["share"].map(_percent)
     )
     order = [labels[c] for c in labels if c in set(frame["claim_id"])]
+    colour_scale = alt.Scale(domain=order, range=[VISIT_SERIES[i % len(VISIT_SERIES)] for i in range(len(order))])
     colour = alt.Color(
         "claim:N",
         sort=order,
-        scale=alt.Scale(domain=order, range=[VISIT_SERIES[i % len(VISIT_SERIES)] for i in range(len(order))]),
-        legend=legend("Claim", "bottom", direction="horizontal"),
+        scale=colour_scale,
+        legend=None,  # the readout under each panel names the claims in their colours
     )
     y = alt.Y(
         "share:Q", title="Share of cohorts in which it holds", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")
@@ -385,7 +387,6 @@ def sensitivity_curves(
         chosen = at.mark_circle(size=110, opacity=1, stroke=NEUTRALS["ink"], strokeWidth=1).encode(
             x=x, y=y, color=colour, tooltip=tooltip
         )
-        words = at.mark_text(align="left", dx=8, fontSize=11).encode(x=x, y=y, text="percent:N", color=colour)
         rule = alt.Chart(rows).transform_filter(f"datum.claim_id == '{rows['claim_id'].iloc[0]}'")
         if relaxation == "a":
             rule = rule.transform_filter("abs(datum.high - a_high) < 1e-6")
@@ -398,16 +399,22 @@ def sensitivity_curves(
         if relaxation == "a":
             committed = committed.transform_filter(f"abs(datum.high - {float(start_high)}) < 1e-6")
         ring = committed.mark_point(shape="circle", size=220, filled=False, color=NEUTRALS["ink"]).encode(x=x, y=y)
-        panel = (
-            alt.layer(rule, lines, dots, ring, chosen, words)
-            .add_params(*params)
-            .properties(
-                width=width,
-                height=220,
-                title=alt.TitleParams(RELAXATION_TITLES[relaxation], anchor="start", fontSize=12),
-            )
+        curve = alt.layer(rule, lines, dots, ring, chosen).properties(
+            width=width, height=180, title=alt.TitleParams(RELAXATION_TITLES[relaxation], anchor="start", fontSize=12)
         )
-        panels.append(panel)
+        # the shares at the slider's value, one line per claim, read without hovering
+        readout = (
+            at.transform_calculate(reading="datum.claim + ': ' + datum.percent")
+            .mark_text(align="left", baseline="middle", fontSize=11)
+            .encode(
+                x=alt.value(0),
+                y=alt.Y("claim:N", sort=order, axis=None, title=None),
+                text="reading:N",
+                color=alt.Color("claim:N", sort=order, scale=colour_scale, legend=None),
+            )
+            .properties(width=width, height=14 * len(order), view=alt.ViewBackground(stroke=None))
+        )
+        panels.append(alt.vconcat(curve, readout, spacing=6).add_params(*params))
     committed_words = "; ".join(
         f"{RELAXATION_TITLES[r][:3]} {_percent(v)}" + (f" to {_percent(h)}" if r == "a" else "")
         for r, (v, h) in assumed.items()
@@ -419,9 +426,9 @@ def sensitivity_curves(
         f"Least share: {_percent(frame['share'].min())}, greatest: {_percent(frame['share'].max())}."
     )
     return (
-        alt.hconcat(*panels, spacing=24)
+        alt.vconcat(*panels, spacing=18)
         .properties(
-            title=_title("How the clinical claims move with each unsourced prior of the status link"),
+            title=_title("The clinical claims against each status-link prior"),
             description=description,
         )
         .resolve_scale(color="shared")
