@@ -173,7 +173,7 @@ def test_chapters_read_the_stored_ensembles_and_never_compute_them(private_store
         m.setattr(ri, "ENSEMBLE_SIZE", 20)
         m.setattr(ri, "DESCRIPTIVE_SIZE", 20)
         m.setattr(ri, "PRIORS_SIZE", 20)
-        ri.numbers_across_ensembles(int(p["seed"]), tuple(p["claims_conditioned_on"]), chapters, measure, build=True)
+        ri.class_tables(int(p["seed"]), tuple(p["claims_conditioned_on"]), chapters, measure, build=True)
         assert sorted(seen) == sorted(chapters * 3)  # each on all three ensembles
         section = intervals.for_chapter("01-cohort", committed)
     assert section.applies and section.number_class("cohort_n") == ri.FIXED
