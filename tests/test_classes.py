@@ -145,3 +145,14 @@ def test_acceptance_rate_counts_every_accepted_candidate():
         accepted += int((consistent & holds_matrix(cohorts, claims).all(axis=1)).sum())
     assert e.acceptance_rate == pytest.approx(accepted / e.candidates)
     assert accepted > 3 or e.acceptance_rate == pytest.approx(3 / e.candidates)
+
+
+def test_a_borderline_class_says_so_beside_the_number():
+    table = pd.DataFrame(
+        {"ri_low": [1.0, 1.0], "ri_high": [2.0, 2.0], "number_class": [ri.BY_TESTS] * 2, "class_flips": [0.3, 0.05]},
+        index=["a", "b"],
+    )
+    section = intervals.SectionIntervals(table)
+    assert "borderline: another class in 30% of resamples" in section.text("a")
+    assert "borderline" not in section.text("b")
+    assert section.implied({"a": "x", "b": "y"}) == ["x", "y"]  # the class itself is unchanged

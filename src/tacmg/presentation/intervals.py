@@ -29,6 +29,7 @@ from tacmg.presentation.tables import is_p_value
 from tacmg.stats.rounding import fixed, p_value_text, quantity_text
 
 RANGE_COLUMN = "Across reconstructions (2.5-97.5%)"
+FLIP_LIMIT = 0.1  # a class that changes in more of the bootstrap resamples than this is borderline
 CLASS_COLUMN = "Narrowed by"
 NOT_APPLICABLE = (
     "Reconstruction intervals are not shown: they describe how much the published figures leave open "
@@ -145,6 +146,19 @@ class SectionIntervals:
             return ""
         return str(self.table.at[key, "number_class"])
 
+    def class_words(self, key: str) -> str:
+        """The class of `key` as shown, with its Monte Carlo noise where the class is unsure.
+
+        A class that changes in more than `FLIP_LIMIT` of the bootstrap resamples of the
+        ensembles says so: it sits near the three-quarters line, and another draw could class it
+        the other way.
+        """
+        words = self.number_class(key)
+        flips = self._cell(key, "class_flips")
+        if words and flips is not None and math.isfinite(float(flips)) and float(flips) > FLIP_LIMIT:
+            words += f" (borderline: another class in {fixed(100 * float(flips), 0)}% of resamples)"
+        return words
+
     def outside(self, key: str) -> bool:
         """Whether the committed cohort's value of `key` lies outside its own range (a property of the draw)."""
         return bool(self._cell(key, "outside", False))
@@ -175,7 +189,7 @@ class SectionIntervals:
         centre = ""
         if self.outside(key) and median is not None and math.isfinite(float(median)):
             centre = f", median {self._value(key, float(median))}"
-        return f" (reconstructions: {self.range(key)}{centre}; {self.number_class(key)}{self.outside_text(key)})"
+        return f" (reconstructions: {self.range(key)}{centre}; {self.class_words(key)}{self.outside_text(key)})"
 
     def prose_values(self, prefix: str, values: Mapping[str, Any]) -> dict[str, str]:
         """``<name>_ri`` texts for every number among `values` (glued by `ProseValues.add`)."""
@@ -274,7 +288,7 @@ def with_intervals(
     return view.assign(
         **{
             f"{what}{_unit_words(unit)}: {RANGE_COLUMN.lower()}": [intervals.range(k, unit) for k in keys],
-            CLASS_COLUMN: [intervals.number_class(k) for k in keys],
+            CLASS_COLUMN: [intervals.class_words(k) for k in keys],
         }
     )
 
