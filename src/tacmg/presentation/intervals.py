@@ -74,6 +74,17 @@ def range_text(low: float, high: float, p_value: bool = False) -> str:
     return f"{fixed(low, decimals)} to {fixed(high, decimals)}"
 
 
+def percent_range(low: float, high: float) -> str:
+    """Two percentages as a range, one figure when they agree.
+
+    Examples
+    --------
+    >>> percent_range(17.4, 39.4), percent_range(100.0, 100.0)
+    ('17% to 39%', '100%')
+    """
+    return range_text(low, high).replace(" to ", "% to ") + "%"
+
+
 @dataclass(frozen=True)
 class SectionIntervals:
     """The reconstruction intervals of one chapter section's numbers (`table` None: not applicable).
@@ -419,8 +430,8 @@ def landing_sentence(classes: Sequence[str]) -> str:
         f"of the {len(classes)} numbers the chapters derive from it, the published figures fix {n(ri.FIXED)}; "
         f"the published summaries narrow {n(ri.BY_SUMMARIES)}, the published tests {n(ri.BY_TESTS)} and both "
         f"together {n(ri.BY_BOTH)}; a prior sets {n(ri.SET_BY_PRIOR)}; and {n(ri.NOT_NARROWED)} "
-        f"{'is' if left == 1 else 'are'} not narrowed by any published figure, its place coming from priors "
-        f"centred on the report."
+        f"{'is' if left == 1 else 'are'} not narrowed by any published figure, "
+        f"{'its place' if left == 1 else 'their place'} coming from priors centred on the report."
     )
 
 
@@ -442,8 +453,8 @@ def noise_sentence(summary: Mapping[str, float | int], limit: float = 0.1) -> st
     return (
         f"The ensembles are finite, so each class was recomputed on "
         f"{reconstruction_intervals.BOOTSTRAP_REPLICATES} bootstrap resamples of them: {tail}"
-        f"{fixed(100 * limit, 0)}% of the resamples (at most {flips}); the methods page gives each "
-        f"width ratio with its band."
+        f"{fixed(100 * limit, 0)}% of the resamples (at most {flips}), and such a class is marked "
+        f"borderline beside its number."
     )
 
 
