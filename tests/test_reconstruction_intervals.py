@@ -29,13 +29,13 @@ def private_store(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("width", "descriptive", "expected"),
     [
-        (0.0, 0.0, "fixed by the report"),
-        (0.0, 5.0, "fixed by the report"),
-        (1e-12, 5.0, "fixed by the report"),
-        (1.0, 5.0, "narrowed by the report"),
-        (3.7, 5.0, "narrowed by the report"),
-        (3.75, 5.0, "set by the assumptions"),
-        (6.0, 5.0, "set by the assumptions"),
+        (0.0, 0.0, ri.FIXED),
+        (0.0, 5.0, ri.FIXED),
+        (1e-12, 5.0, ri.FIXED),
+        (1.0, 5.0, ri.BY_TESTS),
+        (3.7, 5.0, ri.BY_TESTS),
+        (3.75, 5.0, ri.NOT_NARROWED),
+        (6.0, 5.0, ri.NOT_NARROWED),
         (float("nan"), 5.0, ""),
     ],
 )
@@ -44,8 +44,8 @@ def test_class_rule(width, descriptive, expected):
 
 
 def test_fixed_tolerance_scales_with_the_number():
-    assert ri.number_class(1e-7, 1.0, scale=1e4) == "fixed by the report"
-    assert ri.number_class(1e-7, 1.0, scale=1.0) == "narrowed by the report"
+    assert ri.number_class(1e-7, 1.0, scale=1e4) == ri.FIXED
+    assert ri.number_class(1e-7, 1.0, scale=1.0) == ri.BY_TESTS
 
 
 def test_interval_table_uses_the_central_95_percent_and_classes_each_number():
@@ -60,9 +60,9 @@ def test_interval_table_uses_the_central_95_percent_and_classes_each_number():
     assert table.loc["narrow", "ri_low"] == pytest.approx(np.quantile(conditioned["narrow"], 0.025))
     assert table.loc["narrow", "ri_high"] == pytest.approx(np.quantile(conditioned["narrow"], 0.975))
     assert table["number_class"].to_dict() == {
-        "fixed": "fixed by the report",
-        "narrow": "narrowed by the report",
-        "loose": "set by the assumptions",
+        "fixed": ri.FIXED,
+        "narrow": ri.BY_TESTS,
+        "loose": ri.NOT_NARROWED,
     }
 
 
@@ -74,7 +74,9 @@ def test_a_number_too_few_cohorts_have_gets_no_interval():
 def test_conditioned_ensemble_meets_every_conditioned_claim_and_starts_with_the_committed_cohort():
     committed = load(RECONSTRUCTED_DIR)
     conditioned_on = tuple(committed.provenance["claims_conditioned_on"])
-    e = ri.ensembles(int(committed.provenance["seed"]), conditioned_on, size=4, descriptive_size=3, workers=1)
+    e = ri.ensembles(
+        int(committed.provenance["seed"]), conditioned_on, size=4, descriptive_size=3, priors_size=2, workers=1
+    )
     registry = load_claims()
     assert holds_matrix(e.conditioned, registry.select(conditioned_on)).all()
     assert holds_matrix(e.descriptive, registry.select(kind="descriptive")).all()
@@ -82,7 +84,9 @@ def test_conditioned_ensemble_meets_every_conditioned_claim_and_starts_with_the_
     for name in ("patients", "visits", "controls"):
         pd.testing.assert_frame_equal(getattr(first, name), getattr(committed, name), check_dtype=False)
     # the descriptive ensemble is looser: some of its cohorts miss a claim the conditioned ones meet
-    loose = ri.ensembles(int(committed.provenance["seed"]), conditioned_on, size=1, descriptive_size=40, workers=1)
+    loose = ri.ensembles(
+        int(committed.provenance["seed"]), conditioned_on, size=1, descriptive_size=40, priors_size=1, workers=1
+    )
     assert not holds_matrix(loose.descriptive, registry.select(conditioned_on)).all()
 
 
@@ -113,19 +117,19 @@ def test_prose_and_tables_show_range_and_class():
         {
             "ri_low": [-6.5, 0.1],
             "ri_high": [-4.0, 0.2],
-            "number_class": ["narrowed by the report", "set by the assumptions"],
+            "number_class": [ri.BY_TESTS, ri.NOT_NARROWED],
         },
         index=["scores_qmg_hl", "scores_qmg_p"],
     )
     section = intervals.SectionIntervals(table)
     v = glue.ProseValues(glue=False)
     v.add("scores", {"qmg_hl": -5.0, "qmg_p": 0.15, "n": 32}, intervals=section)
-    assert v.scores_qmg_hl_ri == " (reconstructions: -6.5 to -4.0; narrowed by the report)"
-    assert v.scores_qmg_p_ri == " (reconstructions: 0.100 to 0.200; set by the assumptions)"  # p as in tables
+    assert v.scores_qmg_hl_ri == f" (reconstructions: -6.5 to -4.0; {ri.BY_TESTS})"
+    assert v.scores_qmg_p_ri == f" (reconstructions: 0.100 to 0.200; {ri.NOT_NARROWED})"  # p as in tables
     assert v.scores_n_ri == ""  # a number without an interval reads as before
     shown = intervals.with_intervals(pd.DataFrame({"Score": ["QMG"]}), section, ["scores_qmg_hl"], "HL change")
-    assert shown.columns.tolist() == ["Score", "HL change: across reconstructions (2.5-97.5%)", "Pinned down by"]
-    assert shown.iloc[0, 1:].tolist() == ["-6.5 to -4.0", "narrowed by the report"]
+    assert shown.columns.tolist() == ["Score", "HL change: across reconstructions (2.5-97.5%)", "Narrowed by"]
+    assert shown.iloc[0, 1:].tolist() == ["-6.5 to -4.0", ri.BY_TESTS]
     assert section.implied({"scores_qmg_hl": "QMG change", "scores_qmg_p": "QMG p"}) == ["QMG change"]
 
 
@@ -168,17 +172,16 @@ def test_chapters_read_the_stored_ensembles_and_never_compute_them(private_store
     with pytest.MonkeyPatch.context() as m:
         m.setattr(ri, "ENSEMBLE_SIZE", 20)
         m.setattr(ri, "DESCRIPTIVE_SIZE", 20)
-        ri.numbers_across_ensembles(int(p["seed"]), tuple(p["claims_conditioned_on"]), chapters, measure, build=True)
-        assert sorted(seen) == sorted(chapters * 2)  # each on both ensembles
+        m.setattr(ri, "PRIORS_SIZE", 20)
+        ri.class_tables(int(p["seed"]), tuple(p["claims_conditioned_on"]), chapters, measure, build=True)
+        assert sorted(seen) == sorted(chapters * 3)  # each on all three ensembles
         section = intervals.for_chapter("01-cohort", committed)
-    assert section.applies and section.number_class("cohort_n") == "fixed by the report"
+    assert section.applies and section.number_class("cohort_n") == ri.FIXED
     assert section.changed == ()
 
 
 def test_a_changed_parameter_keeps_the_default_intervals_and_says_so(monkeypatch):
-    table = pd.DataFrame(
-        {"ri_low": [-6.0], "ri_high": [-3.0], "number_class": ["narrowed by the report"]}, index=["scores_qmg_hl"]
-    )
+    table = pd.DataFrame({"ri_low": [-6.0], "ri_high": [-3.0], "number_class": [ri.BY_TESTS]}, index=["scores_qmg_hl"])
     monkeypatch.setattr(ri, "intervals_for", lambda *args: table)
     committed = load(RECONSTRUCTED_DIR)
     same = intervals.for_chapter(

@@ -7,11 +7,13 @@ run it first) draws
   cohorts conditioned on the descriptive claims only, each inferential claim tested in each, under
   the assumed priors and under the prior and analysis scenarios;
 - the status-link ensembles (`tacmg.analyses.status_link`): the clinical claims under relaxed links
-  between post-intervention status and the score changes;
+  between post-intervention status and the score changes, and the sensitivity curves over each
+  relaxation's prior (`tacmg.analyses.status_link.link_sensitivity`);
 - the implied-claims ensemble (`tacmg.analyses.implied`);
-- the reconstruction-interval ensembles (`tacmg.analyses.reconstruction_intervals`) and every number
-  chapters 01-07 derive, measured on each of their cohorts at once (`tacmg.analyses.ensemble_numbers`,
-  arrays over cohorts, tested equal to the chapters' own functions),
+- the reconstruction-interval ensembles (`tacmg.analyses.reconstruction_intervals`: conditioned,
+  descriptive and priors alone) and every number chapters 01-07 derive, measured on each of their
+  cohorts at once (`tacmg.analyses.ensemble_numbers`, arrays over cohorts, tested equal to the
+  chapters' own functions), with each number's class and its bootstrap noise,
 
 and stores each as arrays (`tacmg.analyses.ensemble_store`), keyed on the lock, the claims, the
 priors, the committed cohort and the package's code. What is stored already is not recomputed, so
@@ -49,7 +51,8 @@ def build(progress: bool = True, workers: int | None = None) -> dict[str, float]
         "robustness": lambda: robustness.robustness(workers=workers, build=True),
         "status link": lambda: status_link.link_robustness(workers=workers, build=True),
         "implied claims": lambda: implied.implied_shares(workers=workers, build=True),
-        "reconstruction intervals": lambda: reconstruction_intervals.numbers_across_ensembles(
+        "status-link sensitivity": lambda: status_link.link_sensitivity(workers=workers, build=True),
+        "reconstruction intervals": lambda: reconstruction_intervals.class_tables(
             seed, conditioned_on, build=True, workers=workers, progress=progress
         ),
     }

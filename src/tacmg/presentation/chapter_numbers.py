@@ -29,7 +29,7 @@ Numbers = dict[str, dict[str, Any]]
 _SCORE_LABELS = {"qmg": "QMG", "mmt": "MMT", "adl": "MG-ADL", "qol": "MG-QOL15"}
 
 # Numbers a prior of priors.yaml sets outright: the same in every reconstruction, but because of
-# an assumption, not of the report (classed "set by the assumptions"). Key: the prior that sets it.
+# an assumption, not of the report (classed "set by a prior"). Key: the prior that sets it.
 SET_BY_PRIORS = {
     "cohort_n_women": "cohort.female_share",
     "cohort_women_pct": "cohort.female_share",
@@ -305,6 +305,7 @@ DERIVED: dict[str, dict[str, str]] = {
     "07-correlations": {
         "corr_n_significant": "the count of significant correlations",
         "corr_n_significant_adjusted": "that count after adjustment",
+        "corr_n_published_matches_adjusted": "the count of published pairs that survive the adjustment",
         "corr_n_unpublished_significant": "the count of significant pairs no source mentions",
         "corr_bw_rho_baseline": "the baseline correlation of sCD25 with the QMG",
         "corr_bw_rho_change": "the correlation of their changes",

@@ -5,8 +5,9 @@ the reconstructions and its class; this module turns them into words. A chapter 
 its intervals (`for_chapter`, read from what the ensemble build step stored), then
 
 - ``v.add(prefix, values, intervals=ri)`` glues, beside each number ``<key>``, a text ``<key>_ri``:
-  " (reconstructions: -6 to -3; narrowed by the report)", or "" where intervals do not apply, so
-  the same sentence reads right on the reconstruction and on a reader's own data;
+  " (reconstructions: -6 to -3; narrowed by the published tests)", or "" where intervals do not
+  apply, so the same sentence reads right on the reconstruction and on a reader's own data; where
+  the committed cohort's value lies outside its own range, the text says so and how rare it is;
 - ``with_intervals(view, ri, keys)`` adds the range and the class as two table columns (none on
   a reader's data).
 """
@@ -28,7 +29,8 @@ from tacmg.presentation.tables import is_p_value
 from tacmg.stats.rounding import fixed, p_value_text, quantity_text
 
 RANGE_COLUMN = "Across reconstructions (2.5-97.5%)"
-CLASS_COLUMN = "Pinned down by"
+FLIP_LIMIT = 0.1  # a class that changes in more of the bootstrap resamples than this is borderline
+CLASS_COLUMN = "Narrowed by"
 NOT_APPLICABLE = (
     "Reconstruction intervals are not shown: they describe how much the published figures leave open "
     "in a reconstructed cohort, and these data were not reconstructed. The intervals in the tables "
@@ -72,6 +74,17 @@ def range_text(low: float, high: float, p_value: bool = False) -> str:
     return f"{fixed(low, decimals)} to {fixed(high, decimals)}"
 
 
+def percent_range(low: float, high: float) -> str:
+    """Two percentages as a range, one figure when they agree.
+
+    Examples
+    --------
+    >>> percent_range(17.4, 39.4), percent_range(100.0, 100.0)
+    ('17% to 39%', '100%')
+    """
+    return range_text(low, high).replace(" to ", "% to ") + "%"
+
+
 @dataclass(frozen=True)
 class SectionIntervals:
     """The reconstruction intervals of one chapter section's numbers (`table` None: not applicable).
@@ -86,10 +99,18 @@ class SectionIntervals:
 
     Examples
     --------
-    >>> t = pd.DataFrame({"ri_low": [-6.0], "ri_high": [-3.0], "number_class": ["narrowed by the report"]},
+    >>> t = pd.DataFrame({"ri_low": [-6.0], "ri_high": [-3.0], "number_class": ["narrowed by the published tests"]},
     ...                  index=["scores_qmg_hl"])
     >>> SectionIntervals(t).text("scores_qmg_hl"), SectionIntervals(None).text("scores_qmg_hl")
-    (' (reconstructions: -6 to -3; narrowed by the report)', '')
+    (' (reconstructions: -6 to -3; narrowed by the published tests)', '')
+    >>> counts = pd.DataFrame({"ri_low": [5.0], "ri_high": [11.0], "number_class": ["set by a prior"],
+    ...                        "count": [True], "committed": [2.0], "outside": [True], "median": [9.0],
+    ...                        "share_at_most": [0.006], "share_at_least": [1.0]}, index=["corr_n"])
+    >>> for part in SectionIntervals(counts).text("corr_n").split("; "):
+    ...     print(part)
+     (reconstructions: 5 to 11, median 9
+    set by a prior
+    this cohort's 2 lies outside that range, a property of its draw: 0.6% of reconstructions give 2 or fewer)
     """
 
     table: pd.DataFrame | None
@@ -107,6 +128,8 @@ class SectionIntervals:
             return "n/a"
         ends = self.table.loc[[key], ["ri_low", "ri_high"]].to_numpy(float)[0]
         low, high = float(ends[0]), float(ends[1])
+        if self._is_count(key) and "share" not in key.split("_"):
+            return range_text(low, high)  # a count reads as whole numbers, whatever the column's unit
         if unit is not None:
             low_text, high_text = (quantity_text(e, unit, sign=unit != "ratio", with_unit=False) for e in (low, high))
             return low_text if low_text == high_text else f"{low_text} to {high_text}"
@@ -114,17 +137,70 @@ class SectionIntervals:
             return range_text(100 * low, 100 * high).replace(" to ", "% to ") + "%"
         return range_text(low, high, is_p_value(key))
 
+    def _cell(self, key: str, column: str, default: Any = None) -> Any:
+        if self.table is None or column not in self.table.columns or key not in self.table.index:
+            return default
+        return self.table.at[key, column]
+
+    def _is_count(self, key: str) -> bool:
+        return bool(self._cell(key, "count", False))
+
+    def _value(self, key: str, value: float) -> str:
+        """One value of `key` as the range shows its ends."""
+        if "share" in key.split("_"):
+            return range_text(100 * value, 100 * value) + "%"
+        return range_text(value, value, is_p_value(key))
+
     def number_class(self, key: str) -> str:
         """The class of `key` ("" when it has none)."""
         if self.table is None or key not in self.table.index:
             return ""
         return str(self.table.at[key, "number_class"])
 
+    def class_words(self, key: str) -> str:
+        """The class of `key` as shown, with its Monte Carlo noise where the class is unsure.
+
+        A class that changes in more than `FLIP_LIMIT` of the bootstrap resamples of the
+        ensembles says so: it sits near the three-quarters line, and another draw could class it
+        the other way.
+        """
+        words = self.number_class(key)
+        flips = self._cell(key, "class_flips")
+        if words and flips is not None and math.isfinite(float(flips)) and float(flips) > FLIP_LIMIT:
+            words += f" (borderline: another class in {fixed(100 * float(flips), 0)}% of resamples)"
+        return words
+
+    def outside(self, key: str) -> bool:
+        """Whether the committed cohort's value of `key` lies outside its own range (a property of the draw)."""
+        return bool(self._cell(key, "outside", False))
+
+    def outside_text(self, key: str) -> str:
+        """Where the committed value lies against the ensemble, as a clause ("" when within its range).
+
+        A value outside its range is one draw's accident: the clause gives the share of
+        reconstructions at or beyond it, so a verdict that rests on it reads as the share it is.
+        """
+        if not self.outside(key):
+            return ""
+        value = float(self._cell(key, "committed"))
+        below = value < float(self._cell(key, "ri_low"))
+        share = float(self._cell(key, "share_at_most" if below else "share_at_least"))
+        beyond = ("fewer" if self._is_count(key) else "less") if below else "more"
+        share_words = "none" if share == 0 else f"{fixed(100 * share, 1)}%"
+        return (
+            f"; this cohort's {self._value(key, value)} lies outside that range, a property of its draw: "
+            f"{share_words} of reconstructions give {self._value(key, value)} or {beyond}"
+        )
+
     def text(self, key: str) -> str:
         """What the prose shows after the number `key`: its range and class in parentheses, or ""."""
         if self.table is None or key not in self.table.index or not self.number_class(key):
             return ""
-        return f" (reconstructions: {self.range(key)}; {self.number_class(key)})"
+        median = self._cell(key, "median")
+        centre = ""
+        if self.outside(key) and median is not None and math.isfinite(float(median)):
+            centre = f", median {self._value(key, float(median))}"
+        return f" (reconstructions: {self.range(key)}{centre}; {self.class_words(key)}{self.outside_text(key)})"
 
     def prose_values(self, prefix: str, values: Mapping[str, Any]) -> dict[str, str]:
         """``<name>_ri`` texts for every number among `values` (glued by `ProseValues.add`)."""
@@ -135,8 +211,8 @@ class SectionIntervals:
         }
 
     def implied(self, labels: Mapping[str, str]) -> list[str]:
-        """Labels of `labels` (key to words) whose numbers are fixed or narrowed by the report."""
-        keep = reconstruction_intervals.CLASSES[:2]
+        """Labels of `labels` (key to words) whose numbers the published figures fix or narrow."""
+        keep = reconstruction_intervals.IMPLIED_CLASSES
         return [label for key, label in labels.items() if self.number_class(key) in keep]
 
 
@@ -212,18 +288,18 @@ def with_intervals(
 
     Examples
     --------
-    >>> t = pd.DataFrame({"ri_low": [-6.0], "ri_high": [-3.0], "number_class": ["narrowed by the report"]},
+    >>> t = pd.DataFrame({"ri_low": [-6.0], "ri_high": [-3.0], "number_class": ["narrowed by the published tests"]},
     ...                  index=["scores_qmg_hl"])
     >>> shown = with_intervals(pd.DataFrame({"outcome": ["QMG"]}), SectionIntervals(t), ["scores_qmg_hl"], "HL")
     >>> shown.iloc[0].tolist()
-    ['QMG', '-6 to -3', 'narrowed by the report']
+    ['QMG', '-6 to -3', 'narrowed by the published tests']
     """
     if not intervals.applies:
         return view
     return view.assign(
         **{
             f"{what}{_unit_words(unit)}: {RANGE_COLUMN.lower()}": [intervals.range(k, unit) for k in keys],
-            CLASS_COLUMN: [intervals.number_class(k) for k in keys],
+            CLASS_COLUMN: [intervals.class_words(k) for k in keys],
         }
     )
 
@@ -245,11 +321,14 @@ def note(intervals: SectionIntervals) -> str:
     return (
         f"Beside a number derived from the reconstruction stands its range across "
         f"{reconstruction_intervals.ENSEMBLE_SIZE:,} reconstructed cohorts that meet every published claim this "
-        f"one was built to meet (the middle 95%, from 2.5% to 97.5%), and what pins it down: fixed by the "
-        f"report (the same in every reconstruction), narrowed by the report, or set by the assumptions "
-        f"(about as wide as when only the published counts, medians and means are met). The rule is on the "
-        f"methods page. This range is not a confidence interval: it measures what the published figures "
-        f"leave open, not how precisely anything was measured."
+        f"one was built to meet (the middle 95%, from 2.5% to 97.5%; whole numbers for a count), and which "
+        f"published figures narrow it: the summaries (counts, medians, means), against cohorts drawn from the "
+        f"priors alone; the tests, against cohorts that meet the summaries only; both; or neither, when its "
+        f"place comes from priors that were themselves centred on the report. A number the same in every "
+        f"reconstruction is fixed by the published figures, one a prior sets outright is set by a prior. The "
+        f"rule, and its Monte Carlo noise, are on the methods page. Where this cohort's own value lies outside "
+        f"its range, the text says so: that value is an accident of one draw. This range is not a confidence "
+        f"interval: it measures what the published figures leave open, not how precisely anything was measured."
     ) + _changed_text(intervals.changed)
 
 
@@ -274,7 +353,7 @@ def _changed_text(changed: Sequence[str]) -> str:
 
 
 def implied_text(intervals: SectionIntervals, labels: Mapping[str, str]) -> str:
-    """What the report implies about a chapter's derived numbers, as one sentence ("" on own data).
+    """What the published figures pin down among a chapter's derived numbers, as sentences ("" on own data).
 
     Parameters
     ----------
@@ -284,34 +363,40 @@ def implied_text(intervals: SectionIntervals, labels: Mapping[str, str]) -> str:
 
     Examples
     --------
-    >>> t = pd.DataFrame({"ri_low": [1.0, 0.0], "ri_high": [1.0, 9.0],
-    ...                   "number_class": ["fixed by the report", "set by the assumptions"]}, index=["a", "b"])
-    >>> implied_text(SectionIntervals(t), {"a": "n", "b": "d"})
-    'What the report implies here: it fixes n. The other number discussed here (d) is set by the assumptions.'
+    >>> t = pd.DataFrame({"ri_low": [1.0, 0.0, 2.0], "ri_high": [1.0, 9.0, 3.0],
+    ...                   "number_class": ["fixed by the published figures",
+    ...                                    "not narrowed (priors centred on the report)",
+    ...                                    "narrowed by the published summaries"]}, index=["a", "b", "c"])
+    >>> for part in implied_text(SectionIntervals(t), {"a": "n", "b": "d", "c": "m"}).split("; "):
+    ...     print(part)
+    What the published figures pin down here: they fix n
+    the published summaries narrow m. No published figure narrows d: priors centred on the report place it.
     >>> implied_text(SectionIntervals(None), {"a": "the count"})
     ''
     """
     if not intervals.applies:
         return ""
-    by_class: dict[str, list[str]] = {c: [] for c in reconstruction_intervals.CLASSES}
+    ri = reconstruction_intervals
+    by_class: dict[str, list[str]] = {c: [] for c in ri.CLASSES}
     for key, label in labels.items():
-        by_class.setdefault(intervals.number_class(key) or reconstruction_intervals.CLASSES[2], []).append(label)
-    fixed_, narrowed, assumed = (by_class[c] for c in reconstruction_intervals.CLASSES)
-    if not fixed_ and not narrowed:
-        return (
-            f"What the report implies here: none of the {len(assumed)} derived numbers this chapter discusses. "
-            f"All are set by the assumptions, read them as what the priors make of the published figures."
+        by_class.setdefault(intervals.number_class(key) or ri.NOT_NARROWED, []).append(label)
+    pinned = [
+        (ri.FIXED, "they fix"),
+        (ri.BY_SUMMARIES, "the published summaries narrow"),
+        (ri.BY_TESTS, "the published tests narrow"),
+        (ri.BY_BOTH, "the summaries and the tests both narrow"),
+    ]
+    parts = [f"{verb} {_listed(by_class[c])}" for c, verb in pinned if by_class[c]]
+    text = f"What the published figures pin down here: {'; '.join(parts)}." if parts else ""
+    if not parts:
+        text = f"The published figures narrow none of the {len(labels)} derived numbers this chapter discusses."
+    if by_class[ri.NOT_NARROWED]:
+        text += (
+            f" No published figure narrows {_listed(by_class[ri.NOT_NARROWED])}: priors centred on the report place "
         )
-    parts = []
-    if fixed_:
-        parts.append(f"it fixes {_listed(fixed_)}")
-    if narrowed:
-        parts.append(f"it narrows {_listed(narrowed)}")
-    text = f"What the report implies here: {' and '.join(parts)}."
-    if assumed:
-        noun = "number discussed here" if len(assumed) == 1 else f"{len(assumed)} numbers discussed here"
-        verb = "is" if len(assumed) == 1 else "are"
-        text += f" The other {noun} ({_listed(assumed)}) {verb} set by the assumptions."
+        text += "it." if len(by_class[ri.NOT_NARROWED]) == 1 else "them."
+    if by_class[ri.SET_BY_PRIOR]:
+        text += f" A prior sets {_listed(by_class[ri.SET_BY_PRIOR])}."
     return text
 
 
@@ -321,30 +406,60 @@ def _listed(items: Sequence[str]) -> str:
 
 
 def landing_sentence(classes: Sequence[str]) -> str:
-    """How many of the chapters' derived numbers the report pins down, as the end of a sentence.
+    """How many of the chapters' derived numbers each step of the report narrows, as the end of a sentence.
 
     Examples
     --------
-    >>> text = landing_sentence(["fixed by the report", "set by the assumptions", "set by the assumptions"])
-    >>> for part in text.split(", "):
+    >>> text = landing_sentence(["fixed by the published figures", "narrowed by the published summaries",
+    ...                          "not narrowed (priors centred on the report)", "set by a prior"])
+    >>> for part in text.split("; "):
     ...     print(part)
-    of the 3 numbers the chapters derive from it
-    1 is fixed by the report
-    none is narrowed by it and 2 are set by the assumptions.
+    of the 4 numbers the chapters derive from it, the published figures fix 1
+    the published summaries narrow 1, the published tests none and both together none
+    a prior sets 1
+    and 1 is not narrowed by any published figure, its place coming from priors centred on the report.
     """
+    ri = reconstruction_intervals
 
-    def count(n: int, what: str) -> str:
-        return f"{'none' if n == 0 else n} {'is' if n <= 1 else 'are'} {what}"
+    def n(c: str) -> str:
+        k = sum(x == c for x in classes)
+        return "none" if k == 0 else str(k)
 
-    fixed_, narrowed, assumed = (sum(c == name for c in classes) for name in reconstruction_intervals.CLASSES)
+    left = sum(x == ri.NOT_NARROWED for x in classes)
     return (
-        f"of the {len(classes)} numbers the chapters derive from it, {count(fixed_, 'fixed by the report')}, "
-        f"{count(narrowed, 'narrowed by it')} and {count(assumed, 'set by the assumptions')}."
+        f"of the {len(classes)} numbers the chapters derive from it, the published figures fix {n(ri.FIXED)}; "
+        f"the published summaries narrow {n(ri.BY_SUMMARIES)}, the published tests {n(ri.BY_TESTS)} and both "
+        f"together {n(ri.BY_BOTH)}; a prior sets {n(ri.SET_BY_PRIOR)}; and {n(ri.NOT_NARROWED)} "
+        f"{'is' if left == 1 else 'are'} not narrowed by any published figure, "
+        f"{'its place' if left == 1 else 'their place'} coming from priors centred on the report."
+    )
+
+
+def noise_sentence(summary: Mapping[str, float | int], limit: float = 0.1) -> str:
+    """The classes' Monte Carlo noise in one sentence, from `reconstruction_intervals.class_summary`.
+
+    Examples
+    --------
+    >>> noise_sentence({"numbers": 40, "max_flips": 0.255, "over_limit": 3, "outside": 2})[:80]
+    'The ensembles are finite, so each class was recomputed on 200 bootstrap resample'
+    """
+    over = int(summary["over_limit"])
+    flips = f"{fixed(100 * float(summary['max_flips']), 1)}%"
+    tail = (
+        "no class changes in more than "
+        if over == 0
+        else f"{over} of the {summary['numbers']} classes change in more than "
+    )
+    return (
+        f"The ensembles are finite, so each class was recomputed on "
+        f"{reconstruction_intervals.BOOTSTRAP_REPLICATES} bootstrap resamples of them: {tail}"
+        f"{fixed(100 * limit, 0)}% of the resamples (at most {flips}), and such a class is marked "
+        f"borderline beside its number."
     )
 
 
 def implied_html(implied: Mapping[str, Sequence[str]], titles: Mapping[str, str]) -> str:
-    """A list, chapter by chapter, of the derived numbers the report fixes or narrows (HTML).
+    """A list, chapter by chapter, of the derived numbers the published figures fix or narrow (HTML).
 
     Examples
     --------

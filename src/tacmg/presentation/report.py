@@ -21,6 +21,7 @@ from tacmg.claims.names import claim_name
 from tacmg.claims.registry import Claim, Registry, load_claims
 from tacmg.data.loader import Dataset, load
 from tacmg.data.paths import RECONSTRUCTED_DIR, REPO_ROOT
+from tacmg.presentation.prior_choices import verdict_words
 
 DATA_DIR_VARIABLE = "MG_DATA_DIR"
 
@@ -275,7 +276,9 @@ def scorecard(dataset: Dataset, registry: Registry | None = None) -> pd.DataFram
     """Every claim with finding, published figure, figure in this data, verdict and its chapter.
 
     Computed from the registry and the data (never typed): a claim that fails shows as failed. The
-    ``kind`` column tells the stated claims from the implied ones, which the scorecard shows apart.
+    ``kind`` column tells the stated claims from the implied ones, which the scorecard shows apart;
+    ``verdict_shown`` is the verdict in the words a page shows (on the reconstruction, an implied
+    claim the priors lean towards says so: `tacmg.presentation.prior_choices.verdict_words`).
 
     Examples
     --------
@@ -289,6 +292,11 @@ def scorecard(dataset: Dataset, registry: Registry | None = None) -> pd.DataFram
     table = evaluate(dataset, registry)
     table.insert(1, "finding_title", table["finding"].map(registry.findings))
     table["chapter"] = table["finding"].map(CHAPTERS)
+    # On the reconstruction, an implied claim the priors lean towards is no independent test.
+    table["verdict_shown"] = [
+        verdict_words(v, f, k) if is_reconstructed(dataset) else v
+        for v, f, k in zip(table["verdict"], table["finding"], table["kind"], strict=True)
+    ]
     return table
 
 
@@ -347,7 +355,7 @@ def scorecard_html(table: pd.DataFrame) -> str:
             rows.append(
                 f"<tr><td>{html.escape(claim_name(registry.by_id(r['claim_id'])))}</td>"
                 f"<td>{html.escape(str(r['published']))}</td><td>{html.escape(r['observed'])}</td>"
-                f'<td class="{css}">{_MARKS[r["verdict"]]} {r["verdict"]}</td>'
+                f'<td class="{css}">{_MARKS[r["verdict"]]} {html.escape(r.get("verdict_shown", r["verdict"]))}</td>'
                 f"<td><code>{html.escape(r['claim_id'])}</code></td></tr>"
             )
     head = "<tr><th>Claim</th><th>Published</th><th>This data</th><th>Verdict</th><th>Id</th></tr>"

@@ -1,7 +1,7 @@
 """The card that opens every findings chapter: what was published, what the data shown say, what it means.
 
 A clinician reading only the card learns the chapter's answer: the published claims in words, how
-many hold on the data shown and how (built in, or tested), what the report implies about the
+many hold on the data shown and how (built in, or tested), which published figures narrow the
 numbers the chapter derives, and what the verdicts cannot show. Everything on it is computed:
 the claims from the registry, the verdicts from the data, the implied numbers from the
 reconstruction intervals.
@@ -102,7 +102,7 @@ def summary_card(
         f"<p><strong>In {data}.</strong> {html.escape(_verdict_sentence(counts, failed))}</p>",
     ]
     if meaning:
-        parts.append(f"<p><strong>What it implies.</strong> {html.escape(meaning)}</p>")
+        parts.append(f"<p><strong>What the report pins down.</strong> {html.escape(meaning)}</p>")
     parts.append(f"<p><strong>What it does not show.</strong> {html.escape(caveat)}</p>")
     parts.append("</aside>")
     return "".join(parts)
