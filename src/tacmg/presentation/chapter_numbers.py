@@ -198,22 +198,8 @@ def vs_controls_numbers(
 
 
 def vs_controls_from_table(dataset: Dataset, table: pd.DataFrame, alpha: float = 0.05) -> Numbers:
-    """Chapter 05's numbers from its table, as the chapter computes it once for display.
-
-    Parameters
-    ----------
-    dataset : Dataset
-        The data the table comes from (whether they were built to meet the claims).
-    table : pandas.DataFrame
-        `tacmg.analyses.molecules_vs_controls.baseline_against_controls` of `dataset` at `alpha`.
-    alpha : float
-        The significance level the table was computed at.
-
-    Returns
-    -------
-    Numbers
-        What `vs_controls_numbers` returns for the same parameters.
-    """
+    """Chapter 05's numbers from `table`, the chapter's `baseline_against_controls` of `dataset` at
+    `alpha` (computed once, for display): what `vs_controls_numbers` returns for the same parameters."""
     built = built_to_meet(dataset, load_claims().select(finding="molecules_vs_controls"), alpha)
     summary = summaries.against_controls_summary(table, conditioned=built)
     return {"vsctl": summary, "vsctl_row": _molecule_rows(table, "all")}
@@ -243,30 +229,11 @@ def change_from_tables(
     statuses: Sequence[str] = IMPROVED_STATUSES,
     alpha: float = 0.05,
 ) -> Numbers:
-    """Chapter 06's numbers from its tables, as the chapter computes them once for display.
+    """Chapter 06's numbers from its tables (`molecule_change.paired_change` in all patients and in
+    the patients of `statuses`, `status_difference_test`, at `alpha`), computed once for display.
 
-    The chapter builds its tables section by section and glues the numbers of each section
-    before its prose, so the tables not yet built may be left out (their numbers then are too).
-
-    Parameters
-    ----------
-    dataset : Dataset
-        The data the tables come from (whether they were built to meet the claims).
-    all_patients : pandas.DataFrame
-        `tacmg.analyses.molecule_change.paired_change` of `dataset` in all patients.
-    subset : pandas.DataFrame, optional
-        The same in the patients of `statuses`.
-    status_test : pandas.DataFrame, optional
-        `tacmg.analyses.molecule_change.status_difference_test` of `dataset`.
-    statuses : sequence of str
-        The statuses of the subset.
-    alpha : float
-        The significance level the tables were computed at.
-
-    Returns
-    -------
-    Numbers
-        With every table given, what `change_numbers` returns for the same parameters.
+    With every table, what `change_numbers` returns for the same parameters. The chapter glues each
+    section's numbers before its prose, so a table not built yet is left out, and so are its numbers.
     """
     registry = load_claims()
     built_all = built_to_meet(dataset, registry.select(finding="molecule_change"), alpha)
@@ -308,27 +275,9 @@ def correlation_from_tables(
     visit: str = "baseline",
     alpha: float = 0.05,
 ) -> Numbers:
-    """Chapter 07's numbers from its tables, as the chapter computes them once for display.
-
-    Parameters
-    ----------
-    dataset : Dataset
-        The data the tables come from (whether they were built to meet the claims).
-    table : pandas.DataFrame
-        `tacmg.analyses.correlations.correlation_table` of `dataset` at `visit` and `alpha`.
-    between_within : pandas.DataFrame, optional
-        `tacmg.analyses.correlations.between_and_within` of `dataset`; without it (the chapter
-        has not built it yet) its numbers, prefix ``corr_bw``, are left out.
-    visit : str
-        The visit of `table`.
-    alpha : float
-        The significance level `table` was computed at.
-
-    Returns
-    -------
-    Numbers
-        With both tables given, what `correlation_numbers` returns for the same parameters.
-    """
+    """Chapter 07's numbers from its tables (`correlations.correlation_table` at `visit` and `alpha`,
+    `between_and_within`), computed once for display: with both, what `correlation_numbers` returns
+    for the same parameters; without `between_within` (not built yet) its ``corr_bw`` numbers are left out."""
     # the published pairs were built to meet at baseline only
     built = visit == "baseline" and built_to_meet(dataset, load_claims().select(finding="correlations"), alpha)
     family = summaries.multiplicity_summary(table, alpha, conditioned=built)
