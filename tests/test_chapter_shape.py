@@ -49,6 +49,26 @@ SHOWN_CALLS: dict[str, dict[str, set[str]]] = {
         "status.changes_by_status": set(),
         "status.share_arithmetic": set(),
     },
+    "05-molecules-vs-controls": {
+        "selection.baseline_rows": set(),
+        "rank_tests.rank_sum": set(),
+        "estimates.ratio_of_locations": set(),
+        "molecules_vs_controls.baseline_against_controls": set(),
+    },
+    "06-molecule-change": {
+        "dataset.paired": set(),
+        "rank_tests.signed_rank": set(),
+        "permutation.signed_rank_permutation": {"zero_method"},
+        "estimates.paired_shift": {"zeros"},
+        "molecule_change.paired_change": set(),
+        "molecule_change.status_difference_test": set(),
+    },
+    "07-correlations": {
+        "selection.visit_rows": set(),
+        "rank_tests.spearman": set(),
+        "correlations.correlation_table": set(),
+        "correlations.between_and_within": set(),
+    },
 }
 
 

@@ -194,6 +194,12 @@ def vs_controls_numbers(
     table = molecules_vs_controls.baseline_against_controls(
         dataset, alpha=alpha, correction=correction, confidence=confidence
     )
+    return vs_controls_from_table(dataset, table, alpha)
+
+
+def vs_controls_from_table(dataset: Dataset, table: pd.DataFrame, alpha: float = 0.05) -> Numbers:
+    """Chapter 05's numbers from `table`, the chapter's `baseline_against_controls` of `dataset` at
+    `alpha` (computed once, for display): what `vs_controls_numbers` returns for the same parameters."""
     built = built_to_meet(dataset, load_claims().select(finding="molecules_vs_controls"), alpha)
     summary = summaries.against_controls_summary(table, conditioned=built)
     return {"vsctl": summary, "vsctl_row": _molecule_rows(table, "all")}
@@ -211,19 +217,40 @@ def change_numbers(
     all_patients = molecule_change.paired_change(dataset, **options)
     subset = molecule_change.paired_change(dataset, statuses=tuple(statuses), **options)
     test = molecule_change.status_difference_test(dataset, alpha=alpha, correction=correction)
+    return change_from_tables(dataset, all_patients, subset, test, statuses=statuses, alpha=alpha)
+
+
+def change_from_tables(
+    dataset: Dataset,
+    all_patients: pd.DataFrame,
+    subset: pd.DataFrame | None = None,
+    status_test: pd.DataFrame | None = None,
+    *,
+    statuses: Sequence[str] = IMPROVED_STATUSES,
+    alpha: float = 0.05,
+) -> Numbers:
+    """Chapter 06's numbers from its tables (`molecule_change.paired_change` in all patients and in
+    the patients of `statuses`, `status_difference_test`, at `alpha`), computed once for display.
+
+    With every table, what `change_numbers` returns for the same parameters. The chapter glues each
+    section's numbers before its prose, so a table not built yet is left out, and so are its numbers.
+    """
     registry = load_claims()
     built_all = built_to_meet(dataset, registry.select(finding="molecule_change"), alpha)
-    # the subset claims were built to meet only under the registry's reading of "improved"
-    built_sub = tuple(statuses) == tuple(IMPROVED_STATUSES) and built_to_meet(
-        dataset, registry.select(finding="improved_subset"), alpha
-    )
-    return {
-        "change_all": summaries.change_summary(all_patients, conditioned=built_all),
-        "change_sub": summaries.change_summary(subset, conditioned=built_sub),
-        "change_contrast": summaries.subset_contrast(all_patients, subset),
-        "change_status": summaries.status_summary(test),
-        "change_row": {**_molecule_rows(all_patients, "all"), **_molecule_rows(subset, "sub")},
-    }
+    numbers: Numbers = {"change_all": summaries.change_summary(all_patients, conditioned=built_all)}
+    rows = _molecule_rows(all_patients, "all")
+    if subset is not None:
+        # the subset claims were built to meet only under the registry's reading of "improved"
+        built_sub = tuple(statuses) == tuple(IMPROVED_STATUSES) and built_to_meet(
+            dataset, registry.select(finding="improved_subset"), alpha
+        )
+        numbers["change_sub"] = summaries.change_summary(subset, conditioned=built_sub)
+        numbers["change_contrast"] = summaries.subset_contrast(all_patients, subset)
+        rows.update(_molecule_rows(subset, "sub"))
+    if status_test is not None:
+        numbers["change_status"] = summaries.status_summary(status_test)
+    numbers["change_row"] = rows
+    return numbers
 
 
 def correlation_numbers(
@@ -236,6 +263,21 @@ def correlation_numbers(
 ) -> Numbers:
     """Chapter 07: the correlation family, the published pairs and sCD25 between and within patients."""
     table = correlations.correlation_table(dataset, visit=visit, alpha=alpha, correction=correction)
+    between_within = correlations.between_and_within(dataset, molecule, tuple(scores_between))
+    return correlation_from_tables(dataset, table, between_within, visit=visit, alpha=alpha)
+
+
+def correlation_from_tables(
+    dataset: Dataset,
+    table: pd.DataFrame,
+    between_within: pd.DataFrame | None = None,
+    *,
+    visit: str = "baseline",
+    alpha: float = 0.05,
+) -> Numbers:
+    """Chapter 07's numbers from its tables (`correlations.correlation_table` at `visit` and `alpha`,
+    `between_and_within`), computed once for display: with both, what `correlation_numbers` returns
+    for the same parameters; without `between_within` (not built yet) its ``corr_bw`` numbers are left out."""
     # the published pairs were built to meet at baseline only
     built = visit == "baseline" and built_to_meet(dataset, load_claims().select(finding="correlations"), alpha)
     family = summaries.multiplicity_summary(table, alpha, conditioned=built)
@@ -247,9 +289,12 @@ def correlation_numbers(
             "n_molecule_tests": int((table["block"] == "molecule-molecule").sum()),
         }
     )
-    between_within = correlations.between_and_within(dataset, molecule, tuple(scores_between))
-    rows = {f"{x}_{y}_rho": float(rho) for x, y, rho in zip(table["var_x"], table["var_y"], table["rho"])}
-    return {"corr": family, "corr_bw": dict(between_within.iloc[0].to_dict()), "corr_row": rows}
+    numbers: Numbers = {"corr": family}
+    if between_within is not None:
+        numbers["corr_bw"] = {str(name): value for name, value in between_within.iloc[0].to_dict().items()}
+    pairs = zip(table["var_x"], table["var_y"], table["rho"])
+    numbers["corr_row"] = {f"{x}_{y}_rho": float(rho) for x, y, rho in pairs}
+    return numbers
 
 
 # The derived numbers each chapter's prose discusses, in words: each is quoted with its
