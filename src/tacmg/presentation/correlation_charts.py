@@ -27,6 +27,7 @@ from tacmg.presentation.palette import (
     log_scale,
     number,
     panel_title,
+    status_legend,
     status_scale,
     text_on_diverging,
     unit_of,
@@ -253,7 +254,7 @@ def between_within_chart(
                 x=x,
                 y=y,
                 color=alt.Color(
-                    "status:N", scale=status_scale(changes["status"]), legend=legend(STATUS_TITLE, "bottom")
+                    "status:N", scale=status_scale(changes["status"]), legend=status_legend(STATUS_TITLE, "bottom")
                 ),
                 tooltip=[
                     alt.Tooltip("molecule_ratio:Q", title=f"{molecule_label} ratio", format=".2f"),
