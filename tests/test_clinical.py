@@ -145,21 +145,20 @@ def test_table_one_basis_takes_published_figures_from_the_registry(tmp_path):
     data = make_dataset({"qmg": [1, 2]}, {"qmg": [0, 1]})
     basis = cohort.table_one(data, load_claims(changed)).set_index("characteristic")["basis"]
     assert basis["Age at onset (years)"].startswith("published: mean 41.2 years (news)")
-    assert basis["Women"] == "assumed (priors.yaml: cohort.female_share)"
-    assert basis["Age at onset (years)"].endswith(
-        "; SD assumed (priors.yaml: cohort.age_at_onset_sd_years, cohort.age_at_onset_range_years)"
-    )
+    # the assumptions are named in words, not as priors.yaml keys (issue 22: no YAML keys where a reader looks)
+    assert basis["Women"] == f"assumed ({cohort.TABLE_ONE_ASSUMPTIONS['sex']})"
+    assert basis["Age at onset (years)"].endswith(f"; SD assumed ({cohort.TABLE_ONE_ASSUMPTIONS['age_sd']})")
+    assert not basis.str.contains("priors.yaml|cohort\\.", regex=True).any()
 
 
 def test_every_assumption_named_in_table_one_exists_in_priors(reconstruction):
     priors = load_priors()
-    named = set()
-    for basis in cohort.table_one(reconstruction)["basis"]:
-        for group in re.findall(r"priors\.yaml: ([^)]*)\)", basis):
-            named.update(part.strip() for part in group.split(","))
-    assert named == {p for paths in cohort.TABLE_ONE_PRIORS.values() for p in paths}
-    for dotted in named:
-        priors[dotted]  # raises KeyError if the entry does not exist
+    bases = " ".join(cohort.table_one(reconstruction)["basis"])
+    assert set(cohort.TABLE_ONE_ASSUMPTIONS) == set(cohort.TABLE_ONE_PRIORS)
+    for key, words in cohort.TABLE_ONE_ASSUMPTIONS.items():
+        assert f"assumed ({words})" in bases, key
+        for dotted in cohort.TABLE_ONE_PRIORS[key]:
+            priors[dotted]  # raises KeyError if the entry does not exist
 
 
 def test_table_one_published_rows_match_the_reconstruction(reconstruction):

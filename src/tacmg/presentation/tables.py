@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from html import escape
 
 import numpy as np
 import pandas as pd
@@ -16,11 +17,22 @@ from pandas.io.formats.style_render import CSSDict
 
 from tacmg.presentation.prose import convention_readings
 from tacmg.stats.rank_tests import EXACT_MAX_N, exact_allowed
-from tacmg.stats.rounding import P_FLOOR, p_value_text, quantity_text, round_half_up, share_text, yes_no
+from tacmg.stats.rounding import (
+    P_FLOOR,
+    minus_signs,
+    p_value_text,
+    quantity_text,
+    round_half_up,
+    share_text,
+    yes_no,
+)
 
 # A cell that reads as a number: a figure, a count ('11/32'), a range or a bound ('< 0.001').
 NUMBER_START = re.compile(r"^\s*[<>≤≥~]?\s*[-+−]?\.?\d")
 MISSING_TEXT = {"", "n/a", "na", "nan", "none", "-", "—"}
+# A column of this name (a claim's registry id) is not shown: its value becomes the hover title of
+# the row's first cell, for a reader who wants to find the claim in claims.yaml.
+HOVER_COLUMN = "Id"
 
 
 def numeric_columns(frame: pd.DataFrame) -> list[int]:
@@ -56,36 +68,57 @@ class TableView:
     a plain-text form. Both are the same on every run: the Styler's id comes from the content,
     not from a random uuid, so re-executing a notebook leaves its outputs unchanged.
 
+    What a reader sees is cleaned of what is for machines: negative numbers carry a true minus
+    sign (`tacmg.stats.rounding.minus_signs`), and a `HOVER_COLUMN` (a claim's id) is not a
+    column but the hover title of each row's first cell.
+
     The table carries pandas' ``dataframe`` class (the theme's table rules and colours, in light
-    and dark mode) and ``tacmg-table``; the cells of its numeric columns (`numeric_columns`) and
-    their headings are right-aligned, and the numbers unbroken in tabular figures, by the table's own style."""
+    and dark mode) and ``tacmg-table`` (the book's three-rule style, ``_static/tacmg.css``), inside a
+    ``tacmg-table-wrap`` box that scrolls sideways, with a cue, where the table is wider than the
+    column; the cells of its numeric columns (`numeric_columns`) and their headings are
+    right-aligned, and the numbers unbroken in tabular figures, by the table's own style."""
 
     def __init__(self, frame: pd.DataFrame, formats: dict | None = None, na_rep: str = "n/a"):
-        self.frame = frame
-        uuid = hashlib.sha1(frame.to_csv(index=False).encode()).hexdigest()[:5]
+        self.hover = frame[HOVER_COLUMN].astype(str).tolist() if HOVER_COLUMN in frame.columns else None
+        shown = frame.drop(columns=[HOVER_COLUMN]) if self.hover is not None else frame
+        shown = shown.map(lambda cell: minus_signs(cell) if isinstance(cell, str) else cell)
+        self.frame = shown
+        self.uuid = uuid = hashlib.sha1(frame.to_csv(index=False).encode()).hexdigest()[:5]
         # By position (the Styler's "colN" class): a table's headings need not be unique.
-        numeric = [f".col{position}" for position in numeric_columns(frame)]
+        numeric = [f".col{position}" for position in numeric_columns(shown)]
         styles: list[CSSDict] = [{"selector": column, "props": "text-align: right;"} for column in numeric]
         styles += [
             {"selector": f"td{column}", "props": "white-space: nowrap; font-variant-numeric: tabular-nums;"}
             for column in numeric
         ]
+        formatters = {column: _with_minus(formatter) for column, formatter in (formats or {}).items()}
         self.styler = (
-            frame.style.hide(axis="index")
-            .format(formats, escape="html", na_rep=na_rep)
+            shown.style.hide(axis="index")
+            .format(formatters or None, escape="html", na_rep=na_rep)
             .set_uuid(uuid)
             .set_table_attributes('class="dataframe tacmg-table"')
             .set_table_styles(styles, overwrite=False)
         )
 
     def to_html(self) -> str:
-        return self.styler.to_html()
+        html = self.styler.to_html()
+        for row, title in enumerate(self.hover or []):
+            cell = f'id="T_{self.uuid}_row{row}_col0"'
+            html = html.replace(cell, f'{cell} title="{escape(title, quote=True)}"', 1)
+        return f'<div class="tacmg-table-wrap">{html}</div>'
 
     def _repr_html_(self) -> str:
         return self.to_html()
 
     def __repr__(self) -> str:
         return self.frame.to_string(index=False)
+
+
+def _with_minus(formatter):
+    """A Styler formatter (a format string or a function) whose text has true minus signs."""
+    if callable(formatter):
+        return lambda value: minus_signs(str(formatter(value)))
+    return lambda value: minus_signs(str(formatter).format(value))
 
 
 def table_view(frame: pd.DataFrame, formats: dict | None = None, na_rep: str = "n/a") -> TableView:
