@@ -150,13 +150,11 @@
   const charts = new Map(); // the chart's element -> {spec, options, result, room, dark}
 
   const isDark = () => document.documentElement.dataset.theme === "dark";
+  // The width a chart may take: its element's content box (vega-embed pads it on the right for
+  // its "..." menu).
   const roomOf = (element) => {
-    const box = element.closest(".cell_output") || element.parentElement || element;
-    const style = getComputedStyle(box);
-    const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
-    // vega-embed keeps room for its "..." menu to the right of a chart
-    const menu = element.classList.contains("has-actions") || (charts.get(element) || {}).menu ? settings.menuWidth : 0;
-    return Math.floor(box.clientWidth - padding - menu);
+    const style = getComputedStyle(element);
+    return Math.floor(element.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight));
   };
   const drawnWidth = (element) => {
     const svg = element.querySelector("svg.marks, canvas.marks");
@@ -169,7 +167,6 @@
     const themed = (spec) => (dark ? darkSpec(spec) : spec);
     if (chart.result && chart.result.finalize) chart.result.finalize();
     let result = await embed(element, themed(chart.spec), chart.options);
-    chart.menu = element.classList.contains("has-actions");
     const room = roomOf(element);
     let width = drawnWidth(element);
     let fitted = "as built";

@@ -53,8 +53,6 @@ SETTINGS: dict[str, Any] = {
     "minWidth": 120,
     "minStep": 22,
     "fitAttempts": 3,
-    # vega-embed's "..." menu takes this much room at a chart's right (its CSS padding)
-    "menuWidth": 38,
     "dark": DARK_COUNTERPARTS,
     "darkConfig": {
         "background": DARK_PAGE,

@@ -76,21 +76,26 @@ class TableView:
     and dark mode) and ``tacmg-table`` (the book's three-rule style, ``_static/tacmg.css``), inside a
     ``tacmg-table-wrap`` box that scrolls sideways, with a cue, where the table is wider than the
     column; the cells of its numeric columns (`numeric_columns`) and their headings are
-    right-aligned, and the numbers unbroken in tabular figures, by the table's own style."""
+    right-aligned in tabular figures by the table's own style. A numeric cell may break only
+    between an estimate and its interval ("−4.0 / (−6.0 to −2.5)": the interval's own spaces are
+    no-break spaces, and a true minus sign never parts from its number), so a table narrows to
+    its column before it has to scroll, and no number is ever cut in two."""
 
     def __init__(self, frame: pd.DataFrame, formats: dict | None = None, na_rep: str = "n/a"):
         self.hover = frame[HOVER_COLUMN].astype(str).tolist() if HOVER_COLUMN in frame.columns else None
         shown = frame.drop(columns=[HOVER_COLUMN]) if self.hover is not None else frame
         shown = shown.map(lambda cell: minus_signs(cell) if isinstance(cell, str) else cell)
+        numeric_positions = numeric_columns(shown)
+        for position in numeric_positions:
+            column = shown.iloc[:, position]
+            if column.dtype == object:
+                shown.isetitem(position, column.map(lambda c: _unbroken_ranges(c) if isinstance(c, str) else c))
         self.frame = shown
         self.uuid = uuid = hashlib.sha1(frame.to_csv(index=False).encode()).hexdigest()[:5]
         # By position (the Styler's "colN" class): a table's headings need not be unique.
-        numeric = [f".col{position}" for position in numeric_columns(shown)]
+        numeric = [f".col{position}" for position in numeric_positions]
         styles: list[CSSDict] = [{"selector": column, "props": "text-align: right;"} for column in numeric]
-        styles += [
-            {"selector": f"td{column}", "props": "white-space: nowrap; font-variant-numeric: tabular-nums;"}
-            for column in numeric
-        ]
+        styles += [{"selector": f"td{column}", "props": "font-variant-numeric: tabular-nums;"} for column in numeric]
         formatters = {column: _with_minus(formatter) for column, formatter in (formats or {}).items()}
         self.styler = (
             shown.style.hide(axis="index")
@@ -112,6 +117,17 @@ class TableView:
 
     def __repr__(self) -> str:
         return self.frame.to_string(index=False)
+
+
+def _unbroken_ranges(text: str) -> str:
+    """`text` with each range 'a to b' held together by no-break spaces.
+
+    Examples
+    --------
+    >>> _unbroken_ranges("−4.0 (−6.0 to −2.5)")
+    '−4.0 (−6.0\xa0to\xa0−2.5)'
+    """
+    return text.replace(" to ", "\u00a0to\u00a0")
 
 
 def _with_minus(formatter):
