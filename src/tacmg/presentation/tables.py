@@ -89,7 +89,7 @@ class TableView:
         for position in numeric_positions:
             column = shown.iloc[:, position]
             if column.dtype == object:
-                shown.isetitem(position, column.map(lambda c: _unbroken_ranges(c) if isinstance(c, str) else c))
+                shown.isetitem(position, [_unbroken_ranges(c) if isinstance(c, str) else c for c in column])
         self.frame = shown
         self.uuid = uuid = hashlib.sha1(frame.to_csv(index=False).encode()).hexdigest()[:5]
         # By position (the Styler's "colN" class): a table's headings need not be unique.
