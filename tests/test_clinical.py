@@ -245,6 +245,22 @@ def test_table_view_escapes_published_bounds():
     assert "0x" not in repr(tables.table_view(frame)) and "n/a" in tables.table_view(frame).to_html()
 
 
+def test_table_view_shows_what_a_reader_needs_and_hides_what_is_for_machines():
+    """Issue 22: ids only as hover titles, true minus signs, ranges unbroken, at most MAX_COLUMNS
+    columns side by side (the rest in a details row under each row, none lost)."""
+    columns = {f"Column {i}": [f"-{i}.5 (-{i + 1}.0 to -{i}.0)", "n/a"] for i in range(tables.MAX_COLUMNS + 2)}
+    frame = pd.DataFrame({"Claim": ["QMG fall", "MMT fall"], **columns, "Id": ["qmg-decrease", "mmt-decrease"]})
+    view = tables.table_view(frame)
+    html = view.to_html()
+    heads = re.findall(r"<th [^>]*>([^<]*)</th>", html)
+    assert heads == ["Claim", *list(columns)[: tables.MAX_COLUMNS - 1]]  # no Id column, seven side by side
+    assert 'title="qmg-decrease"' in html and ">qmg-decrease<" not in html
+    assert html.count('class="tacmg-details"') == 2
+    for heading in list(columns)[tables.MAX_COLUMNS - 1 :]:
+        assert f'<span class="tacmg-details-label">{heading}:</span>' in html  # every column is still there
+    assert "-1.5" not in html and "\u22121.5 (\u22122.0\u00a0to\u00a0\u22121.0)" in html
+
+
 def test_score_changes_with_no_change_at_all_is_not_computable():
     data = make_dataset({s: [3, 4, 5] for s in SCORE_COLUMNS}, {s: [3, 4, 5] for s in SCORE_COLUMNS})
     row = scores.score_changes(data).iloc[0]

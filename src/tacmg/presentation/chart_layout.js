@@ -59,6 +59,7 @@
   // and titles break into lines that fit. Text keeps its size; widths are fitted by fitWidths.
   function phoneLayout(spec, room) {
     const out = clone(spec);
+    const chars = (share, size) => Math.max(12, Math.floor((share * room) / (size * settings.charWidth)));
     visit(out, (node, key) => {
       if (Array.isArray(node.hconcat)) {
         node.vconcat = node.hconcat;
@@ -73,7 +74,27 @@
         if (encoding.facet && typeof encoding.facet.columns === "number") encoding.facet.columns = 1;
         for (const channel of ["x", "y"]) {
           const field = encoding[channel];
-          if (field && typeof field.title === "string") field.title = wrapText(field.title, Math.floor(room / (settings.fonts.axisTitle * settings.charWidth)));
+          // an axis title is centred on its plot, which may be narrow: half the column at most
+          if (field && typeof field.title === "string") field.title = wrapText(field.title, chars(0.5, settings.fonts.axisTitle));
+        }
+        for (const channel of ["y", "x"]) {
+          // names on a nominal axis (a claim, a molecule, a scenario) break into lines of at
+          // most about a third of the column
+          const field = encoding[channel];
+          if (!field || (field.type !== "nominal" && field.type !== "ordinal") || field.axis === null) continue;
+          const axis = Object.assign({}, field.axis || {});
+          if (axis.labelExpr !== undefined) continue;
+          if (channel === "x" && axis.labelAngle) {
+            // slanted column names would run into each other once the columns narrow: upright
+            axis.labelAngle = -90;
+            axis.labelLimit = 0;
+            field.axis = axis;
+            continue;
+          }
+          const width = chars(settings.rowLabelShare, settings.fonts.label);
+          axis.labelExpr = `split(trim(replace('' + datum.label, regexp('(.{1,${width}})(\\\\s+|$)', 'g'), '$1\\n')), '\\n')`;
+          axis.labelLimit = 0;
+          field.axis = axis;
         }
         for (const channel of LEGEND_CHANNELS) {
           const field = encoding[channel];
@@ -82,11 +103,17 @@
           legend.orient = "bottom";
           legend.direction = "vertical";
           legend.columns = 1;
-          if (typeof legend.title === "string") legend.title = wrapText(legend.title, Math.floor(room / (settings.fonts.axisTitle * settings.charWidth)));
+          if (typeof legend.title === "string") legend.title = wrapText(legend.title, chars(0.9, settings.fonts.axisTitle));
           field.legend = legend;
         }
       }
     });
+    // rows tall enough for names on two lines (a layer's height is set above its encodings)
+    visit(out, (node) => {
+      if (node.height && typeof node.height.step === "number") node.height = { step: Math.max(node.height.step, settings.rowStep) };
+    });
+    // two legends under one chart: one above the other, not side by side
+    out.config = merge(out.config || {}, { legend: { layout: { bottom: { direction: "vertical", anchor: "start" } } } });
     return out;
   }
 
@@ -151,10 +178,14 @@
 
   const isDark = () => document.documentElement.dataset.theme === "dark";
   // The width a chart may take: its element's content box (vega-embed pads it on the right for
-  // its "..." menu).
+  // its "..." menu) less what else sits beside the chart in it (Altair's page style keeps the
+  // menu in the flow, beside the chart).
   const roomOf = (element) => {
     const style = getComputedStyle(element);
-    return Math.floor(element.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight));
+    const beside = [...element.children]
+      .filter((child) => !child.classList.contains("chart-wrapper") && getComputedStyle(child).position !== "absolute")
+      .reduce((sum, child) => sum + child.getBoundingClientRect().width, 0);
+    return Math.floor(element.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - beside);
   };
   const drawnWidth = (element) => {
     const svg = element.querySelector("svg.marks, canvas.marks");
@@ -179,7 +210,8 @@
         result = await embed(element, themed(spec), chart.options);
         width = drawnWidth(element);
         if (width <= room) break;
-        spec = fitWidths(spec, width - room, room / width);
+        // steps shrink faster than the whole: the labels beside the cells do not shrink
+        spec = fitWidths(spec, width - room, (room / width) ** 2);
       }
     }
     Object.assign(chart, { result, room, dark });

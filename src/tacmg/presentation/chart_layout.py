@@ -48,11 +48,21 @@ DARK_GRID = "#364150"
 SETTINGS: dict[str, Any] = {
     # average character width as a share of the font size (the theme's sans-serif), for breaking titles
     "charWidth": 0.58,
-    "fonts": {"title": FONT_SIZES["title"], "subtitle": FONT_SIZES["subtitle"], "axisTitle": FONT_SIZES["axis title"]},
-    # no plot narrower than this (px), no heatmap cell narrower than this step (px)
+    "fonts": {
+        "title": FONT_SIZES["title"],
+        "subtitle": FONT_SIZES["subtitle"],
+        "axisTitle": FONT_SIZES["axis title"],
+        "label": FONT_SIZES["label"],
+    },
+    # no plot narrower than this (px); no heatmap cell narrower than this step (px): a cell holds
+    # "100%" at the smallest text size
     "minWidth": 120,
-    "minStep": 22,
-    "fitAttempts": 3,
+    "minStep": 29,
+    # on a phone a row's name takes at most this share of the column, in lines; a row is then at
+    # least this tall (px), room for two lines
+    "rowLabelShare": 0.37,
+    "rowStep": 28,
+    "fitAttempts": 4,
     "dark": DARK_COUNTERPARTS,
     "darkConfig": {
         "background": DARK_PAGE,

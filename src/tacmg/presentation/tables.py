@@ -33,6 +33,10 @@ MISSING_TEXT = {"", "n/a", "na", "nan", "none", "-", "—"}
 # A column of this name (a claim's registry id) is not shown: its value becomes the hover title of
 # the row's first cell, for a reader who wants to find the claim in claims.yaml.
 HOVER_COLUMN = "Id"
+# At most this many columns side by side: the rest of a wider table is written under each row, in
+# a details row ("heading: value; ..."), so every column shows in the 757 px text column of a
+# laptop without scrolling sideways (a journal's table has about as many).
+MAX_COLUMNS = 7
 
 
 def numeric_columns(frame: pd.DataFrame) -> list[int]:
@@ -88,9 +92,16 @@ class TableView:
         numeric_positions = numeric_columns(shown)
         for position in numeric_positions:
             column = shown.iloc[:, position]
-            if column.dtype == object:
-                shown.isetitem(position, [_unbroken_ranges(c) if isinstance(c, str) else c for c in column])
+            shown.isetitem(position, [_unbroken_ranges(c) if isinstance(c, str) else c for c in column])
         self.frame = shown
+        na_text = escape(na_rep)
+        details = shown.iloc[:, MAX_COLUMNS:]
+        self.details = [
+            [(escape(str(h)), na_text if _is_missing(v) else escape(_formatted(formats, h, v))) for h, v in row.items()]
+            for _, row in details.iterrows()
+        ]
+        shown = shown.iloc[:, :MAX_COLUMNS]
+        numeric_positions = [p for p in numeric_positions if p < MAX_COLUMNS]
         self.uuid = uuid = hashlib.sha1(frame.to_csv(index=False).encode()).hexdigest()[:5]
         # By position (the Styler's "colN" class): a table's headings need not be unique.
         numeric = [f".col{position}" for position in numeric_positions]
@@ -110,6 +121,14 @@ class TableView:
         for row, title in enumerate(self.hover or []):
             cell = f'id="T_{self.uuid}_row{row}_col0"'
             html = html.replace(cell, f'{cell} title="{escape(title, quote=True)}"', 1)
+        for row, items in enumerate(self.details):
+            if not items:
+                continue
+            start = html.index(f'id="T_{self.uuid}_row{row}_col0"')
+            end = html.index("</tr>", start) + len("</tr>")
+            text = "; ".join(f'<span class="tacmg-details-label">{h}:</span> {v}' for h, v in items)
+            details = f'\n    <tr class="tacmg-details"><td colspan="{MAX_COLUMNS}">{text}</td></tr>'
+            html = html[:end] + details + html[end:]
         return f'<div class="tacmg-table-wrap">{html}</div>'
 
     def _repr_html_(self) -> str:
@@ -117,6 +136,18 @@ class TableView:
 
     def __repr__(self) -> str:
         return self.frame.to_string(index=False)
+
+
+def _is_missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _formatted(formats: dict | None, column, value) -> str:
+    """`value` in its column's format (a format string or a function), as the Styler would show it."""
+    formatter = (formats or {}).get(column)
+    if formatter is None:
+        return minus_signs(str(value))
+    return _with_minus(formatter)(value)
 
 
 def _unbroken_ranges(text: str) -> str:
