@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tacmg.presentation import chart_layout, palette, robustness_charts
+from tacmg.presentation import chart_layout, chart_theme, colour_contrast, palette, robustness_charts
 from tacmg.presentation.chart_parts import paired_slopes, side_by_side
 
 NODE = shutil.which("node")
@@ -56,7 +56,7 @@ def test_the_phone_layout_breaks_long_titles_to_the_column(tmp_path):
     phone = run_layout(tmp_path, "layout.phoneLayout(args[0], 200)", spec)
     lines = phone["title"]["text"]
     assert isinstance(lines, list) and " ".join(lines) == title
-    size = palette.FONT_SIZES["title"] * chart_layout.SETTINGS["charWidth"]
+    size = chart_theme.FONT_SIZES["title"] * chart_layout.SETTINGS["charWidth"]
     assert max(len(line) for line in lines) * size <= 200 + size * 12  # a line may hold one long word
 
 
@@ -96,25 +96,26 @@ def test_dark_mode_swaps_role_colours_but_keeps_heatmap_cells_and_their_text(tmp
 
 def test_dark_counterparts_read_on_the_dark_page():
     counterparts = palette.DARK_COUNTERPARTS.items()
-    on_page = {light: palette.contrast_ratio(dark, palette.DARK_PAGE) for light, dark in counterparts}
+    on_page = {light: colour_contrast.contrast_ratio(dark, palette.DARK_PAGE) for light, dark in counterparts}
     for role in (palette.NEUTRALS["ink"], palette.NEUTRALS["rule"], palette.NOTE_COLOUR):
         assert on_page[role] >= 4.5, role  # drawn as text
     for role in (*palette.DIVERGING_ENDS.values(), palette.STATUS_COLOURS["U"], palette.STATUS_COLOURS["CSR"]):
         assert on_page[role] >= 3, role  # marks: WCAG's 3:1 for graphics
     for text in (chart_layout.DARK_TEXT,):
-        assert palette.contrast_ratio(text, palette.DARK_PAGE) >= 4.5
+        assert colour_contrast.contrast_ratio(text, palette.DARK_PAGE) >= 4.5
     # emphasis keeps its order: ink stands out more than the muted grey, as in light mode
     assert on_page[palette.NEUTRALS["ink"]] > on_page[palette.NEUTRALS["muted"]]
 
 
 @pytest.mark.parametrize(("middle", "half"), [(0.5, 0.5), (0.0, 1.0)])
 def test_every_label_on_a_diverging_cell_reaches_4_5_to_1(middle, half):
-    colour = palette.text_on_diverging("v", middle, half)
+    colour = colour_contrast.text_on_diverging("v", middle, half)
     low, high = middle - half, middle + half
     for value in np.linspace(low, high, 401):
         test = colour["condition"]["test"].replace("datum['v']", repr(float(value))).replace("||", "or")
         text = colour["condition"]["value"] if eval(test) else colour["value"]  # text_on_diverging's own test
-        assert palette.contrast_ratio(text, palette.diverging_colour(value, low, high, middle)) >= 4.5, value
+        cell = colour_contrast.diverging_colour(value, low, high, middle)
+        assert colour_contrast.contrast_ratio(text, cell) >= 4.5, value
 
 
 def test_the_bundle_ends_with_the_layout_script():

@@ -1,10 +1,9 @@
 """How the book's charts fit a phone and follow the page's dark mode: a script that wraps
 vega-embed in the browser.
 
-Why in the browser, and why this mechanism
-------------------------------------------
-A chart built for a laptop's 757 px column and shrunk whole to a phone's column (the book's CSS
-scales an SVG to its column rather than cut it) shows its text at 4-6 CSS px. The alternatives:
+**Why in the browser, and why this mechanism.** A chart built for a laptop's 757 px column and
+shrunk whole to a phone's column (the book's CSS scales an SVG to its column rather than cut it)
+shows its text at 4-6 CSS px. The alternatives:
 
 * *Build every chart phone-narrow.* Panels that sit side by side on a laptop (a score's slopes
   beside its changes, two heatmaps) would be stacked everywhere, and the laptop page would be
@@ -39,7 +38,8 @@ import json
 from importlib import resources
 from typing import Any
 
-from tacmg.presentation.palette import DARK_COUNTERPARTS, DARK_PAGE, FONT_SIZES
+from tacmg.presentation.chart_theme import FONT_SIZES
+from tacmg.presentation.palette import DARK_COUNTERPARTS, DARK_PAGE
 
 # The text colours of dark mode: pydata-sphinx-theme's text and border colours in its dark theme.
 DARK_TEXT = "#CED6DD"

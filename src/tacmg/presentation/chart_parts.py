@@ -9,10 +9,10 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from tacmg.presentation.chart_theme import MIN_FONT_PX
 from tacmg.presentation.palette import (
     CHANGE_SHAPES,
     HEIGHT,
-    MIN_FONT_PX,
     NEUTRALS,
     VISIT_COLOURS,
     VISIT_LABELS,

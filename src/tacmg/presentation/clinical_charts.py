@@ -21,9 +21,9 @@ from tacmg.presentation.chart_parts import (
     side_by_side,
     strip_by_group,
 )
+from tacmg.presentation.chart_theme import MIN_FONT_PX
 from tacmg.presentation.palette import (
     HEIGHT,
-    MIN_FONT_PX,
     NEUTRALS,
     STATUS_COLOURS,
     VISIT_COLOURS,

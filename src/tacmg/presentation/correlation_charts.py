@@ -12,6 +12,7 @@ import pandas as pd
 
 from tacmg.data.contract import MOLECULE_UNIT, SCORES
 from tacmg.presentation.chart_parts import STATUS_TITLE
+from tacmg.presentation.colour_contrast import text_on_diverging
 from tacmg.presentation.glue import variant_text
 from tacmg.presentation.molecule_charts import BOOK_WIDTH, COLUMNS, MOLECULE_ORDER, PANEL_WIDTH
 from tacmg.presentation.palette import (
@@ -29,7 +30,6 @@ from tacmg.presentation.palette import (
     panel_title,
     status_legend,
     status_scale,
-    text_on_diverging,
     unit_of,
     visit_scale,
     with_notes,

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from tacmg.data.contract import MOLECULE_UNIT, SCORES, STATUS_MEANINGS
+from tacmg.presentation.chart_theme import FONT_SIZES
 
 # What a single chart function returns: Altair's `properties()` widens a layer to layer-or-facet.
 SingleChart = alt.Chart | alt.LayerChart | alt.FacetChart
@@ -100,7 +101,8 @@ CHANGE_SHAPES = {"fell": "triangle-down", "no change": "circle", "rose": "triang
 # against the page (inks, reference lines, the data note, statuses and reading ends too dark to
 # see on a dark page) has a dark-mode counterpart of the same hue and role, and the chart is drawn
 # on the page's own dark background. Data cells of the diverging scale keep their colours (their
-# text is chosen for them: `CELL_TEXT`). Applied in the browser by `tacmg.presentation.chart_layout`.
+# text is chosen for them: `CELL_TEXT`, `tacmg.presentation.colour_contrast`). Applied in the
+# browser by `tacmg.presentation.chart_layout`.
 DARK_PAGE = "#14181E"  # pydata-sphinx-theme's --pst-color-background in dark mode
 DARK_COUNTERPARTS = {
     NEUTRALS["ink"]: "#E6E6E6",
@@ -116,38 +118,6 @@ DARK_COUNTERPARTS = {
     DIVERGING_ENDS["high"]: "#5AAE61",
     NOTE_COLOUR: "#F28B82",
 }
-# Text sizes (CSS px at the chart's own scale) below which no chart text goes: the phone layout
-# of `tacmg.presentation.chart_layout` draws charts unscaled, so these are the sizes a reader sees.
-MIN_FONT_PX: Final = 11
-FONT_SIZES = {"label": 11, "axis title": 12, "panel title": 12, "title": 14, "subtitle": 12}
-
-
-def chart_config() -> dict[str, Any]:
-    """The Vega-Lite ``config`` of every chart (the ``tacmg`` Altair theme): Altair's default
-    view size and text no smaller than `MIN_FONT_PX`.
-
-    Examples
-    --------
-    >>> config = chart_config()
-    >>> config["axis"]["labelFontSize"], config["legend"]["labelFontSize"], config["text"]["fontSize"]
-    (11, 11, 11)
-    """
-    label, heading = FONT_SIZES["label"], FONT_SIZES["axis title"]
-    return {
-        "view": {"continuousWidth": 300, "continuousHeight": 300},
-        "axis": {"labelFontSize": label, "titleFontSize": heading},
-        "legend": {"labelFontSize": label, "titleFontSize": heading},
-        "header": {"labelFontSize": FONT_SIZES["panel title"], "titleFontSize": heading},
-        "title": {"fontSize": FONT_SIZES["title"], "subtitleFontSize": FONT_SIZES["subtitle"]},
-        "text": {"fontSize": label},
-    }
-
-
-@alt.theme.register("tacmg", enable=True)
-def _tacmg_theme() -> alt.theme.ThemeConfig:
-    return {"config": chart_config()}  # type: ignore[typeddict-item]
-
-
 WIDTH = 320
 
 
@@ -215,93 +185,13 @@ def diverging_scale(low: float, high: float, middle: float) -> alt.Scale:
     >>> scale["domain"][:2], scale["domain"][5], scale["range"][5], scale["interpolate"]
     ([-1.0, -0.8], 0.0, '#F7F7F7', 'rgb')
     """
-    return alt.Scale(domain=list(_diverging_domain(low, high, middle)), range=list(DIVERGING_STOPS), interpolate="rgb")
+    return alt.Scale(domain=list(diverging_domain(low, high, middle)), range=list(DIVERGING_STOPS), interpolate="rgb")
 
 
-def _diverging_domain(low: float, high: float, middle: float) -> np.ndarray:
+def diverging_domain(low: float, high: float, middle: float) -> np.ndarray:
+    """The values at which `diverging_scale` reaches each of `DIVERGING_STOPS`."""
     half = len(DIVERGING_STOPS) // 2
     return np.concatenate([np.linspace(low, middle, half + 1), np.linspace(middle, high, half + 1)[1:]]).round(12)
-
-
-def _rgb(colour: str) -> np.ndarray:
-    return np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
-
-
-def relative_luminance(rgb: np.ndarray) -> np.ndarray:
-    """WCAG 2 relative luminance of sRGB colours (last axis: red, green, blue, 0-255).
-
-    Examples
-    --------
-    >>> float(relative_luminance(np.array([255.0, 255, 255]))), float(relative_luminance(np.zeros(3)))
-    (1.0, 0.0)
-    """
-    channel = np.asarray(rgb, float) / 255
-    linear = np.where(channel <= 0.04045, channel / 12.92, ((channel + 0.055) / 1.055) ** 2.4)
-    return linear @ np.array([0.2126, 0.7152, 0.0722])
-
-
-def contrast_ratio(first: str, second: str) -> float:
-    """WCAG 2 contrast ratio of two ``#rrggbb`` colours (1 to 21).
-
-    Examples
-    --------
-    >>> round(contrast_ratio("#000000", "#FFFFFF"), 1), round(contrast_ratio("#777777", "#777777"), 1)
-    (21.0, 1.0)
-    """
-    high, low = sorted((float(relative_luminance(_rgb(c))) for c in (first, second)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
-
-
-def diverging_colour(value: float, low: float, high: float, middle: float) -> str:
-    """The colour `diverging_scale(low, high, middle)` gives `value`, as ``#rrggbb``.
-
-    Examples
-    --------
-    >>> diverging_colour(0, -1, 1, 0), diverging_colour(1, -1, 1, 0), diverging_colour(-0.9, -1, 1, 0)
-    ('#F7F7F7', '#00441B', '#5B1567')
-    """
-    stops = np.array([_rgb(c) for c in DIVERGING_STOPS])
-    domain = _diverging_domain(low, high, middle)
-    rgb = [np.interp(value, domain, stops[:, i]) for i in range(3)]
-    return "#" + "".join(f"{round(c):02X}" for c in rgb)
-
-
-def text_on_diverging(field: str, middle: float, half_range: float) -> dict[str, Any]:
-    """Text colour for a `diverging_scale` cell centred on `middle` and spanning `half_range` on
-    each side: white where white contrasts more with the cell than black does, black elsewhere,
-    so every label reaches at least 4.58:1 (the worst case of the better of black and white).
-
-    The cells where white is better are found on a fine grid of the scale (the scale is piecewise
-    linear in RGB, its luminance monotone on each side of the middle): the test names the two
-    values beyond which the text turns white.
-
-    Examples
-    --------
-    >>> colour = text_on_diverging("rho", 0, 1)
-    >>> colour["condition"]["value"], colour["value"]
-    ('#FFFFFF', '#000000')
-    >>> colour["condition"]["test"]
-    "datum['rho'] <= -0.636 || datum['rho'] >= 0.751"
-    """
-    low, high = middle - half_range, middle + half_range
-    grid = np.linspace(low, high, 2001)
-    white = CELL_TEXT["on dark"]
-    black = CELL_TEXT["on light"]
-    prefers_white = np.array(
-        [
-            contrast_ratio(white, colour := diverging_colour(v, low, high, middle)) > contrast_ratio(black, colour)
-            for v in grid
-        ]
-    )
-    below = grid[(grid < middle) & prefers_white]
-    above = grid[(grid > middle) & prefers_white]
-    tests = []
-    if below.size:
-        tests.append(f"datum['{field}'] <= {float(below.max()):.4g}")
-    if above.size:
-        tests.append(f"datum['{field}'] >= {float(above.min()):.4g}")
-    dark = " || ".join(tests) or "false"
-    return {"condition": {"test": dark, "value": white}, "value": black}
 
 
 def legend(

@@ -14,15 +14,15 @@ import pandas as pd
 
 from tacmg.claims.names import claim_name
 from tacmg.claims.registry import load_claims
+from tacmg.presentation.chart_theme import MIN_FONT_PX
+from tacmg.presentation.colour_contrast import text_on_diverging
 from tacmg.presentation.palette import (
     DIVERGING_ENDS,
-    MIN_FONT_PX,
     NEUTRALS,
     NOTE_COLOUR,
     diverging_scale,
     legend,
     listing,
-    text_on_diverging,
 )
 
 ENSEMBLE_NOTE = "Reconstructed cohorts, not patient data"

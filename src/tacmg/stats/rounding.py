@@ -27,11 +27,8 @@ boolean             "yes" / "no"                                           yes
 
 A change always carries its unit and an explicit sign (`quantity_text`); no format shows
 exponent notation, "-0" or "-0%" (a value that rounds to zero shows as zero, unsigned).
-
-The functions above write the ASCII hyphen-minus, which code reads back and CSV files keep; what a
-reader sees (every table cell of `tacmg.presentation.tables.TableView`, every glued value of the
-prose) passes through `minus_signs`, which writes a negative number's sign as the true minus
-sign (U+2212), the width of a plus sign and never broken from its number.
+What a reader sees (table cells, glued prose) then passes through `minus_signs`: the true minus
+sign (U+2212), never parted from its number; code and CSV files keep the ASCII hyphen-minus.
 """
 
 from __future__ import annotations
@@ -45,23 +42,12 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 MISSING_TEXT = "n/a"
-MINUS = "\u2212"
-# A hyphen-minus that starts a number: followed by a digit (or '.5', or infinity) and not joined
-# to a word or a number before it (so 'MG-ADL', 'sCD25-2' and '2022-08-27' keep their hyphens).
-_NUMBER_SIGN = re.compile(r"(?<![\w.\u2212-])-(?=\.?\d|\u221e)")
+_NUMBER_SIGN = re.compile(r"(?<![\w.\u2212-])-(?=\.?\d|\u221e)")  # a sign; not MG-ADL's or 2022-08-27's hyphen
 
 
 def minus_signs(text: str) -> str:
-    """`text` with the sign of each negative number written as the true minus sign (U+2212).
-
-    Examples
-    --------
-    >>> minus_signs("-3.5 (-6.0 to -0.5) points; MG-ADL; 2022-08-27; -∞ to 4")
-    '−3.5 (−6.0 to −0.5) points; MG-ADL; 2022-08-27; −∞ to 4'
-    >>> minus_signs("sCD25-2 and a range of 5-10 stay as written")
-    'sCD25-2 and a range of 5-10 stay as written'
-    """
-    return _NUMBER_SIGN.sub(MINUS, text)
+    """`text` with each negative number's sign as the true minus sign, U+2212 ('-3.5' -> '−3.5')."""
+    return _NUMBER_SIGN.sub("\u2212", text)
 
 
 def round_half_up(value: float | None, decimals: int = 0) -> float:
