@@ -114,7 +114,7 @@ class TableView:
             start = html.index(f'id="T_{self.uuid}_row{row}_col0"')
             end = html.index("</tr>", start) + len("</tr>")
             text = "; ".join(f'<span class="tacmg-details-label">{h}:</span> {v}' for h, v in items)
-            details = f'\n    <tr class="tacmg-details"><td colspan="{MAX_COLUMNS}">{text}</td></tr>'
+            details = f'\n    <tr class="tacmg-details"><td colspan="{MAX_COLUMNS}"><div>{text}</div></td></tr>'
             html = html[:end] + details + html[end:]
         return f'<div class="tacmg-table-wrap">{html}</div>'
 
