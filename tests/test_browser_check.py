@@ -37,8 +37,6 @@ PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Chap
 
 
 def load_browser_check():
-    if str(ROOT / "tools") not in sys.path:
-        sys.path.insert(0, str(ROOT / "tools"))  # the tools import one another as plain modules
     spec = importlib.util.spec_from_file_location("toolchain_browser_check", ROOT / "tools" / "browser_check.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
