@@ -112,7 +112,7 @@ lock-check: $(UV) ## re-resolve into a scratch copy and diff with the committed 
 # file untouched), so every build has it without paying its 2 s on an unchanged rebuild.
 vendor: $(BUNDLE) ## write _vendor/vega-bundle.js (vega, vega-lite, vega-embed for offline charts)
 
-$(BUNDLE): tools/vendor_vega.py $(STAMP)
+$(BUNDLE): tools/vendor_vega.py src/tacmg/presentation/vega_bundle.py src/tacmg/presentation/chart_layout.py src/tacmg/presentation/chart_layout.js src/tacmg/presentation/palette.py $(STAMP)
 	$(PY) tools/vendor_vega.py --output $@
 
 # The ensemble build step (tacmg/ensembles.py): every ensemble the chapters read, drawn and measured

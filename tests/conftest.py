@@ -8,9 +8,16 @@ from __future__ import annotations
 
 import csv
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
+
+# The tools import one another as plain modules (tools/ is sys.path[0] when one runs as a script);
+# the tests that load a tool by its path need the same.
+_TOOLS = str(Path(__file__).resolve().parent.parent / "tools")
+if _TOOLS not in sys.path:
+    sys.path.insert(0, _TOOLS)
 
 MOLECULE_COLUMNS = ["spd1", "spdl1", "sicos", "sicosl", "scd40", "scd40l", "scd25", "il2"]
 

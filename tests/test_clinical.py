@@ -145,21 +145,20 @@ def test_table_one_basis_takes_published_figures_from_the_registry(tmp_path):
     data = make_dataset({"qmg": [1, 2]}, {"qmg": [0, 1]})
     basis = cohort.table_one(data, load_claims(changed)).set_index("characteristic")["basis"]
     assert basis["Age at onset (years)"].startswith("published: mean 41.2 years (news)")
-    assert basis["Women"] == "assumed (priors.yaml: cohort.female_share)"
-    assert basis["Age at onset (years)"].endswith(
-        "; SD assumed (priors.yaml: cohort.age_at_onset_sd_years, cohort.age_at_onset_range_years)"
-    )
+    # the assumptions are named in words, not as priors.yaml keys (issue 22: no YAML keys where a reader looks)
+    assert basis["Women"] == f"assumed ({cohort.TABLE_ONE_ASSUMPTIONS['sex']})"
+    assert basis["Age at onset (years)"].endswith(f"; SD assumed ({cohort.TABLE_ONE_ASSUMPTIONS['age_sd']})")
+    assert not basis.str.contains("priors.yaml|cohort\\.", regex=True).any()
 
 
 def test_every_assumption_named_in_table_one_exists_in_priors(reconstruction):
     priors = load_priors()
-    named = set()
-    for basis in cohort.table_one(reconstruction)["basis"]:
-        for group in re.findall(r"priors\.yaml: ([^)]*)\)", basis):
-            named.update(part.strip() for part in group.split(","))
-    assert named == {p for paths in cohort.TABLE_ONE_PRIORS.values() for p in paths}
-    for dotted in named:
-        priors[dotted]  # raises KeyError if the entry does not exist
+    bases = " ".join(cohort.table_one(reconstruction)["basis"])
+    assert set(cohort.TABLE_ONE_ASSUMPTIONS) == set(cohort.TABLE_ONE_PRIORS)
+    for key, words in cohort.TABLE_ONE_ASSUMPTIONS.items():
+        assert f"assumed ({words})" in bases, key
+        for dotted in cohort.TABLE_ONE_PRIORS[key]:
+            priors[dotted]  # raises KeyError if the entry does not exist
 
 
 def test_table_one_published_rows_match_the_reconstruction(reconstruction):
@@ -244,6 +243,22 @@ def test_table_view_escapes_published_bounds():
     frame = pd.DataFrame({"a": [1.5, float("nan")]})
     assert tables.table_view(frame).to_html() == tables.table_view(frame.copy()).to_html()  # no random ids
     assert "0x" not in repr(tables.table_view(frame)) and "n/a" in tables.table_view(frame).to_html()
+
+
+def test_table_view_shows_what_a_reader_needs_and_hides_what_is_for_machines():
+    """Issue 22: ids only as hover titles, true minus signs, ranges unbroken, at most MAX_COLUMNS
+    columns side by side (the rest in a details row under each row, none lost)."""
+    columns = {f"Column {i}": [f"-{i}.5 (-{i + 1}.0 to -{i}.0)", "n/a"] for i in range(tables.MAX_COLUMNS + 2)}
+    frame = pd.DataFrame({"Claim": ["QMG fall", "MMT fall"], **columns, "Id": ["qmg-decrease", "mmt-decrease"]})
+    view = tables.table_view(frame)
+    html = view.to_html()
+    heads = re.findall(r"<th [^>]*>([^<]*)</th>", html)
+    assert heads == ["Claim", *list(columns)[: tables.MAX_COLUMNS - 1]]  # no Id column, seven side by side
+    assert 'title="qmg-decrease"' in html and ">qmg-decrease<" not in html
+    assert html.count('class="tacmg-details"') == 2
+    for heading in list(columns)[tables.MAX_COLUMNS - 1 :]:
+        assert f'<span class="tacmg-details-label">{heading}:</span>' in html  # every column is still there
+    assert "-1.5" not in html and "\u22121.5 (\u22122.0\u00a0to\u00a0\u22121.0)" in html
 
 
 def test_score_changes_with_no_change_at_all_is_not_computable():

@@ -226,3 +226,21 @@ def test_executed_tables_hold_no_forbidden_pattern(notebook):
     cells = table_cells(notebook)
     assert cells, "no HTML table in the executed notebook"
     assert forbidden_in(cells) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("-3.5 (-6.0 to -0.5) points", "\u22123.5 (\u22126.0 to \u22120.5) points"),
+        ("from 4 to -.5", "from 4 to \u2212.5"),
+        ("-\u221e to 4", "\u2212\u221e to 4"),
+        (
+            "MG-ADL, sCD25-2, 2022-08-27, a range 5-10, a dash - alone",
+            "MG-ADL, sCD25-2, 2022-08-27, a range 5-10, a dash - alone",
+        ),
+    ],
+)
+def test_a_reader_sees_true_minus_signs_and_hyphens_stay(text, shown):
+    from tacmg.stats.rounding import minus_signs
+
+    assert minus_signs(text) == shown

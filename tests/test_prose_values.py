@@ -27,11 +27,11 @@ def load_tool(name):
         (32.0, "", "32"),
         (np.float64(4.9), "", "4.9"),
         (0.125, "f2", "0.13"),  # half up, where Python's format gives 0.12
-        (-4.5, "g", "-4.5"),
+        (-4.5, "g", "\u22124.5"),  # the reader sees a true minus sign (issue 22)
         (0.000028, "g2", "0.000028"),  # never exponent notation
         (0.34375, "pct0", "34%"),
         (3.0, "sf1", "+3.0"),
-        (-0.5, "sf2", "-0.50"),
+        (-0.5, "sf2", "\u22120.50"),
         (0.0, "sf0", "0"),
         (-0.004, "f2", "0.00"),  # no negative zero
         (float("nan"), "f2", "n/a"),
@@ -50,7 +50,7 @@ def test_an_unknown_variant_is_refused():
 
 def test_prose_text_shows_without_quotes_and_offers_variants():
     text = ProseText(-4.5)
-    assert repr(text) == "-4.5" and text.f2 == "-4.50" and text.sg == "-4.5"
+    assert repr(text) == "\u22124.5" and text.f2 == "\u22124.50" and text.sg == "\u22124.5"
     with pytest.raises(AttributeError):
         _ = text.not_a_variant
 

@@ -52,6 +52,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+from reader_checks import reader_problems
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 WIDTHS = (1366, 390)
@@ -253,6 +255,7 @@ def open_page(
     result.problems += contrast_problems(audit)
     if width in AXE_WIDTHS:
         result.problems += axe_problems(page, axe)
+    result.problems += reader_problems(page)
     result.problems += list(dict.fromkeys(messages))
     for response in responses:
         if response.status >= 400:

@@ -36,8 +36,22 @@ def _claim(registry: Registry, quantity: str, variable: str, visit: str | None =
     return None
 
 
+# What each of those assumptions is, in the words a reader of Table 1 sees (the book's
+# Assumptions page lists the entries themselves; a file name and a key mean nothing to a reader).
+TABLE_ONE_ASSUMPTIONS = {
+    "sex": "the share of women in a similar drug-refractory cohort",
+    "age_sd": "the spread and range of age at onset in a similar cohort",
+    "duration_spread": "the spread and range of disease duration",
+    "mgfa_class": "the shares of the MGFA classes",
+    "antibody_status": "the shares of the antibody statuses",
+    "thymectomy": "the share of patients with a thymectomy",
+    "score_spread": "the spread of the baseline scores",
+    "prednisone_spread": "the spread and range of the baseline prednisone doses",
+}
+
+
 def _assumed(key: str) -> str:
-    return "assumed (priors.yaml: " + ", ".join(TABLE_ONE_PRIORS[key]) + ")"
+    return f"assumed ({TABLE_ONE_ASSUMPTIONS[key]})"
 
 
 def _published(claim, what: str, unit: str = "") -> str:
@@ -69,8 +83,8 @@ def table_one(dataset: Dataset, registry: Registry | None = None) -> pd.DataFram
     'mean (SD)', 'n (%)', 'median (IQR)'); value (the leading number of `summary` as a float:
     count, mean or median, in the characteristic's unit); summary (text for the table); basis
     ('published: mean 37.8 years (news)', naming the sources that give the figure, then for what
-    the study did not report 'assumed (priors.yaml: ...)', naming the entries of
-    the reconstruction's assumptions behind it; a line with no published figure is only assumed);
+    the study did not report 'assumed (...)', saying in words which of the reconstruction's
+    assumptions (`TABLE_ONE_PRIORS`) lies behind it; a line with no published figure is only assumed);
     claim (the id of the claim whose figure the line gives, None where none).
 
     Published figures are looked up in the claims registry, never typed here. Categories are

@@ -9,6 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from tacmg.presentation.chart_theme import MIN_FONT_PX
 from tacmg.presentation.palette import (
     CHANGE_SHAPES,
     HEIGHT,
@@ -21,6 +22,7 @@ from tacmg.presentation.palette import (
     direction,
     legend,
     number,
+    status_legend,
     status_scale,
     visit_scale,
     with_notes,
@@ -56,7 +58,7 @@ def paired_slopes(
     long["visit"] = long["visit"].map(VISIT_LABELS)
     long, notes = chart_rows(long, "patient", what="patients' lines")
     colour = (
-        alt.Color(f"{colour_by}:N", scale=status_scale(frame[colour_by]), legend=legend(STATUS_TITLE))
+        alt.Color(f"{colour_by}:N", scale=status_scale(frame[colour_by]), legend=status_legend(STATUS_TITLE))
         if colour_by
         else alt.value(NEUTRALS["rule"])
     )
@@ -177,9 +179,9 @@ def change_distribution(
         tip = alt.Tooltip("what:N", title="Dashed line: minimal clinically important improvement")
         layers.append(rule.mark_rule(color=NEUTRALS["rule"], strokeDash=[4, 3]).encode(x="x:Q", tooltip=tip))
         layers.append(
-            rule.mark_text(align="right", baseline="top", dx=-3, y=2, fontSize=10, color=NEUTRALS["rule"]).encode(
-                x="x:Q", text="what:N", tooltip=tip
-            )
+            rule.mark_text(
+                align="right", baseline="top", dx=-3, y=2, fontSize=MIN_FONT_PX, color=NEUTRALS["rule"]
+            ).encode(x="x:Q", text="what:N", tooltip=tip)
         )
     return alt.layer(*layers).properties(
         width=WIDTH, height=HEIGHT * 0.7, title=with_notes(f"{label}: change per patient", reconstructed, *notes)

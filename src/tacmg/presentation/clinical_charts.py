@@ -21,6 +21,7 @@ from tacmg.presentation.chart_parts import (
     side_by_side,
     strip_by_group,
 )
+from tacmg.presentation.chart_theme import MIN_FONT_PX
 from tacmg.presentation.palette import (
     HEIGHT,
     NEUTRALS,
@@ -118,7 +119,7 @@ def mean_against_published(
     ]
     texts = [
         reference.transform_filter(alt.datum.align == side)
-        .mark_text(align=side, dx=4 if side == "left" else -4, fontSize=10, color=NEUTRALS["ink"])
+        .mark_text(align=side, dx=4 if side == "left" else -4, fontSize=MIN_FONT_PX, color=NEUTRALS["ink"])
         .encode(y=alt.datum(top - 0.3), text="label:N", tooltip=tooltip)
         for side in sorted(set(means["align"]))  # a layer with no rows would warn of an empty extent
     ]
@@ -354,7 +355,7 @@ def share_arithmetic_chart(
     )
     labels = (
         alt.Chart(frame)
-        .mark_text(dy=-12, fontSize=10, color=NEUTRALS["ink"])
+        .mark_text(dy=-12, fontSize=MIN_FONT_PX, color=NEUTRALS["ink"])
         .encode(x="percent:Q", y=y, text="fraction:N")
     )
     layers = [band, points, labels]

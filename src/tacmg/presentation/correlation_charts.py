@@ -12,6 +12,8 @@ import pandas as pd
 
 from tacmg.data.contract import MOLECULE_UNIT, SCORES
 from tacmg.presentation.chart_parts import STATUS_TITLE
+from tacmg.presentation.chart_theme import MIN_FONT_PX
+from tacmg.presentation.colour_contrast import text_on_diverging
 from tacmg.presentation.glue import variant_text
 from tacmg.presentation.molecule_charts import BOOK_WIDTH, COLUMNS, MOLECULE_ORDER, PANEL_WIDTH
 from tacmg.presentation.palette import (
@@ -27,8 +29,8 @@ from tacmg.presentation.palette import (
     log_scale,
     number,
     panel_title,
+    status_legend,
     status_scale,
-    text_on_diverging,
     unit_of,
     visit_scale,
     with_notes,
@@ -166,7 +168,7 @@ def scatter_grid(
             subtitle=[f"rho = {_rho(row.rho)}, adjusted p = {variant_text(row.p_value_adjusted, 'g2')}"],
             anchor="start",
             fontSize=12,
-            subtitleFontSize=10,
+            subtitleFontSize=MIN_FONT_PX,
         )
         panels.append(chart.properties(width=PANEL_WIDTH * 0.9, height=PANEL_WIDTH * 0.9, title=panel_title))
     description = (
@@ -253,7 +255,7 @@ def between_within_chart(
                 x=x,
                 y=y,
                 color=alt.Color(
-                    "status:N", scale=status_scale(changes["status"]), legend=legend(STATUS_TITLE, "bottom")
+                    "status:N", scale=status_scale(changes["status"]), legend=status_legend(STATUS_TITLE, "bottom")
                 ),
                 tooltip=[
                     alt.Tooltip("molecule_ratio:Q", title=f"{molecule_label} ratio", format=".2f"),

@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from tacmg.stats.rounding import MISSING_TEXT, P_FLOOR, fixed, p_exact_text, p_text, significant
+from tacmg.stats.rounding import MISSING_TEXT, P_FLOOR, fixed, minus_signs, p_exact_text, p_text, significant
 
 VARIANT = re.compile(r"(?P<sign>s?)(?P<kind>f|g|pct|px|p)(?P<digits>\d*)")
 DEFAULT_SIGNIFICANT = 6
@@ -47,6 +47,18 @@ def _plain_value(value: Any) -> Any:
 
 
 def variant_text(value: Any, variant: str = "") -> str:
+    """`_variant_text` as the reader sees it: negative numbers with a true minus sign
+    (`tacmg.stats.rounding.minus_signs`).
+
+    Examples
+    --------
+    >>> variant_text(-4.5, "g"), variant_text("QMG fell by -4 to -2 points")
+    ('−4.5', 'QMG fell by −4 to −2 points')
+    """
+    return minus_signs(_variant_text(value, variant))
+
+
+def _variant_text(value: Any, variant: str = "") -> str:
     """`value` as the prose shows it, in one of the variants of the module docstring.
 
     Parameters
@@ -63,13 +75,13 @@ def variant_text(value: Any, variant: str = "") -> str:
 
     Examples
     --------
-    >>> variant_text(32.0), variant_text(13.756), variant_text(-4.5, "g"), variant_text(0.000284, "g2")
+    >>> _variant_text(32.0), _variant_text(13.756), _variant_text(-4.5, "g"), _variant_text(0.000284, "g2")
     ('32', '13.756', '-4.5', '0.00028')
-    >>> variant_text(0.125, "f2"), variant_text(0.3438, "pct0"), variant_text(3.0, "sf1")
+    >>> _variant_text(0.125, "f2"), _variant_text(0.3438, "pct0"), _variant_text(3.0, "sf1")
     ('0.13', '34%', '+3.0')
-    >>> variant_text(0.0123, "p"), variant_text(0.000284, "p"), variant_text(0.00004, "p4")
+    >>> _variant_text(0.0123, "p"), _variant_text(0.000284, "p"), _variant_text(0.00004, "p4")
     ('P = 0.012', 'P < 0.001', 'P < 0.0001')
-    >>> variant_text(4.66e-10, "px")
+    >>> _variant_text(4.66e-10, "px")
     'P = 4.7 × 10⁻¹⁰'
     """
     value = _plain_value(value)
@@ -142,7 +154,7 @@ class ProseValues:
     >>> v = ProseValues(glue=False)
     >>> v.add("scores", {"n": 32, "qmg_hl": -4.5, "p_max": 0.0000340})
     >>> v.scores_n, v.scores_qmg_hl.f1, v.scores_p_max.g2
-    (32, -4.5, 0.000034)
+    (32, −4.5, 0.000034)
     """
 
     def __init__(self, glue: bool = True) -> None:

@@ -28,6 +28,7 @@ from tacmg.presentation.palette import (
     notes_of,
     number,
     panel_title,
+    status_legend,
     status_scale,
     with_notes,
 )
@@ -194,7 +195,7 @@ def paired_grid(values: pd.DataFrame, title: str, reconstructed: bool, columns: 
 
     values: `molecules.paired_values` (track, status, molecule, label, visit, value, ratio).
     """
-    colour = alt.Color("status:N", scale=status_scale(values["status"]), legend=legend(STATUS_TITLE, "top"))
+    colour = alt.Color("status:N", scale=status_scale(values["status"]), legend=status_legend(STATUS_TITLE, "top"))
     panels, sampled = [], []
     for molecule_label in [m for m in MOLECULE_ORDER if m in set(values["label"])]:
         part, sample_note = chart_rows(values[values["label"] == molecule_label], "track", what="patients' lines")
@@ -266,7 +267,9 @@ def status_change_chart(
             x=x,
             xOffset=alt.XOffset("jitter:Q"),
             y=y,
-            color=alt.Color("status:N", scale=status_scale(ratios["status"]), legend=legend(STATUS_TITLE, "top")),
+            color=alt.Color(
+                "status:N", scale=status_scale(ratios["status"]), legend=status_legend(STATUS_TITLE, "top")
+            ),
             tooltip=[
                 alt.Tooltip("label:N", title="Molecule"),
                 alt.Tooltip("status:N", title="Status"),

@@ -29,7 +29,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from tacmg.data.contract import MOLECULE_UNIT, SCORES
+from tacmg.data.contract import MOLECULE_UNIT, SCORES, STATUS_MEANINGS
+from tacmg.presentation.chart_theme import FONT_SIZES
 
 # What a single chart function returns: Altair's `properties()` widens a layer to layer-or-facet.
 SingleChart = alt.Chart | alt.LayerChart | alt.FacetChart
@@ -74,6 +75,17 @@ CRITERION_COLOURS = {"yes": NEUTRALS["ink"], "no": NEUTRALS["muted"]}
 # almost every cohort, or almost none).
 DIVERGING_SCHEME: Final = "purplegreen"
 DIVERGING_ENDS = {"low": "#762A83", "high": "#1B7837"}
+# ColorBrewer's eleven PRGn classes, low to high: the diverging scale interpolates them in RGB
+# (rather than naming Vega's scheme) so that the colour of every cell is known here, and the text
+# drawn on it can be chosen for contrast (`text_on_diverging`).
+DIVERGING_STOPS: Final = (
+    "#40004B", "#762A83", "#9970AB", "#C2A5CF", "#E7D4E8", "#F7F7F7",
+    "#D9F0D3", "#A6DBA0", "#5AAE61", "#1B7837", "#00441B",
+)  # fmt: skip
+# Text on a cell of the diverging scale: black or white, whichever contrasts more with the cell
+# (at least 4.58:1 for any cell colour). Kept apart from the inks: a cell keeps its colour in dark
+# mode, so the text on it keeps its colour too.
+CELL_TEXT = {"on light": "#000000", "on dark": "#FFFFFF"}
 
 
 # The colour of the data note under every chart title (text, not a data encoding).
@@ -85,6 +97,27 @@ NOTE_COLOUR = "#AA3333"
 CHANGE_SHAPES = {"fell": "triangle-down", "no change": "circle", "rose": "triangle-up"}
 
 
+# Dark mode (the book's page in pydata-sphinx-theme's dark theme): each colour that marks a role
+# against the page (inks, reference lines, the data note, statuses and reading ends too dark to
+# see on a dark page) has a dark-mode counterpart of the same hue and role, and the chart is drawn
+# on the page's own dark background. Data cells of the diverging scale keep their colours (their
+# text is chosen for them: `CELL_TEXT`, `tacmg.presentation.colour_contrast`). Applied in the
+# browser by `tacmg.presentation.chart_layout`.
+DARK_PAGE = "#14181E"  # pydata-sphinx-theme's --pst-color-background in dark mode
+DARK_COUNTERPARTS = {
+    NEUTRALS["ink"]: "#E6E6E6",
+    NEUTRALS["rule"]: "#B4B4B4",
+    NEUTRALS["track"]: "#8A8A8A",
+    NEUTRALS["muted"]: "#5C5C5C",
+    NEUTRALS["band"]: "#3A3F47",
+    STATUS_COLOURS["CSR"]: "#44AA77",
+    STATUS_COLOURS["U"]: "#FFFFFF",
+    STATUS_COLOURS["E"]: "#CC6699",
+    STATUS_COLOURS["D"]: "#AA7766",
+    DIVERGING_ENDS["low"]: "#C2A5CF",
+    DIVERGING_ENDS["high"]: "#5AAE61",
+    NOTE_COLOUR: "#F28B82",
+}
 WIDTH = 320
 
 
@@ -100,8 +133,9 @@ def palette_colours() -> set[str]:
     >>> "#0072b2" in colours, "#4c72b0" in colours
     (True, False)
     """
-    groups = (VISIT_COLOURS, STATUS_COLOURS, NEUTRALS, CRITERION_COLOURS, DIVERGING_ENDS)
-    return {c.lower() for group in groups for c in group.values()} | {NOTE_COLOUR.lower()}
+    groups = (VISIT_COLOURS, STATUS_COLOURS, NEUTRALS, CRITERION_COLOURS, DIVERGING_ENDS, CELL_TEXT)
+    stops = {c.lower() for c in DIVERGING_STOPS}
+    return {c.lower() for group in groups for c in group.values()} | stops | {NOTE_COLOUR.lower()}
 
 
 def visit_scale(groups: Iterable[str] | None = None) -> alt.Scale:
@@ -142,26 +176,22 @@ def criterion_scale(yes: str, no: str) -> alt.Scale:
 
 
 def diverging_scale(low: float, high: float, middle: float) -> alt.Scale:
-    """The book's diverging colour scale from `low` to `high`, neutral at `middle`.
+    """The book's diverging colour scale from `low` to `high`, neutral at `middle`: the PRGn
+    classes (`DIVERGING_STOPS`) spread evenly on each side of `middle`, interpolated in RGB.
 
     Examples
     --------
-    >>> diverging_scale(-1, 1, 0).to_dict()["scheme"]
-    'purplegreen'
+    >>> scale = diverging_scale(-1, 1, 0).to_dict()
+    >>> scale["domain"][:2], scale["domain"][5], scale["range"][5], scale["interpolate"]
+    ([-1.0, -0.8], 0.0, '#F7F7F7', 'rgb')
     """
-    return alt.Scale(scheme=DIVERGING_SCHEME, domain=[low, high], domainMid=middle)
+    return alt.Scale(domain=list(diverging_domain(low, high, middle)), range=list(DIVERGING_STOPS), interpolate="rgb")
 
 
-def text_on_diverging(field: str, middle: float, half_range: float) -> dict[str, Any]:
-    """Text colour readable on a `diverging_scale` cell: white near either end, ink in between.
-
-    Examples
-    --------
-    >>> text_on_diverging("rho", 0, 1)["condition"]["value"]
-    '#FFFFFF'
-    """
-    dark = f"abs(datum['{field}'] - {middle}) > {0.6 * half_range}"
-    return {"condition": {"test": dark, "value": NEUTRALS["paper"]}, "value": NEUTRALS["ink"]}
+def diverging_domain(low: float, high: float, middle: float) -> np.ndarray:
+    """The values at which `diverging_scale` reaches each of `DIVERGING_STOPS`."""
+    half = len(DIVERGING_STOPS) // 2
+    return np.concatenate([np.linspace(low, middle, half + 1), np.linspace(middle, high, half + 1)[1:]]).round(12)
 
 
 def legend(
@@ -175,6 +205,23 @@ def legend(
     0
     """
     return alt.Legend(title=title, orient=orient, labelLimit=0, titleLimit=0, symbolOpacity=1, **options)
+
+
+def status_legend(
+    title: str | None, orient: Literal["left", "right", "top", "bottom"] = "right", **options: Any
+) -> alt.Legend:
+    """A `legend` for the status colours whose labels spell each code out ("MM: minimal
+    manifestation status", "I: improved"): a reader need not know the MGFA codes.
+
+    Examples
+    --------
+    >>> status_legend("Status").to_dict()["labelExpr"].split(", ")[2]
+    "'MM': 'MM: minimal manifestation status'"
+    """
+    words = ", ".join(f"'{code}': '{code}: {meaning}'" for code, meaning in STATUS_MEANINGS.items())
+    if orient in ("top", "bottom"):
+        options.setdefault("columns", 2)  # spelled-out labels in one row would outgrow the column
+    return legend(title, orient, labelExpr=f"{{{words}}}[datum.label] || datum.label", **options)
 
 
 def direction(changes: Iterable[float]) -> list[str]:
@@ -206,7 +253,7 @@ def titled(title: str, reconstructed: bool) -> alt.TitleParams:
 
 def panel_title(text: str) -> alt.TitleParams:
     """The title of one small-multiple panel."""
-    return alt.TitleParams(text, anchor="start", fontSize=12)
+    return alt.TitleParams(text, anchor="start", fontSize=FONT_SIZES["panel title"])
 
 
 def with_notes(title: str, reconstructed: bool, *notes: str) -> alt.TitleParams:

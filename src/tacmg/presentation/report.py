@@ -330,7 +330,8 @@ def _css(verdict: str) -> str:
 
 def scorecard_html(table: pd.DataFrame) -> str:
     """A scorecard table as HTML grouped by finding, each finding linking to its chapter; each
-    claim named in words (`tacmg.claims.names.claim_name`), its registry id in the last column.
+    claim named in words (`tacmg.claims.names.claim_name`), its registry id only as the name's
+    hover title (a reader looks at words, not ids).
 
     Examples
     --------
@@ -346,19 +347,20 @@ def scorecard_html(table: pd.DataFrame) -> str:
         chapter = group["chapter"].iloc[0]
         counts = verdict_counts(group)
         rows.append(
-            f'<tr class="tacmg-finding"><th colspan="5"><a href="{chapter}.html">{title}</a> '
+            f'<tr class="tacmg-finding"><th colspan="4"><a href="{chapter}.html">{title}</a> '
             f"({counts['holds']} of {counts['total']} hold: {counts['conditioned']} conditioned, "
             f"{counts['tested']} tested)</th></tr>"
         )
         for _, r in group.iterrows():
             css = _css(r["verdict"])
+            name = html.escape(claim_name(registry.by_id(r["claim_id"])))
+            shown = html.escape(r.get("verdict_shown", r["verdict"]))
             rows.append(
-                f"<tr><td>{html.escape(claim_name(registry.by_id(r['claim_id'])))}</td>"
+                f'<tr><td title="{html.escape(r["claim_id"])}">{name}</td>'
                 f"<td>{html.escape(str(r['published']))}</td><td>{html.escape(r['observed'])}</td>"
-                f'<td class="{css}">{_MARKS[r["verdict"]]} {html.escape(r.get("verdict_shown", r["verdict"]))}</td>'
-                f"<td><code>{html.escape(r['claim_id'])}</code></td></tr>"
+                f'<td class="{css}">{_MARKS[r["verdict"]]} {shown}</td></tr>'
             )
-    head = "<tr><th>Claim</th><th>Published</th><th>This data</th><th>Verdict</th><th>Id</th></tr>"
+    head = "<tr><th>Claim</th><th>Published</th><th>This data</th><th>Verdict</th></tr>"
     return f'<table class="dataframe tacmg-scorecard">{head}{"".join(rows)}</table>'
 
 

@@ -7,10 +7,16 @@ and "holds almost always". Every chart carries alternative text written from its
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import altair as alt
 import numpy as np
 import pandas as pd
 
+from tacmg.claims.names import claim_name
+from tacmg.claims.registry import load_claims
+from tacmg.presentation.chart_theme import MIN_FONT_PX
+from tacmg.presentation.colour_contrast import text_on_diverging
 from tacmg.presentation.palette import (
     DIVERGING_ENDS,
     NEUTRALS,
@@ -20,7 +26,6 @@ from tacmg.presentation.palette import (
     diverging_scale,
     legend,
     listing,
-    text_on_diverging,
 )
 
 ENSEMBLE_NOTE = "Reconstructed cohorts, not patient data"
@@ -135,6 +140,20 @@ def claims_by_share(shares: pd.DataFrame) -> alt.FacetChart:
     )
 
 
+def claim_words(labels: Iterable[str]) -> list[str]:
+    """Row labels in words: a claim id the registry knows becomes the claim's name
+    (`tacmg.claims.names.claim_name`); any other label (already words) stays as it is.
+
+    Examples
+    --------
+    >>> claim_words(["qmg-decrease", "QMG fall", "scd25-qmg-correlation"])
+    ['QMG fall', 'QMG fall', 'sCD25 with QMG']
+    """
+    registry = load_claims()
+    known = {claim.id for claim in registry}
+    return [claim_name(registry.by_id(label)) if label in known else label for label in labels]
+
+
 def share_heatmap(frame: pd.DataFrame, column: str, columns_order: list[str], title: str) -> alt.LayerChart:
     """Claims (rows) by `column` values (scenarios or analyses), coloured by share on the book's
     diverging scale (50% in the middle) and labelled with it.
@@ -161,6 +180,7 @@ def share_heatmap(frame: pd.DataFrame, column: str, columns_order: list[str], ti
     >>> share_heatmap(frame, "scenario", ["a", "b"], "t").to_dict()["description"].split(". ")[1]
     'Shares range from 20% (c, b) to 100% (c, a)'
     """
+    frame = frame.assign(claim_id=claim_words(frame["claim_id"]))  # rows in words, never ids
     order = frame.drop_duplicates("claim_id")["claim_id"].tolist()
     base = alt.Chart(frame).encode(
         x=alt.X(f"{column}:N", sort=columns_order, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=220)),
@@ -176,7 +196,7 @@ def share_heatmap(frame: pd.DataFrame, column: str, columns_order: list[str], ti
             alt.Tooltip("ci_high:Q", title="95% CI to", format=".1%"),
         ],
     )
-    labels = base.mark_text(fontSize=9).encode(
+    labels = base.mark_text(fontSize=MIN_FONT_PX).encode(
         text=alt.Text("share:Q", format=".0%"), color=text_on_diverging("share", 0.5, 0.5)
     )
     ordered = frame.sort_values("share", kind="stable")
@@ -195,7 +215,7 @@ def share_heatmap(frame: pd.DataFrame, column: str, columns_order: list[str], ti
         + "."
     )
     return (cells + labels).properties(
-        width=alt.Step(60), height=alt.Step(14), title=_title(title), description=description
+        width=alt.Step(60), height=alt.Step(18), title=_title(title), description=description
     )
 
 

@@ -6,86 +6,25 @@ significant digits, ratios and correlations two decimals, percentages one), bool
 
 from __future__ import annotations
 
-import hashlib
 import math
-import re
 
 import numpy as np
 import pandas as pd
-from pandas.io.formats.style_render import CSSDict
 
 from tacmg.presentation.prose import convention_readings
+from tacmg.presentation.table_html import HOVER_COLUMN as HOVER_COLUMN
+from tacmg.presentation.table_html import MAX_COLUMNS as MAX_COLUMNS
+from tacmg.presentation.table_html import TableView
+from tacmg.presentation.table_html import numeric_columns as numeric_columns
 from tacmg.stats.rank_tests import EXACT_MAX_N, exact_allowed
-from tacmg.stats.rounding import P_FLOOR, p_value_text, quantity_text, round_half_up, share_text, yes_no
-
-# A cell that reads as a number: a figure, a count ('11/32'), a range or a bound ('< 0.001').
-NUMBER_START = re.compile(r"^\s*[<>≤≥~]?\s*[-+−]?\.?\d")
-MISSING_TEXT = {"", "n/a", "na", "nan", "none", "-", "—"}
-
-
-def numeric_columns(frame: pd.DataFrame) -> list[int]:
-    """Positions of the columns whose every present cell is a number or starts with one.
-
-    Such columns are right-aligned (by the table's own style, in the book and in JupyterLab);
-    booleans and columns of words stay left-aligned.
-
-    Examples
-    --------
-    >>> frame = pd.DataFrame({"label": ["sPD-1", "CTLA-4"], "p": ["0.012", "n/a"], "n": [11, 32],
-    ...                       "ratio": ["1.2 (0.9 to 1.6)", "< 0.5"], "ok": [True, False]})
-    >>> numeric_columns(frame)
-    [1, 2, 3]
-    """
-    found = []
-    for position, (_, values) in enumerate(frame.items()):
-        if pd.api.types.is_bool_dtype(values):
-            continue
-        if pd.api.types.is_numeric_dtype(values):
-            found.append(position)
-            continue
-        present = [str(v) for v in values if not (v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)))]
-        present = [v for v in present if v.strip().lower() not in MISSING_TEXT]
-        if present and all(NUMBER_START.match(v) for v in present):
-            found.append(position)
-    return found
-
-
-class TableView:
-    """A table as the book shows it: HTML from a pandas Styler without the index, every cell
-    HTML-escaped (a published figure such as 'P < 0.0001' would otherwise be read as a tag), and
-    a plain-text form. Both are the same on every run: the Styler's id comes from the content,
-    not from a random uuid, so re-executing a notebook leaves its outputs unchanged.
-
-    The table carries pandas' ``dataframe`` class (the theme's table rules and colours, in light
-    and dark mode) and ``tacmg-table``; the cells of its numeric columns (`numeric_columns`) and
-    their headings are right-aligned, and the numbers unbroken in tabular figures, by the table's own style."""
-
-    def __init__(self, frame: pd.DataFrame, formats: dict | None = None, na_rep: str = "n/a"):
-        self.frame = frame
-        uuid = hashlib.sha1(frame.to_csv(index=False).encode()).hexdigest()[:5]
-        # By position (the Styler's "colN" class): a table's headings need not be unique.
-        numeric = [f".col{position}" for position in numeric_columns(frame)]
-        styles: list[CSSDict] = [{"selector": column, "props": "text-align: right;"} for column in numeric]
-        styles += [
-            {"selector": f"td{column}", "props": "white-space: nowrap; font-variant-numeric: tabular-nums;"}
-            for column in numeric
-        ]
-        self.styler = (
-            frame.style.hide(axis="index")
-            .format(formats, escape="html", na_rep=na_rep)
-            .set_uuid(uuid)
-            .set_table_attributes('class="dataframe tacmg-table"')
-            .set_table_styles(styles, overwrite=False)
-        )
-
-    def to_html(self) -> str:
-        return self.styler.to_html()
-
-    def _repr_html_(self) -> str:
-        return self.to_html()
-
-    def __repr__(self) -> str:
-        return self.frame.to_string(index=False)
+from tacmg.stats.rounding import (
+    P_FLOOR,
+    p_value_text,
+    quantity_text,
+    round_half_up,
+    share_text,
+    yes_no,
+)
 
 
 def table_view(frame: pd.DataFrame, formats: dict | None = None, na_rep: str = "n/a") -> TableView:

@@ -9,7 +9,9 @@ in JupyterLab, `tacmg.presentation.chart_display` puts it on the page once per k
 
 The libraries are wrapped in a function so their top-level ``const`` names stay private; they are
 published through the ``window.vega*`` assignments at the bundle's end. Built by hand because
-vl-convert ships the libraries but not Altair's version claim.
+vl-convert ships the libraries but not Altair's version claim. Last comes
+`tacmg.presentation.chart_layout`'s script, which fits each chart to its column and to the
+page's colour mode.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import json
 
 import altair as alt
 import vl_convert as vlc
+
+from tacmg.presentation import chart_layout
 
 
 def _major(version: str) -> str:
@@ -80,4 +84,5 @@ def build_bundle() -> str:
         + "Object.assign(VEGA_DEBUG, "
         + json.dumps(claim, sort_keys=True)
         + ");\n"
+        + chart_layout.script()
     )

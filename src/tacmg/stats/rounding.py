@@ -27,11 +27,14 @@ boolean             "yes" / "no"                                           yes
 
 A change always carries its unit and an explicit sign (`quantity_text`); no format shows
 exponent notation, "-0" or "-0%" (a value that rounds to zero shows as zero, unsigned).
+What a reader sees (table cells, glued prose) then passes through `minus_signs`: the true minus
+sign (U+2212), never parted from its number; code and CSV files keep the ASCII hyphen-minus.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
@@ -39,6 +42,12 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 MISSING_TEXT = "n/a"
+_NUMBER_SIGN = re.compile(r"(?<![\w.\u2212-])-(?=\.?\d|\u221e)")  # a sign; not MG-ADL's or 2022-08-27's hyphen
+
+
+def minus_signs(text: str) -> str:
+    """`text` with each negative number's sign as the true minus sign, U+2212 ('-3.5' -> '−3.5')."""
+    return _NUMBER_SIGN.sub("\u2212", text)
 
 
 def round_half_up(value: float | None, decimals: int = 0) -> float:
