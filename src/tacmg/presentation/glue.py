@@ -155,6 +155,9 @@ class ProseValues:
     >>> v.add("scores", {"n": 32, "qmg_hl": -4.5, "p_max": 0.0000340})
     >>> v.scores_n, v.scores_qmg_hl.f1, v.scores_p_max.g2
     (32, −4.5, 0.000034)
+    >>> v.add("scores", {"n": 32})  # the same value again: kept, not glued a second time
+    >>> v.scores_n
+    32
     """
 
     def __init__(self, glue: bool = True) -> None:
@@ -173,8 +176,11 @@ class ProseValues:
         for name, value in values.items():
             key = f"{prefix}_{name}"
             plain = _plain_value(value)
+            # A chapter that glues its numbers section by section may add a value again; gluing it
+            # twice unchanged would only make MyST-NB warn. A changed value is glued, and warned about.
+            unchanged = key in self._values and repr(self._values[key].value) == repr(plain)
             self._values[key] = ProseText(plain)
-            if self._glue:
+            if self._glue and not unchanged:
                 from myst_nb import glue
 
                 glue(key, plain, display=False)
