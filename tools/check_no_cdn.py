@@ -46,7 +46,8 @@ ALTAIR_PATHS = re.compile(r"const paths = \{.*?\};", re.DOTALL)
 ALTAIR_WANTS = re.compile(r'maybeLoadScript\("(vega|vega-lite|vega-embed)", "([^"]+)"\)')
 BUNDLE_TAG = re.compile(r'<script[^>]+src="(?:\.\./)*_static/vega-bundle\.js(?:\?[^"]*)?"')
 VEGA_SCRIPT = re.compile(r'<script[^>]+src="[^"]*vega[^"]*"', re.IGNORECASE)
-BUNDLE_CLAIM = re.compile(r"Object\.assign\(VEGA_DEBUG, (\{[^}]*\})\);\s*$")
+# The bundle's version claim; the chart-layout script (tacmg.presentation.chart_layout) follows it.
+BUNDLE_CLAIM = re.compile(r"Object\.assign\(VEGA_DEBUG, (\{[^}]*\})\);")
 EXTERNAL_ASSET = re.compile(r"<(?:script[^>]+src|link[^>]+href)=\"((?:https?:)?//[^\"]+)\"[^>]*>", re.IGNORECASE)
 STYLESHEET_OR_SCRIPT = re.compile(r"^<script|rel=\"(?:stylesheet|preload|modulepreload)\"", re.IGNORECASE)
 AMD_LOADER = re.compile(r"<script[^>]+src=\"[^\"]*require(?:\.min)?\.js", re.IGNORECASE)
@@ -61,8 +62,8 @@ def bundle_claims(html_root: Path) -> dict[str, str] | None:
     bundle = html_root / "_static" / "vega-bundle.js"
     if not bundle.exists():
         return None
-    match = BUNDLE_CLAIM.search(bundle.read_text(encoding="utf-8", errors="replace"))
-    return json.loads(match.group(1)) if match else {}
+    claims = BUNDLE_CLAIM.findall(bundle.read_text(encoding="utf-8", errors="replace"))
+    return json.loads(claims[-1]) if claims else {}
 
 
 def check_page(text: str, claims: dict[str, str] | None, warnings: list[str] | None = None) -> tuple[list[str], int]:

@@ -118,13 +118,8 @@ def _between_and_within(cohorts: Cohorts, molecule: str, score: str) -> Columns:
         "p_value_month_12": p_month_12,
         "rho_change": rho_change,
         "p_value_change": p_change,
-        # generated cohorts have no value below a detection limit: no censored pair, no range
+        # generated cohorts have no value below a detection limit: no censored pair, hence no range
         "n_censored": np.zeros(cohorts.size),
-        **{
-            f"{name}_{end}": np.full(cohorts.size, np.nan)
-            for name in ("rho_change", "p_value_change")
-            for end in ("low", "high")
-        },
         "molecule_median_ratio": np.exp(np.median(log_ratio, axis=1)),
         "score_median_change": np.median(score_change, axis=1),
         "share_both_fell": np.mean((log_ratio < 0) & (score_change < 0), axis=1),

@@ -291,7 +291,14 @@ def correlation_from_tables(
     )
     numbers: Numbers = {"corr": family}
     if between_within is not None:
-        numbers["corr_bw"] = {str(name): value for name, value in between_within.iloc[0].to_dict().items()}
+        row = between_within.iloc[0].to_dict()
+        # the ranges over substitutions of censored values exist only where a value is censored;
+        # the table shows them then, the prose never quotes them (no "nan" glued)
+        numbers["corr_bw"] = {
+            str(name): value
+            for name, value in row.items()
+            if not (str(name).endswith(("_low", "_high")) and pd.isna(value))
+        }
     pairs = zip(table["var_x"], table["var_y"], table["rho"])
     numbers["corr_row"] = {f"{x}_{y}_rho": float(rho) for x, y, rho in pairs}
     return numbers
