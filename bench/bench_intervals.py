@@ -22,6 +22,7 @@ import os
 import time
 
 from tacmg import load
+from tacmg.analyses import interval_classes as ic
 from tacmg.analyses import reconstruction_intervals as ri
 from tacmg.analyses.ensemble_numbers import numbers_across
 from tacmg.claims.registry import load_claims
@@ -86,7 +87,7 @@ def main() -> None:
         clock = Clock()
         a = numbers_across(chapter, main_ensemble.cohorts)
         b = numbers_across(chapter, loose.cohorts)
-        table = ri.interval_table(a, b, assumed=set(chapter_numbers.SET_BY_PRIORS))  # as the chapters class them
+        table = ic.interval_table(a, b, assumed=set(chapter_numbers.SET_BY_PRIORS))  # as the chapters class them
         classes = table["number_class"].value_counts().to_dict()
         print(f"  {chapter:<28} {len(table):>4} numbers in {clock.text()}  {classes}")
     numbers_wall, numbers_cpu, _ = numbers_clock.read()

@@ -11,6 +11,7 @@ import pytest
 
 from tacmg import load
 from tacmg.analyses import ensemble_store
+from tacmg.analyses import interval_classes as ic
 from tacmg.analyses import reconstruction_intervals as ri
 from tacmg.claims.evaluate import holds_matrix
 from tacmg.claims.registry import load_claims
@@ -23,19 +24,19 @@ from tacmg.reconstruction.priors import load_priors
 @pytest.mark.parametrize(
     ("widths", "expected"),
     [
-        ((0.0, 5.0, 5.0), ri.FIXED),
-        ((1.0, 1.2, 4.0), ri.BY_SUMMARIES),  # the medians narrow it; the tests do not
-        ((1.0, 4.0, 4.0), ri.BY_TESTS),
-        ((1.0, 2.0, 4.0), ri.BY_BOTH),
-        ((3.9, 4.0, 4.2), ri.NOT_NARROWED),
-        ((3.0, 4.0, 5.0), ri.NOT_NARROWED),  # each step leaves at least three quarters
-        ((2.99, 4.0, 5.0), ri.BY_TESTS),
-        ((3.0, 4.0, math.nan), ri.NOT_NARROWED),  # no priors-alone range: the summaries are not credited
+        ((0.0, 5.0, 5.0), ic.FIXED),
+        ((1.0, 1.2, 4.0), ic.BY_SUMMARIES),  # the medians narrow it; the tests do not
+        ((1.0, 4.0, 4.0), ic.BY_TESTS),
+        ((1.0, 2.0, 4.0), ic.BY_BOTH),
+        ((3.9, 4.0, 4.2), ic.NOT_NARROWED),
+        ((3.0, 4.0, 5.0), ic.NOT_NARROWED),  # each step leaves at least three quarters
+        ((2.99, 4.0, 5.0), ic.BY_TESTS),
+        ((3.0, 4.0, math.nan), ic.NOT_NARROWED),  # no priors-alone range: the summaries are not credited
         ((math.nan, 4.0, 5.0), ""),
     ],
 )
 def test_each_step_is_credited_only_when_it_narrows(widths, expected):
-    assert ri.number_class(*widths) == expected
+    assert ic.number_class(*widths) == expected
 
 
 def _frames(rng, spreads, sizes=(1000, 400, 400)):
@@ -47,12 +48,12 @@ def test_interval_table_names_the_narrowing_step_and_its_noise():
     # spreads in the conditioned, descriptive and priors-alone ensembles
     spreads = {"medians": (1, 1, 4), "tests": (1, 4, 4), "both": (1, 2, 4), "neither": (4, 4, 4)}
     conditioned, descriptive, priors = _frames(rng, spreads)
-    table = ri.interval_table(conditioned, descriptive, priors, replicates=100)
+    table = ic.interval_table(conditioned, descriptive, priors, replicates=100)
     assert table["number_class"].to_dict() == {
-        "medians": ri.BY_SUMMARIES,
-        "tests": ri.BY_TESTS,
-        "both": ri.BY_BOTH,
-        "neither": ri.NOT_NARROWED,
+        "medians": ic.BY_SUMMARIES,
+        "tests": ic.BY_TESTS,
+        "both": ic.BY_BOTH,
+        "neither": ic.NOT_NARROWED,
     }
     # the width ratios, checked against numpy's quantiles directly
     q = lambda x: np.diff(np.quantile(x, [0.025, 0.975]))[0]  # noqa: E731
@@ -68,9 +69,9 @@ def test_a_class_on_the_threshold_flips_often_and_says_so():
     rng = np.random.default_rng(4)
     # the conditioned range is three quarters of the descriptive one: a coin toss in the bootstrap
     conditioned, descriptive, priors = _frames(rng, {"edge": (0.75, 1, 1)})
-    table = ri.interval_table(conditioned, descriptive, priors, replicates=200)
+    table = ic.interval_table(conditioned, descriptive, priors, replicates=200)
     assert 0.2 < table.loc["edge", "class_flips"] < 0.8
-    assert ri.class_summary({"x": table})["over_limit"] == 1
+    assert ic.class_summary({"x": table})["over_limit"] == 1
 
 
 def test_counts_get_integer_ends_and_the_committed_value_is_flagged_outside():
@@ -78,7 +79,7 @@ def test_counts_get_integer_ends_and_the_committed_value_is_flagged_outside():
     counts = rng.integers(5, 14, 1000).astype(float)
     counts[0] = 2.0  # the committed cohort (the first row) is an outlier
     frame = pd.DataFrame({"n_pairs": counts, "smooth": rng.normal(0, 1, 1000)})
-    table = ri.interval_table(frame, frame, frame, replicates=0)
+    table = ic.interval_table(frame, frame, frame, replicates=0)
     low, high = table.loc["n_pairs", ["ri_low", "ri_high"]]
     assert float(low).is_integer() and float(high).is_integer()
     assert low <= np.quantile(counts, 0.025) and high >= np.quantile(counts, 0.975)
@@ -118,7 +119,7 @@ def test_class_tables_are_built_once_and_read_by_the_chapters(tmp_path, monkeypa
     tables = ri.class_tables(int(p["seed"]), tuple(p["claims_conditioned_on"]), chapters, measure, build=True)
     assert set(measured.values()) == {3}  # every chapter on all three ensembles
     table = tables["03-prednisone"]
-    assert set(table["number_class"]) <= {*ri.CLASSES, ""}
+    assert set(table["number_class"]) <= {*ic.CLASSES, ""}
     section = intervals.for_chapter("03-prednisone", committed)
     # the committed cohort is the conditioned ensemble's first: its values are the chapter's own
     own = intervals.FlatNumbers(chapter_numbers.CHAPTER_FUNCTIONS["03-prednisone"])(committed)
@@ -129,8 +130,8 @@ def test_class_tables_are_built_once_and_read_by_the_chapters(tmp_path, monkeypa
 
 
 def test_set_by_priors_overrides_the_class():
-    table = ri.interval_table(pd.DataFrame({"w": [9.0] * 40}), pd.DataFrame({"w": [9.0] * 40}), replicates=0)
-    assert ri.set_by_priors(table, {"w"}).loc["w", "number_class"] == ri.SET_BY_PRIOR
+    table = ic.interval_table(pd.DataFrame({"w": [9.0] * 40}), pd.DataFrame({"w": [9.0] * 40}), replicates=0)
+    assert ic.set_by_priors(table, {"w"}).loc["w", "number_class"] == ic.SET_BY_PRIOR
 
 
 def test_acceptance_rate_counts_every_accepted_candidate():
@@ -149,7 +150,7 @@ def test_acceptance_rate_counts_every_accepted_candidate():
 
 def test_a_borderline_class_says_so_beside_the_number():
     table = pd.DataFrame(
-        {"ri_low": [1.0, 1.0], "ri_high": [2.0, 2.0], "number_class": [ri.BY_TESTS] * 2, "class_flips": [0.3, 0.05]},
+        {"ri_low": [1.0, 1.0], "ri_high": [2.0, 2.0], "number_class": [ic.BY_TESTS] * 2, "class_flips": [0.3, 0.05]},
         index=["a", "b"],
     )
     section = intervals.SectionIntervals(table)

@@ -11,6 +11,7 @@ import pytest
 
 from tacmg import load
 from tacmg.analyses import ensemble_store
+from tacmg.analyses import interval_classes as ic
 from tacmg.analyses import reconstruction_intervals as ri
 from tacmg.claims.evaluate import holds_matrix
 from tacmg.claims.registry import load_claims
@@ -29,23 +30,23 @@ def private_store(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("width", "descriptive", "expected"),
     [
-        (0.0, 0.0, ri.FIXED),
-        (0.0, 5.0, ri.FIXED),
-        (1e-12, 5.0, ri.FIXED),
-        (1.0, 5.0, ri.BY_TESTS),
-        (3.7, 5.0, ri.BY_TESTS),
-        (3.75, 5.0, ri.NOT_NARROWED),
-        (6.0, 5.0, ri.NOT_NARROWED),
+        (0.0, 0.0, ic.FIXED),
+        (0.0, 5.0, ic.FIXED),
+        (1e-12, 5.0, ic.FIXED),
+        (1.0, 5.0, ic.BY_TESTS),
+        (3.7, 5.0, ic.BY_TESTS),
+        (3.75, 5.0, ic.NOT_NARROWED),
+        (6.0, 5.0, ic.NOT_NARROWED),
         (float("nan"), 5.0, ""),
     ],
 )
 def test_class_rule(width, descriptive, expected):
-    assert ri.number_class(width, descriptive) == expected
+    assert ic.number_class(width, descriptive) == expected
 
 
 def test_fixed_tolerance_scales_with_the_number():
-    assert ri.number_class(1e-7, 1.0, scale=1e4) == ri.FIXED
-    assert ri.number_class(1e-7, 1.0, scale=1.0) == ri.BY_TESTS
+    assert ic.number_class(1e-7, 1.0, scale=1e4) == ic.FIXED
+    assert ic.number_class(1e-7, 1.0, scale=1.0) == ic.BY_TESTS
 
 
 def test_interval_table_uses_the_central_95_percent_and_classes_each_number():
@@ -56,18 +57,18 @@ def test_interval_table_uses_the_central_95_percent_and_classes_each_number():
     descriptive = pd.DataFrame(
         {"fixed": rng.normal(3, 1, 400), "narrow": rng.normal(0, 4, 400), "loose": rng.normal(0, 4, 400)}
     )
-    table = ri.interval_table(conditioned, descriptive)
+    table = ic.interval_table(conditioned, descriptive)
     assert table.loc["narrow", "ri_low"] == pytest.approx(np.quantile(conditioned["narrow"], 0.025))
     assert table.loc["narrow", "ri_high"] == pytest.approx(np.quantile(conditioned["narrow"], 0.975))
     assert table["number_class"].to_dict() == {
-        "fixed": ri.FIXED,
-        "narrow": ri.BY_TESTS,
-        "loose": ri.NOT_NARROWED,
+        "fixed": ic.FIXED,
+        "narrow": ic.BY_TESTS,
+        "loose": ic.NOT_NARROWED,
     }
 
 
 def test_a_number_too_few_cohorts_have_gets_no_interval():
-    table = ri.interval_table(pd.DataFrame({"x": [1.0] * 10 + [np.nan] * 30}), pd.DataFrame({"x": np.arange(40.0)}))
+    table = ic.interval_table(pd.DataFrame({"x": [1.0] * 10 + [np.nan] * 30}), pd.DataFrame({"x": np.arange(40.0)}))
     assert np.isnan(table.loc["x", "ri_low"]) and table.loc["x", "number_class"] == ""
 
 
@@ -117,19 +118,19 @@ def test_prose_and_tables_show_range_and_class():
         {
             "ri_low": [-6.5, 0.1],
             "ri_high": [-4.0, 0.2],
-            "number_class": [ri.BY_TESTS, ri.NOT_NARROWED],
+            "number_class": [ic.BY_TESTS, ic.NOT_NARROWED],
         },
         index=["scores_qmg_hl", "scores_qmg_p"],
     )
     section = intervals.SectionIntervals(table)
     v = glue.ProseValues(glue=False)
     v.add("scores", {"qmg_hl": -5.0, "qmg_p": 0.15, "n": 32}, intervals=section)
-    assert v.scores_qmg_hl_ri == f" (reconstructions: -6.5 to -4.0; {ri.BY_TESTS})"
-    assert v.scores_qmg_p_ri == f" (reconstructions: 0.100 to 0.200; {ri.NOT_NARROWED})"  # p as in tables
+    assert v.scores_qmg_hl_ri == f" (reconstructions: \u22126.5 to \u22124.0; {ic.BY_TESTS})"  # true minus signs
+    assert v.scores_qmg_p_ri == f" (reconstructions: 0.100 to 0.200; {ic.NOT_NARROWED})"  # p as in tables
     assert v.scores_n_ri == ""  # a number without an interval reads as before
     shown = intervals.with_intervals(pd.DataFrame({"Score": ["QMG"]}), section, ["scores_qmg_hl"], "HL change")
     assert shown.columns.tolist() == ["Score", "HL change: across reconstructions (2.5-97.5%)", "Narrowed by"]
-    assert shown.iloc[0, 1:].tolist() == ["-6.5 to -4.0", ri.BY_TESTS]
+    assert shown.iloc[0, 1:].tolist() == ["-6.5 to -4.0", ic.BY_TESTS]
     assert section.implied({"scores_qmg_hl": "QMG change", "scores_qmg_p": "QMG p"}) == ["QMG change"]
 
 
@@ -176,12 +177,12 @@ def test_chapters_read_the_stored_ensembles_and_never_compute_them(private_store
         ri.class_tables(int(p["seed"]), tuple(p["claims_conditioned_on"]), chapters, measure, build=True)
         assert sorted(seen) == sorted(chapters * 3)  # each on all three ensembles
         section = intervals.for_chapter("01-cohort", committed)
-    assert section.applies and section.number_class("cohort_n") == ri.FIXED
+    assert section.applies and section.number_class("cohort_n") == ic.FIXED
     assert section.changed == ()
 
 
 def test_a_changed_parameter_keeps_the_default_intervals_and_says_so(monkeypatch):
-    table = pd.DataFrame({"ri_low": [-6.0], "ri_high": [-3.0], "number_class": [ri.BY_TESTS]}, index=["scores_qmg_hl"])
+    table = pd.DataFrame({"ri_low": [-6.0], "ri_high": [-3.0], "number_class": [ic.BY_TESTS]}, index=["scores_qmg_hl"])
     monkeypatch.setattr(ri, "intervals_for", lambda *args: table)
     committed = load(RECONSTRUCTED_DIR)
     same = intervals.for_chapter(

@@ -11,38 +11,39 @@ import pytest
 import vl_convert as vlc
 
 from tacmg import load
+from tacmg.analyses import interval_classes as ic
 from tacmg.analyses import reconstruction_intervals as ri
-from tacmg.analyses import status_link
+from tacmg.analyses import status_link, status_link_sensitivity
 from tacmg.data.cohorts import Cohorts, key
 from tacmg.data.paths import RECONSTRUCTED_DIR, REPO_ROOT
-from tacmg.presentation import dashboard, intervals, prior_choices, report, robustness_charts
+from tacmg.presentation import dashboard, implied_words, prior_choices, report, sensitivity_charts
 
 
 def _window(low, high):
-    scenario, name = status_link.SENSITIVITY_PRIORS["a"]
+    scenario, name = status_link_sensitivity.SENSITIVITY_PRIORS["a"]
     return ("a", {**status_link.LINK_SCENARIOS[scenario], name: [low, high]}, low, high)
 
 
 def test_the_score_claims_hold_less_often_as_the_window_turns_harsh():
     grid = [_window(0.3, 1.0), _window(0.5, 1.3)]
-    curves = status_link.link_sensitivity(n_cohorts=150, workers=1, use_cache=False, grid=grid)["curves"]
+    curves = status_link_sensitivity.link_sensitivity(n_cohorts=150, workers=1, use_cache=False, grid=grid)["curves"]
     scores = curves[curves["claim_id"].isin(["qmg-decrease", "mmt-decrease", "mg-adl-decrease", "mg-qol15-decrease"])]
     favourable = scores[np.isclose(scores["high"], 1.0)].set_index("claim_id")["share"]
     harsh = scores[np.isclose(scores["high"], 1.3)].set_index("claim_id")["share"]
     assert (favourable > harsh + 0.2).all()  # hundreds of cohorts: far beyond Monte Carlo noise
-    figures = status_link.sensitivity_summary(curves)
+    figures = status_link_sensitivity.sensitivity_summary(curves)
     assert figures["a_favourable_scores_min"] == pytest.approx(100 * favourable.min())
     assert figures["a_harsh_scores_max"] == pytest.approx(100 * harsh.max())
     assert figures["dose_rise_max"] == pytest.approx(100 * curves["dose_rise"].max())
 
 
 def test_the_grid_covers_the_committed_priors_and_the_plausible_ends():
-    priors = robustness_charts.assumed_priors(status_link.settings())
-    grid = status_link.sensitivity_grid()
+    priors = sensitivity_charts.assumed_priors(status_link.settings())
+    grid = status_link_sensitivity.sensitivity_grid()
     points = {(r, round(v, 6), None if math.isnan(h) else round(h, 6)) for r, _, v, h in grid}
     low, high = priors["a"]
     assert ("a", round(low, 6), round(high, 6)) in points
-    for (end_low, end_high), _reason in status_link.PLAUSIBLE_WINDOWS.values():
+    for (end_low, end_high), _reason in status_link_sensitivity.PLAUSIBLE_WINDOWS.values():
         assert ("a", end_low, end_high) in points
     for relaxation in ("b", "c"):
         assert (relaxation, priors[relaxation][0], None) in points
@@ -69,7 +70,7 @@ def _curves():
 
 
 def test_the_slider_chart_is_self_contained_vega_lite_with_a_slider_per_prior():
-    chart = robustness_charts.sensitivity_curves(
+    chart = sensitivity_charts.sensitivity_curves(
         _curves(), {"a": (0.3, 1.3), "b": (0.5, math.nan), "c": (0.5, math.nan)}
     )
     spec = chart.to_dict()
@@ -151,14 +152,15 @@ def test_the_methods_page_states_the_sizes_the_code_uses():
     assert f"first {ri.PRIORS_SIZE} cohorts the priors draw" in section
     assert f"first {ri.DESCRIPTIVE_SIZE} cohorts that meet the descriptive" in section
     assert f"first {ri.ENSEMBLE_SIZE:,} cohorts that meet every claim" in section
-    assert f"({ri.BOOTSTRAP_REPLICATES} bootstrap replicates)" in section
-    assert f"draws {status_link.SENSITIVITY_COHORTS} cohorts" in section
-    assert f"({len(status_link.SENSITIVITY_LOWS) * len(status_link.SENSITIVITY_HIGHS)} windows" in section
-    assert re.search(r"three quarters", section) and ri.NARROWED_BELOW == 0.75
+    assert f"({ic.BOOTSTRAP_REPLICATES} bootstrap replicates)" in section
+    assert f"draws {status_link_sensitivity.SENSITIVITY_COHORTS} cohorts" in section
+    windows = len(status_link_sensitivity.SENSITIVITY_LOWS) * len(status_link_sensitivity.SENSITIVITY_HIGHS)
+    assert f"({windows} windows" in section
+    assert re.search(r"three quarters", section) and ic.NARROWED_BELOW == 0.75
 
 
 def test_landing_sentence_counts_every_class():
-    classes = [ri.FIXED, ri.BY_SUMMARIES, ri.BY_SUMMARIES, ri.BY_TESTS, ri.NOT_NARROWED, ri.SET_BY_PRIOR]
-    text = intervals.landing_sentence(classes)
+    classes = [ic.FIXED, ic.BY_SUMMARIES, ic.BY_SUMMARIES, ic.BY_TESTS, ic.NOT_NARROWED, ic.SET_BY_PRIOR]
+    text = implied_words.landing_sentence(classes)
     assert "of the 6 numbers" in text and "the published figures fix 1" in text
     assert "summaries narrow 2" in text and "tests 1" in text and "a prior sets 1" in text

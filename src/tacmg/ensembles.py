@@ -8,7 +8,7 @@ run it first) draws
   the assumed priors and under the prior and analysis scenarios;
 - the status-link ensembles (`tacmg.analyses.status_link`): the clinical claims under relaxed links
   between post-intervention status and the score changes, and the sensitivity curves over each
-  relaxation's prior (`tacmg.analyses.status_link.link_sensitivity`);
+  relaxation's prior (`tacmg.analyses.status_link_sensitivity.link_sensitivity`);
 - the implied-claims ensemble (`tacmg.analyses.implied`);
 - the reconstruction-interval ensembles (`tacmg.analyses.reconstruction_intervals`: conditioned,
   descriptive and priors alone) and every number chapters 01-07 derive, measured on each of their
@@ -25,7 +25,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from tacmg.analyses import implied, reconstruction_intervals, robustness, status_link
+from tacmg.analyses import implied, reconstruction_intervals, robustness, status_link, status_link_sensitivity
 from tacmg.data.loader import load
 from tacmg.data.paths import RECONSTRUCTED_DIR
 
@@ -51,7 +51,7 @@ def build(progress: bool = True, workers: int | None = None) -> dict[str, float]
         "robustness": lambda: robustness.robustness(workers=workers, build=True),
         "status link": lambda: status_link.link_robustness(workers=workers, build=True),
         "implied claims": lambda: implied.implied_shares(workers=workers, build=True),
-        "status-link sensitivity": lambda: status_link.link_sensitivity(workers=workers, build=True),
+        "status-link sensitivity": lambda: status_link_sensitivity.link_sensitivity(workers=workers, build=True),
         "reconstruction intervals": lambda: reconstruction_intervals.class_tables(
             seed, conditioned_on, build=True, workers=workers, progress=progress
         ),

@@ -14,7 +14,6 @@ its intervals (`for_chapter`, read from what the ensemble build step stored), th
 
 from __future__ import annotations
 
-import html
 import inspect
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -23,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from tacmg.analyses import reconstruction_intervals
+from tacmg.analyses import interval_classes, reconstruction_intervals
 from tacmg.data.loader import Dataset
 from tacmg.presentation.tables import is_p_value
 from tacmg.stats.rounding import fixed, p_value_text, quantity_text
@@ -92,7 +91,7 @@ class SectionIntervals:
     Parameters
     ----------
     table : pandas.DataFrame or None
-        `tacmg.analyses.reconstruction_intervals.interval_table`, indexed by ``<prefix>_<name>``.
+        `tacmg.analyses.interval_classes.interval_table`, indexed by ``<prefix>_<name>``.
     changed : tuple of str
         The chapter's parameters the reader set away from their defaults (the intervals are the
         defaults').
@@ -212,7 +211,7 @@ class SectionIntervals:
 
     def implied(self, labels: Mapping[str, str]) -> list[str]:
         """Labels of `labels` (key to words) whose numbers the published figures fix or narrow."""
-        keep = reconstruction_intervals.IMPLIED_CLASSES
+        keep = interval_classes.IMPLIED_CLASSES
         return [label for key, label in labels.items() if self.number_class(key) in keep]
 
 
@@ -344,7 +343,7 @@ def _changed_text(changed: Sequence[str]) -> str:
     """
     if not changed:
         return ""
-    names = _listed([f"`{name}`" for name in changed])
+    names = listed([f"`{name}`" for name in changed])
     pronoun = "it" if len(changed) == 1 else "them"
     return (
         f" The ranges were computed once, for the default parameters; you changed {names}, so a range beside "
@@ -352,126 +351,6 @@ def _changed_text(changed: Sequence[str]) -> str:
     )
 
 
-def implied_text(intervals: SectionIntervals, labels: Mapping[str, str]) -> str:
-    """What the published figures pin down among a chapter's derived numbers, as sentences ("" on own data).
-
-    Parameters
-    ----------
-    intervals : SectionIntervals
-    labels : mapping
-        The chapter's derived numbers: key to words (`tacmg.presentation.chapter_numbers.DERIVED`).
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"ri_low": [1.0, 0.0, 2.0], "ri_high": [1.0, 9.0, 3.0],
-    ...                   "number_class": ["fixed by the published figures",
-    ...                                    "not narrowed (priors centred on the report)",
-    ...                                    "narrowed by the published summaries"]}, index=["a", "b", "c"])
-    >>> for part in implied_text(SectionIntervals(t), {"a": "n", "b": "d", "c": "m"}).split("; "):
-    ...     print(part)
-    What the published figures pin down here: they fix n
-    the published summaries narrow m. No published figure narrows d: priors centred on the report place it.
-    >>> implied_text(SectionIntervals(None), {"a": "the count"})
-    ''
-    """
-    if not intervals.applies:
-        return ""
-    ri = reconstruction_intervals
-    by_class: dict[str, list[str]] = {c: [] for c in ri.CLASSES}
-    for key, label in labels.items():
-        by_class.setdefault(intervals.number_class(key) or ri.NOT_NARROWED, []).append(label)
-    pinned = [
-        (ri.FIXED, "they fix"),
-        (ri.BY_SUMMARIES, "the published summaries narrow"),
-        (ri.BY_TESTS, "the published tests narrow"),
-        (ri.BY_BOTH, "the summaries and the tests both narrow"),
-    ]
-    parts = [f"{verb} {_listed(by_class[c])}" for c, verb in pinned if by_class[c]]
-    text = f"What the published figures pin down here: {'; '.join(parts)}." if parts else ""
-    if not parts:
-        text = f"The published figures narrow none of the {len(labels)} derived numbers this chapter discusses."
-    if by_class[ri.NOT_NARROWED]:
-        text += (
-            f" No published figure narrows {_listed(by_class[ri.NOT_NARROWED])}: priors centred on the report place "
-        )
-        text += "it." if len(by_class[ri.NOT_NARROWED]) == 1 else "them."
-    if by_class[ri.SET_BY_PRIOR]:
-        text += f" A prior sets {_listed(by_class[ri.SET_BY_PRIOR])}."
-    return text
-
-
-def _listed(items: Sequence[str]) -> str:
+def listed(items: Sequence[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def landing_sentence(classes: Sequence[str]) -> str:
-    """How many of the chapters' derived numbers each step of the report narrows, as the end of a sentence.
-
-    Examples
-    --------
-    >>> text = landing_sentence(["fixed by the published figures", "narrowed by the published summaries",
-    ...                          "not narrowed (priors centred on the report)", "set by a prior"])
-    >>> for part in text.split("; "):
-    ...     print(part)
-    of the 4 numbers the chapters derive from it, the published figures fix 1
-    the published summaries narrow 1, the published tests none and both together none
-    a prior sets 1
-    and 1 is not narrowed by any published figure, its place coming from priors centred on the report.
-    """
-    ri = reconstruction_intervals
-
-    def n(c: str) -> str:
-        k = sum(x == c for x in classes)
-        return "none" if k == 0 else str(k)
-
-    left = sum(x == ri.NOT_NARROWED for x in classes)
-    return (
-        f"of the {len(classes)} numbers the chapters derive from it, the published figures fix {n(ri.FIXED)}; "
-        f"the published summaries narrow {n(ri.BY_SUMMARIES)}, the published tests {n(ri.BY_TESTS)} and both "
-        f"together {n(ri.BY_BOTH)}; a prior sets {n(ri.SET_BY_PRIOR)}; and {n(ri.NOT_NARROWED)} "
-        f"{'is' if left == 1 else 'are'} not narrowed by any published figure, "
-        f"{'its place' if left == 1 else 'their place'} coming from priors centred on the report."
-    )
-
-
-def noise_sentence(summary: Mapping[str, float | int], limit: float = 0.1) -> str:
-    """The classes' Monte Carlo noise in one sentence, from `reconstruction_intervals.class_summary`.
-
-    Examples
-    --------
-    >>> noise_sentence({"numbers": 40, "max_flips": 0.255, "over_limit": 3, "outside": 2})[:80]
-    'The ensembles are finite, so each class was recomputed on 200 bootstrap resample'
-    """
-    over = int(summary["over_limit"])
-    flips = f"{fixed(100 * float(summary['max_flips']), 1)}%"
-    tail = (
-        "no class changes in more than "
-        if over == 0
-        else f"{over} of the {summary['numbers']} classes change in more than "
-    )
-    return (
-        f"The ensembles are finite, so each class was recomputed on "
-        f"{reconstruction_intervals.BOOTSTRAP_REPLICATES} bootstrap resamples of them: {tail}"
-        f"{fixed(100 * limit, 0)}% of the resamples (at most {flips}), and such a class is marked "
-        f"borderline beside its number."
-    )
-
-
-def implied_html(implied: Mapping[str, Sequence[str]], titles: Mapping[str, str]) -> str:
-    """A list, chapter by chapter, of the derived numbers the published figures fix or narrow (HTML).
-
-    Examples
-    --------
-    >>> items = implied_html({"02-x": ["the QMG change"], "03-y": []}, {"02-x": "Scores", "03-y": "Dose"})
-    >>> for item in items.split("</li>")[:2]:
-    ...     print(item)
-    <ul class="tacmg-implied"><li><a href="02-x.html">Scores</a>: the QMG change.
-    <li><a href="03-y.html">Dose</a>: none of the numbers discussed.
-    """
-    items = []
-    for chapter, labels in implied.items():
-        what = _listed(list(labels)) if labels else "none of the numbers discussed"
-        link = f'<a href="{html.escape(chapter)}.html">{html.escape(titles[chapter])}</a>'
-        items.append(f"<li>{link}: {html.escape(what)}.</li>")
-    return f'<ul class="tacmg-implied">{"".join(items)}</ul>'

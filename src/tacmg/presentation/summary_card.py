@@ -16,7 +16,8 @@ from tacmg.claims import verdicts
 from tacmg.claims.registry import Registry
 from tacmg.data.loader import Dataset
 from tacmg.presentation import report
-from tacmg.presentation.intervals import SectionIntervals, implied_text
+from tacmg.presentation.implied_words import implied_text
+from tacmg.presentation.intervals import SectionIntervals
 
 
 def _verdict_sentence(counts: Mapping[str, int], failed: Sequence[str]) -> str:

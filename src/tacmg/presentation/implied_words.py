@@ -1,0 +1,135 @@
+"""What the published figures pin down, in words: a chapter's sentence and the landing page's.
+
+`implied_text` says, for one chapter, which of its derived numbers the published figures fix or
+narrow; `landing_sentence`, `noise_sentence` and `implied_html` say it across the chapters, on the
+landing page. Kept apart from `tacmg.presentation.intervals` (a chapter's intervals beside its
+numbers and in its tables): these read only the classes, and write summaries of them.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+
+from tacmg.analyses import interval_classes
+from tacmg.presentation.intervals import SectionIntervals, listed
+from tacmg.stats.rounding import fixed
+
+
+def implied_text(intervals: SectionIntervals, labels: Mapping[str, str]) -> str:
+    """What the published figures pin down among a chapter's derived numbers, as sentences ("" on own data).
+
+    Parameters
+    ----------
+    intervals : SectionIntervals
+    labels : mapping
+        The chapter's derived numbers: key to words (`tacmg.presentation.chapter_numbers.DERIVED`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"ri_low": [1.0, 0.0, 2.0], "ri_high": [1.0, 9.0, 3.0],
+    ...                   "number_class": ["fixed by the published figures",
+    ...                                    "not narrowed (priors centred on the report)",
+    ...                                    "narrowed by the published summaries"]}, index=["a", "b", "c"])
+    >>> for part in implied_text(SectionIntervals(t), {"a": "n", "b": "d", "c": "m"}).split("; "):
+    ...     print(part)
+    What the published figures pin down here: they fix n
+    the published summaries narrow m. No published figure narrows d: priors centred on the report place it.
+    >>> implied_text(SectionIntervals(None), {"a": "the count"})
+    ''
+    """
+    if not intervals.applies:
+        return ""
+    ic = interval_classes
+    by_class: dict[str, list[str]] = {c: [] for c in ic.CLASSES}
+    for key, label in labels.items():
+        by_class.setdefault(intervals.number_class(key) or ic.NOT_NARROWED, []).append(label)
+    pinned = [
+        (ic.FIXED, "they fix"),
+        (ic.BY_SUMMARIES, "the published summaries narrow"),
+        (ic.BY_TESTS, "the published tests narrow"),
+        (ic.BY_BOTH, "the summaries and the tests both narrow"),
+    ]
+    parts = [f"{verb} {listed(by_class[c])}" for c, verb in pinned if by_class[c]]
+    text = f"What the published figures pin down here: {'; '.join(parts)}." if parts else ""
+    if not parts:
+        text = f"The published figures narrow none of the {len(labels)} derived numbers this chapter discusses."
+    if by_class[ic.NOT_NARROWED]:
+        text += f" No published figure narrows {listed(by_class[ic.NOT_NARROWED])}: priors centred on the report place "
+        text += "it." if len(by_class[ic.NOT_NARROWED]) == 1 else "them."
+    if by_class[ic.SET_BY_PRIOR]:
+        text += f" A prior sets {listed(by_class[ic.SET_BY_PRIOR])}."
+    return text
+
+
+def landing_sentence(classes: Sequence[str]) -> str:
+    """How many of the chapters' derived numbers each step of the report narrows, as the end of a sentence.
+
+    Examples
+    --------
+    >>> text = landing_sentence(["fixed by the published figures", "narrowed by the published summaries",
+    ...                          "not narrowed (priors centred on the report)", "set by a prior"])
+    >>> for part in text.split("; "):
+    ...     print(part)
+    of the 4 numbers the chapters derive from it, the published figures fix 1
+    the published summaries narrow 1, the published tests none and both together none
+    a prior sets 1
+    and 1 is not narrowed by any published figure, its place coming from priors centred on the report.
+    """
+    ic = interval_classes
+
+    def n(c: str) -> str:
+        k = sum(x == c for x in classes)
+        return "none" if k == 0 else str(k)
+
+    left = sum(x == ic.NOT_NARROWED for x in classes)
+    return (
+        f"of the {len(classes)} numbers the chapters derive from it, the published figures fix {n(ic.FIXED)}; "
+        f"the published summaries narrow {n(ic.BY_SUMMARIES)}, the published tests {n(ic.BY_TESTS)} and both "
+        f"together {n(ic.BY_BOTH)}; a prior sets {n(ic.SET_BY_PRIOR)}; and {n(ic.NOT_NARROWED)} "
+        f"{'is' if left == 1 else 'are'} not narrowed by any published figure, "
+        f"{'its place' if left == 1 else 'their place'} coming from priors centred on the report."
+    )
+
+
+def noise_sentence(summary: Mapping[str, float | int], limit: float = 0.1) -> str:
+    """The classes' Monte Carlo noise in one sentence, from `interval_classes.class_summary`.
+
+    Examples
+    --------
+    >>> noise_sentence({"numbers": 40, "max_flips": 0.255, "over_limit": 3, "outside": 2})[:80]
+    'The ensembles are finite, so each class was recomputed on 200 bootstrap resample'
+    """
+    over = int(summary["over_limit"])
+    flips = f"{fixed(100 * float(summary['max_flips']), 1)}%"
+    tail = (
+        "no class changes in more than "
+        if over == 0
+        else f"{over} of the {summary['numbers']} classes change in more than "
+    )
+    return (
+        f"The ensembles are finite, so each class was recomputed on "
+        f"{interval_classes.BOOTSTRAP_REPLICATES} bootstrap resamples of them: {tail}"
+        f"{fixed(100 * limit, 0)}% of the resamples (at most {flips}), and such a class is marked "
+        f"borderline beside its number."
+    )
+
+
+def implied_html(implied: Mapping[str, Sequence[str]], titles: Mapping[str, str]) -> str:
+    """A list, chapter by chapter, of the derived numbers the published figures fix or narrow (HTML).
+
+    Examples
+    --------
+    >>> items = implied_html({"02-x": ["the QMG change"], "03-y": []}, {"02-x": "Scores", "03-y": "Dose"})
+    >>> for item in items.split("</li>")[:2]:
+    ...     print(item)
+    <ul class="tacmg-implied"><li><a href="02-x.html">Scores</a>: the QMG change.
+    <li><a href="03-y.html">Dose</a>: none of the numbers discussed.
+    """
+    items = []
+    for chapter, labels in implied.items():
+        what = listed(list(labels)) if labels else "none of the numbers discussed"
+        link = f'<a href="{html.escape(chapter)}.html">{html.escape(titles[chapter])}</a>'
+        items.append(f"<li>{link}: {html.escape(what)}.</li>")
+    return f'<ul class="tacmg-implied">{"".join(items)}</ul>'
