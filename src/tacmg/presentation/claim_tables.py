@@ -66,8 +66,13 @@ def verdict_view(verdicts: pd.DataFrame, registry: Registry | None = None) -> pd
     >>> from tacmg.data.loader import load
     >>> from tacmg.data.paths import RECONSTRUCTED_DIR
     >>> from tacmg.presentation.report import published_vs_data
-    >>> verdict_view(published_vs_data(load(RECONSTRUCTED_DIR), "status")).iloc[0].tolist()
-    ['Patients at minimal manifestation status', 'roughly 33%', '11 patients', 'holds (conditioned)', 'status-mm']
+    >>> for cell in verdict_view(published_vs_data(load(RECONSTRUCTED_DIR), "status")).iloc[0]:
+    ...     print(cell)
+    Patients at minimal manifestation status
+    roughly 33%
+    11 of 32 patients (34.4%)
+    holds (conditioned)
+    status-mm
     """
     return headings(
         verdicts.assign(name=names(verdicts["claim"], registry)),
