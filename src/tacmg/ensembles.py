@@ -16,8 +16,10 @@ run it first) draws
   chapters' own functions), with each number's class and its bootstrap noise,
 
 and stores each as arrays (`tacmg.analyses.ensemble_store`), keyed on the lock, the claims, the
-priors, the committed cohort and the package's code. What is stored already is not recomputed, so
-the step costs a second when nothing changed. Chapters only read; none computes an ensemble.
+priors, the committed cohort and the code of the layers below the presentation layer (docstrings and
+comments aside). What is stored already is not recomputed, so the step costs a second when nothing
+changed. Chapters only read it; the one exception is chapter 10, whose parameters are ensemble
+sizes: a reader who changes them gets a new ensemble computed there.
 """
 
 from __future__ import annotations
