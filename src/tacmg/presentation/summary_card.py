@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from tacmg.claims import verdicts
 from tacmg.claims.registry import Registry
@@ -18,6 +19,30 @@ from tacmg.data.loader import Dataset
 from tacmg.presentation import report
 from tacmg.presentation.implied_words import implied_text
 from tacmg.presentation.intervals import SectionIntervals
+
+# What the card's place shows until the chapter's cells have run (in JupyterLab, before Run All).
+PENDING = (
+    '<aside class="tacmg-summary tacmg-pending" aria-label="Summary of this page">'
+    "<p>The summary of this page appears here once its cells have run.</p></aside>"
+)
+
+
+def card_slot() -> Any:
+    """Reserve the card's place at the top of a page; fill it later with ``slot.update(HTML(card))``.
+
+    The card depends on the page's parameters (the data directory, the confidence level ...), yet
+    the parameter cell must come below it, so that a reader meets the answer before the knobs. The
+    card's cell therefore displays a placeholder with a display id, and the cell that computes the
+    card, after the parameters, updates it; nbclient writes the update into the stored output of
+    the card's cell, so the built page shows the card at the top.
+
+    Returns
+    -------
+    IPython.display.DisplayHandle
+    """
+    from IPython.display import HTML, display
+
+    return display(HTML(PENDING), display_id=True)
 
 
 def _verdict_sentence(counts: Mapping[str, int], failed: Sequence[str]) -> str:
