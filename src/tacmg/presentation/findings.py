@@ -196,24 +196,23 @@ def _significant(card: pd.DataFrame, ids: list[str], bound: Mapping[str, float])
     return int(sum(p < bound[c] for c, p in zip(rows["claim_id"], rows["p_value"], strict=True) if pd.notna(p)))
 
 
-def sizes(chapter: str, registry: Registry, card: pd.DataFrame, data: str) -> tuple[str, str]:
-    """The finding's size as published and on the data shown (`data`: 'the reconstruction', 'your data').
+def sizes(chapter: str, registry: Registry, card: pd.DataFrame) -> tuple[str, str]:
+    """The finding's size as published and on the data shown (`card`: the scorecard of those data).
 
     Returns
     -------
     tuple of str
         (published, shown): e.g. ('QMG fell from 10 to 6 points (medians; P < 0.0001) ...',
-        'In the reconstruction the median change per patient was ...').
+        'median change per patient QMG −3.5 points ...').
     """
     claims = [c for f in CHAPTER_FINDINGS[chapter] for c in registry.select(finding=f) if c.kind != "implied"]
     by_id = {c.id: c for c in claims}
     bound = {c.id: float(c.params.get("p_below", 0.05)) for c in claims}
-    where = f"In {data}"
     if chapter == "01-cohort":
         n, age, years = (by_id[k].published for k in ("cohort-n", "cohort-age-at-onset", "cohort-disease-duration"))
         published = f"{_number(n)} patients, whose disease began at {_number(age)} years of age on average "
         published += f"and had lasted {_number(years)} years."
-        shown = f"{where}: {_observed(card, 'cohort-n')}."
+        shown = f"{_observed(card, 'cohort-n')}."
     elif chapter in ("02-clinical-scores", "03-prednisone"):
         tests = [c for c in claims if c.quantity == "paired_change"]
         unit = "points" if chapter.startswith("02") else "mg/day"
@@ -231,20 +230,20 @@ def sizes(chapter: str, registry: Registry, card: pd.DataFrame, data: str) -> tu
             else quantity_text(_estimate(card, c.id), unit, sign=True)
             for c in tests
         ]
-        shown = f"{where}: median change per patient {listed(changes)}."
+        shown = f"median change per patient {listed(changes)}."
     elif chapter == "04-post-intervention-status":
         mm = next(c for c in claims if c.params.get("statuses") == ["MM"])
         published = f"{mm.published_text[0].upper()}{mm.published_text[1:]} of patients reached minimal "
         published += "manifestation status after a year."
-        shown = f"{where}: {_observed(card, mm.id)} at minimal manifestation status."
+        shown = f"{_observed(card, mm.id)} at minimal manifestation status."
     elif chapter == "07-correlations":
         p = bound_text(max(bound.values()))
         published = f"{len(claims)} correlations, of molecules with severity scores or with one another (P < {p})."
         rho = card.loc[card["claim_id"].isin(list(by_id)), "estimate"].dropna().abs()
         shown = (
-            f"{where}: Spearman's rho from {fixed(rho.min(), 2)} to {fixed(rho.max(), 2)} in size."
+            f"Spearman's rho from {fixed(rho.min(), 2)} to {fixed(rho.max(), 2)} in size."
             if len(rho)
-            else f"{where}: not computable."
+            else "not computable on these data."
         )
     else:  # molecules: how many differ or change, as published and on the data shown
         significant = [c.id for c in claims if c.params.get("significant", True) and "p_below" in c.params]
@@ -253,13 +252,13 @@ def sizes(chapter: str, registry: Registry, card: pd.DataFrame, data: str) -> tu
             published = f"{len(significant)} of {len(claims)} molecules were significantly higher than in healthy "
             published += f"controls (P < {p}); the rest were higher, not significantly."
             differ = _significant(card, significant, bound)
-            shown = f"{where}: {differ} of these {len(significant)} differ significantly."
+            shown = f"{differ} of these {len(significant)} differ significantly."
         else:
             whole = [c.id for c in by_id.values() if c.finding == "molecule_change" and c.id in significant]
             subset = [c.id for c in by_id.values() if c.finding == "improved_subset"]
             published = f"{len(whole)} molecules fell significantly over the year (P < {p}), "
             published += f"{len(subset)} of them in the patients who improved too."
-            shown = f"{where}: {_significant(card, whole, bound)} of the {len(whole)} fell significantly, "
+            shown = f"{_significant(card, whole, bound)} of the {len(whole)} fell significantly, "
             shown += f"{_significant(card, subset, bound)} of {len(subset)} in the patients who improved."
     return minus_signs(published), minus_signs(shown)
 

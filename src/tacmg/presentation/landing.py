@@ -85,7 +85,8 @@ def landing_html(
         ids = findings.claim_ids(chapter, registry)
         rows = card[card["claim_id"].isin(ids)]
         failed = [registry.by_id(c).paraphrase for c in rows.loc[rows["verdict"] == verdicts.DOES_NOT_HOLD, "claim_id"]]
-        published, shown = findings.sizes(chapter, registry, card, data)
+        published, shown = findings.sizes(chapter, registry, card)
+        shown = f"In {data}: {shown}"
         verdict = findings.verdict_sentence(rows["verdict"], reconstructed, failed)
         if reconstructed:
             verdict += " " + findings.support_sentence(ids, findings.CHAPTER_FINDINGS[chapter], support)
