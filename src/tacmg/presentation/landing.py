@@ -33,7 +33,7 @@ def trust_sentence(reconstructed: bool, cohorts: int) -> str:
     >>> "reconstruct" in trust_sentence(False, 10000)
     False
     """
-    robustness = '<a href="10-robustness.html">robustness chapter</a>'
+    robustness = '<a href="10-robustness.html">robustness</a>'
     methods = '<a href="../book/methods.html">methods</a>'
     if not reconstructed:
         return (
@@ -42,11 +42,10 @@ def trust_sentence(reconstructed: bool, cohorts: int) -> str:
             f"(the {methods} say how each test was chosen)."
         )
     return (
-        "<strong>How far to trust it.</strong> No patient data are public, so every verdict is computed on a "
-        "reconstructed cohort built to meet the published figures: that a claim holds there shows only that "
-        "the figures fit together. What the figures themselves support is how often a claim still holds in "
-        f"reconstructions not built to meet it ({cohorts:,} for each claim; the {robustness} measures it and "
-        f"the {methods} say how)."
+        "<strong>How far to trust it.</strong> No patient data are public: every verdict is computed on a "
+        "reconstructed cohort built to meet the published figures, so a claim that holds there shows only that "
+        "the figures fit together. What they support is how often a claim still holds in reconstructions not "
+        f"built to meet it ({robustness}; {methods})."
     )
 
 

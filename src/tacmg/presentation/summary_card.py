@@ -18,12 +18,12 @@ import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from tacmg.analyses import interval_classes
 from tacmg.claims import verdicts
 from tacmg.claims.registry import Registry
 from tacmg.data.loader import Dataset
 from tacmg.presentation import findings, report
-from tacmg.presentation.implied_words import implied_text
-from tacmg.presentation.intervals import SectionIntervals
+from tacmg.presentation.intervals import SectionIntervals, listed
 
 # What the card's place shows until the chapter's cells have run (in JupyterLab, before Run All).
 PENDING = (
@@ -64,6 +64,56 @@ def page_card(points: Sequence[tuple[str, str]], title: str = "In short") -> str
     ]
     parts += [f"<p><strong>{html.escape(label)}.</strong> {html.escape(text)}</p>" for label, text in points if text]
     return "".join(parts) + "</aside>"
+
+
+def narrowing_sentence(intervals: SectionIntervals, labels: Mapping[str, str]) -> str:
+    """What the published figures pin down among a chapter's derived numbers, short enough for a card.
+
+    The numbers the figures fix or narrow are named; the rest are counted (the chapter's tables
+    name each with its class). "" on a reader's own data, where the intervals do not apply.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"ri_low": [1.0, 0.0, 2.0, 0.0], "ri_high": [1.0, 9.0, 3.0, 9.0],
+    ...                   "number_class": ["fixed by the published figures",
+    ...                                    "not narrowed (priors centred on the report)",
+    ...                                    "narrowed by the published summaries", "set by a prior"]},
+    ...                  index=["a", "b", "c", "d"])
+    >>> print(narrowing_sentence(SectionIntervals(t), {"a": "n", "b": "d", "c": "m", "d": "s"}).replace(". ", ".\\n"))
+    The published figures fix n; the published summaries narrow m.
+    Of the other 2 numbers the chapter derives, priors centred on the report place 1 and a prior sets 1.
+    >>> narrowing_sentence(SectionIntervals(t.iloc[[1]]), {"b": "d"})
+    'Priors centred on the report place the number the chapter derives.'
+    >>> narrowing_sentence(SectionIntervals(None), {"a": "n"})
+    ''
+    """
+    if not intervals.applies:
+        return ""
+    ic = interval_classes
+    by_class: dict[str, list[str]] = {}
+    for key, label in labels.items():
+        by_class.setdefault(intervals.number_class(key) or ic.NOT_NARROWED, []).append(label)
+    named = [
+        (ic.FIXED, "the published figures fix"),
+        (ic.BY_SUMMARIES, "the published summaries narrow"),
+        (ic.BY_TESTS, "the published tests narrow"),
+        (ic.BY_BOTH, "the summaries and the tests together narrow"),
+    ]
+    parts = [f"{verb} {listed(by_class[c])}" for c, verb in named if by_class.get(c)]
+    text = f"{'; '.join(parts)}." if parts else ""
+    placed, set_by_prior = len(by_class.get(ic.NOT_NARROWED, [])), len(by_class.get(ic.SET_BY_PRIOR, []))
+    count, other = placed + set_by_prior, "other " if parts else ""
+    if placed == 0 or set_by_prior == 0:  # one class for the rest: name it once
+        who = "priors centred on the report place" if placed else "a prior sets"
+        numbers = "number" if count == 1 else f"{count} numbers"
+        text += f" {who[0].upper()}{who[1:]} the {other}{numbers} the chapter derives." if count else ""
+    else:
+        rest = [f"priors centred on the report place {placed}"] if placed else []
+        rest += [f"a prior sets {set_by_prior}"] if set_by_prior else []
+        text += f" Of the {other}{count} numbers the chapter derives, {listed(rest)}."
+    text = text.strip()
+    return text[0].upper() + text[1:] if text else ""
 
 
 def _chapter_of(finding_names: Sequence[str]) -> str | None:
@@ -136,7 +186,7 @@ def summary_card(
         ids = [c.id for c in claims]
         points.append(("Support", findings.support_sentence(ids, tuple(finding_names), support or _support())))
     if intervals is not None and derived:
-        points.append(("What narrows it", implied_text(intervals, derived)))
+        points.append(("What narrows it", narrowing_sentence(intervals, derived)))
     card = page_card(points)
     # The claims themselves, one click away: the findings (tests, directions, correlations) first.
     headline = [c for c in claims if c.kind != "descriptive"] + [c for c in claims if c.kind == "descriptive"]
