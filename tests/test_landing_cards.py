@@ -109,3 +109,14 @@ def test_the_consistency_sentence_counts_every_check_and_names_a_contradiction(r
     for name in checks.loc[checks["verdict"] == "inconsistent", "check"]:
         assert name in sentence
     assert "nothing wrong" not in sentence
+
+
+def test_verdict_sentences_read_naturally_for_one_and_for_many_failures():
+    import pandas as pd
+
+    one = findings.verdict_sentence(pd.Series(["holds (tested)", "does not hold"]), False, ["QMG fell."])
+    assert one == "1 of 2 claims holds on these data; 1 does not (QMG fell)."
+    many = ["a.", "b.", "c.", "d."]
+    series = pd.Series(["holds (tested)"] + ["does not hold"] * len(many))
+    text = findings.verdict_sentence(series, False, many)
+    assert text == f"1 of {len(series)} claims holds on these data; {len(many)} do not.", text

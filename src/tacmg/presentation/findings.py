@@ -35,6 +35,8 @@ CHAPTER_FINDINGS = {
 }
 # The status-link scenario in which the scores of patients outside MM ignore their status.
 INDEPENDENT_SCENARIO = "(a) scores independent of status"
+# A verdict sentence names the claims that fail up to this many; beyond, the chapter's table does.
+MAX_NAMED_FAILURES = 3
 _SCORE_NAMES = {"qmg": "QMG", "mmt": "MMT", "mg_adl": "MG-ADL", "mg_qol15": "MG-QOL15"}
 
 
@@ -130,13 +132,13 @@ def verdict_sentence(verdict_column: pd.Series, reconstructed: bool, failed: lis
         )
     else:
         holds = conditioned + tested
-        text = f"{holds} of {total} {claims} hold on these data"
+        text = f"{holds} of {total} {claims} {_plural(holds, 'holds', 'hold')} on these data"
         if conditioned and reconstructed:
             text += f" ({conditioned} because the data were built to meet {_plural(conditioned, 'it', 'them')})"
         if failed_count:
             text += f"; {failed_count} {_plural(failed_count, 'does', 'do')} not"
-            if failed:
-                text += f" ({'; '.join(failed)})"
+            if failed and len(failed) <= MAX_NAMED_FAILURES:  # more would drown the sentence: the chapter lists them
+                text += f" ({'; '.join(f.rstrip('.') for f in failed)})"
         if unknown:
             text += f"; {unknown} cannot be computed on them"
     return text + "."
@@ -235,7 +237,7 @@ def sizes(chapter: str, registry: Registry, card: pd.DataFrame) -> tuple[str, st
         mm = next(c for c in claims if c.params.get("statuses") == ["MM"])
         published = f"{mm.published_text[0].upper()}{mm.published_text[1:]} of patients reached minimal "
         published += "manifestation status after a year."
-        shown = f"{_observed(card, mm.id)} at minimal manifestation status."
+        shown = f"at minimal manifestation status, {_observed(card, mm.id)}."
     elif chapter == "07-correlations":
         p = bound_text(max(bound.values()))
         published = f"{len(claims)} correlations, of molecules with severity scores or with one another (P < {p})."
