@@ -18,6 +18,7 @@ from tacmg.claims import verdicts
 from tacmg.presentation import findings, landing
 from tacmg.presentation.intervals import listed
 from tacmg.presentation.report import stated_and_implied
+from tacmg.stats.rounding import minus_signs
 
 Points = list[tuple[str, str]]
 
@@ -141,4 +142,5 @@ def discussion_points(values: Mapping[str, Any], reconstructed: bool) -> Points:
     if values["threshold"] > values["published_adl"]:  # above the published median: at most half can reach it
         refractory += f"; the published median of {values['published_adl']:g} caps that at half of the study's patients"
     refractory += "."
-    return [("Main point", point), ("Dose", dose), ("Refractory", refractory[0].upper() + refractory[1:])]
+    refractory = refractory[0].upper() + refractory[1:]
+    return [("Main point", point), ("Dose", minus_signs(dose)), ("Refractory", refractory)]
