@@ -130,18 +130,28 @@ def dashboard_html(table: pd.DataFrame, reconstructed: bool) -> str:
     ['claim', 'verdict', 'reconstructions']
     """
     data = "reconstruction" if reconstructed else "your data"
-    # (key, header, the label a phone card shows before the value): the verdict and what it rests on
-    # right after the claim, so a laptop shows them without scrolling and a phone card leads with them.
-    columns = (
-        ("claim", "Claim", "Claim"),
-        ("verdict", "Verdict", ""),
-        ("reconstructions", "Across reconstructions not built to meet it", "Across reconstructions"),
-        ("assumption", "If scores outside minimal manifestation status ignored status", "If scores ignored status"),
-        ("published", "Published", "Published"),
-        ("observed", f"In the {data}", f"In the {data}"),
-        ("consistency", "Consistency of the published figures", "Consistency"),
+    # The verdict and what it rests on right after the claim: a laptop shows them without
+    # scrolling and a phone card leads with them.
+    # (key, header, hover title of the header, the label a phone card shows before the value)
+    not_built = "In reconstructions not built to meet the claim"
+    ignored = (
+        "If the scores of patients outside minimal manifestation status ignored their status "
+        "(the robustness chapter's scenario (a))"
     )
-    head = "".join(f"<th scope='col' class='tacmg-col-{key}'>{header}</th>" for key, header, _ in columns)
+    columns = (
+        ("claim", "Claim", "", "Claim"),
+        ("verdict", "Verdict", "", ""),
+        ("reconstructions", "Across reconstructions", not_built, "Across reconstructions"),
+        ("assumption", "If scores ignore status", ignored, "If scores ignored status"),
+        ("published", "Published", "", "Published"),
+        ("observed", f"In the {data}", "", f"In the {data}"),
+        ("consistency", "Consistency", "Consistency checks of the published figures", "Consistency"),
+    )
+    headers = []
+    for key, header, hover, _ in columns:
+        title = f" title='{html.escape(hover)}'" if hover else ""
+        headers.append(f"<th scope='col' class='tacmg-col-{key}'{title}>{header}</th>")
+    head = "".join(headers)
     body = []
     for _finding, group in table.groupby("finding", sort=False):
         title = html.escape(group["finding_title"].iloc[0])
@@ -152,7 +162,7 @@ def dashboard_html(table: pd.DataFrame, reconstructed: bool) -> str:
             css = _CSS.get(r["verdict"], "tacmg-holds")
             mark = "–" if r["verdict"] == verdicts.NOT_COMPUTABLE else "✔" if r["holds"] else "✘"
             cells = []
-            for key, _header, label in columns:
+            for key, _header, _hover, label in columns:
                 value = html.escape(str(r[key]))
                 classes = [f"tacmg-col-{key}"]
                 classes += [css] if key == "verdict" else []
