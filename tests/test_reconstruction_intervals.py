@@ -169,6 +169,11 @@ def test_an_unusual_draw_is_said_in_words_whether_or_not_the_range_is_shown():
         == " [an unusual draw: no reconstruction gives \u22122.0 or more, 95% give \u22126.0 to \u22123.5]"
     )
     assert intervals.SectionIntervals(None).draw_text("x_hl") == ""  # a reader's own data: nothing to say
+    # a value just outside its range gets the decimals that tell it from the end it lies beyond
+    close = _one("x_ratio", 0.982, 1.41, committed=0.9789, outside=True, share_at_most=0.025, share_at_least=1.0)
+    assert close.draw_text("x_ratio") == (
+        " [an unusual draw: only 2.5% of reconstructions give 0.979 or less, 95% give 0.982 to 1.410]"
+    )
 
 
 def test_chapter_numbers_are_what_the_intervals_measure():

@@ -42,8 +42,8 @@ def implied_text(intervals: SectionIntervals, labels: Mapping[str, str]) -> str:
     >>> many = pd.DataFrame({"ri_low": [0.0] * 5, "ri_high": [9.0] * 5,
     ...                      "number_class": [classes[1]] * 4 + [classes[2]]}, index=list("abcde"))
     >>> print(implied_text(SectionIntervals(many), dict(zip("abcde", "vwxyz"))))  # doctest: +NORMALIZE_WHITESPACE
-    Of the 5 numbers this chapter derives, the published summaries narrow z. The other 4 are placed
-    by priors centred on the report, not by any published figure.
+    Of the 5 numbers this chapter derives, the published summaries narrow z. Priors centred on the
+    report, not any published figure, place the other 4.
     >>> print(implied_text(SectionIntervals(many.iloc[:1]), {"a": "the count"}))  # doctest: +NORMALIZE_WHITESPACE
     No published figure narrows the one number this chapter derives, the count: priors centred on
     the report place it.
@@ -78,10 +78,8 @@ def implied_text(intervals: SectionIntervals, labels: Mapping[str, str]) -> str:
         which = "them all" if not prior else listed(loose) if len(loose) <= 3 else f"{len(loose)} of them"
         text += f" {place.capitalize()} {which}."
     elif len(loose) > 3:  # many: counted, not listed (each one's class is in the chapter's tables)
-        text += (
-            f" {'The other' if not prior else 'Another'} {len(loose)} are placed by {place.removesuffix(' place')}, "
-        )
-        text += "not by any published figure."
+        others = f"{len(loose)} others" if prior else f"the other {len(loose)}"
+        text += f" Priors centred on the report, not any published figure, place {others}."
     elif loose:
         text += f" No published figure narrows {listed(loose)}: {place} {'it' if len(loose) == 1 else 'them'}."
     if prior:

@@ -4,12 +4,10 @@
 the reconstructions and its class; this module turns them into words. A chapter asks once for
 its intervals (`for_chapter`, read from what the ensemble build step stored), then
 
-- ``v.add(prefix, values, intervals=ri)`` glues, beside each number ``<key>``, a compact marker
-  ``<key>_ri`` (" [-6 to -3 across reconstructions]", "" where intervals do not apply, so the same
-  sentence reads right on a reader's own data), which a sentence quotes where the range informs
-  it, and ``<key>_draw``, "" unless the committed cohort's value lies outside its own range, which
-  every other sentence that quotes a derived number carries: that value is an unusual draw, and
-  the words say how rare;
+- ``v.add(prefix, values, intervals=ri)`` glues, for each number ``<key>``, ``<key>_ri``, a compact
+  marker a sentence quotes where the range informs it (" [-6 to -3 across reconstructions]"; ""
+  on a reader's own data), and ``<key>_draw``, "" unless the committed value lies outside its
+  range, which other sentences that quote a derived number carry: that value is an unusual draw;
 - ``with_intervals(view, ri, keys)`` adds the range and the class as two table columns (none on
   a reader's data).
 """
@@ -126,12 +124,6 @@ class SectionIntervals:
     def _is_count(self, key: str) -> bool:
         return bool(self._cell(key, "count", False))
 
-    def _value(self, key: str, value: float) -> str:
-        """One value of `key` as the range shows its ends."""
-        if "share" in key.split("_"):
-            return range_text(100 * value, 100 * value) + "%"
-        return range_text(value, value, is_p_value(key))
-
     def number_class(self, key: str) -> str:
         """The class of `key` ("" when it has none)."""
         if self.table is None or key not in self.table.index:
@@ -180,8 +172,8 @@ class SectionIntervals:
             return fixed(100 * value, decimals) + "%"
         return fixed(value, decimals) + ("%" if "pct" in key.split("_") else "")
 
-    def _marker_range(self, key: str, value: float) -> str:
-        decimals = self._decimals(key, value)
+    def _marker_range(self, key: str, value: float, decimals: int | None = None) -> str:
+        decimals = self._decimals(key, value) if decimals is None else decimals
         low, high = (self._marker_value(key, float(self._cell(key, end)), decimals) for end in ("ri_low", "ri_high"))
         return low if low == high else f"{low} to {high}"
 
@@ -205,10 +197,13 @@ class SectionIntervals:
         below = value < float(self._cell(key, "ri_low"))
         share = float(self._cell(key, "share_at_most" if below else "share_at_least"))
         beyond = ("fewer" if self._is_count(key) else "less") if below else "more"
-        shown = self._marker_value(key, value, self._decimals(key, value))
-        give = f"{shown} or {beyond}"
+        decimals = self._decimals(key, value)
+        end = float(self._cell(key, "ri_low" if below else "ri_high"))
+        while decimals < 4 and self._marker_value(key, value, decimals) == self._marker_value(key, end, decimals):
+            decimals += 1  # a value just outside must not read as the end it lies beyond
+        give = f"{self._marker_value(key, value, decimals)} or {beyond}"
         rare = "no reconstruction gives" if share == 0 else f"only {fixed(100 * share, 1)}% of reconstructions give"
-        return f"an unusual draw: {rare} {give}, 95% give {self._marker_range(key, value)}"
+        return f"an unusual draw: {rare} {give}, 95% give {self._marker_range(key, value, decimals)}"
 
     def text(self, key: str, value: float | None = None) -> str:
         """The compact marker the prose shows after the number `key`, or "" where intervals do not apply.

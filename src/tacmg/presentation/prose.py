@@ -67,6 +67,20 @@ def count_clause(count: int, singular: str, plural: str, capital: bool = False) 
     return f"{head} {singular if count == 1 else plural}"
 
 
+def exceptions_sentence(lead: str, cases) -> str:
+    """A sentence naming the exceptions under each case, or "" when there are none (`words` gives 'none').
+
+    Examples
+    --------
+    >>> exceptions_sentence("Off their side", {"unadjusted": "none", "after adjustment": "none"})
+    ''
+    >>> exceptions_sentence("Off their side", {"unadjusted": "sCD40", "after adjustment": "sCD40 and IL-2"})
+    ' Off their side: sCD40 unadjusted; sCD40 and IL-2 after adjustment.'
+    """
+    named = [f"{items} {case}" for case, items in cases.items() if str(items) != "none"]
+    return f" {lead}: {'; '.join(named)}." if named else ""
+
+
 def counts_by_label(counts: Iterable[int], labels: Iterable[str], noun: str = "patients") -> str:
     """One count when every label has the same, else each count with the labels that have it.
 
@@ -144,11 +158,9 @@ VERDICT_WORDS = ("meets", "does not meet", "cannot be checked against")
 
 
 def verdict_word(verdicts) -> str:
-    """The verb the prose glues for one or more claims' verdicts (`tacmg.claims.verdicts`), so a
-    sentence "the dataset <verb> the published medians<how>" reads right on any data: 'meets' when
-    every claim holds, 'does not meet' when any fails (or there is none), 'cannot be checked
-    against' when none fails but some cannot be computed. Whether the data were built to meet them
-    is said once, by the chapter's tally (`tally_sentence`).
+    """The verb for one or more claims' verdicts, so "the dataset <verb> the published medians" reads
+    right on any data: 'meets', 'does not meet' (any fails, or none), 'cannot be checked against'.
+    Whether the data were built to meet them is said once, by the tally (`tally_sentence`).
 
     Examples
     --------
@@ -187,20 +199,9 @@ def how_many(count: int, total: int, noun: str) -> str:
 def meets_sentence(groups, subject: str = "The dataset") -> str:
     """One sentence on how the data meet groups of published claims, for their common case.
 
-    Parameters
-    ----------
-    groups : mapping
-        A plural noun ("published medians") to the verdicts of its claims.
-    subject : str
-        Who meets them.
-
-    Returns
-    -------
-    str
-        E.g. 'The dataset meets all 8 published medians and all 4 published falls.'; a group not
-        met in full is counted ('7 of the 8 published medians'), claims that cannot be computed
-        are counted at the end. Whether the data were built to meet them is the tally's to say
-        (`tally_sentence`), once.
+    `groups` maps a plural noun ("published medians") to the verdicts of its claims. A group not met
+    in full is counted ('7 of the 8 published medians'), claims that cannot be computed are counted
+    at the end; whether the data were built to meet them is the tally's to say (`tally_sentence`).
 
     Examples
     --------
