@@ -74,6 +74,11 @@ def range_text(low: float, high: float, p_value: bool = False) -> str:
     return f"{fixed(low, decimals)} to {fixed(high, decimals)}"
 
 
+def percent_range(low: float, high: float) -> str:
+    """Two percentages as a range, one figure when they agree: ``(17.4, 39.4)`` gives '17% to 39%'."""
+    return range_text(low, high).replace(" to ", "% to ") + "%"
+
+
 @dataclass(frozen=True)
 class SectionIntervals:
     """The reconstruction intervals of one chapter section's numbers (`table` None: not applicable).
