@@ -90,29 +90,39 @@ def implied_text(intervals: SectionIntervals, labels: Mapping[str, str]) -> str:
 def landing_sentence(classes: Sequence[str]) -> str:
     """How many of the chapters' derived numbers each step of the report narrows, as the end of a sentence.
 
+    A step that narrows none is left out, so the common case reads short; the numbers no published
+    figure narrows are always counted.
+
     Examples
     --------
     >>> text = landing_sentence(["fixed by the published figures", "narrowed by the published summaries",
-    ...                          "not narrowed (priors centred on the report)", "set by a prior"])
-    >>> for part in text.split("; "):
-    ...     print(part)
-    of the 4 numbers the chapters derive from it, the published figures fix 1
-    the published summaries narrow 1, the published tests none and both together none
-    a prior sets 1
-    and 1 is not narrowed by any published figure, its place coming from priors centred on the report.
+    ...                          "narrowed by the published summaries", "set by a prior",
+    ...                          "not narrowed (priors centred on the report)"])
+    >>> print(text)  # doctest: +NORMALIZE_WHITESPACE
+    of the 5 numbers the chapters derive from it, the published figures fix 1, the published summaries
+    narrow 2 and a prior sets 1; 1 is not narrowed by any published figure, its place coming from
+    priors centred on the report.
+    >>> landing_sentence(["not narrowed (priors centred on the report)"] * 3)[:80]
+    'of the 3 numbers the chapters derive from it, no published figure narrows any: p'
     """
     ic = interval_classes
-
-    def n(c: str) -> str:
-        k = sum(x == c for x in classes)
-        return "none" if k == 0 else str(k)
-
+    steps = [
+        (ic.FIXED, "the published figures fix"),
+        (ic.BY_SUMMARIES, "the published summaries narrow"),
+        (ic.BY_TESTS, "the published tests narrow"),
+        (ic.BY_BOTH, "the summaries and the tests together narrow"),
+        (ic.SET_BY_PRIOR, "a prior sets"),
+    ]
+    parts = [f"{verb} {k}" for c, verb in steps if (k := sum(x == c for x in classes))]
     left = sum(x == ic.NOT_NARROWED for x in classes)
-    return (
-        f"of the {len(classes)} numbers the chapters derive from it, the published figures fix {n(ic.FIXED)}; "
-        f"the published summaries narrow {n(ic.BY_SUMMARIES)}, the published tests {n(ic.BY_TESTS)} and both "
-        f"together {n(ic.BY_BOTH)}; a prior sets {n(ic.SET_BY_PRIOR)}; and {n(ic.NOT_NARROWED)} "
-        f"{'is' if left == 1 else 'are'} not narrowed by any published figure, "
+    head = f"of the {len(classes)} numbers the chapters derive from it"
+    if not parts:
+        return f"{head}, no published figure narrows any: priors centred on the report place them all."
+    text = f"{head}, {listed(parts)}"
+    if not left:
+        return text + "."
+    return text + (
+        f"; {left} {'is' if left == 1 else 'are'} not narrowed by any published figure, "
         f"{'its place' if left == 1 else 'their place'} coming from priors centred on the report."
     )
 
