@@ -131,7 +131,7 @@ def test_prose_shows_a_compact_range_and_the_tables_the_range_and_class():
     assert v.scores_qmg_hl_draw == "" and v.scores_n_ri == v.scores_n_draw == ""  # within range; no interval
     shown = intervals.with_intervals(pd.DataFrame({"Score": ["QMG"]}), section, ["scores_qmg_hl"], "HL change")
     assert shown.columns.tolist() == ["Score", "HL change: across reconstructions (2.5-97.5%)", "Narrowed by"]
-    assert shown.iloc[0, 1:].tolist() == ["-6.5 to -4.0", ic.BY_TESTS]
+    assert shown.iloc[0, 1:].tolist() == ["\u22126.5 to \u22124.0", ic.BY_TESTS]  # true minus signs
     assert section.implied({"scores_qmg_hl": "QMG change", "scores_qmg_p": "QMG p"}) == ["QMG change"]
 
 

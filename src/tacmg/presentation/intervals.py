@@ -345,13 +345,13 @@ def with_intervals(
     ...                  index=["scores_qmg_hl"])
     >>> shown = with_intervals(pd.DataFrame({"outcome": ["QMG"]}), SectionIntervals(t), ["scores_qmg_hl"], "HL")
     >>> shown.iloc[0].tolist()
-    ['QMG', '-6 to -3', 'narrowed by the published tests']
+    ['QMG', '−6 to −3', 'narrowed by the published tests']
     """
     if not intervals.applies:
         return view
     return view.assign(
         **{
-            f"{what}{_unit_words(unit)}: {RANGE_COLUMN.lower()}": [intervals.range(k, unit) for k in keys],
+            f"{what}{_unit_words(unit)}: {RANGE_COLUMN.lower()}": [minus_signs(intervals.range(k, unit)) for k in keys],
             CLASS_COLUMN: [intervals.class_words(k) for k in keys],
         }
     )
