@@ -6,11 +6,13 @@ import math
 import re
 
 import altair as alt
+import nbformat
+import pandas as pd
 import pytest
 import vl_convert as vlc
 
 from tacmg.presentation import chart_display, sensitivity_charts
-from test_sensitivity_curves import _curves
+from test_toolchain import load_tool
 
 
 @pytest.fixture
@@ -19,12 +21,28 @@ def restore_renderer():
     alt.renderers.enable("default")  # enable() is global: leave the other tests Altair's default
 
 
+def shares_as_priors_move() -> pd.DataFrame:
+    """Shares of two claims across the status-link priors (a: lower and upper end; b, c: a value)."""
+    rows = [
+        {"relaxation": "a", "value": low, "high": high, "claim_id": claim, "share": share}
+        for low in (0.3, 0.5)
+        for high in (1.0, 1.3)
+        for claim, share in (("qmg-decrease", 0.87 - low), ("prednisone-decrease", 1.0))
+    ]
+    rows += [
+        {"relaxation": r, "value": value, "high": math.nan, "claim_id": "qmg-decrease", "share": 0.97 - value}
+        for r in ("b", "c")
+        for value in (0.0, 0.5)
+    ]
+    return pd.DataFrame(rows)
+
+
 def _chart() -> alt.Chart:
     return alt.Chart(alt.Data(values=[{"x": 1}])).mark_point().encode(x="x:Q", tooltip=["x:Q"])
 
 
-def test_outside_a_jupyter_server_charts_stay_html_for_the_book(monkeypatch, restore_renderer):
-    monkeypatch.delenv(chart_display.SERVER_KERNEL_VARIABLE, raising=False)
+def test_for_the_book_charts_stay_html(monkeypatch, restore_renderer):
+    monkeypatch.setenv(chart_display.BOOK_BUILD_VARIABLE, "1")
     chart_display.enable()
     bundle = _chart()._repr_mimebundle_()
     bundle = bundle[0] if isinstance(bundle, tuple) else bundle
@@ -32,10 +50,11 @@ def test_outside_a_jupyter_server_charts_stay_html_for_the_book(monkeypatch, res
     assert '"renderer": "svg"' in bundle["text/html"]
 
 
-def test_in_jupyterlab_a_chart_is_its_spec_and_carries_no_library(monkeypatch, restore_renderer):
-    monkeypatch.setenv(chart_display.SERVER_KERNEL_VARIABLE, "notebooks/02-clinical-scores.md")
+def test_in_a_notebook_a_chart_is_its_spec_and_carries_no_library(monkeypatch, restore_renderer):
+    monkeypatch.delenv(chart_display.BOOK_BUILD_VARIABLE, raising=False)
     chart_display.enable()
     bundle, metadata = _chart()._repr_mimebundle_()
+    # No text/html beside it: JupyterLab would prefer it to its own Vega-Lite renderer.
     assert set(bundle) == {chart_display.VEGALITE_MIME, "text/plain"}
     spec = bundle[chart_display.VEGALITE_MIME]
     assert "$schema" not in spec and spec["mark"]["type"] == "point"
@@ -43,12 +62,40 @@ def test_in_jupyterlab_a_chart_is_its_spec_and_carries_no_library(monkeypatch, r
     assert metadata[chart_display.VEGALITE_MIME]["embed_options"]["renderer"] == "svg"
 
 
+CHART_CELLS = [
+    "import altair as alt\nfrom tacmg.presentation import chart_display\nchart_display.enable()",
+    "alt.Chart(alt.Data(values=[{'x': 1}])).mark_point().encode(x='x:Q')",
+]
+
+
+def _chart_output_types(run) -> list[str]:
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code) for code in CHART_CELLS])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return sorted(run(notebook)["cells"][1]["outputs"][0]["data"])
+
+
+def test_the_book_prefill_stores_html_charts_and_the_stored_notebooks_vega_lite(monkeypatch, tmp_path):
+    # Real kernels, as each tool starts them: what each one's charts come out as. ("0": not the
+    # book; set through monkeypatch so that the variable prefill sets here is undone afterwards.)
+    monkeypatch.setenv(chart_display.BOOK_BUILD_VARIABLE, "0")
+    prefill = load_tool("prefill_cache")
+
+    def by_prefill(notebook):
+        result = prefill.execute(str(tmp_path / "page.md"), nbformat.writes(notebook), 120, False, True)
+        return nbformat.reads(result["notebook"], as_version=4)
+
+    assert _chart_output_types(by_prefill) == ["text/html", "text/plain"]
+    monkeypatch.setenv(chart_display.BOOK_BUILD_VARIABLE, "0")  # prefill set it in this process
+    stored = load_tool("execute_notebooks")
+    assert _chart_output_types(lambda nb: stored.execute(nb, tmp_path)) == [chart_display.VEGALITE_MIME, "text/plain"]
+
+
 def test_jupyterlabs_vega_lite_5_draws_the_slider_chart_as_vega_lite_6_does():
     # JupyterLab 4 compiles with Vega-Lite 5 (5.6); the oldest 5.x vl-convert ships stands in for it.
     fives = [v for v in vlc.get_vegalite_versions() if v.startswith("5.")]
     oldest_5 = min(fives, key=lambda v: tuple(map(int, v.split("."))))
     starts = {"a": (0.3, 1.3), "b": (0.5, math.nan), "c": (0.5, math.nan)}
-    chart = sensitivity_charts.sensitivity_curves(_curves(), starts)
+    chart = sensitivity_charts.sensitivity_curves(shares_as_priors_move(), starts)
     spec, _ = chart_display.vegalite_mimebundle(chart.to_dict())
     spec = spec[chart_display.VEGALITE_MIME]
 

@@ -1,23 +1,30 @@
-"""How a chapter's charts reach the screen: HTML for the book, a Vega-Lite mimebundle in JupyterLab.
+"""How a chapter's charts reach the screen: a Vega-Lite mimebundle in notebooks, HTML in the book.
 
-When the book is built (and when nbval or `tools/execute_notebooks.py` run a chapter), the kernel
-is started by nbclient and Altair's default HTML output is kept: the built pages load the vendored
-libraries from ``_static/vega-bundle.js``, and the stored notebook outputs stay as they are.
+Wherever a chapter runs as a notebook (JupyterLab, Binder, `tools/execute_notebooks.py` writing the
+stored ``.ipynb``, nbval re-running it), each chart is displayed as its Vega-Lite spec under
+JupyterLab's ``application/vnd.vegalite.v5+json`` type, which JupyterLab draws with its own
+renderer (its vega5 extension: offline, with tooltips, in light and dark themes), and draws from
+the stored ``.ipynb`` as soon as a reader opens the chapter, before anything runs. Nothing else
+goes into the notebook: the earlier way, an HTML output holding the 0.75 MB of vendored libraries,
+was written into the ``.ipynb`` by every save in JupyterLab, and the stored HTML charts were blank
+until the chapter ran (JupyterLab does not run the scripts of an untrusted notebook).
 
-In a kernel that a Jupyter server started (JupyterLab, Notebook, Binder), which the server marks
-with the ``JPY_SESSION_NAME`` environment variable, each chart is displayed as the Vega-Lite spec
-itself, under JupyterLab's ``application/vnd.vegalite.v5+json`` type, which JupyterLab draws with
-its own renderer (its vega5 extension: offline, with tooltips, in light and dark themes). Nothing
-else goes into the notebook: the earlier way, an HTML output holding the 0.75 MB of vendored
-libraries, was written into the ``.ipynb`` by every save in JupyterLab. JupyterLab's renderer
-compiles with Vega-Lite 5 while this Altair writes Vega-Lite 6 specs; the book's charts use
-nothing that version 6 added (``tests/test_prose_values.py`` compiles them with Vega-Lite 5), and
-the spec's ``$schema`` is left out so that vega-embed does not warn about the version.
+JupyterLab's renderer compiles with Vega-Lite 5 while this Altair writes Vega-Lite 6 specs; the
+book's charts use nothing that version 6 added (``tests/test_chart_display.py`` draws them with
+both), and the spec's ``$schema`` is left out so that vega-embed does not warn about the version.
+The mimebundle holds no ``text/html`` on purpose: JupyterLab ranks HTML above its Vega-Lite
+renderer, so a bundle with both would show the (blank, untrusted) HTML.
 
-Everywhere, `enable` has vega-embed draw the charts as SVG rather than on a canvas. The book's
-stylesheet (``_static/tacmg.css``) scales a chart down to the width of its column, so a chart wider
-than a phone is shown whole rather than cut; an SVG's marks keep their tooltips when scaled, where
-a scaled canvas would map the pointer to the wrong mark.
+The book's pages cannot draw that type (MyST-NB renders HTML), so the kernels that execute them,
+started by ``tools/prefill_cache.py`` or by MyST-NB with ``tools/page_assets_ext.py`` loaded, carry
+`BOOK_BUILD_VARIABLE`, and there Altair's default HTML output is kept: the built pages load the
+vendored libraries from ``_static/vega-bundle.js`` (with `tacmg.presentation.chart_layout`'s phone
+layout and dark mode).
+
+Everywhere, vega-embed draws the charts as SVG rather than on a canvas. The book's stylesheet
+(``_static/tacmg.css``) scales a chart down to the width of its column, so a chart wider than a
+phone is shown whole rather than cut; an SVG's marks keep their tooltips when scaled, where a
+scaled canvas would map the pointer to the wrong mark.
 """
 
 from __future__ import annotations
@@ -27,11 +34,11 @@ from typing import Any
 
 import altair as alt
 
-# Set by jupyter_server for every kernel it starts (the notebook's path); nbclient does not set it.
-SERVER_KERNEL_VARIABLE = "JPY_SESSION_NAME"
+# Set (to "1") for the kernels that execute the book's pages; see the module docstring.
+BOOK_BUILD_VARIABLE = "TACMG_BOOK_BUILD"
 # The newest Vega-Lite type JupyterLab's own renderer (@jupyterlab/vega5-extension) draws.
 VEGALITE_MIME = "application/vnd.vegalite.v5+json"
-LAB_RENDERER = "tacmg-jupyterlab"
+NOTEBOOK_RENDERER = "tacmg-vegalite"
 EMBED_OPTIONS = {"renderer": "svg", "actions": False}
 
 
@@ -55,29 +62,34 @@ def vegalite_mimebundle(spec: dict, **metadata: Any) -> tuple[dict, dict]:
     return bundle, {VEGALITE_MIME: {"embed_options": EMBED_OPTIONS}}
 
 
-alt.renderers.register(LAB_RENDERER, vegalite_mimebundle)
+alt.renderers.register(NOTEBOOK_RENDERER, vegalite_mimebundle)
 
 
-def in_jupyter_server() -> bool:
-    """Whether this kernel was started by a Jupyter server (JupyterLab) rather than by nbclient."""
-    return bool(os.environ.get(SERVER_KERNEL_VARIABLE))
+def for_the_book() -> bool:
+    """Whether this kernel executes a page of the book (rather than a notebook a reader opens)."""
+    return os.environ.get(BOOK_BUILD_VARIABLE) == "1"
 
 
 def enable() -> None:
-    """Make the chapter's charts render in this kernel's front end, offline, as scalable SVG.
+    """Make the chapter's charts render where this kernel's output goes, offline, as scalable SVG.
 
-    In a Jupyter server's kernel, Altair displays each chart as `vegalite_mimebundle`; otherwise
-    as its default HTML, which the book's pages complete with the vendored libraries.
+    In a kernel executing the book's pages, Altair displays each chart as its default HTML, which
+    the pages complete with the vendored libraries; elsewhere as `vegalite_mimebundle`.
 
     Examples
     --------
-    >>> os.environ.pop(SERVER_KERNEL_VARIABLE, None) and None
+    >>> os.environ.pop(BOOK_BUILD_VARIABLE, None) and None
+    >>> enable()
+    >>> alt.renderers.active
+    'tacmg-vegalite'
+    >>> os.environ[BOOK_BUILD_VARIABLE] = "1"
     >>> enable()
     >>> alt.renderers.active, alt.renderers.options["embed_options"]["renderer"]
     ('default', 'svg')
+    >>> del os.environ[BOOK_BUILD_VARIABLE]
     """
-    if in_jupyter_server():
-        alt.renderers.enable(LAB_RENDERER)
-    else:
+    if for_the_book():
         alt.renderers.enable("default")
         alt.renderers.set_embed_options(renderer="svg")
+    else:
+        alt.renderers.enable(NOTEBOOK_RENDERER)
