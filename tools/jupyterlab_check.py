@@ -40,6 +40,7 @@ Exit status 0 when every check passes, 1 otherwise, 2 when JupyterLab or Chromiu
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import secrets
@@ -155,6 +156,21 @@ def wait_for_server(port: int, token: str, timeout: float) -> None:
     raise TimeoutError(f"JupyterLab did not answer within {timeout:.0f} s")
 
 
+def clear_outputs(page: Page, timeout_s: float) -> None:
+    """Clear every output through the Edit menu, as a reader may, and wait until no cell is
+    numbered: the stored outputs carry execution counts of their own, which `run_all` would
+    otherwise take for this session's."""
+    page.locator(f"{PANEL} .jp-InputPrompt").first.click()
+    page.get_by_role("menuitem", name="Edit", exact=True).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Clear Outputs of All Cells$")).first.click()
+    prompts = page.locator(f"{PANEL} .jp-CodeCell .jp-InputPrompt")
+    deadline = time.monotonic() + timeout_s
+    while re.search(r"\[\d+\]", " ".join(prompts.all_inner_texts())):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"outputs still numbered {timeout_s:.0f} s after clearing them")
+        page.wait_for_timeout(250)  # polling interval, not a wait for something to finish
+
+
 def run_all(page: Page, timeout_s: float) -> float:
     """Run all cells through the menu, as a reader would; return the seconds until every code cell
     ran in this run and every chart is drawn."""
@@ -214,16 +230,22 @@ def unknown_directives(page: Page) -> int:
     return page.locator(f"{PANEL} .jp-MarkdownCell", has_text=UNKNOWN_DIRECTIVE).count()
 
 
-def check_before_run(page: Page, name: str, out: Path, timeout_s: float) -> list[str]:
-    """What a reader sees on opening the chapter, before running anything."""
+def check_before_run(page: Page, tweak: Tweak, out: Path, timeout_s: float) -> list[str]:
+    """What a reader sees on opening the chapter, before running anything: the prose with the
+    stored values (the "Try it" sentence among them) and the stored charts."""
+    name = tweak.chapter
     wait_for_prose(page, timeout_s)
     # Stored charts are drawn from the .ipynb's outputs without a kernel; a ceiling of a minute
     # (not the run's) so that a chart that cannot draw does not hold the check for long.
     drawn, charts = wait_for_charts(page, min(timeout_s, 60))
-    # Screenshots: the first paragraph of prose (after the title) at the top, then the first chart.
-    prose = page.locator(PROSE)
-    if prose.count() > 1:
-        prose.nth(1).evaluate("element => element.scrollIntoView({block: 'start'})")
+    # Screenshots: the prose holding the "Try it" sentence (values from the stored notebook), then
+    # the first chart.
+    stored = sentence(page, tweak.sentence)
+    cells = page.locator(PROSE)
+    texts = [" ".join(text.split()) for text in cells.all_inner_texts()]
+    holding = next((i for i, text in enumerate(texts) if re.search(tweak.sentence, text)), 1 if len(texts) > 1 else 0)
+    if texts:
+        cells.nth(holding).evaluate("element => element.scrollIntoView({block: 'start'})")
     page.screenshot(path=str(out / f"{name}-before-run.png"), full_page=False)
     if charts:
         page.locator(CHART).first.evaluate("element => element.scrollIntoView({block: 'center'})")
@@ -232,6 +254,8 @@ def check_before_run(page: Page, name: str, out: Path, timeout_s: float) -> list
     if not charts or drawn < charts:
         problems.append(f"{name} before Run All: {drawn} of {charts} stored chart(s) drawn")
     raw = placeholders(page)
+    if not stored:
+        problems.append(f"{name} before Run All: no prose matches {tweak.sentence!r}")
     if raw:
         problems.append(
             f"{name} before Run All: {len(raw)} inline expression(s) shown as code, not values, "
@@ -243,26 +267,42 @@ def check_before_run(page: Page, name: str, out: Path, timeout_s: float) -> list
     return problems
 
 
-def save_and_check_files(page: Page, name: str, root_dir: Path, new_line: str, timeout_s: float) -> list[str]:
-    """Save the notebook (as autosave would) and check what reached its .md and .ipynb."""
+def notebook_sources(path: Path) -> str:
+    """The code of every cell of the .ipynb at `path`; '' while it is missing or half written."""
+    try:
+        cells = json.loads(path.read_text())["cells"]
+    except (OSError, ValueError, KeyError):
+        return ""
+    return "\n".join("".join(cell["source"]) for cell in cells)
+
+
+def save_and_check_files(
+    page: Page, name: str, root_dir: Path, new_line: str, out: Path, timeout_s: float
+) -> list[str]:
+    """Save the notebook (as autosave would) and check what reached its .md and .ipynb (copied to
+    `out` as NAME-saved.md and NAME-saved.ipynb for a person to look at)."""
     md, ipynb = root_dir / f"{name}.md", root_dir / f"{name}.ipynb"
     sizes = {path.suffix: path.stat().st_size if path.exists() else 0 for path in (md, ipynb)}
-    stamp = ipynb.stat().st_mtime_ns if ipynb.exists() else 0
     page.locator(f"{PANEL} .jp-InputPrompt").first.click()
     page.keyboard.press("Control+s")
     deadline = time.monotonic() + timeout_s
-    # State: the .md holds the changed parameter and the .ipynb was rewritten after it.
-    while not (new_line in md.read_text() and ipynb.exists() and ipynb.stat().st_mtime_ns != stamp):
+    # State: both files, completely written, hold the changed parameter.
+    while not (new_line in md.read_text() and new_line in notebook_sources(ipynb)):
         if time.monotonic() > deadline:
             raise TimeoutError(f"{name}: saving did not write the .md and the .ipynb within {timeout_s:.0f} s")
         page.wait_for_timeout(250)  # polling interval, not a wait for something to finish
     text, notebook = md.read_text(), ipynb.read_text()
+    (out / f"{name}-saved.md").write_text(text)
+    (out / f"{name}-saved.ipynb").write_text(notebook)
+    # Cell metadata in the body (MyST writes a markdown cell's as JSON after its "+++"); the
+    # header names the key in its filter, which is what keeps it out.
+    body = text.split("\n---\n", 1)[-1]
     print(
         f"jupyterlab_check: {name} saved: .md {sizes['.md'] / 1e3:.0f} -> {len(text.encode()) / 1e3:.0f} KB, "
         f".ipynb {sizes['.ipynb'] / 1e3:.0f} -> {len(notebook.encode()) / 1e3:.0f} KB"
     )
     problems = []
-    if "user_expressions" in text:
+    if "user_expressions" in body:
         problems.append(f"{name}: saving wrote jupyterlab-myst's user_expressions into the .md")
     if VEGA_LIBRARY_MARK in notebook:
         problems.append(f"{name}: saving wrote the vega library into the .ipynb")
@@ -359,7 +399,8 @@ def check_chapter(
 ) -> tuple[list[str], str]:
     name = tweak.chapter
     problems = open_chapter(page, base, name, timeout_s)
-    problems += check_before_run(page, name, out, timeout_s)
+    problems += check_before_run(page, tweak, out, timeout_s)
+    clear_outputs(page, timeout_s)
     # Either the chapter's own kernel comes up idle, or JupyterLab asks which kernel to start.
     idle = f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']"
     page.wait_for_selector(f"{idle}, .jp-Dialog", timeout=timeout_s * 1000)
@@ -377,7 +418,7 @@ def check_chapter(
     after = wait_for_sentence(page, tweak.sentence, timeout_s, differs_from=before)
     page.screenshot(path=str(out / f"{name}-tweaked.png"), full_page=False)
     problems += check_rendered(page, f"{name} (tweaked)")
-    problems += save_and_check_files(page, name, root_dir, tweak.new_line, timeout_s)
+    problems += save_and_check_files(page, name, root_dir, tweak.new_line, out, timeout_s)
     if not before or before == after or tweak.expect_after not in after:
         problems.append(
             f"{name}: after {tweak.new_line!r} the prose matching {tweak.sentence!r} should contain "
