@@ -19,7 +19,8 @@ For each chapter named below this script:
 5. changes one line of the parameter cell, runs all cells again, and checks that a named number in
    a named sentence of the prose changed as the chapter's "Try it" section says;
 6. saves, as JupyterLab's autosave would, and checks what reached the two files: the ``.md`` holds
-   no ``user_expressions`` (run-specific values) and the ``.ipynb`` no vendored vega library.
+   no ``user_expressions`` (run-specific values), the ``.ipynb`` no vendored vega library, and
+   nbval passes on the saved ``.ipynb`` (its outputs are those of a plain kernel).
 
 The landing chapter (``00-findings``) is only opened, not run: its prose must render without an
 "Unknown Directive" box.
@@ -267,13 +268,16 @@ def check_before_run(page: Page, tweak: Tweak, out: Path, timeout_s: float) -> l
     return problems
 
 
-def notebook_sources(path: Path) -> str:
-    """The code of every cell of the .ipynb at `path`; '' while it is missing or half written."""
+def code_lines(path: Path) -> list[str]:
+    """The lines of the code cells of the .ipynb at `path` ([] while it is missing or half
+    written), or of the whole file for a .md (a prose line is never a whole line of code)."""
+    if path.suffix == ".md":
+        return path.read_text().splitlines()
     try:
         cells = json.loads(path.read_text())["cells"]
     except (OSError, ValueError, KeyError):
-        return ""
-    return "\n".join("".join(cell["source"]) for cell in cells)
+        return []
+    return [line for cell in cells if cell["cell_type"] == "code" for line in "".join(cell["source"]).splitlines()]
 
 
 def save_and_check_files(
@@ -286,8 +290,8 @@ def save_and_check_files(
     page.locator(f"{PANEL} .jp-InputPrompt").first.click()
     page.keyboard.press("Control+s")
     deadline = time.monotonic() + timeout_s
-    # State: both files, completely written, hold the changed parameter.
-    while not (new_line in md.read_text() and new_line in notebook_sources(ipynb)):
+    # State: both files, completely written, hold the changed parameter as a line of code.
+    while not (new_line in code_lines(md) and new_line in code_lines(ipynb)):
         if time.monotonic() > deadline:
             raise TimeoutError(f"{name}: saving did not write the .md and the .ipynb within {timeout_s:.0f} s")
         page.wait_for_timeout(250)  # polling interval, not a wait for something to finish
@@ -306,6 +310,19 @@ def save_and_check_files(
         problems.append(f"{name}: saving wrote jupyterlab-myst's user_expressions into the .md")
     if VEGA_LIBRARY_MARK in notebook:
         problems.append(f"{name}: saving wrote the vega library into the .ipynb")
+    # The saved .ipynb (with the reader's change) still passes nbval: JupyterLab's outputs are the
+    # ones a plain kernel gives, so a chapter saved in JupyterLab can be committed and checked.
+    sanitizer = ROOT / "tools" / "nbval-sanitize.cfg"
+    pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(root_dir)]
+    nbval = subprocess.run(
+        [*pytest, "--nbval", str(ipynb), "--nbval-sanitize-with", str(sanitizer)],
+        capture_output=True,
+        text=True,
+        cwd=root_dir,
+    )
+    if nbval.returncode != 0:
+        tail = " | ".join(nbval.stdout.strip().splitlines()[-3:])
+        problems.append(f"{name}: nbval fails on the .ipynb JupyterLab saved: {tail}")
     return problems
 
 
