@@ -19,7 +19,8 @@ For each chapter named below this script:
 5. changes one line of the parameter cell, runs all cells again, and checks that a named number in
    a named sentence of the prose changed as the chapter's "Try it" section says;
 6. saves, as JupyterLab's autosave would, and checks what reached the two files: the ``.md`` holds
-   no ``user_expressions`` (run-specific values), the ``.ipynb`` no vendored vega library, and
+   no ``user_expressions`` (run-specific values), the ``.ipynb`` no vendored vega library and no
+   PNG snapshot of a chart (``chart_display.drop_chart_snapshots``), and
    nbval passes on the saved ``.ipynb`` (its outputs are those of a plain kernel).
 
 The landing chapter (``00-findings``) is only opened, not run: its prose must render without an
@@ -71,6 +72,7 @@ PLACEHOLDER = re.compile(r"^v\.[A-Za-z_][A-Za-z0-9_.]*$")
 UNKNOWN_DIRECTIVE = "Unknown Directive"
 # What only the vendored vega bundle contains (its version claim for Altair's HTML output).
 VEGA_LIBRARY_MARK = "VEGA_DEBUG"
+VEGALITE_MIME = "application/vnd.vegalite.v5+json"  # the charts' type in a notebook (chart_display)
 OPEN_ONLY = ("00-findings",)
 # The notebook in view (JupyterLab keeps other tabs in the page, hidden), and its rendered prose
 # (jupyterlab-myst renders a markdown cell into a ".myst" widget).
@@ -310,6 +312,10 @@ def save_and_check_files(
         problems.append(f"{name}: saving wrote jupyterlab-myst's user_expressions into the .md")
     if VEGA_LIBRARY_MARK in notebook:
         problems.append(f"{name}: saving wrote the vega library into the .ipynb")
+    outputs = [o for cell in json.loads(notebook)["cells"] for o in cell.get("outputs", [])]
+    snapshots = sum(1 for o in outputs if {VEGALITE_MIME, "image/png"} <= set(o.get("data", {})))
+    if snapshots:
+        problems.append(f"{name}: saving wrote {snapshots} PNG snapshot(s) of charts into the .ipynb")
     # The saved .ipynb (with the reader's change) still passes nbval: JupyterLab's outputs are the
     # ones a plain kernel gives, so a chapter saved in JupyterLab can be committed and checked.
     sanitizer = ROOT / "tools" / "nbval-sanitize.cfg"

@@ -93,3 +93,30 @@ def enable() -> None:
         alt.renderers.set_embed_options(renderer="svg")
     else:
         alt.renderers.enable(NOTEBOOK_RENDERER)
+
+
+def drop_chart_snapshots(model: dict, **kwargs: Any) -> None:
+    """A Jupyter server pre-save hook: drop the PNG JupyterLab adds to each chart it draws.
+
+    JupyterLab's Vega-Lite renderer stores a PNG snapshot beside every chart it draws, even a
+    stored one, which marks the notebook changed: its autosave then wrote 0.3-0.4 MB of PNG into
+    a chapter's ``.ipynb`` that nobody had edited. The spec is the chart; this keeps a saved
+    notebook as `tools/execute_notebooks.py` writes it. Installed by ``make venv`` (and Binder's
+    ``postBuild``) from ``tools/jupyter_server_config.json``; other PNG outputs are kept.
+
+    Examples
+    --------
+    >>> chart = {"data": {VEGALITE_MIME: {}, "image/png": "iVBOR", "text/plain": "chart"}}
+    >>> picture = {"data": {"image/png": "iVBOR"}}
+    >>> model = {"type": "notebook", "content": {"cells": [{"outputs": [chart, picture]}]}}
+    >>> drop_chart_snapshots(model, path="02-clinical-scores.ipynb")
+    >>> [sorted(output["data"]) for output in model["content"]["cells"][0]["outputs"]]
+    [['application/vnd.vegalite.v5+json', 'text/plain'], ['image/png']]
+    """
+    if model.get("type") != "notebook":
+        return
+    for cell in model["content"].get("cells", []):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if VEGALITE_MIME in data:
+                data.pop("image/png", None)
