@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
+from pathlib import Path
 
 import altair as alt
 import nbformat
@@ -103,3 +105,24 @@ def test_jupyterlabs_vega_lite_5_draws_the_slider_chart_as_vega_lite_6_does():
         return re.findall(r"<text[^>]*>([^<]*)</text>", vlc.vegalite_to_svg(spec, vl_version=version))
 
     assert texts(oldest_5) == texts("6.4") and "QMG fell: 57%" in " ".join(texts(oldest_5))
+
+
+def test_every_stored_chart_draws_the_same_with_jupyterlabs_vega_lite_5():
+    # The stored notebooks' charts, as JupyterLab draws them before Run All: the same marks' text
+    # with Vega-Lite 5 (JupyterLab's) as with the Vega-Lite 6 Altair writes for.
+    specs = [
+        (path.name, output["data"][chart_display.VEGALITE_MIME])
+        for path in sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for output in cell.get("outputs", [])
+        if chart_display.VEGALITE_MIME in output.get("data", {})
+    ]
+    assert specs, "no stored chart is a Vega-Lite mimebundle: run make notebooks"
+    fives = [v for v in vlc.get_vegalite_versions() if v.startswith("5.")]
+    oldest_5 = min(fives, key=lambda v: tuple(map(int, v.split("."))))
+
+    def texts(spec: dict, version: str) -> list[str]:
+        return re.findall(r"<text[^>]*>([^<]*)</text>", vlc.vegalite_to_svg(spec, vl_version=version))
+
+    differ = [name for name, spec in specs if texts(spec, oldest_5) != texts(spec, "6.4")]
+    assert differ == []

@@ -29,7 +29,7 @@ from pathlib import Path
 import jupytext
 import nbclient
 import nbformat
-from jupyter_core.utils import run_sync
+from jupyter_core.utils import ensure_async, run_sync
 from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,12 +112,23 @@ class ProseExpressionClient(nbclient.NotebookClient):
                 named = {str(index): expression for index, expression in enumerate(expressions)}
                 msg_id = self.kc.execute("", silent=True, store_history=False, user_expressions=named)
                 reply = await self.async_wait_for_reply(msg_id)
+                await self.until_idle(msg_id)
                 returned = reply["content"]["user_expressions"] if reply else {}
                 results = {expression: returned[key] for key, expression in named.items()}
             store_expression_results(self.nb, results)
         finally:
             await self._async_cleanup_kernel()
         return self.nb
+
+    async def until_idle(self, msg_id: str) -> None:
+        """Wait for the kernel's "idle" after request `msg_id`, so that the shutdown which follows
+        does not reach a kernel still busy with it (it then logs a KeyboardInterrupt)."""
+        assert self.kc is not None
+        while True:
+            msg = await ensure_async(self.kc.get_iopub_msg(timeout=self.timeout))
+            content = msg["content"]
+            if msg["parent_header"].get("msg_id") == msg_id and content.get("execution_state") == "idle":
+                return
 
     # nbclient binds `execute` to its own `async_execute` when the class is made.
     execute = run_sync(async_execute)
