@@ -56,7 +56,7 @@ $(PY):
 # the whole environment, nothing else gets resolved in; `pip check` then proves it complete (a new
 # dependency must be declared in pyproject.toml and locked: `make lock`). tools/lockfile.py drops
 # the packages of [tool.tacmg.venv] skip in pyproject.toml (locked, not wanted in .venv).
-$(STAMP): $(LOCK) pyproject.toml tools/lockfile.py tools/jupyterlab-overrides.json | $(PY)
+$(STAMP): $(LOCK) pyproject.toml tools/lockfile.py tools/jupyterlab-overrides.json tools/jupyter_server_config.json | $(PY)
 	$(PY) tools/lockfile.py venv-requirements $(LOCK) > $(VENV)/requirements-venv.txt
 	$(PY) $(PIP_INSTALL) --require-hashes --no-deps -r $(VENV)/requirements-venv.txt
 	$(PY) $(PIP_INSTALL) --no-deps -e .
@@ -66,9 +66,10 @@ $(STAMP): $(LOCK) pyproject.toml tools/lockfile.py tools/jupyterlab-overrides.js
 	@# kernelspec starts it at log level ERROR, so builds and tests print no such line.
 	$(PY) -c 'import json, sys; k = json.load(open(sys.argv[1])); k["argv"].append("--IPKernelApp.log_level=ERROR"); json.dump(k, open(sys.argv[1], "w"), indent=1)' \
 	  $(VENV)/share/jupyter/kernels/python3/kernel.json
-	@# `jupyter lab` as root (these machines, containers) without a flag to remember.
+	@# `jupyter lab` as root (these machines, containers) without a flag to remember, and a save
+	@# that keeps JupyterLab's PNG snapshots of the charts out of the .ipynb (chart_display).
 	mkdir -p $(VENV)/etc/jupyter
-	echo '{"ServerApp": {"allow_root": true}}' > $(VENV)/etc/jupyter/jupyter_server_config.json
+	cp tools/jupyter_server_config.json $(VENV)/etc/jupyter/jupyter_server_config.json
 	@# JupyterLab settings of this environment (not the user's home): chapters (.md) open as notebooks,
 	@# and JupyterLab asks no news server (there is no network here, and readers did not ask for it).
 	mkdir -p $(VENV)/share/jupyter/lab/settings

@@ -1,13 +1,11 @@
 """The prose values: one text for each value and variant, the same in JupyterLab and in the book."""
 
 import importlib.util
-import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tacmg.presentation import chart_display
 from tacmg.presentation.glue import ProseText, ProseValues, variant_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,14 +75,3 @@ def test_the_book_reads_the_glued_repr_back_to_the_same_text():
 def test_the_book_role_accepts_only_value_expressions(expression, ok):
     ext = load_tool("prose_eval_ext")
     assert bool(ext.EXPRESSION.fullmatch(expression)) is ok
-
-
-def test_charts_load_the_libraries_only_in_a_jupyter_server_kernel(monkeypatch):
-    monkeypatch.delenv(chart_display.SERVER_KERNEL_VARIABLE, raising=False)
-    assert chart_display.enable() is None
-    monkeypatch.setenv(chart_display.SERVER_KERNEL_VARIABLE, "notebooks/02-clinical-scores.md")
-    libraries = chart_display.enable()
-    html = libraries._repr_html_()
-    assert html.startswith("<script>") and html.endswith("</script>")
-    assert html.count("</script>") == 1  # the bundle cannot close the element early
-    assert "VEGA_DEBUG" in html and os.environ[chart_display.SERVER_KERNEL_VARIABLE]

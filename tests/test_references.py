@@ -157,3 +157,26 @@ def test_a_chapter_links_its_files_on_the_repository_when_the_build_has_one(prov
     # A page with no paired notebook in the repository links none there.
     other = _links(source_links.chapter_links("book/assumptions", ".md", repo, paired_ipynb=False))
     assert "book/assumptions.ipynb" not in other and other["assumptions.ipynb"] == "../_sources/book/assumptions.ipynb"
+
+
+def test_the_repository_note_becomes_the_repository_sentence_and_other_notes_stay():
+    from docutils import nodes
+
+    page = nodes.section()
+    page += nodes.note("", nodes.paragraph(text="How to run the chapters: see the README."))
+    page[-1]["classes"].append(source_links.REPOSITORY_LINK_CLASS)
+    page += nodes.note("", nodes.paragraph(text="An ordinary note."))
+    repo = {"url": "https://host.example/owner/book", "provider": "github", "branch": "main"}
+    assert source_links.replace_repository_notes(page, repo) == 1
+    assert [type(child) for child in page.children] == [nodes.paragraph, nodes.note]
+    links = [ref["refuri"] for ref in page[0].findall(nodes.reference)]
+    assert links == [repo["url"], f"{repo['url']}/blob/main/README.md"]
+    assert source_links.replace_repository_notes(page, None) == 0  # the note is gone, once replaced
+
+
+def test_no_chapter_uses_a_directive_jupyterlab_myst_does_not_know():
+    # jupyterlab-myst draws a project directive as a red "Unknown Directive" box: the chapters ask
+    # for the repository's address with a standard note the book's extension replaces.
+    chapters = sorted((ROOT / "notebooks").glob("*.md"))
+    assert chapters and not [c.name for c in chapters if "{repository-link}" in c.read_text(encoding="utf-8")]
+    assert any(source_links.REPOSITORY_LINK_CLASS in c.read_text(encoding="utf-8") for c in chapters)

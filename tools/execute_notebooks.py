@@ -5,6 +5,15 @@ compares against. Output is kept deterministic so that regenerating an unchanged
 git clean: no execution timestamps (``record_timing=False``) and cell ids derived from the cell's
 position and content instead of jupytext's random ones.
 
+The prose's inline expressions (``{eval}`v.<key>```) are evaluated too, once every cell ran, in the
+same kernel and by the same request jupyterlab-myst sends (an empty ``execute`` with
+``user_expressions``), and their results are stored in each markdown cell's ``user_expressions``
+metadata, where jupyterlab-myst reads them. A reader who opens the chapter's ``.md`` in JupyterLab
+then sees the stored values in the prose before running anything: jupytext brings that metadata
+from the paired ``.ipynb`` because the chapters' header filters it out of the ``.md``
+(``cell_metadata_filter: -user_expressions``), which also keeps a save in JupyterLab from writing
+it into the ``.md``.
+
 Usage: python tools/execute_notebooks.py [notebooks/NAME.md ...]   (default: notebooks/*.md)
 """
 
@@ -20,11 +29,14 @@ from pathlib import Path
 import jupytext
 import nbclient
 import nbformat
+from jupyter_core.utils import ensure_async, run_sync
 from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parent.parent
 KERNEL_NAME = "python3"
 ALTAIR_ID = re.compile(r"altair-viz-[0-9a-f]{32}")
+# MyST's inline expression role, as jupyterlab-myst parses it (the expression between backticks).
+INLINE_EXPRESSION = re.compile(r"\{eval\}`([^`]+)`")
 TIMEOUT_S = 600
 
 
@@ -61,9 +73,71 @@ def stable_altair_ids(nb: nbformat.NotebookNode, salt: str) -> None:
                     data[mimetype] = [ALTAIR_ID.sub(rename, v) if isinstance(v, str) else v for v in value]
 
 
+def inline_expressions(source: str) -> list[str]:
+    """The inline expressions of a markdown cell, in order, as jupyterlab-myst evaluates them.
+
+    >>> inline_expressions("QMG fell by {eval}`v.scores_qmg_fall` points ({eval}`v.scores_n` patients).")
+    ['v.scores_qmg_fall', 'v.scores_n']
+    """
+    return INLINE_EXPRESSION.findall(source)
+
+
+def store_expression_results(nb: nbformat.NotebookNode, results: dict[str, dict]) -> None:
+    """Write each markdown cell's expressions with their `results` (by expression) into its
+    ``user_expressions`` metadata, in jupyterlab-myst's shape; drop it from cells without any."""
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        expressions = inline_expressions(cell.source)
+        if expressions:
+            cell.metadata["user_expressions"] = [
+                {"expression": expression, "result": results[expression]} for expression in expressions
+            ]
+        else:
+            cell.metadata.pop("user_expressions", None)
+
+
+class ProseExpressionClient(nbclient.NotebookClient):
+    """nbclient's executor that, after the last cell, also evaluates the prose's inline expressions."""
+
+    async def async_execute(self, reset_kc: bool = False, **kwargs) -> nbformat.NotebookNode:
+        await super().async_execute(reset_kc=reset_kc, cleanup_kc=False, **kwargs)
+        try:
+            expressions = sorted(
+                {e for cell in self.nb.cells if cell.cell_type == "markdown" for e in inline_expressions(cell.source)}
+            )
+            results: dict[str, dict] = {}
+            if expressions:
+                assert self.kc is not None
+                named = {str(index): expression for index, expression in enumerate(expressions)}
+                msg_id = self.kc.execute("", silent=True, store_history=False, user_expressions=named)
+                reply = await self.async_wait_for_reply(msg_id)
+                await self.until_idle(msg_id)
+                returned = reply["content"]["user_expressions"] if reply else {}
+                results = {expression: returned[key] for key, expression in named.items()}
+            store_expression_results(self.nb, results)
+        finally:
+            await self._async_cleanup_kernel()
+        return self.nb
+
+    async def until_idle(self, msg_id: str) -> None:
+        """Wait for the kernel's "idle" after request `msg_id`, so that the shutdown which follows
+        does not reach a kernel still busy with it (it then logs a KeyboardInterrupt)."""
+        assert self.kc is not None
+        while True:
+            msg = await ensure_async(self.kc.get_iopub_msg(timeout=self.timeout))
+            content = msg["content"]
+            if msg["parent_header"].get("msg_id") == msg_id and content.get("execution_state") == "idle":
+                return
+
+    # nbclient binds `execute` to its own `async_execute` when the class is made.
+    execute = run_sync(async_execute)
+
+
 def execute(nb: nbformat.NotebookNode, cwd: Path) -> nbformat.NotebookNode:
-    """Execute ``nb`` in a fresh python3 kernel running in ``cwd``; raise on a failing cell."""
-    client = nbclient.NotebookClient(
+    """Execute ``nb`` in a fresh python3 kernel running in ``cwd``, then store the prose's
+    inline expressions' values (see the module docstring); raise on a failing cell."""
+    client = ProseExpressionClient(
         nb,
         record_timing=False,
         timeout=TIMEOUT_S,

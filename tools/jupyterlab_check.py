@@ -3,16 +3,28 @@
 For each chapter named below this script:
 
 1. starts JupyterLab from this environment (``.venv``) on 127.0.0.1 with a random token, serving a
-   temporary copy of the chapter (so nothing a test run types can be saved into the repository),
+   temporary copy of the chapter's ``.md`` and its paired ``.ipynb`` with the stored outputs (so
+   nothing a test run types or saves reaches the repository),
    with JupyterLab's user settings, workspaces and runtime files in temporary folders: only what
    ``make venv`` installed into the environment (tools/jupyterlab-overrides.json) configures it;
 2. opens the chapter's ``.md`` from its URL in Debian's Chromium (Playwright, no browser download),
    with every request that does not go to 127.0.0.1 blocked and counted as a failure;
-3. checks that it opened as a notebook (not as a text file), runs all cells, and checks: no error
-   output, every Altair chart rendered (an ``svg.marks`` per chart), no raw MyST syntax
-   (``{glue``, ``{cite``, ``{eval``) in the rendered prose;
-4. changes one line of the parameter cell, runs all cells again, and checks that a named number in
-   a named sentence of the prose changed as the chapter's "Try it" section says.
+3. checks that it opened as a notebook (not as a text file) and, before anything runs, that the
+   prose shows the stored values (no inline expression such as ``v.scores_n`` left as code) and
+   the stored charts are drawn, as a reader sees the chapter on opening it (a screenshot,
+   ``NAME-before-run.png``);
+4. runs all cells, and checks: no error output, every chart rendered (an ``svg.marks`` per chart),
+   no raw MyST syntax (``{glue``, ``{cite``, ``{eval``) in the rendered prose and no directive
+   jupyterlab-myst does not know (its red "Unknown Directive" box);
+5. changes one line of the parameter cell, runs all cells again, and checks that a named number in
+   a named sentence of the prose changed as the chapter's "Try it" section says;
+6. saves, as JupyterLab's autosave would, and checks what reached the two files: the ``.md`` holds
+   no ``user_expressions`` (run-specific values), the ``.ipynb`` no vendored vega library and no
+   PNG snapshot of a chart (``chart_display.drop_chart_snapshots``), and
+   nbval passes on the saved ``.ipynb`` (its outputs are those of a plain kernel).
+
+The landing chapter (``00-findings``) is only opened, not run: its prose must render without an
+"Unknown Directive" box.
 
 Every wait is on a state JupyterLab shows (the kernel idle, every cell numbered, every chart
 drawn, the sentence re-rendered), never on a stretch of wall-clock time: a loaded machine only
@@ -30,6 +42,7 @@ Exit status 0 when every check passes, 1 otherwise, 2 when JupyterLab or Chromiu
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import secrets
@@ -54,10 +67,20 @@ CHROMIUM = "/usr/bin/chromium"
 # services on start); Playwright sets headless mode and the window itself.
 CHROMIUM_ARGS = [flag for flag in CHROMIUM_FLAGS if flag != "--headless" and not flag.startswith("--window-size")]
 RAW_SYNTAX = re.compile(r"\{(?:glue|cite|eval)[:}]")
+# An inline expression jupyterlab-myst has no value for: it shows the expression itself, as code.
+PLACEHOLDER = re.compile(r"^v\.[A-Za-z_][A-Za-z0-9_.]*$")
+UNKNOWN_DIRECTIVE = "Unknown Directive"
+# What only the vendored vega bundle contains (its version claim for Altair's HTML output).
+VEGA_LIBRARY_MARK = "VEGA_DEBUG"
+VEGALITE_MIME = "application/vnd.vegalite.v5+json"  # the charts' type in a notebook (chart_display)
+OPEN_ONLY = ("00-findings",)
 # The notebook in view (JupyterLab keeps other tabs in the page, hidden), and its rendered prose
 # (jupyterlab-myst renders a markdown cell into a ".myst" widget).
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 PROSE = f"{PANEL} .jp-MarkdownCell .myst"
+# A chart: Altair's HTML output (the book's), or JupyterLab's own Vega-Lite renderer.
+CHART = f"{PANEL} [id^='altair-viz-'], {PANEL} .jp-RenderedVegaLite"
+DRAWN = f"{PANEL} [id^='altair-viz-'] svg.marks, {PANEL} .jp-RenderedVegaLite svg.marks"
 
 
 @dataclass(frozen=True)
@@ -136,6 +159,21 @@ def wait_for_server(port: int, token: str, timeout: float) -> None:
     raise TimeoutError(f"JupyterLab did not answer within {timeout:.0f} s")
 
 
+def clear_outputs(page: Page, timeout_s: float) -> None:
+    """Clear every output through the Edit menu, as a reader may, and wait until no cell is
+    numbered: the stored outputs carry execution counts of their own, which `run_all` would
+    otherwise take for this session's."""
+    page.locator(f"{PANEL} .jp-InputPrompt").first.click()
+    page.get_by_role("menuitem", name="Edit", exact=True).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Clear Outputs of All Cells$")).first.click()
+    prompts = page.locator(f"{PANEL} .jp-CodeCell .jp-InputPrompt")
+    deadline = time.monotonic() + timeout_s
+    while re.search(r"\[\d+\]", " ".join(prompts.all_inner_texts())):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"outputs still numbered {timeout_s:.0f} s after clearing them")
+        page.wait_for_timeout(250)  # polling interval, not a wait for something to finish
+
+
 def run_all(page: Page, timeout_s: float) -> float:
     """Run all cells through the menu, as a reader would; return the seconds until every code cell
     ran in this run and every chart is drawn."""
@@ -152,13 +190,146 @@ def run_all(page: Page, timeout_s: float) -> float:
     while time.monotonic() < deadline:
         texts = [text.strip() for text in prompts_now.all_inner_texts()]
         ran = texts and all(re.fullmatch(r"\[(\d+)\]:", t) and int(t[1:-2]) > after for t in texts)
-        charts = page.locator(f"{PANEL} [id^='altair-viz-']").count()
-        if ran and page.locator(f"{PANEL} [id^='altair-viz-'] svg.marks").count() >= charts:
+        if ran and charts_drawn(page)[0] >= charts_drawn(page)[1]:
             break
         page.wait_for_timeout(250)  # polling interval, not a wait for something to finish
     else:
         raise TimeoutError(f"cells still running or not run after {timeout_s:.0f} s (a hang?)")
     return time.monotonic() - start
+
+
+def charts_drawn(page: Page) -> tuple[int, int]:
+    """(charts drawn, charts) in the notebook in view."""
+    return page.locator(DRAWN).count(), page.locator(CHART).count()
+
+
+def wait_for_prose(page: Page, timeout_s: float) -> None:
+    """Wait until every markdown cell of the notebook in view is rendered by jupyterlab-myst."""
+    cells, rendered = page.locator(f"{PANEL} .jp-MarkdownCell"), page.locator(PROSE)
+    deadline = time.monotonic() + timeout_s
+    while not (cells.count() and rendered.count() >= cells.count()):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{rendered.count()} of {cells.count()} markdown cells rendered after {timeout_s:.0f} s")
+        page.wait_for_timeout(250)  # polling interval, not a wait for something to finish
+
+
+def wait_for_charts(page: Page, timeout_s: float) -> tuple[int, int]:
+    """(charts drawn, charts) once every chart in view is drawn, or at the ceiling."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        drawn, charts = charts_drawn(page)
+        if (charts and drawn >= charts) or time.monotonic() > deadline:
+            return drawn, charts
+        page.wait_for_timeout(250)  # polling interval, not a wait for something to finish
+
+
+def placeholders(page: Page) -> list[str]:
+    """The inline expressions the rendered prose shows as code instead of a value."""
+    codes = page.locator(f"{PROSE} code").all_inner_texts()
+    return sorted({code.strip() for code in codes if PLACEHOLDER.match(code.strip())})
+
+
+def unknown_directives(page: Page) -> int:
+    return page.locator(f"{PANEL} .jp-MarkdownCell", has_text=UNKNOWN_DIRECTIVE).count()
+
+
+def check_before_run(page: Page, tweak: Tweak, out: Path, timeout_s: float) -> list[str]:
+    """What a reader sees on opening the chapter, before running anything: the prose with the
+    stored values (the "Try it" sentence among them) and the stored charts."""
+    name = tweak.chapter
+    wait_for_prose(page, timeout_s)
+    # Stored charts are drawn from the .ipynb's outputs without a kernel; a ceiling of a minute
+    # (not the run's) so that a chart that cannot draw does not hold the check for long.
+    drawn, charts = wait_for_charts(page, min(timeout_s, 60))
+    # Screenshots: the prose holding the "Try it" sentence (values from the stored notebook), then
+    # the first chart.
+    stored = sentence(page, tweak.sentence)
+    cells = page.locator(PROSE)
+    texts = [" ".join(text.split()) for text in cells.all_inner_texts()]
+    holding = next((i for i, text in enumerate(texts) if re.search(tweak.sentence, text)), 1 if len(texts) > 1 else 0)
+    if texts:
+        cells.nth(holding).evaluate("element => element.scrollIntoView({block: 'start'})")
+    page.screenshot(path=str(out / f"{name}-before-run.png"), full_page=False)
+    if charts:
+        page.locator(CHART).first.evaluate("element => element.scrollIntoView({block: 'center'})")
+        page.screenshot(path=str(out / f"{name}-before-run-chart.png"), full_page=False)
+    problems = []
+    if not charts or drawn < charts:
+        problems.append(f"{name} before Run All: {drawn} of {charts} stored chart(s) drawn")
+    raw = placeholders(page)
+    if not stored:
+        problems.append(f"{name} before Run All: no prose matches {tweak.sentence!r}")
+    if raw:
+        problems.append(
+            f"{name} before Run All: {len(raw)} inline expression(s) shown as code, not values, "
+            f"e.g. {', '.join(raw[:3])}"
+        )
+    if unknown_directives(page):
+        problems.append(f"{name}: {unknown_directives(page)} cell(s) with an {UNKNOWN_DIRECTIVE!r} box")
+    print(f"jupyterlab_check: {name} before Run All: {drawn} of {charts} chart(s) drawn, {len(raw)} placeholder(s)")
+    return problems
+
+
+def code_lines(path: Path) -> list[str]:
+    """The lines of the code cells of the .ipynb at `path` ([] while it is missing or half
+    written), or of the whole file for a .md (a prose line is never a whole line of code)."""
+    if path.suffix == ".md":
+        return path.read_text().splitlines()
+    try:
+        cells = json.loads(path.read_text())["cells"]
+    except (OSError, ValueError, KeyError):
+        return []
+    return [line for cell in cells if cell["cell_type"] == "code" for line in "".join(cell["source"]).splitlines()]
+
+
+def save_and_check_files(
+    page: Page, name: str, root_dir: Path, new_line: str, out: Path, timeout_s: float
+) -> list[str]:
+    """Save the notebook (as autosave would) and check what reached its .md and .ipynb (copied to
+    `out` as NAME-saved.md and NAME-saved.ipynb for a person to look at)."""
+    md, ipynb = root_dir / f"{name}.md", root_dir / f"{name}.ipynb"
+    sizes = {path.suffix: path.stat().st_size if path.exists() else 0 for path in (md, ipynb)}
+    page.locator(f"{PANEL} .jp-InputPrompt").first.click()
+    page.keyboard.press("Control+s")
+    deadline = time.monotonic() + timeout_s
+    # State: both files, completely written, hold the changed parameter as a line of code.
+    while not (new_line in code_lines(md) and new_line in code_lines(ipynb)):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{name}: saving did not write the .md and the .ipynb within {timeout_s:.0f} s")
+        page.wait_for_timeout(250)  # polling interval, not a wait for something to finish
+    text, notebook = md.read_text(), ipynb.read_text()
+    (out / f"{name}-saved.md").write_text(text)
+    (out / f"{name}-saved.ipynb").write_text(notebook)
+    # Cell metadata in the body (MyST writes a markdown cell's as JSON after its "+++"); the
+    # header names the key in its filter, which is what keeps it out.
+    body = text.split("\n---\n", 1)[-1]
+    print(
+        f"jupyterlab_check: {name} saved: .md {sizes['.md'] / 1e3:.0f} -> {len(text.encode()) / 1e3:.0f} KB, "
+        f".ipynb {sizes['.ipynb'] / 1e3:.0f} -> {len(notebook.encode()) / 1e3:.0f} KB"
+    )
+    problems = []
+    if "user_expressions" in body:
+        problems.append(f"{name}: saving wrote jupyterlab-myst's user_expressions into the .md")
+    if VEGA_LIBRARY_MARK in notebook:
+        problems.append(f"{name}: saving wrote the vega library into the .ipynb")
+    outputs = [o for cell in json.loads(notebook)["cells"] for o in cell.get("outputs", [])]
+    snapshots = sum(1 for o in outputs if {VEGALITE_MIME, "image/png"} <= set(o.get("data", {})))
+    if snapshots:
+        problems.append(f"{name}: saving wrote {snapshots} PNG snapshot(s) of charts into the .ipynb")
+    # The saved .ipynb (with the reader's change) still passes nbval: JupyterLab's outputs are the
+    # ones a plain kernel gives, so a chapter saved in JupyterLab can be committed and checked.
+    sanitizer = ROOT / "tools" / "nbval-sanitize.cfg"
+    pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(root_dir)]
+    nbval = subprocess.run(
+        [*pytest, "--nbval", str(ipynb), "--nbval-sanitize-with", str(sanitizer)],
+        capture_output=True,
+        text=True,
+        cwd=root_dir,
+    )
+    if nbval.returncode != 0:
+        tail = " | ".join(nbval.stdout.strip().splitlines()[-3:])
+        problems.append(f"{name}: nbval fails on the .ipynb JupyterLab saved: {tail}")
+    return problems
 
 
 def sentence(page: Page, pattern: str) -> str:
@@ -182,8 +353,7 @@ def wait_for_sentence(page: Page, pattern: str, timeout_s: float, differs_from: 
 def tooltip_appears(page: Page) -> bool:
     """Hover the first point or bar of the first chart; True when vega's tooltip shows."""
     marks = page.locator(
-        f"{PANEL} [id^='altair-viz-'] svg.marks g.mark-symbol path, "
-        f"{PANEL} [id^='altair-viz-'] svg.marks g.mark-rect path"
+        ", ".join(f"{drawn} g.mark-{mark} path" for drawn in DRAWN.split(", ") for mark in ("symbol", "rect"))
     )
     for index in range(min(marks.count(), 5)):
         marks.nth(index).scroll_into_view_if_needed()
@@ -202,8 +372,7 @@ def check_rendered(page: Page, name: str) -> list[str]:
     tracebacks = page.locator(f"{PANEL} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']").count()
     if errors or tracebacks:
         problems.append(f"{name}: {tracebacks} error and {errors} stderr output(s)")
-    charts = page.locator(f"{PANEL} [id^='altair-viz-']").count()
-    rendered = page.locator(f"{PANEL} [id^='altair-viz-'] svg.marks").count()
+    rendered, charts = charts_drawn(page)
     if charts == 0 or rendered < charts:
         problems.append(f"{name}: {rendered} of {charts} chart(s) rendered")
     if rendered and not tooltip_appears(page):
@@ -214,6 +383,8 @@ def check_rendered(page: Page, name: str) -> list[str]:
         problems.append(f"{name}: the prose did not render ({len(prose)} characters)")
     if raw:
         problems.append(f"{name}: raw MyST syntax in the prose: {', '.join(raw)}")
+    if unknown_directives(page):
+        problems.append(f"{name}: {unknown_directives(page)} cell(s) with an {UNKNOWN_DIRECTIVE!r} box")
     return problems
 
 
@@ -232,13 +403,30 @@ def set_parameter(page: Page, old_line: str, new_line: str) -> None:
     page.keyboard.press("Escape")
 
 
-def check_chapter(page: Page, base: str, tweak: Tweak, out: Path, timeout_s: float) -> tuple[list[str], str]:
-    name = tweak.chapter
+def open_chapter(page: Page, base: str, name: str, timeout_s: float) -> list[str]:
     page.goto(f"{base}/lab/tree/{name}.md?reset")  # a fresh workspace: only this chapter open
     page.wait_for_selector(f"{PANEL} .jp-Notebook .jp-Cell, .jp-FileEditor", timeout=timeout_s * 1000)
-    problems = []
     if page.locator(".jp-FileEditor").count():
-        problems.append(f"{name}: opened as a text file, not as a notebook")
+        return [f"{name}: opened as a text file, not as a notebook"]
+    return []
+
+
+def check_opened(page: Page, base: str, name: str, timeout_s: float) -> list[str]:
+    """Open a chapter without running it: its prose renders, with no unknown directive."""
+    problems = open_chapter(page, base, name, timeout_s)
+    wait_for_prose(page, timeout_s)
+    if unknown_directives(page):
+        problems.append(f"{name}: {unknown_directives(page)} cell(s) with an {UNKNOWN_DIRECTIVE!r} box")
+    return problems
+
+
+def check_chapter(
+    page: Page, base: str, tweak: Tweak, out: Path, root_dir: Path, timeout_s: float
+) -> tuple[list[str], str]:
+    name = tweak.chapter
+    problems = open_chapter(page, base, name, timeout_s)
+    problems += check_before_run(page, tweak, out, timeout_s)
+    clear_outputs(page, timeout_s)
     # Either the chapter's own kernel comes up idle, or JupyterLab asks which kernel to start.
     idle = f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']"
     page.wait_for_selector(f"{idle}, .jp-Dialog", timeout=timeout_s * 1000)
@@ -256,6 +444,7 @@ def check_chapter(page: Page, base: str, tweak: Tweak, out: Path, timeout_s: flo
     after = wait_for_sentence(page, tweak.sentence, timeout_s, differs_from=before)
     page.screenshot(path=str(out / f"{name}-tweaked.png"), full_page=False)
     problems += check_rendered(page, f"{name} (tweaked)")
+    problems += save_and_check_files(page, name, root_dir, tweak.new_line, out, timeout_s)
     if not before or before == after or tweak.expect_after not in after:
         problems.append(
             f"{name}: after {tweak.new_line!r} the prose matching {tweak.sentence!r} should contain "
@@ -269,6 +458,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "jupyterlab")
     parser.add_argument("--timeout", type=float, default=1200, help="ceiling per wait, against hangs only")
+    parser.add_argument(
+        "--notebooks", type=Path, default=ROOT / "notebooks", help="where the chapters (.md, .ipynb) are copied from"
+    )
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"jupyterlab_check: {CHROMIUM} is missing (make browser installs it)")
@@ -277,8 +469,10 @@ def main(argv: list[str] | None = None) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="tacmg-lab-"))
     root_dir = scratch / "chapters"
     root_dir.mkdir()
-    for tweak in TWEAKS:
-        shutil.copy(ROOT / "notebooks" / f"{tweak.chapter}.md", root_dir)
+    for chapter in [tweak.chapter for tweak in TWEAKS] + list(OPEN_ONLY):
+        for suffix in (".md", ".ipynb"):
+            if (args.notebooks / f"{chapter}{suffix}").exists():
+                shutil.copy(args.notebooks / f"{chapter}{suffix}", root_dir)
     port, token = free_port(), secrets.token_hex(16)
     started = time.monotonic()
     lab = start_lab(root_dir, scratch, port, token)
@@ -311,12 +505,20 @@ def main(argv: list[str] | None = None) -> int:
             print(f"jupyterlab_check: JupyterLab open after {time.monotonic() - started:.1f} s")
             for tweak in TWEAKS:
                 try:
-                    found, timing = check_chapter(page, base, tweak, args.out, args.timeout)
+                    found, timing = check_chapter(page, base, tweak, args.out, root_dir, args.timeout)
                 except (AssertionError, TimeoutError, PlaywrightError) as exc:
                     page.screenshot(path=str(args.out / f"{tweak.chapter}-failed.png"))
                     found, timing = [f"{tweak.chapter}: {exc}"], f"{tweak.chapter}: stopped"
                 problems += found
                 print(f"jupyterlab_check: {timing}; {'ok' if not found else 'FAILED'}")
+            for chapter in OPEN_ONLY:
+                try:
+                    found = check_opened(page, base, chapter, args.timeout)
+                except (TimeoutError, PlaywrightError) as exc:
+                    page.screenshot(path=str(args.out / f"{chapter}-failed.png"))
+                    found = [f"{chapter}: {exc}"]
+                problems += found
+                print(f"jupyterlab_check: {chapter} opened; {'ok' if not found else 'FAILED'}")
             browser.close()
     finally:
         lab.terminate()

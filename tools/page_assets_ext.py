@@ -10,15 +10,24 @@
   ``const THEBE_JS_URL`` twice, a SyntaxError in the console, and togglebutton's settings twice.
   Duplicates (same file or body, attributes and priority) are dropped from every page.
 
-HTML builds only; the LaTeX build needs neither.
+* **Charts as HTML.** The chapters display their charts as Vega-Lite mimebundles, which
+  JupyterLab draws and MyST-NB cannot (`tacmg.presentation.chart_display`); this extension sets
+  ``chart_display.BOOK_BUILD_VARIABLE`` for the book's process, so that the kernels MyST-NB starts
+  (they inherit its environment) display them as Altair's HTML, which this bundle completes and
+  the PDF build turns into images. ``tools/prefill_cache.py`` sets it for the kernels it starts.
+
+The first two: HTML builds only; the LaTeX build needs neither.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 from sphinx.util import logging
+
+from tacmg.presentation.chart_display import BOOK_BUILD_VARIABLE
 
 __version__ = "1.0"
 
@@ -75,6 +84,7 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
 
 
 def setup(app):
+    os.environ[BOOK_BUILD_VARIABLE] = "1"  # for the kernels MyST-NB starts, if it executes a page
     app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _builder_inited)
     # after every other extension has added its scripts

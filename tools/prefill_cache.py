@@ -188,6 +188,11 @@ def execute(path: str, notebook_json: str, timeout: int, allow_errors: bool, in_
     import nbformat
     from jupyter_cache.executors.utils import single_nb_execution
 
+    from tacmg.presentation.chart_display import BOOK_BUILD_VARIABLE
+
+    # The book's pages draw Altair's HTML charts, not the notebooks' Vega-Lite mimebundles
+    # (tacmg.presentation.chart_display); the kernel inherits this process's environment.
+    os.environ[BOOK_BUILD_VARIABLE] = "1"
     notebook = nbformat.reads(notebook_json, as_version=4)
     with tempfile.TemporaryDirectory() if in_temp else nullcontext(str(Path(path).parent)) as cwd:
         result = single_nb_execution(

@@ -7,8 +7,12 @@
    given ``BOOK_REPOSITORY_URL`` (read by ``publication_ext.repository_settings``): also the page's
    ``.md`` and, where one is committed beside it, its paired ``.ipynb`` with stored outputs, on the
    repository, and the repository's README, which says how to open a chapter in JupyterLab.
-2. **``{repository-link}``**: a sentence with the repository's address (the landing page uses it),
-   or, when the build has none, a sentence saying so and where the chapters can be had instead.
+2. **The repository's address**: a sentence with it, or, when the build has none, a sentence saying
+   so and where the chapters can be had instead. A page asks for it with a standard ``{note}`` of
+   class ``tacmg-repository-link`` (the landing page does), which this extension replaces by that
+   sentence; jupyterlab-myst, which knows no project directive, shows the note's own text instead
+   (where to read how to run the chapters), not an "Unknown Directive" box. The older
+   ``{repository-link}`` directive does the same in the book.
 """
 
 from __future__ import annotations
@@ -17,12 +21,14 @@ import posixpath
 from pathlib import Path
 
 from docutils import nodes
+from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
 
 __version__ = "1.0"
 
 ROOT = Path(__file__).resolve().parent.parent
 TRY_IT = "Try it"
+REPOSITORY_LINK_CLASS = "tacmg-repository-link"
 
 
 def _publication():
@@ -125,6 +131,44 @@ def _add_source_links(app, doctree: nodes.document, docname: str) -> None:
         section += para
 
 
+def repository_paragraph(repo: dict[str, str] | None) -> nodes.paragraph:
+    """The repository's address in a sentence (`repo` as ``repository_settings`` gives it), or,
+    for None, that this build has none."""
+    para = nodes.paragraph(classes=[REPOSITORY_LINK_CLASS])
+    if repo:
+        para += nodes.Text("The book's source (the package, the chapters, the data and the tools) is at ")
+        para += nodes.reference(repo["url"], repo["url"], refuri=repo["url"])
+        para += nodes.Text("; its ")
+        para += nodes.reference("README", "README", refuri=file_url(repo, "README.md"))
+        para += nodes.Text(" says how to run it. Every chapter links to its own files there.")
+    else:
+        para += nodes.Text(
+            "This build was made without the repository's address, so it links to none; every "
+            "chapter offers its executed notebook and its source for download instead."
+        )
+    return para
+
+
+def replace_repository_notes(document: nodes.Element, repo: dict[str, str] | None) -> int:
+    """Replace every note of class `REPOSITORY_LINK_CLASS` by `repository_paragraph`; return how many."""
+    notes = [note for note in document.findall(nodes.note) if REPOSITORY_LINK_CLASS in note["classes"]]
+    for note in notes:
+        note.replace_self(repository_paragraph(repo))
+    return len(notes)
+
+
+class RepositoryLinkNotes(SphinxTransform):
+    """The ``{note}`` of class `REPOSITORY_LINK_CLASS` -> the repository sentence (module docstring)."""
+
+    default_priority = 500
+
+    def apply(self, **kwargs) -> None:
+        publication = _publication()
+        if replace_repository_notes(self.document, publication.repository_settings()):
+            # Re-read when the build facts (the repository among them) change, as publication_ext's pages are.
+            publication._AlwaysReread._mark(self)
+
+
 class RepositoryLink(SphinxDirective):
     """The repository's address in a sentence, or that this build has none."""
 
@@ -132,24 +176,12 @@ class RepositoryLink(SphinxDirective):
         publication = _publication()
         # Re-read when the build facts (the repository among them) change, as publication_ext's pages are.
         publication._AlwaysReread._mark(self)
-        repo = publication.repository_settings()
-        para = nodes.paragraph(classes=["tacmg-repository-link"])
-        if repo:
-            para += nodes.Text("The book's source (the package, the chapters, the data and the tools) is at ")
-            para += nodes.reference(repo["url"], repo["url"], refuri=repo["url"])
-            para += nodes.Text("; its ")
-            para += nodes.reference("README", "README", refuri=file_url(repo, "README.md"))
-            para += nodes.Text(" says how to run it. Every chapter links to its own files there.")
-        else:
-            para += nodes.Text(
-                "This build was made without the repository's address, so it links to none; every "
-                "chapter offers its executed notebook and its source for download instead."
-            )
-        return [para]
+        return [repository_paragraph(publication.repository_settings())]
 
 
 def setup(app):
     app.setup_extension("publication_ext")
     app.add_directive("repository-link", RepositoryLink)
+    app.add_transform(RepositoryLinkNotes)
     app.connect("doctree-resolved", _add_source_links)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

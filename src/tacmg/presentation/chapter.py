@@ -77,9 +77,5 @@ def open_chapter(name: str, data_dir: str | Path | None = None, glue_values: boo
     if data_dir:
         os.environ[report.DATA_DIR_VARIABLE] = str(data_dir)
     chapter = Chapter(name, report.load_chapter_data(), load_claims(), glue.ProseValues(glue=glue_values))
-    libraries = chart_display.enable()
-    if libraries is not None:  # in JupyterLab: load the chart libraries, offline, into the page
-        from IPython.display import display
-
-        display(libraries)
+    chart_display.enable()  # the book's HTML charts, or JupyterLab's own Vega-Lite renderer
     return chapter

@@ -4,8 +4,8 @@ Altair's HTML output loads the three libraries from cdn.jsdelivr.net unless a gl
 ``VEGA_DEBUG`` object already claims the versions it wants. This module builds one script holding
 the libraries (bundled by vl-convert-python from the pinned environment, no network) followed by
 that claim. The book serves it as ``_static/vega-bundle.js`` on the pages with a chart (written
-by ``tools/vendor_vega.py``, added to those pages by ``tools/page_assets_ext.py``);
-in JupyterLab, `tacmg.presentation.chart_display` puts it on the page once per kernel.
+by ``tools/vendor_vega.py``, added to those pages by ``tools/page_assets_ext.py``). JupyterLab
+draws the charts with its own renderer instead (`tacmg.presentation.chart_display`).
 
 The libraries are wrapped in a function so their top-level ``const`` names stay private; they are
 published through the ``window.vega*`` assignments at the bundle's end. Built by hand because
