@@ -309,11 +309,12 @@ def test_browser_check_counts_charts_in_notebook(tmp_path):
     cell.outputs = [
         nbformat.v4.new_output("display_data", data={"text/html": '<div id="altair-viz-ab12"></div>'}),
         nbformat.v4.new_output("display_data", data={"text/plain": "altair-viz-not-a-div"}),
+        nbformat.v4.new_output("display_data", data={"application/vnd.vegalite.v5+json": {"mark": "point"}}),
     ]
     nb.cells.append(cell)
     path = tmp_path / "x.ipynb"
     nbformat.write(nb, path)
-    assert browser_check.charts_in_notebook(path) == 1
+    assert browser_check.charts_in_notebook(path) == 2  # the book's HTML chart and a stored Vega-Lite one
 
 
 # --------------------------------------------------------------------- offline vega bundle

@@ -313,12 +313,18 @@ def charts_in_html(page: Path) -> int:
 
 
 def charts_in_notebook(ipynb: Path) -> int:
-    """Altair charts displayed by an executed notebook (``text/html`` outputs with a chart div)."""
+    """Altair charts displayed by an executed notebook: Vega-Lite outputs (as the stored notebooks
+    hold them, `tacmg.presentation.chart_display`), or ``text/html`` outputs with a chart div (as
+    the book's own kernels display them)."""
     nb = json.loads(ipynb.read_text(encoding="utf-8"))
     count = 0
     for cell in nb.get("cells", []):
         for output in cell.get("outputs", []):
-            html = output.get("data", {}).get("text/html", "")
+            data = output.get("data", {})
+            if any(mime.startswith("application/vnd.vegalite.") for mime in data):
+                count += 1
+                continue
+            html = data.get("text/html", "")
             html = "".join(html) if isinstance(html, list) else html
             count += len(set(ALTAIR_DIV.findall(html)))
     return count
