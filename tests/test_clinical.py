@@ -21,7 +21,7 @@ from tacmg.claims.registry import load_claims, published_number
 from tacmg.data import contract
 from tacmg.data.loader import Dataset
 from tacmg.data.paths import CLAIMS_PATH, RECONSTRUCTED_DIR
-from tacmg.presentation import clinical_charts, prose, tables
+from tacmg.presentation import clinical_charts, prose, summaries, tables
 from tacmg.reconstruction.priors import load_priors
 from tacmg.stats import estimates, rounding
 
@@ -333,6 +333,24 @@ def test_prednisone_taper_on_the_reconstruction_gives_the_published_medians(reco
     s = prednisone.prednisone_taper(reconstruction).summary.iloc[0]
     assert s["median_baseline"] == float(registry.by_id("prednisone-median-baseline").published)
     assert s["median_month_12"] == float(registry.by_id("prednisone-median-month-12").published)
+
+
+def test_prednisone_rank_biserial_is_not_printed_as_minus_one_when_a_dose_rose(reconstruction):
+    s = prednisone.prednisone_taper(reconstruction).summary.iloc[0]
+    assert s["n_increased"] >= 1  # the committed cohort has a patient whose dose rose
+    # matched-pairs rank-biserial from its definition: (rank sum up - rank sum down) / total rank sum
+    doses = reconstruction.paired("prednisone_mg_day").dropna()
+    d = (doses["month_12"] - doses["baseline"]).to_numpy(float)
+    d = d[d != 0]
+    ranks = stats.rankdata(np.abs(d))
+    expected = (ranks[d > 0].sum() - ranks[d < 0].sum()) / ranks.sum()
+    assert s["effect_size"] == pytest.approx(expected) and expected > -1
+    text = summaries.bounded_text(float(s["effect_size"]))
+    assert text not in ("-1.00", "-1") and float(text) == pytest.approx(expected, abs=0.0005)
+    # when every changed dose fell it is -1, and printed as such
+    every_fell = make_dataset({"prednisone_mg_day": [30, 20, 10]}, {"prednisone_mg_day": [10, 10, 10]})
+    r = prednisone.prednisone_taper(every_fell).summary.iloc[0]["effect_size"]
+    assert summaries.bounded_text(float(r)) == "-1.00"
 
 
 def test_median_explained_names_the_middle_values():

@@ -12,6 +12,7 @@ import pandas as pd
 from tacmg.claims.consistency import smallest_signed_rank_p
 from tacmg.claims.verdicts import verdict
 from tacmg.presentation.prose import method_words, words
+from tacmg.stats.rounding import fixed
 
 
 def against_controls_summary(table: pd.DataFrame, conditioned: bool = False) -> dict:
@@ -154,27 +155,49 @@ def change_summary(table: pd.DataFrame, conditioned: bool = False) -> dict:
     return out
 
 
-def detectable_summary(detectable: pd.DataFrame) -> dict:
-    """Plain-Python values about a `tacmg.analyses.correlations.smallest_detectable` table (for glue).
+def bounded_text(value: float, decimals: int = 2) -> str:
+    """A value bounded by -1 and 1 (a rank-biserial or other correlation) to `decimals` places, with
+    more where rounding would print -1 or 1 for a value that is not: "-1.00" must mean every pair
+    went one way.
 
-    Keys: n_all, rho_all (smallest significant absolute rho in all patients), subset (the subset's
-    name, e.g. 'status I'), n_subset, rho_subset, alpha.
+    Examples
+    --------
+    >>> bounded_text(-0.9959677), bounded_text(-1.0), bounded_text(0.4567), bounded_text(0.99996)
+    ('-0.996', '-1.00', '0.46', '0.99996')
+    """
+    places = decimals
+    while abs(float(fixed(value, places))) == 1 and abs(value) < 1 and places < 8:
+        places += 1
+    return fixed(value, places)
+
+
+def thresholds_summary(thresholds: pd.DataFrame) -> dict:
+    """Plain-Python values about a `tacmg.analyses.correlations.correlation_thresholds` table (for glue).
+
+    Keys: n_all, significant_all (smallest absolute rho with p below alpha in all patients),
+    detectable_all (absolute rho detected with the table's power), subset (the subset's name,
+    e.g. 'status I'), n_subset, significant_subset, detectable_subset, alpha, power_pct.
 
     Examples
     --------
     >>> table = pd.DataFrame({"group": ["all patients", "status I"], "n": [32, 16],
-    ...                       "smallest_rho": [0.349, 0.497], "alpha": [0.05, 0.05]})
-    >>> detectable_summary(table)["rho_subset"], detectable_summary(table)["subset"]
-    (0.497, 'status I')
+    ...                       "significant_rho": [0.349, 0.497], "detectable_rho": [0.502, 0.7],
+    ...                       "alpha": [0.05, 0.05], "power": [0.8, 0.8]})
+    >>> values = thresholds_summary(table)
+    >>> values["significant_subset"], values["detectable_all"], values["subset"], values["power_pct"]
+    (0.497, 0.502, 'status I', 80.0)
     """
-    everyone, subset = detectable.iloc[0], detectable.iloc[1]
+    everyone, subset = thresholds.iloc[0], thresholds.iloc[1]
     return {
         "n_all": int(everyone["n"]),
-        "rho_all": float(everyone["smallest_rho"]),
+        "significant_all": float(everyone["significant_rho"]),
+        "detectable_all": float(everyone["detectable_rho"]),
         "subset": str(subset["group"]),
         "n_subset": int(subset["n"]),
-        "rho_subset": float(subset["smallest_rho"]),
+        "significant_subset": float(subset["significant_rho"]),
+        "detectable_subset": float(subset["detectable_rho"]),
         "alpha": float(everyone["alpha"]),
+        "power_pct": 100 * float(everyone["power"]),
     }
 
 
