@@ -446,3 +446,22 @@ def test_detectable_rho_is_detected_about_80_percent_of_the_time():
     assert 0.78 < power < 0.9  # at 50% power (0.36) or with the significance threshold (0.35) it is far below
     with pytest.raises(ValueError):
         correlations.detectable_rho(4)
+
+
+def test_every_change_row_carries_its_n_and_the_prose_its_range(committed):
+    """A missing IL-2 value leaves that patient out of IL-2 only: its row says n - 1, the others n,
+    and the words the chapter glues give the range, not "all n patients"."""
+    import dataclasses
+
+    visits = committed.visits.copy()
+    visits.loc[visits.index[(visits["patient_id"] == "P01") & (visits["visit"] == "month_12")], "il2"] = np.nan
+    gap = dataclasses.replace(committed, visits=visits)
+    table = molecule_change.paired_change(gap)
+    n = len(committed.patients)
+    counts = table.set_index("molecule")["n"]
+    assert counts["il2"] == n - 1 and (counts.drop("il2") == n).all()
+    words = summaries.change_summary(table)["patients_words"]
+    assert words == f"{n - 1} to {n} patients (IL-2 {n - 1}, the others {n})"
+    assert "Patients (n)" in molecule_tables.change_view(table).columns
+    full = summaries.change_summary(molecule_change.paired_change(committed))["patients_words"]
+    assert full == f"all {n} patients"

@@ -102,17 +102,44 @@ def matrix_margin(table: pd.DataFrame, molecule: str) -> dict:
     return {"factor": factor, "excludes_one": bool(low > 1 or high < 1), "reading": reading}
 
 
-def change_summary(table: pd.DataFrame, conditioned: bool = False) -> dict:
+def patients_words(table: pd.DataFrame, article: str = "all") -> str:
+    """How many patients a table's rows rest on, in words: "all 29 patients" when every row has the
+    same n, otherwise the range and the rows that differ ("28 to 29 patients (IL-2 28, the others 29)").
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Rows with ``n`` and ``label`` (a `paired_change` table, say).
+    article : str
+        What precedes the count when every row has the same n ("all", "the").
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"label": ["sPD-1", "IL-2", "sCD25"], "n": [29, 28, 29]})
+    >>> patients_words(t), patients_words(t.iloc[[0, 2]], "the")
+    ('28 to 29 patients (IL-2 28, the others 29)', 'the 29 patients')
+    """
+    counts = table["n"].astype(int)
+    if counts.nunique() <= 1:
+        return f"{article} {int(counts.iloc[0])} patients" if len(counts) else f"{article} patients"
+    common = int(counts.mode().max())
+    others = [f"{label} {n}" for label, n in zip(table["label"], counts) if n != common]
+    return f"{counts.min()} to {counts.max()} patients ({', '.join(others)}, the others {common})"
+
+
+def change_summary(table: pd.DataFrame, conditioned: bool = False, article: str = "all") -> dict:
     """Plain-Python numbers and words about a `paired_change` table (for glue).
 
     `conditioned` says whether the data were built to meet the listed claims at the table's level
-    (`tacmg.presentation.report.built_to_meet`); an adjusted verdict is always tested.
+    (`tacmg.presentation.report.built_to_meet`); an adjusted verdict is always tested. `article`
+    precedes the patients' count in ``patients_words`` when every row has the same n.
 
-    Keys: n (patients in the subset), n_significant, n_significant_adjusted, n_listed (molecules the
-    sources list as falling significantly), n_matches, n_matches_adjusted (of the listed ones),
-    verdict / verdict_adjusted (a verdict of `tacmg.claims.verdicts`: whether every listed claim
-    holds), decreased_list,
-    increased_list (significant unadjusted, by direction), significant_adjusted_list, listed_list,
+    Keys: n (patients in the first row), patients_words (`patients_words`: the rows' n in words,
+    since a missing value leaves a patient out of that molecule only), n_significant,
+    n_significant_adjusted, n_listed (molecules the sources list as falling significantly),
+    n_matches, n_matches_adjusted (of the listed ones), verdict / verdict_adjusted (a verdict of
+    `tacmg.claims.verdicts`: whether every listed claim holds), decreased_list, increased_list
+    (significant unadjusted, by direction), significant_adjusted_list, listed_list,
     mismatched_list, unlisted_significant_list (significant but not named by any source),
     p_methods and p_methods_permutation (what each p is, as words), p_differs_list (molecules whose
     exact conditional p differs from the reported p), and per molecule `<molecule>_p`,
@@ -126,6 +153,7 @@ def change_summary(table: pd.DataFrame, conditioned: bool = False) -> dict:
     match_adj = table["matches_published_adjusted"].fillna(False).astype(bool)
     out: dict[str, Any] = {
         "n": int(table["n"].iloc[0]),
+        "patients_words": patients_words(table, article),
         "n_significant": int(sig.sum()),
         "n_significant_adjusted": int(sig_adj.sum()),
         "n_listed": int(listed.sum()),
@@ -245,7 +273,8 @@ def multiplicity_summary(table: pd.DataFrame, alpha: float = 0.05, conditioned: 
     """What a family of tests says about chance, from any table with p, significant,
     significant_adjusted (and optionally published_sign / matches_published columns).
     `conditioned` says whether the data were built to meet the published pairs at `alpha`
-    (`tacmg.presentation.report.built_to_meet`); an adjusted verdict is always tested.
+    (`tacmg.presentation.report.built_to_meet`); an adjusted verdict is always tested. `article`
+    precedes the patients' count in ``patients_words`` when every row has the same n.
 
     Keys: n_tests, alpha, expected_by_chance (n_tests x alpha: the number of tests expected below
     alpha if no association existed at all), n_significant, n_significant_adjusted, and when the
