@@ -143,12 +143,17 @@ def test_table_one_basis_takes_published_figures_from_the_registry(tmp_path):
     changed = tmp_path / "claims.yaml"
     changed.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
     data = make_dataset({"qmg": [1, 2]}, {"qmg": [0, 1]})
-    basis = cohort.table_one(data, load_claims(changed)).set_index("characteristic")["basis"]
+    basis = cohort.table_one(data, load_claims(changed), reconstructed=True).set_index("characteristic")["basis"]
     assert basis["Age at onset (years)"].startswith("published: mean 41.2 years (news)")
     # the assumptions are named in words, not as priors.yaml keys (issue 22: no YAML keys where a reader looks)
     assert basis["Women"] == f"assumed ({cohort.TABLE_ONE_ASSUMPTIONS['sex']})"
     assert basis["Age at onset (years)"].endswith(f"; SD assumed ({cohort.TABLE_ONE_ASSUMPTIONS['age_sd']})")
     assert not basis.str.contains("priors.yaml|cohort\\.", regex=True).any()
+    # data that are not a reconstruction (decided from the data package when not said): nothing is assumed
+    own = cohort.table_one(data, load_claims(changed)).set_index("characteristic")["basis"]
+    assert own["Women"] == cohort.MEASURED
+    assert own["Age at onset (years)"] == "published: mean 41.2 years (news); SD not published"
+    assert not own.str.contains("assumed|prior").any()
 
 
 def test_every_assumption_named_in_table_one_exists_in_priors(reconstruction):
