@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tacmg.analyses.improved_subset import READING_KEYS
+from tacmg.claims import verdicts as verdict_names
 from tacmg.claims.consistency import smallest_signed_rank_p
 from tacmg.claims.verdicts import verdict
 from tacmg.presentation.prose import method_words, words
@@ -197,6 +199,27 @@ def bounded_text(value: float, decimals: int = 2) -> str:
     while abs(float(fixed(value, places))) == 1 and abs(value) < 1 and places < 8:
         places += 1
     return fixed(value, places)
+
+
+def readings_words(readings: pd.DataFrame) -> dict[str, str]:
+    """For each reading of the improved subset, the molecules whose implied claim fails (they fall
+    significantly although the summary leaves them off the subset's list), in words, from
+    `tacmg.analyses.improved_subset.readings_table`: ``implied_failed_<key>_list`` for each key of
+    `tacmg.analyses.improved_subset.READING_KEYS`.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"reading": ["status I", "status MM or I", "status MM or I", "MG-ADL fall of 2 or more"],
+    ...                   "kind": ["implied"] * 4, "label": ["IL-2", "sCD40", "IL-2", "IL-2"],
+    ...                   "verdict": ["holds (tested)", "does not hold", "does not hold", "holds (tested)"]})
+    >>> readings_words(t)
+    {'implied_failed_i_list': 'none', 'implied_failed_mm_i_list': 'sCD40 and IL-2', 'implied_failed_adl_list': 'none'}
+    """
+    out = {}
+    for reading, short in READING_KEYS.items():
+        rows = readings[(readings["reading"] == reading) & (readings["kind"] == "implied")]
+        out[f"implied_failed_{short}_list"] = words(rows.loc[rows["verdict"] == verdict_names.DOES_NOT_HOLD, "label"])
+    return out
 
 
 def thresholds_summary(thresholds: pd.DataFrame) -> dict:
