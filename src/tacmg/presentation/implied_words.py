@@ -112,6 +112,7 @@ def noise_sentence(summary: Mapping[str, float | int], limit: float = interval_c
 
     Examples
     --------
+    >>> import textwrap
     >>> text = noise_sentence({"numbers": 40, "max_flips": 0.042, "over_limit": 0, "borderline": 3, "outside": 2})
     >>> print(textwrap.fill(text, 100))
     The ensembles are finite, so each class rests on 1000 bootstrap resamples of them: a step narrows a
