@@ -114,11 +114,11 @@ def noise_sentence(summary: Mapping[str, float | int], limit: float = interval_c
     --------
     >>> import textwrap
     >>> text = noise_sentence({"numbers": 40, "max_flips": 0.042, "over_limit": 0, "borderline": 3, "outside": 2})
-    >>> print(textwrap.fill(text, 100))
-    The ensembles are finite, so each class rests on 1000 bootstrap resamples of them: a step narrows a
-    number only when it does so in at least 95% of the resamples, and 3 of the 40 numbers, where it does
-    so in fewer but more than 5%, are classed borderline. Checked on 1000 independent resamples, no
-    class changes in more than 10% of them (at most 4.2%).
+    >>> print(textwrap.fill(text, 90))
+    The ensembles are finite, so each class rests on 1,000 bootstrap resamples of them: a step
+    narrows a number only when it does so in at least 95% of the resamples, and 3 of the 40
+    numbers, where it does so in fewer but more than 5%, are classed borderline. Checked on
+    1,000 independent resamples, no class changes in more than 10% of them (at most 4.2%).
     """
     ic = interval_classes
     over = int(summary["over_limit"])
@@ -136,9 +136,9 @@ def noise_sentence(summary: Mapping[str, float | int], limit: float = interval_c
         else f"none of the {summary['numbers']} numbers is borderline"
     )
     return (
-        f"The ensembles are finite, so each class rests on {ic.BOOTSTRAP_REPLICATES} bootstrap resamples of "
+        f"The ensembles are finite, so each class rests on {ic.BOOTSTRAP_REPLICATES:,} bootstrap resamples of "
         f"them: a step narrows a number only when it does so in at least {fixed(100 * ic.SURE_SHARE, 0)}% of "
-        f"the resamples, and {which}. Checked on {ic.BOOTSTRAP_REPLICATES} independent resamples, {tail}"
+        f"the resamples, and {which}. Checked on {ic.BOOTSTRAP_REPLICATES:,} independent resamples, {tail}"
         f"{fixed(100 * limit, 0)}% of them (at most {flips})."
     )
 
