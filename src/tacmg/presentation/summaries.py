@@ -194,8 +194,12 @@ def bounded_text(value: float, decimals: int = 2) -> str:
     --------
     >>> bounded_text(-0.9959677), bounded_text(-1.0), bounded_text(0.4567), bounded_text(0.99996)
     ('-0.996', '-1.00', '0.46', '0.99996')
+    >>> bounded_text(float("nan"))
+    'n/a'
     """
     places = decimals
+    if not np.isfinite(value):
+        return fixed(value, places)
     while abs(float(fixed(value, places))) == 1 and abs(value) < 1 and places < 8:
         places += 1
     return fixed(value, places)
