@@ -211,12 +211,11 @@ def _noise(
     if point_class == FIXED:
         number_class, flipped = FIXED, ~(c2 <= tolerance)
     else:
-        number_class, flipped = class_from_steps(steps["summaries"], steps["tests"]), np.zeros(len(c2), bool)
+        # a replicate in which the number is fixed contradicts every other class
+        number_class, flipped = class_from_steps(steps["summaries"], steps["tests"]), c2 <= tolerance
         for step, narrowed in (("summaries", _narrowed(c1, c0)), ("tests", _narrowed(c2, c1))):
             if steps[step] in (NARROWS, KEEPS):  # a step at the threshold claims neither side
                 flipped |= narrowed != (steps[step] == NARROWS)
-            if steps[step] == NARROWS:
-                flipped |= c2 <= tolerance  # a fixed replicate contradicts "narrowed" too
     out: dict[str, Any] = {"class_flips": float(np.mean(flipped)), "number_class": number_class}
     for step, ratios in (("summaries", _ratio(w1, w0)), ("tests", _ratio(w2, w1))):
         out[f"{step}_ratio_low"], out[f"{step}_ratio_high"] = _band(ratios)
