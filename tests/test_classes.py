@@ -200,12 +200,13 @@ def test_acceptance_rate_counts_every_accepted_candidate():
     assert accepted > 3 or e.acceptance_rate == pytest.approx(3 / e.candidates)
 
 
-def test_a_borderline_class_says_so_beside_the_number():
+def test_a_borderline_class_says_so_in_the_table_not_in_the_prose_marker():
     table = pd.DataFrame(
         {"ri_low": [1.0, 1.0], "ri_high": [2.0, 2.0], "number_class": [ic.BY_TESTS] * 2, "class_flips": [0.3, 0.05]},
         index=["a", "b"],
     )
     section = intervals.SectionIntervals(table)
-    assert "borderline: another class in 30% of resamples" in section.text("a")
-    assert "borderline" not in section.text("b")
+    assert "borderline: another class in 30% of resamples" in section.class_words("a")
+    assert "borderline" not in section.class_words("b")
+    assert section.text("a", 1.5) == " [1.0 to 2.0 across reconstructions]"  # the class is the table's to show
     assert section.implied({"a": "x", "b": "y"}) == ["x", "y"]  # the class itself is unchanged

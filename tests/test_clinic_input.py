@@ -294,6 +294,16 @@ def test_a_code_that_looks_like_a_phone_number_is_refused_without_echo(valid_dir
     ]
 
 
+def test_study_codes_with_a_year_and_a_sequence_number_are_accepted(valid_dir, edit):
+    """Codes such as MG-2019-0001 group their digits like a short phone number; they are no phone
+    number, while the same grouping with more digits than a sequential code needs still is."""
+    edit.set_cell(valid_dir, "controls.csv", 3, "control_id", "MG-2019-0001")
+    assert validate(valid_dir) == []
+    edit.set_cell(valid_dir, "controls.csv", 3, "control_id", "C-0161-496-0000")
+    (problem,) = validate(valid_dir)
+    assert problem.startswith("controls.csv, line 3, column control_id: code seems to hold a phone number")
+
+
 # ----------------------------------------------------------------------------- 5. plausibility
 
 

@@ -88,10 +88,12 @@ def test_published_number_and_verdict_word():
     assert published_number(13.75) == 13.75
     with pytest.raises(ValueError):
         published_number("decrease")
-    assert prose.verdict_word(["holds (conditioned)", "holds (conditioned)"]) == "was built to meet, and meets,"
+    # the verb only: whether the data were built to meet a claim is said once, by the tally
+    assert prose.verdict_word(["holds (conditioned)", "holds (conditioned)"]) == "meets"
     assert prose.verdict_word(["holds (tested)"]) == "meets"
-    assert prose.verdict_word(["holds (conditioned)", "holds (tested)"]) == "meets, partly by construction,"
+    assert prose.verdict_word(["holds (conditioned)", "holds (tested)"]) == "meets"
     assert prose.verdict_word(["holds (tested)", "does not hold"]) == "does not meet"
+    assert prose.verdict_word(["not computable", "holds (tested)"]) == "cannot be checked against"
     assert prose.verdict_word([]) == "does not meet"
 
 

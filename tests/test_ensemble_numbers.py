@@ -157,9 +157,9 @@ def test_every_number_the_book_shows_an_interval_for_is_batched(committed):
     cohorts, _ = committed
     batched = set().union(*(numbers_across(chapter, cohorts).columns for chapter in CHAPTERS))
     prose = {
-        found[2:-3]
+        found[2:].rsplit("_", 1)[0]
         for path in sorted((REPO_ROOT / "notebooks").glob("*.md"))
-        for found in re.findall(r"v\.[a-z0-9_]*_ri\b", path.read_text(encoding="utf-8"))
+        for found in re.findall(r"v\.[a-z0-9_]*_(?:ri|draw)\b", path.read_text(encoding="utf-8"))
     }
     assert len(prose) > 30
     tables = {f"scores_{stem}_hl" for stem in ensemble_common.SCORE_STEMS.values()} | {"pred_hl"}

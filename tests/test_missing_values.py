@@ -368,7 +368,8 @@ def test_on_a_readers_data_no_verdict_sentence_speaks_of_data_built_to_meet_clai
     values = report.verdict_values(dataset, report.published_vs_data(dataset, "clinical_scores"))
     assert values["n_conditioned"] == values["conditioned"] == 0
     assert values["tally"].startswith("These data were not built to meet any claim")
-    assert "conditioned" not in values["tally"] and f"of the {values['total']} claims" in values["tally"]
+    assert "conditioned" not in values["tally"] and f"{values['total']} claims of this finding" in values["tally"]
+
 
 
 def test_table_one_calls_none_of_a_clinics_values_assumed(dataset):

@@ -160,8 +160,8 @@ def test_a_relative_data_directory_is_taken_from_the_repository_root(monkeypatch
 def test_reconstruction_intervals_show_on_the_committed_cohort_only(runs):
     default, second = runs
     for name in [n for n in default if n[:2] in {"01", "02", "03", "04", "05", "06", "07"}]:
-        shown = {k: v for k, v in default[name].items() if k.endswith("_ri") and v.strip("'\"")}
+        shown = {k: v for k, v in default[name].items() if k.endswith(("_ri", "_draw")) and v.strip("'\"")}
         assert shown, f"{name}: no reconstruction interval on the committed cohort"
-        assert all("reconstructions:" in v for v in shown.values())
-        assert not [k for k, v in second[name].items() if k.endswith("_ri") and v.strip("'\"")], name
+        assert all("reconstruction" in v and v.strip("'\"").startswith(" [") for v in shown.values())
+        assert not [k for k, v in second[name].items() if k.endswith(("_ri", "_draw")) and v.strip("'\"")], name
         assert "not shown" in second[name]["ri_note"] and "not shown" not in default[name]["ri_note"]

@@ -104,3 +104,33 @@ def test_a_near_white_chart_in_dark_mode_is_reported(browser):
     assert found == ["chart 1: drawn on a near-white background rgb(255, 255, 255) in dark mode"], found
     assert problems(browser, 390, chart(340, 340, background="#14181e"), theme="dark") == []
     assert problems(browser, 390, chart(340, 340, background="#ffffff"), theme="light") == []
+
+
+def landing(gap_px: int, marked_verdict: bool = True) -> str:
+    """A landing page whose first verdict sentence comes after `gap_px` px of title and preamble."""
+    verdict_class = "tacmg-first-verdict" if marked_verdict else "tacmg-finding-size"
+    return (
+        f'<div class="tacmg-landing"><h1 style="height: {gap_px}px; margin: 0">Tacrolimus</h1>'
+        f'<p class="{verdict_class}" style="margin: 0">QMG fell; the data were built to meet it.</p></div>'
+    )
+
+
+def test_a_landing_page_whose_first_verdict_starts_below_one_and_a_half_phone_screens_fails(browser):
+    limit = round(reader_checks.LANDING_VERDICT_SCREENS * reader_checks.PHONE_SCREEN_PX)
+    assert limit == 1266  # 1.5 screens of a 390 x 844 phone
+    found = problems(browser, 390, landing(gap_px=1400))
+    expected = "landing page: the first verdict sentence starts at y = 1400 px, below 1.5 phone screens (1266 px)"
+    assert found == [expected], found
+    assert problems(browser, 390, landing(gap_px=500)) == []
+    # a landing page that lost its marked verdict sentence fails too
+    unmarked = problems(browser, 390, landing(gap_px=500, marked_verdict=False))
+    assert unmarked == ["landing page: no first verdict sentence (an element of class tacmg-first-verdict)"], unmarked
+    # the phone rule only: a laptop shows more of the page
+    assert problems(browser, 1366, landing(gap_px=1400)) == []
+    # a page that is not marked as the landing page is not held to it ...
+    assert problems(browser, 390, "<p>chapter text</p>") == []
+
+
+def test_the_browser_check_holds_the_toc_root_to_the_landing_rule():
+    browser_check = _load("browser_check")
+    assert browser_check.landing_pages() == frozenset({"index.html", "notebooks/00-findings.html"})

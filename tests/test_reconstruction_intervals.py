@@ -113,7 +113,7 @@ def test_intervals_apply_only_to_a_recorded_reconstruction(tmp_path):
     assert v.scores_qmg_hl_ri == "" and not hasattr(v, "scores_label_ri")
 
 
-def test_prose_and_tables_show_range_and_class():
+def test_prose_shows_a_compact_range_and_the_tables_the_range_and_class():
     table = pd.DataFrame(
         {
             "ri_low": [-6.5, 0.1],
@@ -125,13 +125,55 @@ def test_prose_and_tables_show_range_and_class():
     section = intervals.SectionIntervals(table)
     v = glue.ProseValues(glue=False)
     v.add("scores", {"qmg_hl": -5.0, "qmg_p": 0.15, "n": 32}, intervals=section)
-    assert v.scores_qmg_hl_ri == f" (reconstructions: \u22126.5 to \u22124.0; {ic.BY_TESTS})"  # true minus signs
-    assert v.scores_qmg_p_ri == f" (reconstructions: 0.100 to 0.200; {ic.NOT_NARROWED})"  # p as in tables
-    assert v.scores_n_ri == ""  # a number without an interval reads as before
+    # the number's decimals (the ends need one), true minus signs, no class beside the number
+    assert v.scores_qmg_hl_ri == " [\u22126.5 to \u22124.0 across reconstructions]"
+    assert v.scores_qmg_p_ri == " [0.100 to 0.200 across reconstructions]"  # p as in tables
+    assert v.scores_qmg_hl_draw == "" and v.scores_n_ri == v.scores_n_draw == ""  # within range; no interval
     shown = intervals.with_intervals(pd.DataFrame({"Score": ["QMG"]}), section, ["scores_qmg_hl"], "HL change")
     assert shown.columns.tolist() == ["Score", "HL change: across reconstructions (2.5-97.5%)", "Narrowed by"]
-    assert shown.iloc[0, 1:].tolist() == ["-6.5 to -4.0", ic.BY_TESTS]
+    assert shown.iloc[0, 1:].tolist() == ["\u22126.5 to \u22124.0", ic.BY_TESTS]  # true minus signs
     assert section.implied({"scores_qmg_hl": "QMG change", "scores_qmg_p": "QMG p"}) == ["QMG change"]
+
+
+def _one(key, low, high, **columns):
+    row = {"ri_low": [low], "ri_high": [high], "number_class": [ic.NOT_NARROWED], "count": [False], **columns}
+    return intervals.SectionIntervals(
+        pd.DataFrame({k: list(v) if isinstance(v, list) else [v] for k, v in row.items()}, index=[key])
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "low", "high", "value", "count", "expected"),
+    [
+        ("corr_n_significant", 5.0, 11.0, 8, True, "5 to 11 across reconstructions"),  # a count: whole numbers
+        ("corr_n_significant", 0.0, 0.0, 0, True, "0 in every reconstruction"),  # one value
+        ("scores_qmg_pct_mcid", 65.625, 84.375, 75.0, False, "66% to 84% across reconstructions"),  # whole percent
+        ("corr_bw_share_both_fell", 0.4, 0.71, 0.5, False, "40% to 71% across reconstructions"),  # a share, as %
+        ("corr_bw_rho_baseline", -0.5, 0.125, 0.3, False, "\u22120.50 to 0.13 across reconstructions"),  # rho: 2 dp
+        ("scores_qmg_hl", -6.0, -3.0, -4.0, True, "\u22126 to \u22123 across reconstructions"),  # whole points
+        ("scores_qmg_hl", -6.0, -3.0, -4.5, True, "\u22126.0 to \u22123.0 across reconstructions"),  # as the number
+    ],
+)
+def test_the_marker_reads_like_its_number(key, low, high, value, count, expected):
+    section = _one(key, low, high, count=count)
+    assert section.text(key, value) == f" [{expected}]"
+
+
+def test_an_unusual_draw_is_said_in_words_whether_or_not_the_range_is_shown():
+    below = _one("corr_n", 5.0, 11.0, count=True, committed=2.0, outside=True, share_at_most=0.006, share_at_least=1.0)
+    words = "an unusual draw: only 0.6% of reconstructions give 2 or fewer, 95% give 5 to 11"
+    assert below.text("corr_n", 2) == below.draw_text("corr_n") == f" [{words}]"
+    above = _one("x_hl", -6.0, -3.5, committed=-2.0, outside=True, share_at_most=1.0, share_at_least=0.0)
+    assert (
+        above.draw_text("x_hl")
+        == " [an unusual draw: no reconstruction gives \u22122.0 or more, 95% give \u22126.0 to \u22123.5]"
+    )
+    assert intervals.SectionIntervals(None).draw_text("x_hl") == ""  # a reader's own data: nothing to say
+    # a value just outside its range gets the decimals that tell it from the end it lies beyond
+    close = _one("x_ratio", 0.982, 1.41, committed=0.9789, outside=True, share_at_most=0.025, share_at_least=1.0)
+    assert close.draw_text("x_ratio") == (
+        " [an unusual draw: only 2.5% of reconstructions give 0.979 or less, 95% give 0.982 to 1.410]"
+    )
 
 
 def test_chapter_numbers_are_what_the_intervals_measure():
@@ -144,8 +186,11 @@ def test_chapter_numbers_are_what_the_intervals_measure():
 @pytest.mark.parametrize("chapter", sorted(chapter_numbers.DERIVED))
 def test_every_derived_number_the_prose_discusses_carries_its_interval(chapter):
     text = (REPO_ROOT / "notebooks" / f"{chapter}.md").read_text(encoding="utf-8")
-    quoted = set(re.findall(r"\{eval\}`v\.([a-z0-9_]+)_ri`", text))
-    assert quoted == set(chapter_numbers.DERIVED[chapter])
+    # each derived number carries its range where it informs the sentence (_ri), else at least the
+    # words that flag an unusual draw (_draw), which change how to read it
+    ranged = set(re.findall(r"\{eval\}`v\.([a-z0-9_]+)_ri`", text))
+    flagged = set(re.findall(r"\{eval\}`v\.([a-z0-9_]+)_draw`", text))
+    assert ranged | flagged == set(chapter_numbers.DERIVED[chapter])
     assert "{eval}`v.ri_note`" in text and "{eval}`v.ri_implied`" in text
 
 

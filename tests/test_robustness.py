@@ -58,6 +58,32 @@ def test_the_store_returns_what_the_build_step_stored_without_recomputing(tmp_pa
     assert not list(tmp_path.glob("*.pkl"))
 
 
+def test_a_smaller_ensemble_is_read_from_the_stored_one_and_equals_one_drawn_afresh(tmp_path, monkeypatch):
+    """Chapter 10's "Try it" (fewer cohorts) reads the stored ensemble's first cohorts: the same
+    shares as drawing the smaller ensemble, with nothing drawn."""
+    from tacmg.analyses import implied
+
+    monkeypatch.setattr(ensemble_store, "STORE_DIR", tmp_path)
+    monkeypatch.setattr(robustness, "BUILT_COHORTS", 30)
+    monkeypatch.setattr(implied, "BUILT_COHORTS", 30)
+    monkeypatch.setattr(robustness, "PRIOR_SCENARIOS", {"as assumed": {}})  # one draw, not seven
+    draw = robustness.generate
+    robustness.robustness(seed=4, n_cohorts=30, sensitivity_cohorts=5, workers=1, build=True)
+    implied.implied_shares(seed=4, n_cohorts=30, workers=1, build=True)
+    monkeypatch.setattr(robustness, "generate", None)  # a draw would now fail
+    monkeypatch.setattr(implied, "generate", None)
+    small = robustness.robustness(seed=4, n_cohorts=12, sensitivity_cohorts=5)
+    small_implied = implied.implied_shares(seed=4, n_cohorts=12)
+    monkeypatch.setattr(robustness, "generate", draw)
+    monkeypatch.setattr(implied, "generate", draw)
+    fresh = robustness.robustness(seed=4, n_cohorts=12, sensitivity_cohorts=5, workers=1, use_cache=False)
+    fresh_implied = implied.implied_shares(seed=4, n_cohorts=12, workers=1, use_cache=False)
+    for key in ("shares", "priors", "analyses"):
+        pd.testing.assert_frame_equal(small[key], fresh[key])
+    pd.testing.assert_frame_equal(small_implied["shares"], fresh_implied["shares"])
+    assert small_implied["cohorts"] == 12 and small_implied["all_hold"] == fresh_implied["all_hold"]
+
+
 def test_stored_frames_come_back_equal(tmp_path):
     holds = np.zeros((40, 3), bool)
     holds[:30, 0] = True

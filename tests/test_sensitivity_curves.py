@@ -165,4 +165,7 @@ def test_landing_sentence_counts_every_class():
     classes = [ic.FIXED, ic.BY_SUMMARIES, ic.BY_SUMMARIES, ic.BY_TESTS, ic.NOT_NARROWED, ic.SET_BY_PRIOR]
     text = implied_words.landing_sentence(classes)
     assert "of the 6 numbers" in text and "the published figures fix 1" in text
-    assert "summaries narrow 2" in text and "tests 1" in text and "a prior sets 1" in text
+    assert "summaries narrow 2" in text and "tests narrow 1" in text and "a prior sets 1" in text
+    assert "1 is not narrowed by any published figure" in text
+    # a class with no number is left out, rather than counted as "none"
+    assert "none" not in implied_words.landing_sentence([ic.FIXED, ic.NOT_NARROWED, ic.NOT_NARROWED])

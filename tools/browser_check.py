@@ -220,9 +220,11 @@ def open_page(
     out: Path,
     banner: bool = False,
     left: list[str] | None = None,
+    landing: bool = False,
 ) -> Opening:
     """Open one page in `context` (at `width`, in `mode`) and check it; `banner`: the page must show
-    the data banner (its notebook displays one). Screenshot the page into `out` when it fails."""
+    the data banner (its notebook displays one); `landing`: the page is the book's landing page (its
+    first verdict sentence must come early on a phone). Screenshot the page into `out` when it fails."""
     result = Opening(relative, width, mode)
     left = left if left is not None else []
     left.clear()
@@ -255,7 +257,7 @@ def open_page(
     result.problems += contrast_problems(audit)
     if width in AXE_WIDTHS:
         result.problems += axe_problems(page, axe)
-    result.problems += reader_problems(page)
+    result.problems += reader_problems(page, landing)
     result.problems += list(dict.fromkeys(messages))
     for response in responses:
         if response.status >= 400:
@@ -322,6 +324,15 @@ def charts_in_notebook(ipynb: Path) -> int:
     return count
 
 
+@functools.cache
+def landing_pages(toc: Path = ROOT / "_toc.yml") -> frozenset[str]:
+    """The built pages that show the landing page: the table of contents' root and index.html,
+    which redirects to it."""
+    lines = toc.read_text(encoding="utf-8").splitlines()
+    root = next(line.split(":", 1)[1].strip() for line in lines if line.startswith("root:"))
+    return frozenset({"index.html", f"{root}.html"})
+
+
 def pages_to_check(html_root: Path) -> list[Path]:
     """Every built page: the chapters first, then the rest, without Sphinx's static files."""
     pages = [p for p in sorted(html_root.rglob("*.html")) if not {"_static", "_sources"} & set(p.parts)]
@@ -377,7 +388,10 @@ def check_site(
                             relative = page.relative_to(html_root).as_posix()
                             ipynb = stored_notebook(html_root, page, notebooks)
                             banner = bool(ipynb) and "tacmg-banner" in ipynb.read_text(encoding="utf-8")
-                            opening = open_page(context, axe, base, relative, width, mode, timeout, out, banner, left)
+                            landing = relative in landing_pages()
+                            opening = open_page(
+                                context, axe, base, relative, width, mode, timeout, out, banner, left, landing
+                            )
                             if (width, mode) == FIRST_VISIT:
                                 lost = lost_outputs(page, ipynb)
                                 if lost:

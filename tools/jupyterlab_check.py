@@ -218,11 +218,14 @@ def check_rendered(page: Page, name: str) -> list[str]:
 
 
 def set_parameter(page: Page, old_line: str, new_line: str) -> None:
-    """Replace one line of the parameter cell (the first code cell) by typing into its editor."""
-    editor = page.locator(f"{PANEL} .jp-CodeCell .cm-content").first
-    source = editor.inner_text()
-    if old_line not in source:
-        raise AssertionError(f"the parameter cell has no line {old_line!r}: {source[:300]!r}")
+    """Replace one line of the parameter cell by typing into its editor. The parameter cell is the
+    first code cell holding `old_line`: it comes after the cell that keeps the card's place."""
+    editors = page.locator(f"{PANEL} .jp-CodeCell .cm-content")
+    sources = [editors.nth(i).inner_text() for i in range(min(editors.count(), 4))]
+    found = next((i for i, text in enumerate(sources) if old_line in text), None)
+    if found is None:
+        raise AssertionError(f"no parameter cell among the first code cells has the line {old_line!r}: {sources!r}")
+    editor, source = editors.nth(found), sources[found]
     editor.click()
     page.keyboard.press("Control+a")
     page.keyboard.insert_text(source.replace(old_line, new_line))

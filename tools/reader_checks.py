@@ -10,7 +10,12 @@ per problem (none: an empty list). The width and colour mode are read from the p
 * always: a claim's registry id in the visible text of a table cell or a chart label (a hover
   ``title`` attribute may carry it; visible text may not);
 * in dark mode: a chart drawn on a near-white background (relative luminance above
-  `NEAR_WHITE_LUMINANCE`): a white slab in a dark page.
+  `NEAR_WHITE_LUMINANCE`): a white slab in a dark page;
+* on the landing page, on a phone: a first verdict sentence (the element of class
+  ``tacmg-first-verdict``) missing, or starting below `LANDING_VERDICT_SCREENS` phone screens of
+  `PHONE_SCREEN_PX` px: a reader must learn what was found, and how far to trust it, without
+  scrolling far. A page is the landing page when the caller says so or when it carries an element
+  of class ``tacmg-landing``.
 
 The numbers are gathered by ``reader_checks_page.js``; this module decides. Used by
 ``tools/browser_check.py`` at every width and mode; tested on small pages, each with one fault,
@@ -29,6 +34,10 @@ MIN_CHART_TEXT_PX = 11.0
 # A text size may come out a hair under its nominal size from the scale's rounding.
 TOLERANCE_PX = 0.05
 NEAR_WHITE_LUMINANCE = 0.8
+# A phone screen is 844 CSS px tall (390 x 844, a common phone); the first verdict sentence of the
+# landing page must start within the first one and a half.
+PHONE_SCREEN_PX = 844
+LANDING_VERDICT_SCREENS = 1.5
 
 
 @functools.cache
@@ -39,8 +48,9 @@ def claim_ids() -> tuple[str, ...]:
     return tuple(sorted((claim.id for claim in load_claims()), key=len, reverse=True))
 
 
-def problems_in(audit: dict) -> list[str]:
-    """The problems in `reader_checks_page.js`'s `audit` of one page (see the module docstring).
+def problems_in(audit: dict, landing: bool = False) -> list[str]:
+    """The problems in `reader_checks_page.js`'s `audit` of one page (see the module docstring);
+    `landing`: the page is the book's landing page (it must show a verdict early on a phone).
 
     Examples
     --------
@@ -51,6 +61,10 @@ def problems_in(audit: dict) -> list[str]:
     ...     print(line)
     chart 1: text 'QMG' drawn at 4.1 px (< 11 px on a phone)
     chart 1: drawn on a near-white background rgb(255, 255, 255) in dark mode
+    >>> audit = {"width": 390, "theme": "light", "columnWidth": 350, "tables": [], "charts": [],
+    ...          "landing": {"marked": True, "verdictTop": 1400}}
+    >>> problems_in(audit)
+    ['landing page: the first verdict sentence starts at y = 1400 px, below 1.5 phone screens (1266 px)']
     """
     problems = []
     phone, laptop, dark = audit["width"] <= PHONE_MAX, audit["width"] >= LAPTOP_MIN, audit["theme"] == "dark"
@@ -70,9 +84,19 @@ def problems_in(audit: dict) -> list[str]:
         if laptop and table["width"] > audit["columnWidth"] + 1:
             problems.append(f"{name}: {table['width']} px wide in a {audit['columnWidth']} px text column")
         problems += [f"{name}: a claim id in a cell: {cell!r}" for cell in table["ids"]]
+    found = audit.get("landing") or {"marked": False, "verdictTop": None}
+    if phone and (landing or found["marked"]):
+        limit = round(LANDING_VERDICT_SCREENS * PHONE_SCREEN_PX)
+        if found["verdictTop"] is None:
+            problems.append("landing page: no first verdict sentence (an element of class tacmg-first-verdict)")
+        elif found["verdictTop"] > limit:
+            where = f"starts at y = {found['verdictTop']} px"
+            screens = f"{LANDING_VERDICT_SCREENS:g} phone screens ({limit} px)"
+            problems.append(f"landing page: the first verdict sentence {where}, below {screens}")
     return problems
 
 
-def reader_problems(page) -> list[str]:
-    """What a reader would find wrong with the charts and tables of a Playwright `page` (drawn)."""
-    return problems_in(page.evaluate(PAGE_JS, list(claim_ids())))
+def reader_problems(page, landing: bool = False) -> list[str]:
+    """What a reader would find wrong with the charts and tables of a Playwright `page` (drawn);
+    `landing`: the page is the book's landing page."""
+    return problems_in(page.evaluate(PAGE_JS, list(claim_ids())), landing)

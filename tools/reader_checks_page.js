@@ -79,11 +79,18 @@
       ids: idPattern ? [...new Set(cells.filter((c) => idPattern.test(c)))].slice(0, 5) : [],
     };
   });
+  // The landing page's first verdict sentence: where it starts, in page coordinates.
+  const verdict = document.querySelector(".tacmg-first-verdict");
+  const landing = {
+    marked: Boolean(document.querySelector(".tacmg-landing")),
+    verdictTop: verdict ? Math.round(verdict.getBoundingClientRect().top + window.scrollY) : null,
+  };
   return {
     width: document.documentElement.clientWidth,
     theme: document.documentElement.dataset.theme || "",
     columnWidth: Math.round(columnWidth),
     charts,
     tables,
+    landing,
   };
 }

@@ -209,6 +209,19 @@ def path_of(name: str, *key_parts: Any, directory: Path | None = None) -> Path:
     return (directory or STORE_DIR) / f"{name}-{inputs_digest(name, *key_parts)}.npz"
 
 
+def stored_or_none(name: str, *key_parts: Any, directory: Path | None = None) -> Any:
+    """The stored result `name` for `key_parts`, or None when it has not been built (never computes).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     stored_or_none("demo", 7, directory=Path(folder))
+    """
+    path = path_of(name, *key_parts, directory=directory)
+    return read(path) if path.exists() else None
+
+
 def stored(
     name: str,
     compute: Callable[[], T],

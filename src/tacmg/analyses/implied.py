@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tacmg.analyses.ensemble_store import stored
-from tacmg.analyses.robustness import share_table
+from tacmg.analyses.ensemble_store import stored, stored_or_none
+from tacmg.analyses.robustness import BUILT_COHORTS, share_table
 from tacmg.claims.registry import load_claims
 from tacmg.reconstruction.generator import generate
 
@@ -53,9 +53,10 @@ def implied_shares(
     (20, True)
     """
 
+    registry = load_claims()
+    implied = registry.select(kind="implied")
+
     def compute():
-        registry = load_claims()
-        implied = registry.select(kind="implied")
         ensemble = generate(
             seed,
             n_cohorts,
@@ -64,30 +65,40 @@ def implied_shares(
             chunk_size=CHUNK_SIZE,
             workers=workers,
         )
-        holds = ensemble.holds
-        assert holds is not None  # generate(evaluate=...) always records holds
-        findings = np.array([c.finding for c in implied])
-        by_finding = pd.DataFrame(
-            [
-                {
-                    "finding": finding,
-                    "finding_title": registry.findings[finding],
-                    "claims": int((findings == finding).sum()),
-                    "all_hold": float(holds[:, findings == finding].all(axis=1).mean()),
-                }
-                for finding in dict.fromkeys(findings)
-            ]
-        )
-        return {
-            "shares": share_table(holds, implied),
-            "all_hold": float(holds.all(axis=1).mean()),
-            "by_finding": by_finding,
-            "cohorts": int(holds.shape[0]),
-        }
+        assert ensemble.holds is not None  # generate(evaluate=...) always records holds
+        return shares_of(ensemble.holds, implied, registry)
 
     if not use_cache:
         return compute()
+    if n_cohorts < BUILT_COHORTS:
+        # the first cohorts of the stored ensemble are this smaller one (`robustness.BUILT_COHORTS`)
+        built = stored_or_none("implied", seed, BUILT_COHORTS)
+        if built is not None:
+            return shares_of(np.asarray(built["holds"])[:n_cohorts], implied, registry)
     return stored("implied", compute, seed, n_cohorts, build=build)
+
+
+def shares_of(holds: np.ndarray, implied, registry) -> dict[str, object]:
+    """`implied_shares`'s result from the (cohorts, implied claims) booleans of an ensemble."""
+    findings = np.array([c.finding for c in implied])
+    by_finding = pd.DataFrame(
+        [
+            {
+                "finding": finding,
+                "finding_title": registry.findings[finding],
+                "claims": int((findings == finding).sum()),
+                "all_hold": float(holds[:, findings == finding].all(axis=1).mean()),
+            }
+            for finding in dict.fromkeys(findings)
+        ]
+    )
+    return {
+        "shares": share_table(holds, implied),
+        "all_hold": float(holds.all(axis=1).mean()),
+        "by_finding": by_finding,
+        "cohorts": int(holds.shape[0]),
+        "holds": holds,
+    }
 
 
 def implied_summary(result: dict) -> dict[str, float | int]:

@@ -16,7 +16,7 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from tacmg.analyses.ensemble_store import stored
+from tacmg.analyses.ensemble_store import stored, stored_or_none
 from tacmg.claims.evaluate import IMPROVED_STATUSES, holds_matrix, tested_claim_holds
 from tacmg.claims.registry import Claim, load_claims
 from tacmg.data import contract
@@ -196,6 +196,26 @@ def _reading(share: float) -> str:
     return READINGS[1]
 
 
+# The ensemble size the build step stores (`tacmg.ensembles`). `generate` keeps the first accepted
+# cohorts in seed order, so a smaller ensemble of the same seed is the stored one's first cohorts:
+# a reader who asks for fewer (chapter 10's "Try it") gets them from the store in a second, not drawn
+# again in a minute.
+BUILT_COHORTS = 10_000
+
+
+def first_cohorts(built: dict, n_cohorts: int, claims) -> dict:
+    """A stored robustness or implied-claims result cut to its first `n_cohorts` cohorts.
+
+    Only what depends on the main ensemble's size changes (``holds``, ``shares``, ``cohorts``); the
+    prior and analysis sensitivity rows use the first ``sensitivity_cohorts`` cohorts, the same in
+    both, and the acceptance rate stays that of the stored draw (an estimate from more candidates).
+    """
+    holds = np.asarray(built["holds"])[:n_cohorts]
+    return {**built, "holds": holds, "shares": share_table(holds, claims)} | (
+        {"cohorts": n_cohorts} if "cohorts" in built else {}
+    )
+
+
 def robustness(
     seed: int = 1,
     n_cohorts: int = 10_000,
@@ -245,10 +265,15 @@ def robustness(
             "analyses": pd.concat(analysis_rows, ignore_index=True),
             "acceptance_rate": main.acceptance_rate,
             "candidates": main.candidates,
+            "holds": main.holds,
         }
 
     if not use_cache:
         return compute()
+    if sensitivity_cohorts <= n_cohorts < BUILT_COHORTS:
+        built = stored_or_none("robustness", seed, BUILT_COHORTS, sensitivity_cohorts)
+        if built is not None:
+            return first_cohorts(built, n_cohorts, load_claims().select(kind="inferential"))
     return stored("robustness", compute, seed, n_cohorts, sensitivity_cohorts, build=build)
 
 

@@ -125,6 +125,7 @@ class CellDetector:
 
 
 _EDGE = r"(?<![\w.,]){}(?![\w]|[.,]\d)"
+PHONE = "a phone number"
 # fmt: off
 CELL_DETECTORS: tuple[CellDetector, ...] = (
     CellDetector("an e-mail address", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
@@ -143,7 +144,7 @@ CELL_DETECTORS: tuple[CellDetector, ...] = (
                      r"|(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19|20)\d\d"
                      r"|(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])/(?:19|20)\d\d"
                      r"|(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))"), re.ASCII)),
-    CellDetector("a phone number", re.compile(_EDGE.format(r"(?:\+|00)?\d(?:[ ()-]{0,2}\d){7,14}"), re.ASCII)),
+    CellDetector(PHONE, re.compile(_EDGE.format(r"(?:\+|00)?\d(?:[ ()-]{0,2}\d){7,14}"), re.ASCII)),
 )
 # fmt: on
 
@@ -225,6 +226,17 @@ CODE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# A code such as "MG-2019-0001" (a letter prefix, a year, a sequence number) has the digit grouping of a
+# short phone number. In a code, digits count as a phone number only when the code is nothing else
+# (digits, separators and a leading +) or holds more digits than a sequential code needs.
+_PHONE_ONLY = re.compile(r"\s*(?:\+|00)?[\d ()-]+\s*", re.ASCII)
+
+
+def _phone_in_code(code: str) -> bool:
+    """Whether a code that the phone detector fires on is really shaped like a phone number."""
+    return bool(_PHONE_ONLY.fullmatch(code)) or sum(c.isdigit() for c in code) > CODE_MAX_DIGITS
+
+
 def code_identifier(code: str) -> str | None:
     """What identifying content a patient or control code holds, or None for a pseudonymous code.
 
@@ -241,13 +253,15 @@ def code_identifier(code: str) -> str | None:
 
     Examples
     --------
-    >>> code_identifier("P01"), code_identifier("MG-2019-014"), code_identifier("P19610304123")
+    >>> code_identifier("P01"), code_identifier("MG-2019-0001"), code_identifier("P19610304123")
     (None, None, 'a date (possibly a date of birth)')
+    >>> code_identifier("0161 496 0000"), code_identifier("P-0161-496-0000")
+    ('a phone number', 'a phone number')
     >>> code_identifier("P123456789"), code_identifier("11010519491231002X")
     ('a long number (like a national ID or record number)', 'a Chinese resident ID number')
     """
     found = cell_identifier(code)
-    if found:
+    if found and (found != PHONE or _phone_in_code(code)):
         return found
     return next((what for what, pattern in CODE_RULES if pattern.search(code)), None)
 
@@ -262,7 +276,7 @@ def code_identifiers(codes: Sequence[str]) -> list[tuple[int, str]]:
     """
     joined = "\n".join(codes)
     if not re.search(rf"\d{{{CODE_MAX_DIGITS}}}|@", joined):  # every rule needs eight digits or an "@"
-        return column_identifiers(codes)
+        return [(i, what) for i, what in column_identifiers(codes) if what != PHONE or _phone_in_code(codes[i])]
     return [(index, what) for index, code in enumerate(codes) if (what := code_identifier(code))]
 
 

@@ -105,6 +105,10 @@ def dashboard(
 def dashboard_html(table: pd.DataFrame, reconstructed: bool) -> str:
     """The dashboard as an HTML table grouped by finding; each finding links to its chapter.
 
+    The verdict and what it rests on come right after the claim. Each cell carries its column's
+    class (``tacmg-col-<key>``) and a ``data-label``, so that on a phone the stylesheet shows each
+    row as a card that leads with the verdict and its support (``_static/tacmg.css``).
+
     Parameters
     ----------
     table : pandas.DataFrame
@@ -118,38 +122,59 @@ def dashboard_html(table: pd.DataFrame, reconstructed: bool) -> str:
     ...        "claim": "32 patients took part.", "published": "32", "observed": "32",
     ...        "verdict": "holds (conditioned)", "holds": True, "reconstructions": "built into every reconstruction",
     ...        "assumption": "", "consistency": ""}
-    >>> '<a href="01-cohort.html">The cohort</a>' in dashboard_html(pd.DataFrame([row]), True)
+    >>> page = dashboard_html(pd.DataFrame([row]), True)
+    >>> '<a href="01-cohort.html">The cohort</a>' in page
     True
+    >>> import re
+    >>> re.findall(r'<td class="tacmg-col-(\\w+)', page)[:3]  # the verdict and its support right after the claim
+    ['claim', 'verdict', 'reconstructions']
     """
     data = "reconstruction" if reconstructed else "your data"
-    head = (
-        "<thead><tr><th scope='col'>Claim</th><th scope='col'>Published</th>"
-        f"<th scope='col'>In the {data}</th><th scope='col'>Verdict</th>"
-        "<th scope='col'>Across reconstructions not conditioned on it</th>"
-        "<th scope='col'>If scores outside minimal manifestation status ignored status</th>"
-        "<th scope='col'>Consistency of the published figures</th></tr></thead>"
+    # The verdict and what it rests on right after the claim: a laptop shows them without
+    # scrolling and a phone card leads with them.
+    # (key, header, hover title of the header, the label a phone card shows before the value)
+    not_built = "In reconstructions not built to meet the claim"
+    ignored = (
+        "If the scores of patients outside minimal manifestation status ignored their status "
+        "(the robustness chapter's scenario (a))"
     )
+    columns = (
+        ("claim", "Claim", "", "Claim"),
+        ("verdict", "Verdict", "", ""),
+        ("reconstructions", "Across reconstructions", not_built, "Across reconstructions"),
+        ("assumption", "If scores ignore status", ignored, "If scores ignored status"),
+        ("published", "Published", "", "Published"),
+        ("observed", f"In the {data}", "", f"In the {data}"),
+        ("consistency", "Consistency", "Consistency checks of the published figures", "Consistency"),
+    )
+    headers = []
+    for key, header, hover, _ in columns:
+        title = f" title='{html.escape(hover)}'" if hover else ""
+        headers.append(f"<th scope='col' class='tacmg-col-{key}'{title}>{header}</th>")
+    head = "".join(headers)
     body = []
     for _finding, group in table.groupby("finding", sort=False):
         title = html.escape(group["finding_title"].iloc[0])
         chapter = html.escape(group["chapter"].iloc[0])
         link = f'<a href="{chapter}.html">{title}</a>'
-        body.append(f'<tr class="tacmg-finding"><th colspan="7" scope="rowgroup">{link}</th></tr>')
+        body.append(f'<tr class="tacmg-finding"><th colspan="{len(columns)}" scope="rowgroup">{link}</th></tr>')
         for r in group.to_dict("records"):
             css = _CSS.get(r["verdict"], "tacmg-holds")
             mark = "–" if r["verdict"] == verdicts.NOT_COMPUTABLE else "✔" if r["holds"] else "✘"
-            cells = [
-                f'<td title="{html.escape(r["claim_id"])}">{html.escape(r["claim"])}</td>',
-                f"<td>{html.escape(r['published'])}</td>",
-                f"<td>{html.escape(r['observed'])}</td>",
-                f'<td class="{css}">{mark} {html.escape(r["verdict"])}</td>',
-                f"<td>{html.escape(r['reconstructions'])}</td>",
-                f"<td>{html.escape(r['assumption']) or '&mdash;'}</td>",
-                f"<td>{html.escape(r['consistency']) or '&mdash;'}</td>",
-            ]
+            cells = []
+            for key, _header, _hover, label in columns:
+                value = html.escape(str(r[key]))
+                classes = [f"tacmg-col-{key}"]
+                classes += [css] if key == "verdict" else []
+                classes += [] if value else ["tacmg-empty"]
+                attributes = f' class="{" ".join(classes)}"' + (f' data-label="{html.escape(label)}"' if label else "")
+                if key == "claim":
+                    attributes += f' title="{html.escape(r["claim_id"])}"'
+                shown = f"{mark} {value}" if key == "verdict" else value or "&mdash;"
+                cells.append(f"<td{attributes}>{shown}</td>")
             body.append(f"<tr>{''.join(cells)}</tr>")
-    table_html = f'<table class="tacmg-dashboard">{head}<tbody>{"".join(body)}</tbody></table>'
-    return f'<div class="tacmg-table-scroll">{table_html}</div>'
+    table_html = f'<table class="tacmg-dashboard"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    return f'<div class="tacmg-table-scroll tacmg-dashboard-wrap">{table_html}</div>'
 
 
 def headline_values(table: pd.DataFrame, link_summary: Mapping[str, object] | None = None) -> dict[str, object]:

@@ -168,8 +168,9 @@ class ProseValues:
         """Keep each value under ``<prefix>_<name>`` and glue it (MyST-NB) under the same key.
 
         With `intervals` (a `tacmg.presentation.intervals.SectionIntervals`), each number also gets
-        ``<prefix>_<name>_ri``: its reconstruction interval and class in words, or "" where intervals
-        do not apply. Returns nothing, so a notebook cell ending with it shows no output.
+        ``<prefix>_<name>_ri``, its compact marker (" [a to b across reconstructions]"), and
+        ``<prefix>_<name>_draw``, the words that flag an unusual draw; both "" where they do not
+        apply. Returns nothing, so a notebook cell ending with it shows no output.
         """
         if intervals is not None:
             values = {**values, **intervals.prose_values(prefix, values)}

@@ -12,12 +12,16 @@ import html
 from collections.abc import Mapping, Sequence
 
 from tacmg.analyses import interval_classes
-from tacmg.presentation.intervals import SectionIntervals, listed
+from tacmg.presentation.intervals import SectionIntervals
+from tacmg.presentation.prose import words as listed
 from tacmg.stats.rounding import fixed
 
 
 def implied_text(intervals: SectionIntervals, labels: Mapping[str, str]) -> str:
     """What the published figures pin down among a chapter's derived numbers, as sentences ("" on own data).
+
+    The numbers they fix or narrow are named; the others are named when they are few and counted
+    when they are many (the chapter's tables give each number's class).
 
     Parameters
     ----------
@@ -28,14 +32,21 @@ def implied_text(intervals: SectionIntervals, labels: Mapping[str, str]) -> str:
     Examples
     --------
     >>> import pandas as pd
-    >>> t = pd.DataFrame({"ri_low": [1.0, 0.0, 2.0], "ri_high": [1.0, 9.0, 3.0],
-    ...                   "number_class": ["fixed by the published figures",
-    ...                                    "not narrowed (priors centred on the report)",
-    ...                                    "narrowed by the published summaries"]}, index=["a", "b", "c"])
-    >>> for part in implied_text(SectionIntervals(t), {"a": "n", "b": "d", "c": "m"}).split("; "):
-    ...     print(part)
-    What the published figures pin down here: they fix n
-    the published summaries narrow m. No published figure narrows d: priors centred on the report place it.
+    >>> classes = ["fixed by the published figures", "not narrowed (priors centred on the report)",
+    ...            "narrowed by the published summaries"]
+    >>> t = pd.DataFrame({"ri_low": [1.0, 0.0, 2.0], "ri_high": [1.0, 9.0, 3.0], "number_class": classes},
+    ...                  index=["a", "b", "c"])
+    >>> print(implied_text(SectionIntervals(t), {"a": "n", "b": "d", "c": "m"}))  # doctest: +NORMALIZE_WHITESPACE
+    Of the 3 numbers this chapter derives, the published figures fix n and the published summaries
+    narrow m. No published figure narrows d: priors centred on the report place it.
+    >>> many = pd.DataFrame({"ri_low": [0.0] * 5, "ri_high": [9.0] * 5,
+    ...                      "number_class": [classes[1]] * 4 + [classes[2]]}, index=list("abcde"))
+    >>> print(implied_text(SectionIntervals(many), dict(zip("abcde", "vwxyz"))))  # doctest: +NORMALIZE_WHITESPACE
+    Of the 5 numbers this chapter derives, the published summaries narrow z. Priors centred on the
+    report, not any published figure, place the other 4.
+    >>> print(implied_text(SectionIntervals(many.iloc[:1]), {"a": "the count"}))  # doctest: +NORMALIZE_WHITESPACE
+    No published figure narrows the one number this chapter derives, the count: priors centred on
+    the report place it.
     >>> implied_text(SectionIntervals(None), {"a": "the count"})
     ''
     """
@@ -46,63 +57,89 @@ def implied_text(intervals: SectionIntervals, labels: Mapping[str, str]) -> str:
     for key, label in labels.items():
         by_class.setdefault(intervals.number_class(key) or ic.NOT_NARROWED, []).append(label)
     pinned = [
-        (ic.FIXED, "they fix"),
+        (ic.FIXED, "the published figures fix"),
         (ic.BY_SUMMARIES, "the published summaries narrow"),
         (ic.BY_TESTS, "the published tests narrow"),
-        (ic.BY_BOTH, "the summaries and the tests both narrow"),
+        (ic.BY_BOTH, "the summaries and the tests together narrow"),
     ]
     parts = [f"{verb} {listed(by_class[c])}" for c, verb in pinned if by_class[c]]
-    text = f"What the published figures pin down here: {'; '.join(parts)}." if parts else ""
-    if not parts:
-        text = f"The published figures narrow none of the {len(labels)} derived numbers this chapter discusses."
-    if by_class[ic.NOT_NARROWED]:
-        text += f" No published figure narrows {listed(by_class[ic.NOT_NARROWED])}: priors centred on the report place "
-        text += "it." if len(by_class[ic.NOT_NARROWED]) == 1 else "them."
-    if by_class[ic.AT_THRESHOLD]:
-        text += (
-            f" Whether a published figure narrows {listed(by_class[ic.AT_THRESHOLD])} is within the "
-            "ensembles' Monte Carlo noise (borderline)."
+    n = len(labels)
+    loose, prior, unsure = by_class[ic.NOT_NARROWED], by_class[ic.SET_BY_PRIOR], by_class[ic.AT_THRESHOLD]
+    place = "priors centred on the report place"
+    borderline = (
+        f" Whether a published figure narrows {listed(unsure)} is within the ensembles' Monte Carlo noise (borderline)."
+        if unsure
+        else ""
+    )
+    if not parts and n == 1 and not unsure:
+        return f"No published figure narrows the one number this chapter derives, {listed(loose + prior)}: " + (
+            f"{place} it." if loose else "a prior sets it."
         )
-    if by_class[ic.SET_BY_PRIOR]:
-        text += f" A prior sets {listed(by_class[ic.SET_BY_PRIOR])}."
+    if parts:
+        text = f"Of the {n} numbers this chapter derives, {listed(parts)}."
+    else:
+        text = f"No published figure surely narrows any of the {n} numbers this chapter derives."
+    if loose and not parts:
+        which = "them all" if not (prior or unsure) else listed(loose) if len(loose) <= 3 else f"{len(loose)} of them"
+        text += f" {place.capitalize()} {which}."
+    elif len(loose) > 3:  # many: counted, not listed (each one's class is in the chapter's tables)
+        others = f"{len(loose)} others" if (prior or unsure) else f"the other {len(loose)}"
+        text += f" Priors centred on the report, not any published figure, place {others}."
+    elif loose:
+        text += f" No published figure narrows {listed(loose)}: {place} {'it' if len(loose) == 1 else 'them'}."
+    text += borderline
+    if prior:
+        text += f" A prior sets {listed(prior)}." if len(prior) <= 3 else f" Priors set {len(prior)} of them outright."
     return text
 
 
 def landing_sentence(classes: Sequence[str]) -> str:
     """How many of the chapters' derived numbers each step of the report narrows, as the end of a sentence.
 
+    A step that narrows none is left out, so the common case reads short; the numbers no published
+    figure narrows are always counted.
+
     Examples
     --------
     >>> text = landing_sentence(["fixed by the published figures", "narrowed by the published summaries",
-    ...                          "not narrowed (priors centred on the report)", "set by a prior",
-    ...                          interval_classes.AT_THRESHOLD])
-    >>> for part in text.split("; "):
-    ...     print(part)
-    of the 5 numbers the chapters derive from it, the published figures fix 1
-    the published summaries narrow 1, the published tests none and both together none
-    1 is borderline (whether a step narrows it is within the ensembles' Monte Carlo noise)
-    a prior sets 1
-    and 1 is not narrowed by any published figure, its place coming from priors centred on the report.
+    ...                          "narrowed by the published summaries", "set by a prior",
+    ...                          "not narrowed (priors centred on the report)"])
+    >>> print(text)  # doctest: +NORMALIZE_WHITESPACE
+    of the 5 numbers the chapters derive from it, the published figures fix 1, the published summaries
+    narrow 2 and a prior sets 1; 1 is not narrowed by any published figure, its place coming from
+    priors centred on the report.
+    >>> landing_sentence(["not narrowed (priors centred on the report)"] * 3)[:80]
+    'of the 3 numbers the chapters derive from it, no published figure narrows any: p'
+    >>> print(landing_sentence(["fixed by the published figures", interval_classes.AT_THRESHOLD,
+    ...                         "not narrowed (priors centred on the report)"]))  # doctest: +NORMALIZE_WHITESPACE
+    of the 3 numbers the chapters derive from it, the published figures fix 1; 1 is borderline
+    (whether a step narrows it is within the ensembles' Monte Carlo noise); 1 is not narrowed by any
+    published figure, its place coming from priors centred on the report.
     """
     ic = interval_classes
-
-    def n(c: str) -> str:
-        k = sum(x == c for x in classes)
-        return "none" if k == 0 else str(k)
-
+    steps = [
+        (ic.FIXED, "the published figures fix"),
+        (ic.BY_SUMMARIES, "the published summaries narrow"),
+        (ic.BY_TESTS, "the published tests narrow"),
+        (ic.BY_BOTH, "the summaries and the tests together narrow"),
+        (ic.SET_BY_PRIOR, "a prior sets"),
+    ]
+    parts = [f"{verb} {k}" for c, verb in steps if (k := sum(x == c for x in classes))]
     left = sum(x == ic.NOT_NARROWED for x in classes)
     borderline = sum(x == ic.AT_THRESHOLD for x in classes)
-    unsure = (
-        f"{borderline} {'is' if borderline == 1 else 'are'} borderline (whether a step narrows "
-        f"{'it' if borderline == 1 else 'them'} is within the ensembles' Monte Carlo noise); "
-        if borderline
-        else ""
-    )
-    return (
-        f"of the {len(classes)} numbers the chapters derive from it, the published figures fix {n(ic.FIXED)}; "
-        f"the published summaries narrow {n(ic.BY_SUMMARIES)}, the published tests {n(ic.BY_TESTS)} and both "
-        f"together {n(ic.BY_BOTH)}; {unsure}a prior sets {n(ic.SET_BY_PRIOR)}; and {n(ic.NOT_NARROWED)} "
-        f"{'is' if left == 1 else 'are'} not narrowed by any published figure, "
+    head = f"of the {len(classes)} numbers the chapters derive from it"
+    if not parts and not borderline:
+        return f"{head}, no published figure narrows any: priors centred on the report place them all."
+    text = f"{head}, {listed(parts)}" if parts else f"{head}, no published figure surely narrows any"
+    if borderline:
+        text += (
+            f"; {borderline} {'is' if borderline == 1 else 'are'} borderline (whether a step narrows "
+            f"{'it' if borderline == 1 else 'them'} is within the ensembles' Monte Carlo noise)"
+        )
+    if not left:
+        return text + "."
+    return text + (
+        f"; {left} {'is' if left == 1 else 'are'} not narrowed by any published figure, "
         f"{'its place' if left == 1 else 'their place'} coming from priors centred on the report."
     )
 

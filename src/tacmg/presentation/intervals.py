@@ -4,10 +4,10 @@
 the reconstructions and its class; this module turns them into words. A chapter asks once for
 its intervals (`for_chapter`, read from what the ensemble build step stored), then
 
-- ``v.add(prefix, values, intervals=ri)`` glues, beside each number ``<key>``, a text ``<key>_ri``:
-  " (reconstructions: -6 to -3; narrowed by the published tests)", or "" where intervals do not
-  apply, so the same sentence reads right on the reconstruction and on a reader's own data; where
-  the committed cohort's value lies outside its own range, the text says so and how rare it is;
+- ``v.add(prefix, values, intervals=ri)`` glues, for each number ``<key>``, ``<key>_ri``, a compact
+  marker a sentence quotes where the range informs it (" [-6 to -3 across reconstructions]"; ""
+  on a reader's own data), and ``<key>_draw``, "" unless the committed value lies outside its
+  range, which other sentences that quote a derived number carry: that value is an unusual draw;
 - ``with_intervals(view, ri, keys)`` adds the range and the class as two table columns (none on
   a reader's data).
 """
@@ -24,8 +24,9 @@ import pandas as pd
 
 from tacmg.analyses import interval_classes, reconstruction_intervals
 from tacmg.data.loader import Dataset
+from tacmg.presentation.prose import words as listed
 from tacmg.presentation.tables import is_p_value
-from tacmg.stats.rounding import fixed, p_value_text, quantity_text
+from tacmg.stats.rounding import fixed, minus_signs, p_value_text, quantity_text
 
 RANGE_COLUMN = "Across reconstructions (2.5-97.5%)"
 FLIP_LIMIT = 0.1  # a class that changes in more of the bootstrap resamples than this is borderline
@@ -74,13 +75,7 @@ def range_text(low: float, high: float, p_value: bool = False) -> str:
 
 
 def percent_range(low: float, high: float) -> str:
-    """Two percentages as a range, one figure when they agree.
-
-    Examples
-    --------
-    >>> percent_range(17.4, 39.4), percent_range(100.0, 100.0)
-    ('17% to 39%', '100%')
-    """
+    """Two percentages as a range, one figure when they agree: ``(17.4, 39.4)`` gives '17% to 39%'."""
     return range_text(low, high).replace(" to ", "% to ") + "%"
 
 
@@ -98,18 +93,8 @@ class SectionIntervals:
 
     Examples
     --------
-    >>> t = pd.DataFrame({"ri_low": [-6.0], "ri_high": [-3.0], "number_class": ["narrowed by the published tests"]},
-    ...                  index=["scores_qmg_hl"])
-    >>> SectionIntervals(t).text("scores_qmg_hl"), SectionIntervals(None).text("scores_qmg_hl")
-    (' (reconstructions: -6 to -3; narrowed by the published tests)', '')
-    >>> counts = pd.DataFrame({"ri_low": [5.0], "ri_high": [11.0], "number_class": ["set by a prior"],
-    ...                        "count": [True], "committed": [2.0], "outside": [True], "median": [9.0],
-    ...                        "share_at_most": [0.006], "share_at_least": [1.0]}, index=["corr_n"])
-    >>> for part in SectionIntervals(counts).text("corr_n").split("; "):
-    ...     print(part)
-     (reconstructions: 5 to 11, median 9
-    set by a prior
-    this cohort's 2 lies outside that range, a property of its draw: 0.6% of reconstructions give 2 or fewer)
+    >>> SectionIntervals(None).applies, SectionIntervals(None).range("scores_qmg_hl")
+    (False, 'n/a')
     """
 
     table: pd.DataFrame | None
@@ -144,12 +129,6 @@ class SectionIntervals:
     def _is_count(self, key: str) -> bool:
         return bool(self._cell(key, "count", False))
 
-    def _value(self, key: str, value: float) -> str:
-        """One value of `key` as the range shows its ends."""
-        if "share" in key.split("_"):
-            return range_text(100 * value, 100 * value) + "%"
-        return range_text(value, value, is_p_value(key))
-
     def number_class(self, key: str) -> str:
         """The class of `key` ("" when it has none)."""
         if self.table is None or key not in self.table.index:
@@ -173,11 +152,49 @@ class SectionIntervals:
         """Whether the committed cohort's value of `key` lies outside its own range (a property of the draw)."""
         return bool(self._cell(key, "outside", False))
 
-    def outside_text(self, key: str) -> str:
-        """Where the committed value lies against the ensemble, as a clause ("" when within its range).
+    def _decimals(self, key: str, value: float) -> int:
+        """How many decimals the prose marker of `key` shows: the number's own, so the range reads like it.
 
-        A value outside its range is one draw's accident: the clause gives the share of
-        reconstructions at or beyond it, so a verdict that rests on it reads as the share it is.
+        A count reads as whole numbers, a percentage as whole percent (the prose shows it with
+        ``.f0``), a correlation or ratio to two decimals (``.f2``, ``.sf2``); anything else (points,
+        mg/day, years) to the decimals its value or its ends need, at most two.
+        """
+        parts = set(key.split("_"))
+        if parts & {"rho", "rb", "ratio"}:
+            return 2
+        if parts & {"pct", "share"}:
+            return 0
+        if self._is_count(key) and not parts & {"hl", "median", "mean"}:
+            return 0
+        ends = [value, float(self._cell(key, "ri_low")), float(self._cell(key, "ri_high"))]
+        return max((len(fixed(x).partition(".")[2]) for x in ends if math.isfinite(x)), default=0)
+
+    def _marker_value(self, key: str, value: float, decimals: int) -> str:
+        """One number as the marker writes it (a share of 0-1 in percent, a p as tables show it)."""
+        if is_p_value(key):
+            return p_value_text(value)
+        if "share" in key.split("_"):
+            return fixed(100 * value, decimals) + "%"
+        return fixed(value, decimals) + ("%" if "pct" in key.split("_") else "")
+
+    def _marker_range(self, key: str, value: float, decimals: int | None = None) -> str:
+        decimals = self._decimals(key, value) if decimals is None else decimals
+        low, high = (self._marker_value(key, float(self._cell(key, end)), decimals) for end in ("ri_low", "ri_high"))
+        return low if low == high else f"{low} to {high}"
+
+    def outside_text(self, key: str) -> str:
+        """Where the committed value lies against the ensemble, as words ("" when within its range).
+
+        A value outside its range is one draw's accident, and that changes how to read it: the
+        words give the share of reconstructions at or beyond it, and where most of them lie.
+
+        Examples
+        --------
+        >>> t = pd.DataFrame({"ri_low": [5.0], "ri_high": [11.0], "number_class": ["set by a prior"],
+        ...                   "count": [True], "committed": [2.0], "outside": [True],
+        ...                   "share_at_most": [0.006], "share_at_least": [1.0]}, index=["corr_n"])
+        >>> SectionIntervals(t).outside_text("corr_n")
+        'an unusual draw: only 0.6% of reconstructions give 2 or fewer, 95% give 5 to 11'
         """
         if not self.outside(key):
             return ""
@@ -185,29 +202,67 @@ class SectionIntervals:
         below = value < float(self._cell(key, "ri_low"))
         share = float(self._cell(key, "share_at_most" if below else "share_at_least"))
         beyond = ("fewer" if self._is_count(key) else "less") if below else "more"
-        share_words = "none" if share == 0 else f"{fixed(100 * share, 1)}%"
-        return (
-            f"; this cohort's {self._value(key, value)} lies outside that range, a property of its draw: "
-            f"{share_words} of reconstructions give {self._value(key, value)} or {beyond}"
-        )
+        decimals = self._decimals(key, value)
+        end = float(self._cell(key, "ri_low" if below else "ri_high"))
+        while decimals < 4 and self._marker_value(key, value, decimals) == self._marker_value(key, end, decimals):
+            decimals += 1  # a value just outside must not read as the end it lies beyond
+        give = f"{self._marker_value(key, value, decimals)} or {beyond}"
+        rare = "no reconstruction gives" if share == 0 else f"only {fixed(100 * share, 1)}% of reconstructions give"
+        return f"an unusual draw: {rare} {give}, 95% give {self._marker_range(key, value, decimals)}"
 
-    def text(self, key: str) -> str:
-        """What the prose shows after the number `key`: its range and class in parentheses, or ""."""
+    def text(self, key: str, value: float | None = None) -> str:
+        """The compact marker the prose shows after the number `key`, or "" where intervals do not apply.
+
+        " [−6 to −3 across reconstructions]": the middle 95% of the number across the
+        reconstructions, written with the number's own decimals; " [5 in every reconstruction]"
+        when they all agree; and, when the committed cohort's value lies outside its own range,
+        the words of `outside_text` instead, since that changes how to read the number. What
+        narrows the range (its class) is shown in the chapter's tables and its "what the
+        published figures pin down" sentence, not beside each number.
+
+        Parameters
+        ----------
+        key : str
+            ``<prefix>_<name>``.
+        value : float, optional
+            The number as the prose shows it (default: the committed value the intervals stored),
+            which sets the marker's decimals.
+
+        Examples
+        --------
+        >>> t = pd.DataFrame({"ri_low": [-6.0, 0.69], "ri_high": [-3.5, 0.84], "count": [False, False],
+        ...                   "number_class": ["narrowed by the published tests", "set by a prior"]},
+        ...                  index=["scores_qmg_hl", "scores_share_mcid"])
+        >>> SectionIntervals(t).text("scores_qmg_hl", -4.0), SectionIntervals(t).text("scores_share_mcid", 0.75)
+        (' [−6.0 to −3.5 across reconstructions]', ' [69% to 84% across reconstructions]')
+        >>> SectionIntervals(None).text("scores_qmg_hl", -4.0)
+        ''
+        """
         if self.table is None or key not in self.table.index or not self.number_class(key):
             return ""
-        median = self._cell(key, "median")
-        centre = ""
-        if self.outside(key) and median is not None and math.isfinite(float(median)):
-            centre = f", median {self._value(key, float(median))}"
-        return f" (reconstructions: {self.range(key)}{centre}; {self.class_words(key)}{self.outside_text(key)})"
+        if value is None:
+            value = float(self._cell(key, "committed", self._cell(key, "ri_low")))
+        if self.outside(key):
+            return minus_signs(f" [{self.outside_text(key)}]")
+        shown = self._marker_range(key, float(value))
+        where = "in every reconstruction" if " to " not in shown else "across reconstructions"
+        return minus_signs(f" [{shown} {where}]")
+
+    def draw_text(self, key: str) -> str:
+        """`text` only where the committed value is an unusual draw: for a sentence the range does not inform."""
+        return self.text(key) if self.outside(key) else ""
 
     def prose_values(self, prefix: str, values: Mapping[str, Any]) -> dict[str, str]:
-        """``<name>_ri`` texts for every number among `values` (glued by `ProseValues.add`)."""
-        return {
-            f"{name}_ri": self.text(f"{prefix}_{name}")
+        """For every number among `values`, ``<name>_ri`` (`text`, the compact marker) and
+        ``<name>_draw`` (`draw_text`), glued by `ProseValues.add`."""
+        numbers = {
+            name: float(value)
             for name, value in values.items()
             if isinstance(value, int | float) and not isinstance(value, bool)
         }
+        markers = {f"{name}_ri": self.text(f"{prefix}_{name}", value) for name, value in numbers.items()}
+        draws = {f"{name}_draw": self.draw_text(f"{prefix}_{name}") for name in numbers}
+        return {**markers, **draws}
 
     def implied(self, labels: Mapping[str, str]) -> list[str]:
         """Labels of `labels` (key to words) whose numbers the published figures fix or narrow."""
@@ -250,9 +305,8 @@ def for_chapter(chapter: str, dataset: Dataset, **parameters: Any) -> SectionInt
 
 def _same(a: Any, b: Any) -> bool:
     """Whether a parameter value equals its default (tuples and lists alike, mappings by content)."""
-    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
-        return list(a) == list(b)
-    return bool(a == b)
+    both_sequences = isinstance(a, list | tuple) and isinstance(b, list | tuple)
+    return list(a) == list(b) if both_sequences else bool(a == b)
 
 
 @dataclass(frozen=True)
@@ -291,13 +345,13 @@ def with_intervals(
     ...                  index=["scores_qmg_hl"])
     >>> shown = with_intervals(pd.DataFrame({"outcome": ["QMG"]}), SectionIntervals(t), ["scores_qmg_hl"], "HL")
     >>> shown.iloc[0].tolist()
-    ['QMG', '-6 to -3', 'narrowed by the published tests']
+    ['QMG', '−6 to −3', 'narrowed by the published tests']
     """
     if not intervals.applies:
         return view
     return view.assign(
         **{
-            f"{what}{_unit_words(unit)}: {RANGE_COLUMN.lower()}": [intervals.range(k, unit) for k in keys],
+            f"{what}{_unit_words(unit)}: {RANGE_COLUMN.lower()}": [minus_signs(intervals.range(k, unit)) for k in keys],
             CLASS_COLUMN: [intervals.class_words(k) for k in keys],
         }
     )
@@ -308,7 +362,7 @@ def _unit_words(unit: str | None) -> str:
 
 
 def note(intervals: SectionIntervals) -> str:
-    """One paragraph saying what the intervals beside the numbers are, or why there are none.
+    """One paragraph saying what the brackets after the numbers are, or why there are none.
 
     Examples
     --------
@@ -318,16 +372,11 @@ def note(intervals: SectionIntervals) -> str:
     if not intervals.applies:
         return NOT_APPLICABLE
     return (
-        f"Beside a number derived from the reconstruction stands its range across "
-        f"{reconstruction_intervals.ENSEMBLE_SIZE:,} reconstructed cohorts that meet every published claim this "
-        f"one was built to meet (the middle 95%, from 2.5% to 97.5%; whole numbers for a count), and which "
-        f"published figures narrow it: the summaries (counts, medians, means), against cohorts drawn from the "
-        f"priors alone; the tests, against cohorts that meet the summaries only; both; or neither, when its "
-        f"place comes from priors that were themselves centred on the report. A number the same in every "
-        f"reconstruction is fixed by the published figures, one a prior sets outright is set by a prior. The "
-        f"rule, and its Monte Carlo noise, are on the methods page. Where this cohort's own value lies outside "
-        f"its range, the text says so: that value is an accident of one draw. This range is not a confidence "
-        f"interval: it measures what the published figures leave open, not how precisely anything was measured."
+        f"A bracket after a number, [a to b across reconstructions], gives the middle 95% of that number across "
+        f"{reconstruction_intervals.ENSEMBLE_SIZE:,} reconstructed cohorts that meet the published claims this one "
+        f"was built to meet: what the published figures leave open, not a confidence interval. The tables say "
+        f"which published figures narrow each range (the rule is on the methods page). Where this cohort's own "
+        f"value lies outside its range, the bracket says so: that value is an unusual draw."
     ) + _changed_text(intervals.changed)
 
 
@@ -349,8 +398,3 @@ def _changed_text(changed: Sequence[str]) -> str:
         f" The ranges were computed once, for the default parameters; you changed {names}, so a range beside "
         f"a number that depends on {pronoun} describes the default analysis, not this one."
     )
-
-
-def listed(items: Sequence[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"

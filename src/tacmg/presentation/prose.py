@@ -52,6 +52,35 @@ def counted(counts: Iterable[int], noun: str = "patients") -> str:
     return f"{low} to {high} {noun}"
 
 
+def count_clause(count: int, singular: str, plural: str, capital: bool = False) -> str:
+    """A count with its verb phrase in the right number, 'none' for zero: a clause for the prose.
+
+    Examples
+    --------
+    >>> count_clause(0, "was worse", "were worse", capital=True), count_clause(1, "was worse", "were worse")
+    ('None were worse', '1 was worse')
+    >>> count_clause(3, "was worse", "were worse")
+    '3 were worse'
+    """
+    count = int(count)
+    head = ("None" if capital else "none") if count == 0 else str(count)
+    return f"{head} {singular if count == 1 else plural}"
+
+
+def exceptions_sentence(lead: str, cases) -> str:
+    """A sentence naming the exceptions under each case, or "" when there are none (`words` gives 'none').
+
+    Examples
+    --------
+    >>> exceptions_sentence("Off their side", {"unadjusted": "none", "after adjustment": "none"})
+    ''
+    >>> exceptions_sentence("Off their side", {"unadjusted": "sCD40", "after adjustment": "sCD40 and IL-2"})
+    ' Off their side: sCD40 unadjusted; sCD40 and IL-2 after adjustment.'
+    """
+    named = [f"{items} {case}" for case, items in cases.items() if str(items) != "none"]
+    return f" {lead}: {'; '.join(named)}." if named else ""
+
+
 def counts_by_label(counts: Iterable[int], labels: Iterable[str], noun: str = "patients") -> str:
     """One count when every label has the same, else each count with the labels that have it.
 
@@ -125,40 +154,140 @@ def method_words(labels: Iterable[str], methods: Iterable[str]) -> str:
     return "; ".join(f"{m} for {words([lab for lab, x in zip(labels, methods) if x == m])}" for m in distinct)
 
 
-VERDICT_WORDS = (
-    "was built to meet, and meets,",
-    "meets, partly by construction,",
-    "meets",
-    "does not meet",
-    "cannot be checked against",
-)
+VERDICT_WORDS = ("meets", "does not meet", "cannot be checked against")
 
 
 def verdict_word(verdicts) -> str:
-    """The verb the prose glues for one or more claims' verdicts (`tacmg.claims.verdicts`), so a
-    sentence "the dataset <verb> the published medians" reads right on any data: 'was built to
-    meet, and meets,' when every claim holds because the data were conditioned on it; 'meets' when
-    every claim holds and none was conditioned on; 'meets, partly by construction,' when both; 'does
-    not meet' when any claim fails (or there is none); 'cannot be checked against' when none fails
-    but some cannot be computed on the data.
+    """The verb for one or more claims' verdicts, so "the dataset <verb> the published medians" reads
+    right on any data: 'meets', 'does not meet' (any fails, or none), 'cannot be checked against'.
+    Whether the data were built to meet them is said once, by the tally (`tally_sentence`).
 
     Examples
     --------
-    >>> verdict_word(["holds (conditioned)"]), verdict_word(["holds (tested)", "holds (tested)"])
-    ('was built to meet, and meets,', 'meets')
-    >>> verdict_word(["holds (conditioned)", "holds (tested)"]), verdict_word(["holds (tested)", "does not hold"])
-    ('meets, partly by construction,', 'does not meet')
-    >>> verdict_word(["holds (tested)", "not computable"])
-    'cannot be checked against'
+    >>> verdict_word(["holds (conditioned)"]), verdict_word(["holds (tested)", "does not hold"])
+    ('meets', 'does not meet')
+    >>> verdict_word(["holds (tested)", "not computable"]), verdict_word([])
+    ('cannot be checked against', 'does not meet')
     """
     verdicts = set(verdicts)
     if NOT_COMPUTABLE in verdicts and DOES_NOT_HOLD not in verdicts:
-        return VERDICT_WORDS[4]
-    if not verdicts or DOES_NOT_HOLD in verdicts or not verdicts <= {HOLDS_CONDITIONED, HOLDS_TESTED}:
-        return VERDICT_WORDS[3]
-    if verdicts == {HOLDS_CONDITIONED}:
-        return VERDICT_WORDS[0]
-    return VERDICT_WORDS[2] if verdicts == {HOLDS_TESTED} else VERDICT_WORDS[1]
+        return VERDICT_WORDS[2]
+    if not verdicts or not verdicts <= {HOLDS_CONDITIONED, HOLDS_TESTED}:
+        return VERDICT_WORDS[1]
+    return VERDICT_WORDS[0]
+
+
+def how_many(count: int, total: int, noun: str) -> str:
+    """`count` of `total` things (a plural noun) as a person would say it.
+
+    Examples
+    --------
+    >>> how_many(4, 4, "scores"), how_many(2, 2, "scores"), how_many(1, 1, "scores")
+    ('all 4 scores', 'both scores', 'the one score')
+    >>> how_many(3, 4, "scores"), how_many(0, 4, "scores"), how_many(0, 1, "scores"), how_many(1, 4, "scores")
+    ('3 of the 4 scores', 'none of the 4 scores', 'no score', '1 of the 4 scores')
+    """
+    count, total = int(count), int(total)
+    one = noun.removesuffix("s")
+    if count == total:
+        return f"the one {one}" if total == 1 else f"{'both' if total == 2 else f'all {total}'} {noun}"
+    if count == 0:
+        return f"none of the {total} {noun}" if total > 1 else f"no {one}"
+    return f"{count} of the {total} {noun}"
+
+
+def meets_sentence(groups, subject: str = "The dataset") -> str:
+    """One sentence on how the data meet groups of published claims, for their common case.
+
+    `groups` maps a plural noun ("published medians") to the verdicts of its claims. A group not met
+    in full is counted ('7 of the 8 published medians'), claims that cannot be computed are counted
+    at the end; whether the data were built to meet them is the tally's to say (`tally_sentence`).
+
+    Examples
+    --------
+    >>> c, t, f = "holds (conditioned)", "holds (tested)", "does not hold"
+    >>> meets_sentence({"published medians": [c] * 8, "published falls": [c] * 4})
+    'The dataset meets all 8 published medians and all 4 published falls.'
+    >>> meets_sentence({"published medians": [t, t], "published falls": [t]})
+    'The dataset meets both published medians and the published fall.'
+    >>> meets_sentence({"published medians": [t, f], "published falls": [f]})
+    'The dataset meets 1 of the 2 published medians and no published fall.'
+    >>> meets_sentence({"published falls": [f, f, "not computable"]})
+    'The dataset meets none of the 3 published falls; 1 cannot be computed on these data.'
+    """
+    everything = [v for verdicts in groups.values() for v in verdicts]
+    held = {noun: sum(v in (HOLDS_CONDITIONED, HOLDS_TESTED) for v in verdicts) for noun, verdicts in groups.items()}
+    parts = [
+        f"the {noun.removesuffix('s')}"
+        if held[noun] == len(verdicts) == 1
+        else how_many(held[noun], len(verdicts), noun)
+        for noun, verdicts in groups.items()
+        if len(verdicts)
+    ]
+    text = f"{subject} meets {words(parts, 'no published claim')}"
+    unknown = sum(v == NOT_COMPUTABLE for v in everything)
+    return text + (f"; {unknown} cannot be computed on these data." if unknown else ".")
+
+
+def tally_sentence(counts: dict[str, int], what: str, reconstructed: bool) -> str:
+    """The sentence that sums up a verdict table, written for its common case first.
+
+    Parameters
+    ----------
+    counts : dict
+        `tacmg.presentation.report.verdict_counts` of a table with ``n_conditioned``.
+    what : str
+        The claims, as a plural noun ("claims of this finding"); "claims" becomes "claim" for one.
+    reconstructed : bool
+        Whether the data are a reconstruction; a reader's data were built to meet nothing.
+
+    Examples
+    --------
+    >>> counts = {"conditioned": 12, "tested": 0, "failed": 0, "not_computable": 0, "total": 12, "n_conditioned": 12}
+    >>> tally_sentence(counts, "claims of this finding", True)
+    'All 12 claims of this finding hold (conditioned): the data were built to meet each of them.'
+    >>> mixed = {**counts, "conditioned": 9, "tested": 1, "failed": 2, "n_conditioned": 9}
+    >>> print(tally_sentence(mixed, "claims", True))
+    Of the 12 claims, 1 holds (tested), 2 do not hold and 9 hold (conditioned): the data were built to meet those 9.
+    >>> print(tally_sentence({**counts, "conditioned": 0, "tested": 12, "n_conditioned": 0}, "claims", True))
+    All 12 claims hold (tested). The data were built to meet none of them.
+    >>> one = {**counts, "conditioned": 0, "tested": 1, "total": 1, "n_conditioned": 0}
+    >>> print(tally_sentence(one, "claims", False))
+    These data were not built to meet any claim, so each verdict is a test: the one claim holds (tested).
+    >>> print(tally_sentence({**one, "tested": 0, "failed": 2, "total": 2}, "claims", False)[-32:])
+    : neither of the 2 claims holds.
+    """
+    total, conditioned, tested = counts["total"], counts["conditioned"], counts["tested"]
+    failed, unknown, built = counts["failed"], counts["not_computable"], counts["n_conditioned"]
+    noun = what.replace("claims", "claim", 1) if total == 1 else what
+    every = "the one" if total == 1 else ("both" if total == 2 else f"all {total}")
+    if reconstructed and total and conditioned == total == built:
+        each = "it" if total == 1 else "each of them"
+        return f"{every.capitalize()} {noun} {_hold(total)} (conditioned): the data were built to meet {each}."
+    if total and tested == total:
+        text = f"{every} {noun} {_hold(total)} (tested)"
+    elif total and failed == total:
+        text = (
+            f"the one {noun} does not hold"
+            if total == 1
+            else f"{'neither' if total == 2 else 'none'} of the {total} {noun} holds"
+        )
+    else:
+        parts = [f"{tested} {_hold(tested)} (tested)"] if tested else []
+        parts += [f"{failed} {'does' if failed == 1 else 'do'} not hold"] if failed else []
+        parts += [f"{unknown} {'is' if unknown == 1 else 'are'} not computable on these data"] if unknown else []
+        parts += [f"{conditioned} {_hold(conditioned)} (conditioned)"] if conditioned and reconstructed else []
+        text = f"of the {total} {noun}, {words(parts, 'none is checked')}"
+    if not reconstructed:
+        return f"These data were not built to meet any claim, so each verdict is a test: {text}."
+    text = text[0].upper() + text[1:]
+    if built and conditioned == built:
+        return f"{text}: the data were built to meet {'that one' if built == 1 else f'those {built}'}."
+    return f"{text}. The data were built to meet {built or 'none'} of them."
+
+
+def _hold(count: int) -> str:
+    return "holds" if count == 1 else "hold"
 
 
 def significance_word(p: float, alpha: float = 0.05) -> str:

@@ -22,6 +22,7 @@ from tacmg.claims.registry import Claim, Registry, load_claims
 from tacmg.data.loader import Dataset, load
 from tacmg.data.paths import RECONSTRUCTED_DIR, REPO_ROOT
 from tacmg.presentation.prior_choices import verdict_words
+from tacmg.presentation.prose import tally_sentence
 
 DATA_DIR_VARIABLE = "MG_DATA_DIR"
 
@@ -229,31 +230,13 @@ def verdict_values(dataset: Dataset, table: pd.DataFrame, what: str = "claims of
     >>> values = verdict_values(dataset, published_vs_data(dataset, "cohort"), "cohort claims")
     >>> {key: value for key, value in values.items() if key != "tally"}
     {'conditioned': 3, 'tested': 0, 'failed': 0, 'holds': 3, 'total': 3, 'not_computable': 0, 'n_conditioned': 3}
-    >>> print(values["tally"])  # doctest: +NORMALIZE_WHITESPACE
-    The data shown were built to meet 3 of the 3 cohort claims: in all, 3 hold (conditioned),
-    0 hold (tested) and 0 do not hold.
+    >>> print(values["tally"])
+    All 3 cohort claims hold (conditioned): the data were built to meet each of them.
     """
     conditioned = verdicts.conditioned_claims(dataset.provenance)
     counts = {**verdict_counts(table), "n_conditioned": int(table["claim"].isin(conditioned).sum())}
 
-    def hold(count: int, kind: str) -> str:
-        return f"{count} {'holds' if count == 1 else 'hold'} ({kind})"
-
-    failed = f"{counts['failed']} {'does' if counts['failed'] == 1 else 'do'} not hold"
-    if counts["not_computable"]:  # named only where it happens, so the common sentence stays short
-        unknown = counts["not_computable"]
-        failed += f" ({unknown} more {'is' if unknown == 1 else 'are'} not computable on these data)"
-    if is_reconstructed(dataset):
-        tally = (
-            f"The data shown were built to meet {counts['n_conditioned']} of the {counts['total']} {what}: in all, "
-            f"{hold(counts['conditioned'], 'conditioned')}, {hold(counts['tested'], 'tested')} and {failed}."
-        )
-    else:
-        tally = (
-            f"These data were not built to meet any claim, so each verdict is a test: of the {counts['total']} "
-            f"{what}, {hold(counts['tested'], 'tested')} and {failed}."
-        )
-    return {**counts, "tally": tally}
+    return {**counts, "tally": tally_sentence(counts, what, is_reconstructed(dataset))}
 
 
 # The chapter that derives each finding (document names, without extension).
