@@ -371,7 +371,6 @@ def test_on_a_readers_data_no_verdict_sentence_speaks_of_data_built_to_meet_clai
     assert "conditioned" not in values["tally"] and f"{values['total']} claims of this finding" in values["tally"]
 
 
-
 def test_table_one_calls_none_of_a_clinics_values_assumed(dataset):
     """Chapter 01's Table 1 built from the clinic's workbook: its values are measured, never assumed,
     while the committed reconstruction's same lines name the assumption behind them."""
