@@ -21,7 +21,7 @@ from tacmg.claims.registry import load_claims, published_number
 from tacmg.data import contract
 from tacmg.data.loader import Dataset
 from tacmg.data.paths import CLAIMS_PATH, RECONSTRUCTED_DIR
-from tacmg.presentation import clinical_charts, prose, tables
+from tacmg.presentation import clinical_charts, prose, summaries, tables
 from tacmg.reconstruction.priors import load_priors
 from tacmg.stats import estimates, rounding
 
@@ -145,12 +145,17 @@ def test_table_one_basis_takes_published_figures_from_the_registry(tmp_path):
     changed = tmp_path / "claims.yaml"
     changed.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
     data = make_dataset({"qmg": [1, 2]}, {"qmg": [0, 1]})
-    basis = cohort.table_one(data, load_claims(changed)).set_index("characteristic")["basis"]
+    basis = cohort.table_one(data, load_claims(changed), reconstructed=True).set_index("characteristic")["basis"]
     assert basis["Age at onset (years)"].startswith("published: mean 41.2 years (news)")
     # the assumptions are named in words, not as priors.yaml keys (issue 22: no YAML keys where a reader looks)
     assert basis["Women"] == f"assumed ({cohort.TABLE_ONE_ASSUMPTIONS['sex']})"
     assert basis["Age at onset (years)"].endswith(f"; SD assumed ({cohort.TABLE_ONE_ASSUMPTIONS['age_sd']})")
     assert not basis.str.contains("priors.yaml|cohort\\.", regex=True).any()
+    # data that are not a reconstruction (decided from the data package when not said): nothing is assumed
+    own = cohort.table_one(data, load_claims(changed)).set_index("characteristic")["basis"]
+    assert own["Women"] == cohort.MEASURED
+    assert own["Age at onset (years)"] == "published: mean 41.2 years (news); SD not published"
+    assert not own.str.contains("assumed|prior").any()
 
 
 def test_every_assumption_named_in_table_one_exists_in_priors(reconstruction):
@@ -335,6 +340,24 @@ def test_prednisone_taper_on_the_reconstruction_gives_the_published_medians(reco
     s = prednisone.prednisone_taper(reconstruction).summary.iloc[0]
     assert s["median_baseline"] == float(registry.by_id("prednisone-median-baseline").published)
     assert s["median_month_12"] == float(registry.by_id("prednisone-median-month-12").published)
+
+
+def test_prednisone_rank_biserial_is_not_printed_as_minus_one_when_a_dose_rose(reconstruction):
+    s = prednisone.prednisone_taper(reconstruction).summary.iloc[0]
+    assert s["n_increased"] >= 1  # the committed cohort has a patient whose dose rose
+    # matched-pairs rank-biserial from its definition: (rank sum up - rank sum down) / total rank sum
+    doses = reconstruction.paired("prednisone_mg_day").dropna()
+    d = (doses["month_12"] - doses["baseline"]).to_numpy(float)
+    d = d[d != 0]
+    ranks = stats.rankdata(np.abs(d))
+    expected = (ranks[d > 0].sum() - ranks[d < 0].sum()) / ranks.sum()
+    assert s["effect_size"] == pytest.approx(expected) and expected > -1
+    text = summaries.bounded_text(float(s["effect_size"]))
+    assert text not in ("-1.00", "-1") and float(text) == pytest.approx(expected, abs=0.0005)
+    # when every changed dose fell it is -1, and printed as such
+    every_fell = make_dataset({"prednisone_mg_day": [30, 20, 10]}, {"prednisone_mg_day": [10, 10, 10]})
+    r = prednisone.prednisone_taper(every_fell).summary.iloc[0]["effect_size"]
+    assert summaries.bounded_text(float(r)) == "-1.00"
 
 
 def test_median_explained_names_the_middle_values():

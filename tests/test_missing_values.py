@@ -30,7 +30,7 @@ from clinic_cohort import (
     write_clinic_workbook,
 )
 from tacmg import load
-from tacmg.analyses import discussion, molecule_change, molecules_vs_controls, scores, status
+from tacmg.analyses import cohort, discussion, molecule_change, molecules_vs_controls, scores, status
 from tacmg.analyses.correlations import correlation_table
 from tacmg.analyses.participant_flow import flow_numbers, participant_flow
 from tacmg.claims import consistency
@@ -369,3 +369,32 @@ def test_on_a_readers_data_no_verdict_sentence_speaks_of_data_built_to_meet_clai
     assert values["n_conditioned"] == values["conditioned"] == 0
     assert values["tally"].startswith("These data were not built to meet any claim")
     assert "conditioned" not in values["tally"] and f"{values['total']} claims of this finding" in values["tally"]
+
+
+def test_table_one_calls_none_of_a_clinics_values_assumed(dataset):
+    """Chapter 01's Table 1 built from the clinic's workbook: its values are measured, never assumed,
+    while the committed reconstruction's same lines name the assumption behind them."""
+    table = cohort.table_one(dataset)
+    assert not report.is_reconstructed(dataset)
+    assert not table["basis"].str.contains("assumed|prior", case=False).any(), table["basis"].tolist()
+    unpublished = table["claim"].isna() & (table["characteristic"] != "Patients")
+    assert (table.loc[unpublished, "basis"] == cohort.MEASURED).all()
+    women = table.set_index("characteristic").loc["Women", "basis"]
+    assert women == cohort.MEASURED
+    rebuilt = cohort.table_one(load(RECONSTRUCTED_DIR)).set_index("characteristic")["basis"]
+    assert rebuilt["Women"].startswith("assumed (")
+
+
+def test_chapter_01_says_nothing_assumed_about_the_clinics_data(chapter_runs):
+    notebook = chapter_runs["01-cohort.md"]
+    assert "assumed (" not in _shown_text(notebook)
+    glued = _glued_words(notebook)
+    for key in (
+        "basis_unreported",
+        "basis_other",
+        "basis_unpublished_rows",
+        "cohort_tail_reading",
+        "cohort_assumed_lead",
+        "cohort_women_basis",
+    ):
+        assert not re.search(r"assum|prior", glued[key], flags=re.IGNORECASE), (key, glued[key])

@@ -28,7 +28,7 @@ from tacmg.data.contract import MOLECULES, SCORES
 from tacmg.data.loader import Dataset, load
 from tacmg.data.paths import RECONSTRUCTED_DIR
 from tacmg.presentation import correlation_charts, molecule_charts, molecule_tables, palette, prose, summaries, tables
-from tacmg.stats import estimates, multiplicity, permutation, rounding
+from tacmg.stats import estimates, multiplicity, permutation, rank_tests, rounding
 
 MOLECULE_COLUMNS = list(MOLECULES)
 SCORE_COLUMNS = list(SCORES)
@@ -416,12 +416,52 @@ def test_correlation_intervals_are_bonett_wright_and_contain_rho(committed):
     assert "Spearman rho (90% CI)" in molecule_tables.correlation_view(table).columns
 
 
-def test_smallest_detectable_rho_separates_significant_from_non_significant_rows(committed):
-    detectable = correlations.smallest_detectable(committed).set_index("group")
+def test_significance_threshold_separates_significant_from_non_significant_rows(committed):
+    thresholds = correlations.correlation_thresholds(committed).set_index("group")
     table = correlations.correlation_table(committed)
-    r_all = detectable.loc["all patients", "smallest_rho"]
-    assert detectable.loc["all patients", "n"] == len(selection.status_by_patient(committed))
+    r_all = thresholds.loc["all patients", "significant_rho"]
+    assert thresholds.loc["all patients", "n"] == len(selection.status_by_patient(committed))
     assert ((table["rho"].abs() > r_all) == (table["p_value"] < 0.05)).all()
-    subset = detectable.drop("all patients")
+    subset = thresholds.drop("all patients")
     assert subset["n"].item() == int(selection.status_by_patient(committed).isin(IMPROVED_STATUSES).sum())
-    assert subset["smallest_rho"].item() > r_all  # fewer patients need a larger correlation
+    assert subset["significant_rho"].item() > r_all  # fewer patients need a larger correlation
+    # what 80% power detects lies above what merely reaches significance
+    assert (thresholds["detectable_rho"] > thresholds["significant_rho"]).all()
+
+
+def test_detectable_rho_is_detected_about_80_percent_of_the_time():
+    """Checked by simulation, independently of the formula: bivariate normal samples whose
+    Spearman rho is the detectable one, tested as the chapter tests them (t approximation)."""
+    rng = np.random.default_rng(11)
+    n, reps = 32, 3000
+    rho_s = correlations.detectable_rho(n)
+    assert rho_s == pytest.approx(0.502, abs=0.001)  # Fisher z, Bonett-Wright variance, solved by hand
+    pearson = 2 * np.sin(np.pi * rho_s / 6)  # the Pearson r of a bivariate normal with this Spearman rho
+    x = rng.normal(size=(reps, n))
+    y = pearson * x + np.sqrt(1 - pearson**2) * rng.normal(size=(reps, n))
+    rx, ry = stats.rankdata(x, axis=1), stats.rankdata(y, axis=1)
+    rx, ry = rx - rx.mean(axis=1, keepdims=True), ry - ry.mean(axis=1, keepdims=True)
+    rs = (rx * ry).sum(axis=1) / np.sqrt((rx**2).sum(axis=1) * (ry**2).sum(axis=1))
+    power = np.mean(np.abs(rs) > rank_tests.smallest_significant_rho(n))
+    assert 0.78 < power < 0.9  # at 50% power (0.36) or with the significance threshold (0.35) it is far below
+    with pytest.raises(ValueError):
+        correlations.detectable_rho(4)
+
+
+def test_every_change_row_carries_its_n_and_the_prose_its_range(committed):
+    """A missing IL-2 value leaves that patient out of IL-2 only: its row says n - 1, the others n,
+    and the words the chapter glues give the range, not "all n patients"."""
+    import dataclasses
+
+    visits = committed.visits.copy()
+    visits.loc[visits.index[(visits["patient_id"] == "P01") & (visits["visit"] == "month_12")], "il2"] = np.nan
+    gap = dataclasses.replace(committed, visits=visits)
+    table = molecule_change.paired_change(gap)
+    n = len(committed.patients)
+    counts = table.set_index("molecule")["n"]
+    assert counts["il2"] == n - 1 and (counts.drop("il2") == n).all()
+    words = summaries.change_summary(table)["patients_words"]
+    assert words == f"{n - 1} to {n} patients (IL-2 {n - 1}, the others {n})"
+    assert "Patients (n)" in molecule_tables.change_view(table).columns
+    full = summaries.change_summary(molecule_change.paired_change(committed))["patients_words"]
+    assert full == f"all {n} patients"

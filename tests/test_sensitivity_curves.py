@@ -149,10 +149,12 @@ def test_every_prior_named_as_chosen_for_a_finding_exists_and_has_no_source():
 def test_the_methods_page_states_the_sizes_the_code_uses():
     text = (REPO_ROOT / "book" / "methods.md").read_text(encoding="utf-8")
     section = text[text.index("## Reconstruction intervals") :]
-    assert f"first {ri.PRIORS_SIZE} cohorts the priors draw" in section
-    assert f"first {ri.DESCRIPTIVE_SIZE} cohorts that meet the descriptive" in section
+    assert f"first {ri.PRIORS_SIZE:,} cohorts the priors draw" in section
+    assert f"first {ri.DESCRIPTIVE_SIZE:,} cohorts that meet the descriptive" in section
     assert f"first {ri.ENSEMBLE_SIZE:,} cohorts that meet every claim" in section
-    assert f"({ic.BOOTSTRAP_REPLICATES} bootstrap replicates)" in section
+    assert f"({ic.BOOTSTRAP_REPLICATES:,} bootstrap replicates)" in section
+    assert f"at least {100 * ic.SURE_SHARE:.0f}% of the replicates" in section
+    assert f"checked on {ic.BOOTSTRAP_REPLICATES:,} further" in section
     assert f"draws {status_link_sensitivity.SENSITIVITY_COHORTS} cohorts" in section
     windows = len(status_link_sensitivity.SENSITIVITY_LOWS) * len(status_link_sensitivity.SENSITIVITY_HIGHS)
     assert f"({windows} windows" in section

@@ -50,8 +50,12 @@ TABLE_ONE_ASSUMPTIONS = {
 }
 
 
-def _assumed(key: str) -> str:
-    return f"assumed ({TABLE_ONE_ASSUMPTIONS[key]})"
+MEASURED = "measured in these data (the study published no figure)"
+
+
+def _assumed(key: str, reconstructed: bool = True) -> str:
+    """What sets a value the study did not publish: a prior in a reconstruction, the data otherwise."""
+    return f"assumed ({TABLE_ONE_ASSUMPTIONS[key]})" if reconstructed else MEASURED
 
 
 def _published(claim, what: str, unit: str = "") -> str:
@@ -59,10 +63,16 @@ def _published(claim, what: str, unit: str = "") -> str:
     return f"published: {what} {fixed(float(claim.published))}{unit} ({' and '.join(claim.source)})"
 
 
-def _partly(claim, what: str, unit: str, rest: str, key: str) -> str:
+def _partly(claim, what: str, unit: str, rest: str, key: str, reconstructed: bool = True) -> str:
     if claim is None:
-        return _assumed(key)
-    return f"{_published(claim, what, unit)}; {rest} {_assumed(key)}"
+        return _assumed(key, reconstructed)
+    return f"{_published(claim, what, unit)}; {rest} {_assumed(key) if reconstructed else 'not published'}"
+
+
+def _is_reconstruction(dataset: Dataset) -> bool:
+    """The rule of `tacmg.presentation.report.is_reconstructed` (which this layer may not import):
+    a data package that says it is a reconstruction and whose every file matches its recorded hash."""
+    return bool(dataset.verified and (dataset.provenance or {}).get("reconstructed"))
 
 
 def _count_row(section, characteristic, count, n, basis):
@@ -76,7 +86,7 @@ def _count_row(section, characteristic, count, n, basis):
     }
 
 
-def table_one(dataset: Dataset, registry: Registry | None = None) -> pd.DataFrame:
+def table_one(dataset: Dataset, registry: Registry | None = None, reconstructed: bool | None = None) -> pd.DataFrame:
     """Table 1 of the cohort, one row per characteristic (or category).
 
     Columns: section; characteristic (with its unit); statistic (what `summary` shows, e.g.
@@ -87,10 +97,16 @@ def table_one(dataset: Dataset, registry: Registry | None = None) -> pd.DataFram
     assumptions (`TABLE_ONE_PRIORS`) lies behind it; a line with no published figure is only assumed);
     claim (the id of the claim whose figure the line gives, None where none).
 
+    On data that are not a reconstruction (`reconstructed` false; None decides from the data
+    package, as `tacmg.presentation.report.is_reconstructed` does) nothing is assumed: a value
+    the study did not publish is `MEASURED`, and the part of a line the study did not publish
+    (an SD, an IQR) is "not published".
+
     Published figures are looked up in the claims registry, never typed here. Categories are
     listed in the contract's order and only when present in the data.
     """
     registry = registry or load_claims()
+    built = _is_reconstruction(dataset) if reconstructed is None else reconstructed
     p, n = dataset.patients, len(dataset.patients)
     rows = []
     n_claim = _claim(registry, "count", "patient_id")
@@ -110,7 +126,7 @@ def table_one(dataset: Dataset, registry: Registry | None = None) -> pd.DataFram
         }
     )
     women = int((p["sex"] == "F").sum())
-    rows.append(_count_row("Demographics", "Women", women, n, _assumed("sex")))
+    rows.append(_count_row("Demographics", "Women", women, n, _assumed("sex", built)))
 
     age = p["age_at_onset_years"]
     age_claim = _claim(registry, "mean", "age_at_onset_years")
@@ -122,7 +138,7 @@ def table_one(dataset: Dataset, registry: Registry | None = None) -> pd.DataFram
             "value": float(age.mean()),
             "summary": f"{fixed(age.mean(), 1)} ({fixed(age.std(), 1)})",
             "claim": age_claim.id if age_claim else None,
-            "basis": _partly(age_claim, "mean", "years", "SD", "age_sd"),
+            "basis": _partly(age_claim, "mean", "years", "SD", "age_sd", built),
         }
     )
 
@@ -136,7 +152,7 @@ def table_one(dataset: Dataset, registry: Registry | None = None) -> pd.DataFram
             "value": float(duration.mean()),
             "summary": f"{fixed(duration.mean(), 1)} ({fixed(duration.std(), 1)})",
             "claim": duration_claim.id if duration_claim else None,
-            "basis": _partly(duration_claim, "mean", "years", "SD", "duration_spread"),
+            "basis": _partly(duration_claim, "mean", "years", "SD", "duration_spread", built),
         }
     )
     rows.append(
@@ -146,21 +162,25 @@ def table_one(dataset: Dataset, registry: Registry | None = None) -> pd.DataFram
             "statistic": "median (range)",
             "value": float(duration.median()),
             "summary": f"{fixed(duration.median(), 1)} ({fixed(duration.min(), 1)} to {fixed(duration.max(), 1)})",
-            "basis": _assumed("duration_spread"),
+            "basis": _assumed("duration_spread", built),
         }
     )
 
     for code in contract.MGFA_CLASSES:
         count = int((p["mgfa_class"] == code).sum())
         if count:
-            rows.append(_count_row("Disease", f"MGFA class {code} at baseline", count, n, _assumed("mgfa_class")))
+            rows.append(
+                _count_row("Disease", f"MGFA class {code} at baseline", count, n, _assumed("mgfa_class", built))
+            )
     for code in contract.ANTIBODY_STATUSES:
         count = int((p["antibody_status"] == code).sum())
         if count:
             label = "Seronegative" if code == "seronegative" else f"{code} antibodies"
-            rows.append(_count_row("Disease", label, count, n, _assumed("antibody_status")))
+            rows.append(_count_row("Disease", label, count, n, _assumed("antibody_status", built)))
     rows.append(
-        _count_row("Disease", "Thymectomy before baseline", int(p["thymectomy"].sum()), n, _assumed("thymectomy"))
+        _count_row(
+            "Disease", "Thymectomy before baseline", int(p["thymectomy"].sum()), n, _assumed("thymectomy", built)
+        )
     )
 
     baseline_columns = [(c, f"{contract.SCORES[c][0]} (points)", "score_spread") for c in contract.SCORES]
@@ -184,7 +204,7 @@ def table_one(dataset: Dataset, registry: Registry | None = None) -> pd.DataFram
                     ]
                 ),
                 "claim": median_claim.id if (median_claim := _claim(registry, "median", column, "baseline")) else None,
-                "basis": _partly(median_claim, "median", unit, "IQR", key),
+                "basis": _partly(median_claim, "median", unit, "IQR", key, built),
             }
         )
     columns = ["section", "characteristic", "statistic", "value", "summary", "basis", "claim"]

@@ -10,8 +10,11 @@ defining it. Three readings are compared:
   whatever the status: the minimal clinically important difference of MG-ADL (Muppidi 2011), the
   usual responder threshold in MG trials, on the score patients report about daily life.
 
-Chapter 6 shows which published improved-subset claims hold under each reading on one dataset;
-chapter 10 across reconstructed cohorts. Both call `subset_mask` and `subset_holds`.
+Chapter 6 shows which improved-subset claims hold under each reading on one dataset, the stated
+ones (finding ``improved_subset``) and the implied ones (``implied_subset``: the molecules the
+summary leaves off the subset's list did not fall significantly), which are the ones that tell the
+readings apart; chapter 10 does it across reconstructed cohorts. Both call `subset_mask` and
+`subset_holds`.
 """
 
 from __future__ import annotations
@@ -142,7 +145,7 @@ def subset_holds(cohorts: Cohorts, claims: Iterable[Claim], reading: str) -> np.
 
 
 def readings_table(dataset: Dataset, registry: Registry | None = None) -> pd.DataFrame:
-    """Each published improved-subset claim under each reading, on one dataset.
+    """Each improved-subset claim, stated and implied, under each reading, on one dataset.
 
     Parameters
     ----------
@@ -154,13 +157,15 @@ def readings_table(dataset: Dataset, registry: Registry | None = None) -> pd.Dat
     Returns
     -------
     pandas.DataFrame
-        One row per reading and claim: ``reading``, ``definition``, ``n`` (patients in the
-        subset), ``claim_id``, ``label`` (the molecule's printed name), ``published``, ``median_change`` (median
-        of month 12 minus baseline, pg/mL), ``p_value`` (primary variant), ``p_value_worst`` (the
-        variant least favourable to the claim), ``holds`` and ``verdict``: "holds (conditioned)"
-        where the dataset is a reconstruction that was built to meet the claim under this reading
-        (the registry's), "holds (tested)" where it holds otherwise, "does not hold", or "not
-        computable" where the subset is too small for the test to reach the claim's bound.
+        One row per reading and claim, the stated claims (finding ``improved_subset``) before the
+        implied ones (``implied_subset``): ``reading``, ``definition``, ``n`` (patients in the
+        subset), ``claim_id``, ``kind`` ("stated" or "implied"), ``label`` (the molecule's printed
+        name), ``published``, ``median_change`` (median of month 12 minus baseline, pg/mL),
+        ``p_value`` (primary variant), ``p_value_worst`` (the variant least favourable to the
+        claim), ``holds`` and ``verdict``: "holds (conditioned)" where the dataset is a
+        reconstruction that was built to meet the claim under this reading (the registry's), "holds
+        (tested)" where it holds otherwise, "does not hold", or "not computable" where the subset is
+        too small for the test to reach the claim's bound.
 
     Examples
     --------
@@ -171,7 +176,7 @@ def readings_table(dataset: Dataset, registry: Registry | None = None) -> pd.Dat
     [16, 27, 26]
     """
     registry = registry or load_claims()
-    claims = list(registry.select(finding="improved_subset"))
+    claims = [*registry.select(finding="improved_subset"), *registry.select(finding="implied_subset")]
     cohorts = Cohorts.from_dataset(dataset)
     provenance = dataset.provenance or {}
     conditioned = set(provenance.get("claims_conditioned_on", [])) if provenance.get("reconstructed") else set()
@@ -192,6 +197,7 @@ def readings_table(dataset: Dataset, registry: Registry | None = None) -> pd.Dat
                     "definition": definition,
                     "n": int(sizes[0]),
                     "claim_id": claim.id,
+                    "kind": "implied" if claim.kind == "implied" else "stated",
                     "label": label(claim.variables[0]),
                     "published": claim.published_text,
                     "median_change": float(estimate[0]),
@@ -215,24 +221,31 @@ def readings_summary(table: pd.DataFrame) -> dict[str, int | float]:
     Returns
     -------
     dict
-        ``claims`` (published improved-subset claims), ``adl_fall`` (the MG-ADL threshold, points),
-        and for each reading key of `READING_KEYS` (``i``, ``mm_i``, ``adl``): ``n_<key>``
-        (patients) and ``holds_<key>`` (claims that hold).
+        ``claims`` (stated improved-subset claims), ``implied_claims`` (implied ones),
+        ``adl_fall`` (the MG-ADL threshold, points), and for each reading key of `READING_KEYS`
+        (``i``, ``mm_i``, ``adl``): ``n_<key>`` (patients), ``holds_<key>`` (stated claims that
+        hold), ``implied_holds_<key>`` and ``implied_failed_<key>`` (implied claims that hold, and
+        that do not: molecules that fall significantly against the summary's list).
 
     Examples
     --------
     >>> import tacmg
     >>> from tacmg.data.paths import RECONSTRUCTED_DIR
     >>> figures = readings_summary(readings_table(tacmg.load(RECONSTRUCTED_DIR)))
-    >>> figures["n_i"], figures["n_mm_i"], figures["claims"]
-    (16, 27, 3)
+    >>> figures["n_i"], figures["n_mm_i"], figures["claims"], figures["implied_claims"]
+    (16, 27, 3, 5)
     """
+    stated, implied = table[table["kind"] == "stated"], table[table["kind"] == "implied"]
     figures: dict[str, int | float] = {
-        "claims": int(table["claim_id"].nunique()),
+        "claims": int(stated["claim_id"].nunique()),
+        "implied_claims": int(implied["claim_id"].nunique()),
         "adl_fall": RESPONDER_MIN_FALL,
     }
     for reading, short in READING_KEYS.items():
         rows = table[table["reading"] == reading]
         figures[f"n_{short}"] = int(rows["n"].iloc[0])
-        figures[f"holds_{short}"] = int(rows["holds"].sum())
+        figures[f"holds_{short}"] = int(rows.loc[rows["kind"] == "stated", "holds"].sum())
+        implied_rows = rows[rows["kind"] == "implied"]
+        figures[f"implied_holds_{short}"] = int(implied_rows["holds"].sum())
+        figures[f"implied_failed_{short}"] = int((implied_rows["verdict"] == verdicts.DOES_NOT_HOLD).sum())
     return figures

@@ -26,16 +26,20 @@ allowed. So a number is
   summaries and tests**: the steps that narrow it;
 - **not narrowed (priors centred on the report)**: no step narrows it; its place comes from priors
   that were themselves centred on the report (baseline scores on the published medians, effects
-  chosen so that the reported molecules move), which the classes cannot credit to the report.
+  chosen so that the reported molecules move), which the classes cannot credit to the report;
+- **borderline**: no step surely narrows it, but one may: the ensembles' Monte Carlo noise decides.
 
 A number a prior sets outright (the share of women, the number of controls, the count of each
 status the report does not give) is the same in every reconstruction, but a prior sets it: the
 chapters name such numbers (`tacmg.presentation.chapter_numbers.SET_BY_PRIORS`) and they are
 classed "set by a prior" whatever their range.
 
-The ensembles are finite, so each class carries its Monte Carlo noise: `interval_classes.interval_table`
-resamples every ensemble (`interval_classes.BOOTSTRAP_REPLICATES` bootstrap replicates), gives the 2.5-97.5% band
-of each width ratio and the share of replicates in which the class differs (``class_flips``).
+The ensembles are finite, so each class rests on the bootstrap: `interval_classes.interval_table`
+resamples every ensemble (`interval_classes.BOOTSTRAP_REPLICATES` bootstrap replicates), credits a step
+only where it narrows the number in nearly every replicate (`interval_classes.SURE_SHARE`), and
+measures on independent replicates the share that contradicts the class (``class_flips``). The
+priors-alone and descriptive ensembles are cheap to draw (few or no candidates rejected), so they are
+larger than the conditioned one, which keeps fewer numbers at the threshold.
 
 Reconstruction intervals describe the reconstruction, not the patients: they say what the report
 leaves open, not how precisely anything was measured (that is what the sampling intervals, the
@@ -66,8 +70,8 @@ from tacmg.data.tables import cohort_dataset
 from tacmg.reconstruction.generator import generate
 
 ENSEMBLE_SIZE = 1000
-DESCRIPTIVE_SIZE = 400
-PRIORS_SIZE = 400
+DESCRIPTIVE_SIZE = 2000
+PRIORS_SIZE = 2000
 CHUNK_SIZE = 500  # as `tacmg.reconstruction.reconstruct` draws the committed cohort
 
 Measure = Callable[[Dataset], Mapping[str, Any]]

@@ -244,7 +244,7 @@ def change_from_tables(
         built_sub = tuple(statuses) == tuple(IMPROVED_STATUSES) and built_to_meet(
             dataset, registry.select(finding="improved_subset"), alpha
         )
-        numbers["change_sub"] = summaries.change_summary(subset, conditioned=built_sub)
+        numbers["change_sub"] = summaries.change_summary(subset, conditioned=built_sub, article="the")
         numbers["change_contrast"] = summaries.subset_contrast(all_patients, subset)
         rows.update(_molecule_rows(subset, "sub"))
     if status_test is not None:

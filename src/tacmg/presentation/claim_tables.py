@@ -8,6 +8,7 @@ import pandas as pd
 
 from tacmg.claims.names import claim_name
 from tacmg.claims.registry import Registry, load_claims
+from tacmg.presentation.prior_choices import verdict_words
 from tacmg.presentation.tables import headings
 from tacmg.stats.rounding import P_FLOOR, p_value_text, quantity_text, share_text
 
@@ -131,14 +132,23 @@ def shares_wide_view(wide: pd.DataFrame, scenarios: list[str], registry: Registr
     )
 
 
-def readings_view(readings: pd.DataFrame, registry: Registry | None = None) -> pd.DataFrame:
+def readings_view(
+    readings: pd.DataFrame, registry: Registry | None = None, reconstructed: bool = False
+) -> pd.DataFrame:
     """`tacmg.analyses.improved_subset.readings_table` rows as the page shows them.
 
-    Each row is one published subset claim under one reading: the reading, its patients, the
-    claim in words, the published figure, the median change (pg/mL), the least favourable
-    p-value of the test variants, the verdict and the claim's id.
+    Each row is one subset claim under one reading: the reading, its patients, the claim in
+    words, the published figure, the median change (pg/mL), the least favourable p-value of the
+    test variants, the verdict and the claim's id. On a reconstruction (`reconstructed`) an
+    implied claim that holds says that the priors lean towards it
+    (`tacmg.presentation.prior_choices.verdict_words`).
     """
     claim_column = "claim_id" if "claim_id" in readings.columns else "claim"
+    if reconstructed and "kind" in readings.columns:
+        findings = readings["kind"].map({"implied": "implied_subset", "stated": "improved_subset"})
+        readings = readings.assign(
+            verdict=[verdict_words(v, f, k) for v, f, k in zip(readings["verdict"], findings, readings["kind"])]
+        )
     shown = readings.assign(
         name=names(readings[claim_column], registry),
         change=[quantity_text(v, "pg/mL", sign=True, with_unit=False) for v in readings["median_change"]],

@@ -64,24 +64,30 @@ def implied_text(intervals: SectionIntervals, labels: Mapping[str, str]) -> str:
     ]
     parts = [f"{verb} {listed(by_class[c])}" for c, verb in pinned if by_class[c]]
     n = len(labels)
-    loose, prior = by_class[ic.NOT_NARROWED], by_class[ic.SET_BY_PRIOR]
+    loose, prior, unsure = by_class[ic.NOT_NARROWED], by_class[ic.SET_BY_PRIOR], by_class[ic.AT_THRESHOLD]
     place = "priors centred on the report place"
-    if not parts and n == 1:
+    borderline = (
+        f" Whether a published figure narrows {listed(unsure)} is within the ensembles' Monte Carlo noise (borderline)."
+        if unsure
+        else ""
+    )
+    if not parts and n == 1 and not unsure:
         return f"No published figure narrows the one number this chapter derives, {listed(loose + prior)}: " + (
             f"{place} it." if loose else "a prior sets it."
         )
     if parts:
         text = f"Of the {n} numbers this chapter derives, {listed(parts)}."
     else:
-        text = f"No published figure narrows any of the {n} numbers this chapter derives."
+        text = f"No published figure surely narrows any of the {n} numbers this chapter derives."
     if loose and not parts:
-        which = "them all" if not prior else listed(loose) if len(loose) <= 3 else f"{len(loose)} of them"
+        which = "them all" if not (prior or unsure) else listed(loose) if len(loose) <= 3 else f"{len(loose)} of them"
         text += f" {place.capitalize()} {which}."
     elif len(loose) > 3:  # many: counted, not listed (each one's class is in the chapter's tables)
-        others = f"{len(loose)} others" if prior else f"the other {len(loose)}"
+        others = f"{len(loose)} others" if (prior or unsure) else f"the other {len(loose)}"
         text += f" Priors centred on the report, not any published figure, place {others}."
     elif loose:
         text += f" No published figure narrows {listed(loose)}: {place} {'it' if len(loose) == 1 else 'them'}."
+    text += borderline
     if prior:
         text += f" A prior sets {listed(prior)}." if len(prior) <= 3 else f" Priors set {len(prior)} of them outright."
     return text
@@ -104,6 +110,11 @@ def landing_sentence(classes: Sequence[str]) -> str:
     priors centred on the report.
     >>> landing_sentence(["not narrowed (priors centred on the report)"] * 3)[:80]
     'of the 3 numbers the chapters derive from it, no published figure narrows any: p'
+    >>> print(landing_sentence(["fixed by the published figures", interval_classes.AT_THRESHOLD,
+    ...                         "not narrowed (priors centred on the report)"]))  # doctest: +NORMALIZE_WHITESPACE
+    of the 3 numbers the chapters derive from it, the published figures fix 1; 1 is borderline
+    (whether a step narrows it is within the ensembles' Monte Carlo noise); 1 is not narrowed by any
+    published figure, its place coming from priors centred on the report.
     """
     ic = interval_classes
     steps = [
@@ -115,10 +126,16 @@ def landing_sentence(classes: Sequence[str]) -> str:
     ]
     parts = [f"{verb} {k}" for c, verb in steps if (k := sum(x == c for x in classes))]
     left = sum(x == ic.NOT_NARROWED for x in classes)
+    borderline = sum(x == ic.AT_THRESHOLD for x in classes)
     head = f"of the {len(classes)} numbers the chapters derive from it"
-    if not parts:
+    if not parts and not borderline:
         return f"{head}, no published figure narrows any: priors centred on the report place them all."
-    text = f"{head}, {listed(parts)}"
+    text = f"{head}, {listed(parts)}" if parts else f"{head}, no published figure surely narrows any"
+    if borderline:
+        text += (
+            f"; {borderline} {'is' if borderline == 1 else 'are'} borderline (whether a step narrows "
+            f"{'it' if borderline == 1 else 'them'} is within the ensembles' Monte Carlo noise)"
+        )
     if not left:
         return text + "."
     return text + (
@@ -127,26 +144,39 @@ def landing_sentence(classes: Sequence[str]) -> str:
     )
 
 
-def noise_sentence(summary: Mapping[str, float | int], limit: float = 0.1) -> str:
+def noise_sentence(summary: Mapping[str, float | int], limit: float = interval_classes.FLIP_LIMIT) -> str:
     """The classes' Monte Carlo noise in one sentence, from `interval_classes.class_summary`.
 
     Examples
     --------
-    >>> noise_sentence({"numbers": 40, "max_flips": 0.255, "over_limit": 3, "outside": 2})[:80]
-    'The ensembles are finite, so each class was recomputed on 200 bootstrap resample'
+    >>> import textwrap
+    >>> text = noise_sentence({"numbers": 40, "max_flips": 0.042, "over_limit": 0, "borderline": 3, "outside": 2})
+    >>> print(textwrap.fill(text, 90))
+    The ensembles are finite, so each class rests on 1,000 bootstrap resamples of them: a step
+    narrows a number only when it does so in at least 95% of the resamples, and 3 of the 40
+    numbers, where it does so in fewer but more than 5%, are classed borderline. Checked on
+    1,000 independent resamples, no class changes in more than 10% of them (at most 4.2%).
     """
+    ic = interval_classes
     over = int(summary["over_limit"])
+    borderline = int(summary.get("borderline", 0))
     flips = f"{fixed(100 * float(summary['max_flips']), 1)}%"
     tail = (
         "no class changes in more than "
         if over == 0
         else f"{over} of the {summary['numbers']} classes change in more than "
     )
+    which = (
+        f"{borderline} of the {summary['numbers']} numbers, where it does so in fewer but more than "
+        f"{fixed(100 * (1 - ic.SURE_SHARE), 0)}%, {'is' if borderline == 1 else 'are'} classed borderline"
+        if borderline
+        else f"none of the {summary['numbers']} numbers is borderline"
+    )
     return (
-        f"The ensembles are finite, so each class was recomputed on "
-        f"{interval_classes.BOOTSTRAP_REPLICATES} bootstrap resamples of them: {tail}"
-        f"{fixed(100 * limit, 0)}% of the resamples (at most {flips}), and such a class is marked "
-        f"borderline beside its number."
+        f"The ensembles are finite, so each class rests on {ic.BOOTSTRAP_REPLICATES:,} bootstrap resamples of "
+        f"them: a step narrows a number only when it does so in at least {fixed(100 * ic.SURE_SHARE, 0)}% of "
+        f"the resamples, and {which}. Checked on {ic.BOOTSTRAP_REPLICATES:,} independent resamples, {tail}"
+        f"{fixed(100 * limit, 0)}% of them (at most {flips})."
     )
 
 

@@ -9,9 +9,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tacmg.analyses.improved_subset import READING_KEYS
+from tacmg.claims import verdicts as verdict_names
 from tacmg.claims.consistency import smallest_signed_rank_p
 from tacmg.claims.verdicts import verdict
 from tacmg.presentation.prose import method_words, words
+from tacmg.stats.rounding import fixed
 
 
 def against_controls_summary(table: pd.DataFrame, conditioned: bool = False) -> dict:
@@ -101,17 +104,44 @@ def matrix_margin(table: pd.DataFrame, molecule: str) -> dict:
     return {"factor": factor, "excludes_one": bool(low > 1 or high < 1), "reading": reading}
 
 
-def change_summary(table: pd.DataFrame, conditioned: bool = False) -> dict:
+def patients_words(table: pd.DataFrame, article: str = "all") -> str:
+    """How many patients a table's rows rest on, in words: "all 29 patients" when every row has the
+    same n, otherwise the range and the rows that differ ("28 to 29 patients (IL-2 28, the others 29)").
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Rows with ``n`` and ``label`` (a `paired_change` table, say).
+    article : str
+        What precedes the count when every row has the same n ("all", "the").
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"label": ["sPD-1", "IL-2", "sCD25"], "n": [29, 28, 29]})
+    >>> patients_words(t), patients_words(t.iloc[[0, 2]], "the")
+    ('28 to 29 patients (IL-2 28, the others 29)', 'the 29 patients')
+    """
+    counts = table["n"].astype(int)
+    if counts.nunique() <= 1:
+        return f"{article} {int(counts.iloc[0])} patients" if len(counts) else f"{article} patients"
+    common = int(counts.mode().max())
+    others = [f"{label} {n}" for label, n in zip(table["label"], counts) if n != common]
+    return f"{counts.min()} to {counts.max()} patients ({', '.join(others)}, the others {common})"
+
+
+def change_summary(table: pd.DataFrame, conditioned: bool = False, article: str = "all") -> dict:
     """Plain-Python numbers and words about a `paired_change` table (for glue).
 
     `conditioned` says whether the data were built to meet the listed claims at the table's level
-    (`tacmg.presentation.report.built_to_meet`); an adjusted verdict is always tested.
+    (`tacmg.presentation.report.built_to_meet`); an adjusted verdict is always tested. `article`
+    precedes the patients' count in ``patients_words`` when every row has the same n.
 
-    Keys: n (patients in the subset), n_significant, n_significant_adjusted, n_listed (molecules the
-    sources list as falling significantly), n_matches, n_matches_adjusted (of the listed ones),
-    verdict / verdict_adjusted (a verdict of `tacmg.claims.verdicts`: whether every listed claim
-    holds), decreased_list,
-    increased_list (significant unadjusted, by direction), significant_adjusted_list, listed_list,
+    Keys: n (patients in the first row), patients_words (`patients_words`: the rows' n in words,
+    since a missing value leaves a patient out of that molecule only), n_significant,
+    n_significant_adjusted, n_listed (molecules the sources list as falling significantly),
+    n_matches, n_matches_adjusted (of the listed ones), verdict / verdict_adjusted (a verdict of
+    `tacmg.claims.verdicts`: whether every listed claim holds), decreased_list, increased_list
+    (significant unadjusted, by direction), significant_adjusted_list, listed_list,
     mismatched_list, unlisted_significant_list (significant but not named by any source),
     p_methods and p_methods_permutation (what each p is, as words), p_differs_list (molecules whose
     exact conditional p differs from the reported p), and per molecule `<molecule>_p`,
@@ -125,6 +155,7 @@ def change_summary(table: pd.DataFrame, conditioned: bool = False) -> dict:
     match_adj = table["matches_published_adjusted"].fillna(False).astype(bool)
     out: dict[str, Any] = {
         "n": int(table["n"].iloc[0]),
+        "patients_words": patients_words(table, article),
         "n_significant": int(sig.sum()),
         "n_significant_adjusted": int(sig_adj.sum()),
         "n_listed": int(listed.sum()),
@@ -154,27 +185,74 @@ def change_summary(table: pd.DataFrame, conditioned: bool = False) -> dict:
     return out
 
 
-def detectable_summary(detectable: pd.DataFrame) -> dict:
-    """Plain-Python values about a `tacmg.analyses.correlations.smallest_detectable` table (for glue).
+def bounded_text(value: float, decimals: int = 2) -> str:
+    """A value bounded by -1 and 1 (a rank-biserial or other correlation) to `decimals` places, with
+    more where rounding would print -1 or 1 for a value that is not: "-1.00" must mean every pair
+    went one way.
 
-    Keys: n_all, rho_all (smallest significant absolute rho in all patients), subset (the subset's
-    name, e.g. 'status I'), n_subset, rho_subset, alpha.
+    Examples
+    --------
+    >>> bounded_text(-0.9959677), bounded_text(-1.0), bounded_text(0.4567), bounded_text(0.99996)
+    ('-0.996', '-1.00', '0.46', '0.99996')
+    >>> bounded_text(float("nan"))
+    'n/a'
+    """
+    places = decimals
+    if not np.isfinite(value):
+        return fixed(value, places)
+    while abs(float(fixed(value, places))) == 1 and abs(value) < 1 and places < 8:
+        places += 1
+    return fixed(value, places)
+
+
+def readings_words(readings: pd.DataFrame) -> dict[str, str]:
+    """For each reading of the improved subset, the molecules whose implied claim fails (they fall
+    significantly although the summary leaves them off the subset's list), in words, from
+    `tacmg.analyses.improved_subset.readings_table`: ``implied_failed_<key>_list`` for each key of
+    `tacmg.analyses.improved_subset.READING_KEYS`.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"reading": ["status I", "status MM or I", "status MM or I", "MG-ADL fall of 2 or more"],
+    ...                   "kind": ["implied"] * 4, "label": ["IL-2", "sCD40", "IL-2", "IL-2"],
+    ...                   "verdict": ["holds (tested)", "does not hold", "does not hold", "holds (tested)"]})
+    >>> readings_words(t)
+    {'implied_failed_i_list': 'none', 'implied_failed_mm_i_list': 'sCD40 and IL-2', 'implied_failed_adl_list': 'none'}
+    """
+    out = {}
+    for reading, short in READING_KEYS.items():
+        rows = readings[(readings["reading"] == reading) & (readings["kind"] == "implied")]
+        out[f"implied_failed_{short}_list"] = words(rows.loc[rows["verdict"] == verdict_names.DOES_NOT_HOLD, "label"])
+    return out
+
+
+def thresholds_summary(thresholds: pd.DataFrame) -> dict:
+    """Plain-Python values about a `tacmg.analyses.correlations.correlation_thresholds` table (for glue).
+
+    Keys: n_all, significant_all (smallest absolute rho with p below alpha in all patients),
+    detectable_all (absolute rho detected with the table's power), subset (the subset's name,
+    e.g. 'status I'), n_subset, significant_subset, detectable_subset, alpha, power_pct.
 
     Examples
     --------
     >>> table = pd.DataFrame({"group": ["all patients", "status I"], "n": [32, 16],
-    ...                       "smallest_rho": [0.349, 0.497], "alpha": [0.05, 0.05]})
-    >>> detectable_summary(table)["rho_subset"], detectable_summary(table)["subset"]
-    (0.497, 'status I')
+    ...                       "significant_rho": [0.349, 0.497], "detectable_rho": [0.502, 0.7],
+    ...                       "alpha": [0.05, 0.05], "power": [0.8, 0.8]})
+    >>> values = thresholds_summary(table)
+    >>> values["significant_subset"], values["detectable_all"], values["subset"], values["power_pct"]
+    (0.497, 0.502, 'status I', 80.0)
     """
-    everyone, subset = detectable.iloc[0], detectable.iloc[1]
+    everyone, subset = thresholds.iloc[0], thresholds.iloc[1]
     return {
         "n_all": int(everyone["n"]),
-        "rho_all": float(everyone["smallest_rho"]),
+        "significant_all": float(everyone["significant_rho"]),
+        "detectable_all": float(everyone["detectable_rho"]),
         "subset": str(subset["group"]),
         "n_subset": int(subset["n"]),
-        "rho_subset": float(subset["smallest_rho"]),
+        "significant_subset": float(subset["significant_rho"]),
+        "detectable_subset": float(subset["detectable_rho"]),
         "alpha": float(everyone["alpha"]),
+        "power_pct": 100 * float(everyone["power"]),
     }
 
 
@@ -222,7 +300,8 @@ def multiplicity_summary(table: pd.DataFrame, alpha: float = 0.05, conditioned: 
     """What a family of tests says about chance, from any table with p, significant,
     significant_adjusted (and optionally published_sign / matches_published columns).
     `conditioned` says whether the data were built to meet the published pairs at `alpha`
-    (`tacmg.presentation.report.built_to_meet`); an adjusted verdict is always tested.
+    (`tacmg.presentation.report.built_to_meet`); an adjusted verdict is always tested. `article`
+    precedes the patients' count in ``patients_words`` when every row has the same n.
 
     Keys: n_tests, alpha, expected_by_chance (n_tests x alpha: the number of tests expected below
     alpha if no association existed at all), n_significant, n_significant_adjusted, and when the
