@@ -14,7 +14,7 @@ from tacmg.claims import verdicts as verdict_names
 from tacmg.claims.consistency import smallest_signed_rank_p
 from tacmg.claims.verdicts import verdict
 from tacmg.presentation.prose import method_words, words
-from tacmg.stats.rounding import fixed
+from tacmg.stats.rounding import fixed, minus_signs, p_text
 
 
 def against_controls_summary(table: pd.DataFrame, conditioned: bool = False) -> dict:
@@ -335,3 +335,39 @@ def multiplicity_summary(table: pd.DataFrame, alpha: float = 0.05, conditioned: 
             }
         )
     return out
+
+
+def disagreement_sentence(disagree: pd.DataFrame, alpha: float) -> str:
+    """Say which correlations' p-value and interval disagree on whether rho differs from 0.
+
+    Parameters
+    ----------
+    disagree : pandas.DataFrame
+        Rows of `tacmg.analyses.correlations.correlation_table` (label_x, label_y, rho, p_value)
+        whose p-value and interval disagree.
+    alpha : float
+        The significance level.
+
+    Examples
+    --------
+    >>> row = pd.DataFrame({"label_x": ["sICOS"], "label_y": ["IL-2"], "rho": [0.352], "p_value": [0.048]})
+    >>> print(disagreement_sentence(row, 0.05))
+    For sICOS with IL-2 (rho = +0.35, P = 0.048) P is below 0.05 while the interval reaches 0: read it as borderline.
+    >>> print(disagreement_sentence(row.iloc[:0], 0.05))
+    For every pair the p-value and the interval agree on whether rho differs from 0.
+    """
+    if disagree.empty:
+        return "For every pair the p-value and the interval agree on whether rho differs from 0."
+    pairs = [
+        minus_signs(f"{x} with {y} (rho = {rho:+.2f}, {p_text(p)})")
+        for x, y, rho, p in zip(disagree["label_x"], disagree["label_y"], disagree["rho"], disagree["p_value"])
+    ]
+    below = disagree["p_value"] < alpha
+    how = (
+        f"P is below {alpha:g} while the interval reaches 0"
+        if below.all()
+        else f"P is at least {alpha:g} while the interval excludes 0"
+        if not below.any()
+        else "the p-value and the interval disagree on whether rho differs from 0"
+    )
+    return f"For {words(pairs)} {how}: read {'it' if len(pairs) == 1 else 'them'} as borderline."
