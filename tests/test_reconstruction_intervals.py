@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import SMALL_STORE_GROUP, reading_store
 from tacmg import load
 from tacmg.analyses import ensemble_store
 from tacmg.analyses import interval_classes as ic
@@ -157,25 +158,16 @@ def test_derived_numbers_are_numbers_the_chapter_functions_return():
         assert set(labels) <= available, chapter
 
 
-def test_chapters_read_the_stored_ensembles_and_never_compute_them(private_store):
+@SMALL_STORE_GROUP
+def test_chapters_read_the_stored_ensembles_and_never_compute_them(private_store, small_store):
     committed = load(RECONSTRUCTED_DIR)
     with pytest.raises(ensemble_store.EnsemblesMissing, match="python -m tacmg ensembles"):
         intervals.for_chapter("01-cohort", committed)
-    p = committed.provenance
     chapters = tuple(chapter_numbers.CHAPTER_FUNCTIONS)
-    seen = []
-
-    def measure(chapter, cohorts):
-        seen.append(chapter)
-        return pd.DataFrame({"cohort_n": np.full(cohorts.size, 32.0), "cohort_x": np.arange(cohorts.size, dtype=float)})
-
-    # a small stand-in for the build step: the stored result is what the chapters then read
-    with pytest.MonkeyPatch.context() as m:
-        m.setattr(ri, "ENSEMBLE_SIZE", 20)
-        m.setattr(ri, "DESCRIPTIVE_SIZE", 20)
-        m.setattr(ri, "PRIORS_SIZE", 20)
-        ri.class_tables(int(p["seed"]), tuple(p["claims_conditioned_on"]), chapters, measure, build=True)
-        assert sorted(seen) == sorted(chapters * 3)  # each on all three ensembles
+    # a small stand-in for the build step (conftest.py): the stored result is what the chapters read
+    directory, _, seen = small_store
+    assert sorted(seen) == sorted(chapters * 3)  # each on all three ensembles
+    with reading_store(directory):
         section = intervals.for_chapter("01-cohort", committed)
     assert section.applies and section.number_class("cohort_n") == ic.FIXED
     assert section.changed == ()
