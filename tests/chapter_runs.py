@@ -5,8 +5,9 @@ the clinic's workbook, the edge cohorts). ``run_chapters(root, name, data_dir, c
 executes them the first time a dataset ``name`` is asked for in a test run and stores the executed
 notebooks under the run's temporary root, which pytest-xdist's workers share; any later caller, on
 either worker, reads them. A lock file per dataset makes a second worker that asks at the same
-moment wait for the first instead of executing the same chapters again (the tests that read a
-dataset also share an ``xdist_group``, so normally one worker owns it and the other never waits).
+moment wait for the first instead of executing the same chapters again (normally it never asks:
+each dataset's tests are in one module, and ``make unit`` sends a module's tests to one worker,
+``--dist loadfile``).
 
 The chapters of one dataset run one after the other in one kernel, its namespace emptied
 (``%reset -f``) before each: starting a kernel and importing the package cost about as much as a

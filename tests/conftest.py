@@ -6,7 +6,6 @@ numbers used in the tests are physical CSV lines: the header is line 1, the firs
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import shutil
 import sys
@@ -218,66 +217,3 @@ def edit():
         copy = staticmethod(copy_dataset)
 
     return Edit
-
-
-# ------------------------------------------------------------------ a small ensemble store, once
-# Drawing even small ensembles conditioned on the claims takes tens of seconds of CPU; the tests of
-# the build step's store (test_classes, test_reconstruction_intervals) share one, drawn once, on
-# the one pytest-xdist worker that runs them (their xdist_group, `make unit`: --dist loadgroup).
-SMALL_ENSEMBLES = {"ENSEMBLE_SIZE": 20, "DESCRIPTIVE_SIZE": 20, "PRIORS_SIZE": 20}
-SMALL_STORE_GROUP = pytest.mark.xdist_group("small-ensemble-store")
-
-
-@contextlib.contextmanager
-def reading_store(directory: Path):
-    """The ensemble store at `directory`, with the small ensembles' sizes, for the `with` block."""
-    from tacmg.analyses import ensemble_store
-    from tacmg.analyses import reconstruction_intervals as ri
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(ensemble_store, "STORE_DIR", directory)
-        for name, size in SMALL_ENSEMBLES.items():
-            patch.setattr(ri, name, size)
-        yield
-
-
-def _small_measure(seen: list[str]):
-    """The chapters' measure for the small store: chapter 03's real numbers, a stand-in for the rest
-    (`cohort_n`, the same on every cohort, and `cohort_x`, a different number on each); records
-    every (chapter, ensemble) measured in `seen`."""
-    import numpy as np
-    import pandas as pd
-
-    from tacmg.analyses import reconstruction_intervals as ri
-    from tacmg.presentation import chapter_numbers, intervals
-
-    def measure(chapter, cohorts):
-        seen.append(chapter)
-        if chapter == "03-prednisone":
-            return ri.measure_across(intervals.FlatNumbers(chapter_numbers.CHAPTER_FUNCTIONS[chapter]), cohorts, 1)
-        return pd.DataFrame({"cohort_n": np.full(cohorts.size, 32.0), "cohort_x": np.arange(cohorts.size, dtype=float)})
-
-    return measure
-
-
-@pytest.fixture(scope="session")
-def small_store(tmp_path_factory):
-    """A private ensemble store built by the build step's own code on small ensembles:
-    (its directory, the class tables built, the chapters measured, one entry per ensemble)."""
-    from tacmg import load
-    from tacmg.analyses import reconstruction_intervals as ri
-    from tacmg.data.paths import RECONSTRUCTED_DIR
-    from tacmg.presentation import chapter_numbers
-
-    directory = tmp_path_factory.mktemp("small-ensemble-store")
-    provenance = load(RECONSTRUCTED_DIR).provenance
-    seen: list[str] = []
-    with reading_store(directory):
-        tables = ri.class_tables(
-            int(provenance["seed"]),
-            tuple(provenance["claims_conditioned_on"]),
-            tuple(chapter_numbers.CHAPTER_FUNCTIONS),
-            _small_measure(seen),
-            build=True,
-        )
-    return directory, tables, seen

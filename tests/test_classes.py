@@ -4,21 +4,18 @@ Monte Carlo noise, integer intervals for counts and the committed value flagged 
 from __future__ import annotations
 
 import math
-from collections import Counter
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import SMALL_STORE_GROUP, reading_store
 from tacmg import load
-from tacmg.analyses import ensemble_store
 from tacmg.analyses import interval_classes as ic
 from tacmg.analyses import reconstruction_intervals as ri
 from tacmg.claims.evaluate import holds_matrix
 from tacmg.claims.registry import load_claims
 from tacmg.data.paths import RECONSTRUCTED_DIR
-from tacmg.presentation import chapter_numbers, intervals
+from tacmg.presentation import intervals
 from tacmg.reconstruction.generator import Targets, draw_candidates, generate
 from tacmg.reconstruction.priors import load_priors
 
@@ -98,27 +95,6 @@ def test_the_priors_alone_ensemble_meets_no_claim_by_construction():
     descriptive = load_claims().select(kind="descriptive")
     # with no median forced, some cohort misses a published summary
     assert not holds_matrix(e.priors, descriptive).all()
-
-
-@SMALL_STORE_GROUP
-def test_class_tables_are_built_once_and_read_by_the_chapters(tmp_path, small_store):
-    committed = load(RECONSTRUCTED_DIR)
-    p = committed.provenance
-    chapters = tuple(chapter_numbers.CHAPTER_FUNCTIONS)
-    with reading_store(tmp_path), pytest.raises(ensemble_store.EnsemblesMissing):
-        ri.class_tables(int(p["seed"]), tuple(p["claims_conditioned_on"]), chapters)
-    directory, tables, seen = small_store  # built by the build step's code (conftest.py)
-    assert Counter(seen) == dict.fromkeys(chapters, 3)  # every chapter on all three ensembles
-    table = tables["03-prednisone"]
-    assert set(table["number_class"]) <= {*ic.CLASSES, ""}
-    with reading_store(directory):
-        section = intervals.for_chapter("03-prednisone", committed)
-    # the committed cohort is the conditioned ensemble's first: its values are the chapter's own
-    own = intervals.FlatNumbers(chapter_numbers.CHAPTER_FUNCTIONS["03-prednisone"])(committed)
-    numeric = {k: v for k, v in own.items() if isinstance(v, int | float) and not isinstance(v, bool)}
-    for k, value in numeric.items():
-        if k in section.table.index and not math.isnan(value):
-            assert section.table.loc[k, "committed"] == pytest.approx(value)
 
 
 def test_set_by_priors_overrides_the_class():

@@ -62,14 +62,7 @@ def _shown_text(notebook):
                     yield mime, text if isinstance(text, str) else str(text)
 
 
-# One pytest-xdist group per cohort (make unit: --dist loadgroup): the two workers share the cohorts.
-EDGES = [
-    pytest.param(f, id=f.__name__, marks=pytest.mark.xdist_group(f"edge-{f.__name__}"))
-    for f in (one_patient, no_improved_patient, constant_molecule)
-]
-
-
-@pytest.mark.parametrize("edit", EDGES)
+@pytest.mark.parametrize("edit", [one_patient, no_improved_patient, constant_molecule], ids=lambda f: f.__name__)
 def test_every_chapter_runs_and_prints_no_nan(edit, tmp_path, tmp_path_factory):
     directory = _copy(tmp_path / "cohort")
     edit(directory)

@@ -57,9 +57,6 @@ FLOW_CHAPTERS = [
     "07-correlations.md",
 ]
 CHAPTERS = ["00-findings.md", *FLOW_CHAPTERS, "08-scorecard.md", "11-discussion.md"]
-# The tests reading the chapters' runs on the workbook stay on one pytest-xdist worker (make unit:
-# --dist loadgroup), which executes them once.
-pytestmark = pytest.mark.xdist_group("chapters-on-the-clinic-workbook")
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,12 @@ package's computation on that dataset and differ from those of the default build
 scorecard's verdicts must follow. An invalid dataset must stop the first chapter with the
 loader's one-line message.
 
-The chapters run once on the second dataset in a test run (``chapter_runs.run_chapters``, shared by
-the pytest-xdist workers), and the tests that read those runs stay on one worker (``make unit``
-distributes by ``loadgroup``). The committed cohort's side is the stored notebooks
-(``notebooks/*.ipynb``): ``make nbval`` executes every chapter on the committed cohort and fails when
-an output differs from the stored one, so executing them here again would only repeat it; the
-fixture checks that each stored notebook has its chapter's code cells (else: run ``make notebooks``).
+The chapters run once on the second dataset in a test run (``chapter_runs.run_chapters``, shared
+by the pytest-xdist workers; ``make unit`` runs this module's tests on one worker). The committed
+cohort's side is the stored notebooks (``notebooks/*.ipynb``): ``make nbval`` executes every
+chapter on the committed cohort and fails when an output differs from the stored one, so executing
+them here again would only repeat it; the fixture checks that each stored notebook has its
+chapter's code cells (else: run ``make notebooks``).
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ NOTEBOOKS = chapter_runs.NOTEBOOKS
 # Chapters computed from the registry and priors alone: they read no dataset.
 DATA_INDEPENDENT = {"09-consistency.md", "10-robustness.md"}
 SECOND_SEED = 7
-pytestmark = pytest.mark.xdist_group("chapters-on-the-second-reconstruction")
 
 
 def execute_chapter(path, monkeypatch, data_dir):
