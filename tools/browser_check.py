@@ -9,10 +9,11 @@ mode with the theme's own button, as a reader does, and checked again once every
 Every other page loads in the other mode, and the phone width starts where the laptop width did
 not, so each page is both loaded and switched into each mode. One browser context per width serves
 every page (routing every request, as this check does, turns the HTTP cache off, so each page is
-still loaded whole). A view is checked once the page says it is ready: the document loaded, its
-fonts loaded and every chart container holding a drawn ``svg.marks`` (or an error) marked by the
-book's chart layout as drawn in the page's current mode; the ceiling on that wait only catches a
-hang. Every view must show:
+still loaded whole); the pages are dealt out to two browsers in two processes (``--browsers``).
+A view is checked once the page says it is ready: the document loaded, its fonts loaded, no CSS
+transition running and every chart container holding a drawn ``svg.marks`` (or an error), marked
+by the book's chart layout as drawn in the page's current mode; the ceiling on that wait only
+catches a hang. Every view must show:
 
 1. every Altair chart rendered (vega-embed drew an ``svg``/``canvas`` inside its
    ``<div id="altair-viz-...">``), no chart error, and for a chapter at least as many charts as
@@ -52,6 +53,7 @@ import shutil
 import sys
 import tempfile
 import threading
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -441,12 +443,36 @@ def check_site(
     return openings, problems, notes
 
 
+def check_site_in_browsers(
+    html_root: Path, out: Path, browsers: int, timeout: float, notebooks: Path
+) -> tuple[list[Opening], list[str], list[str]]:
+    """`check_site` over every built page, the pages dealt out to `browsers` browsers in as many
+    processes: a view spends most of its time waiting on one process (Chromium drawing, axe in
+    the page, this script deciding), so two browsers keep two cores busy. Each browser's own
+    network log is checked as in `check_site`."""
+    pages = pages_to_check(html_root)
+    if browsers <= 1:
+        return check_site(html_root, out, pages, timeout=timeout, notebooks=notebooks)
+    shares = [pages[start::browsers] for start in range(browsers)]
+    with ProcessPoolExecutor(browsers) as pool:
+        futures = [
+            pool.submit(check_site, html_root, out, share, WIDTHS, MODES, timeout, notebooks) for share in shares
+        ]
+        results = [future.result() for future in futures]
+    order = {page.relative_to(html_root).as_posix(): number for number, page in enumerate(pages)}
+    openings = sorted(
+        (o for r in results for o in r[0]), key=lambda o: (order[o.page], WIDTHS.index(o.width), MODES.index(o.mode))
+    )
+    return openings, [p for r in results for p in r[1]], list(dict.fromkeys(n for r in results for n in r[2]))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "browser", help="screenshots of failing views")
     parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
     parser.add_argument("--timeout", type=float, default=120.0, help="ceiling per view, against hangs only")
+    parser.add_argument("--browsers", type=int, default=2, help="browsers (processes) sharing the pages")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"browser_check: {CHROMIUM} is missing; run `make browser` (apt-get install chromium)", file=sys.stderr)
@@ -456,13 +482,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"browser_check: {html_root} holds no built book; run `make book` first", file=sys.stderr)
         return 2
     shutil.rmtree(args.out, ignore_errors=True)  # screenshots of this run's failures only
-    openings, browser_problems, notes = check_site(html_root, args.out, timeout=args.timeout, notebooks=args.notebooks)
+    openings, browser_problems, notes = check_site_in_browsers(
+        html_root, args.out, args.browsers, args.timeout, args.notebooks
+    )
     for o in openings:
         status = "ok  " if not o.problems else "FAIL"
         print(f"browser_check: {status} {o.page} at {o.width} px, {o.mode}: {o.rendered}/{o.charts} chart(s)")
         for problem in o.problems:
             print(f"browser_check:      {problem}")
-    print("browser_check: first visit (the page and all it loads), uncompressed / gzipped:")
+    print("browser_check: each page loaded at 1366 px (the page and all it loads), uncompressed / gzipped:")
     for o in openings:
         if o.bytes_raw:
             print(f"browser_check:   {o.page}: {o.bytes_raw / 1e6:.2f} MB / {o.bytes_gzip / 1e6:.2f} MB")
