@@ -145,18 +145,29 @@ notebooks: venv ensembles ## regenerate notebooks/*.ipynb from the .md files and
 
 # ------------------------------------------------------------------------------- tests
 # `make test` runs every check even after one fails, then fails if any did. publish-check, no-cdn
-# and the browser check read the book the `book` step built.
+# and the browser check read the book the `book` step built. At the end it prints each part's wall
+# time and CPU time (user + sys of the part's processes, from bash's `times`), one line.
+TEST_PARTS := lint unit pairs nbval book no-cdn browser-check jupyterlab-check publish-check
 test: venv ## everything: lint and types, unit tests and doctests, pair sync, nbval, -W book build, no-CDN, browser, JupyterLab and publish checks
-	@failed=(); \
-	for target in lint unit pairs nbval book no-cdn browser-check jupyterlab-check publish-check; do \
+	@failed=(); timings=(); clock=$$(mktemp); trap 'rm -f "$$clock"' EXIT; \
+	cpu() { awk 'NR == 2 { s = 0; for (i = 1; i <= 2; i++) { split($$i, t, /[ms]/); s += t[1] * 60 + t[2] } printf "%.1f", s }' "$$clock"; }; \
+	begun=$$(date +%s); \
+	for target in $(TEST_PARTS); do \
 	  echo "== make $$target"; \
+	  start=$$(date +%s); times > "$$clock"; cpu_start=$$(cpu); \
 	  $(MAKE) --no-print-directory $$target || failed+=("$$target"); \
+	  times > "$$clock"; \
+	  timings+=("$$target $$(( $$(date +%s) - start ))/$$(awk -v a="$$(cpu)" -v b="$$cpu_start" 'BEGIN { printf "%.0f", a - b }')"); \
 	done; \
+	echo "make test: seconds (wall/CPU): $$(IFS='|'; echo "$${timings[*]}" | sed 's/|/ | /g') | total $$(( $$(date +%s) - begun ))"; \
 	if [ $${#failed[@]} -gt 0 ]; then echo "make test: FAILED: $${failed[*]}"; exit 1; fi; \
 	echo "make test: all checks passed"
 
+# --dist loadfile: a module's tests on one worker, so that a module's fixtures (the chapters run on
+# a dataset, tests/chapter_runs.py; the small ensemble store) are computed once. Not loadgroup:
+# with pytest 9.2 its xdist_group marks are silently ignored (pytest-xdist issue 1386).
 unit: venv ensembles ## pytest on tests/ and the docstring examples of src/tacmg (doctests), on both cores
-	$(PY) -m pytest -q -n 2 --dist loadgroup -p no:cacheprovider tests
+	$(PY) -m pytest -q -n 2 --dist loadfile -p no:cacheprovider tests
 	$(PY) -m pytest -q --doctest-modules -p no:cacheprovider src/tacmg
 
 lint: venv ## ruff (lint and format check) on the code, mypy on the package

@@ -108,3 +108,32 @@ def test_a_chart_that_never_draws_is_reported_once_the_ceiling_is_reached(tmp_pa
     (opening,) = openings
     assert "0 of 1 chart(s) rendered" in opening.problems, opening.problems
     assert any(p.startswith("not ready") for p in opening.problems), opening.problems
+
+
+# The theme's button as pydata-sphinx-theme wires it, reduced to what the check relies on: a click
+# changes <html data-theme> and stores the choice.
+THEME_BUTTON = (
+    '<button class="theme-switch-button" onclick="const d = document.documentElement.dataset; '
+    "d.theme = d.theme === 'dark' ? 'light' : 'dark'; localStorage.setItem('theme', d.theme);\">mode</button>"
+)
+
+
+def test_each_page_is_seen_in_both_modes_by_switching_with_the_theme_button(tmp_path):
+    browser_check = load_browser_check()
+    site = tmp_path / "html"
+    (site / "notebooks").mkdir(parents=True)
+    with_button, without = site / "notebooks" / "01-a.html", site / "notebooks" / "02-b.html"
+    colours = {"banner_text": "#1a1a1a", "banner_background": "#fff3cd"}
+    with_button.write_text(PAGE.format(extra=THEME_BUTTON, **colours))
+    without.write_text(PAGE.format(extra="", **colours))
+    openings, _, _ = browser_check.check_site(
+        site, tmp_path / "shots", pages=[with_button, without], widths=(1366,), notebooks=tmp_path / "none"
+    )
+    views = {(o.page, o.mode): o.problems for o in openings}
+    # the first page loads light and is switched to dark by its button; the second loads dark
+    assert views[("notebooks/01-a.html", "light")] == [] and views[("notebooks/01-a.html", "dark")] == []
+    assert views[("notebooks/02-b.html", "dark")] == []
+    assert views[("notebooks/02-b.html", "light")] == [
+        "the theme button did not switch the page to light mode",
+        "the theme shows 'dark', not 'light'",
+    ]

@@ -11,7 +11,6 @@ import pytest
 from scipy import stats
 
 from tacmg import load
-from tacmg.analyses import ensemble_store
 from tacmg.analyses import interval_classes as ic
 from tacmg.analyses import reconstruction_intervals as ri
 from tacmg.claims.evaluate import holds_matrix
@@ -148,37 +147,6 @@ def test_the_priors_alone_ensemble_meets_no_claim_by_construction():
     descriptive = load_claims().select(kind="descriptive")
     # with no median forced, some cohort misses a published summary
     assert not holds_matrix(e.priors, descriptive).all()
-
-
-def test_class_tables_are_built_once_and_read_by_the_chapters(tmp_path, monkeypatch):
-    monkeypatch.setattr(ensemble_store, "STORE_DIR", tmp_path)
-    for name in ("ENSEMBLE_SIZE", "DESCRIPTIVE_SIZE", "PRIORS_SIZE"):
-        monkeypatch.setattr(ri, name, 30)
-    committed = load(RECONSTRUCTED_DIR)
-    p = committed.provenance
-    chapters = tuple(chapter_numbers.CHAPTER_FUNCTIONS)
-    measured = {}
-
-    def measure(chapter, cohorts):  # the prednisone chapter's real numbers, others a stand-in
-        if chapter == "03-prednisone":
-            return ri.measure_across(intervals.FlatNumbers(chapter_numbers.CHAPTER_FUNCTIONS[chapter]), cohorts, 1)
-        measured.setdefault(chapter, 0)
-        measured[chapter] += 1
-        return pd.DataFrame({"x_n": np.full(cohorts.size, 1.0)})
-
-    with pytest.raises(ensemble_store.EnsemblesMissing):
-        ri.class_tables(int(p["seed"]), tuple(p["claims_conditioned_on"]), chapters)
-    tables = ri.class_tables(int(p["seed"]), tuple(p["claims_conditioned_on"]), chapters, measure, build=True)
-    assert set(measured.values()) == {3}  # every chapter on all three ensembles
-    table = tables["03-prednisone"]
-    assert set(table["number_class"]) <= {*ic.CLASSES, ""}
-    section = intervals.for_chapter("03-prednisone", committed)
-    # the committed cohort is the conditioned ensemble's first: its values are the chapter's own
-    own = intervals.FlatNumbers(chapter_numbers.CHAPTER_FUNCTIONS["03-prednisone"])(committed)
-    numeric = {k: v for k, v in own.items() if isinstance(v, int | float) and not isinstance(v, bool)}
-    for k, value in numeric.items():
-        if k in section.table.index and not math.isnan(value):
-            assert section.table.loc[k, "committed"] == pytest.approx(value)
 
 
 def test_set_by_priors_overrides_the_class():

@@ -11,8 +11,9 @@ import shutil
 
 import pytest
 
+from chapter_runs import notebooks_or_fail, run_chapters, shared_root
 from tacmg.data.paths import RECONSTRUCTED_DIR
-from test_own_data import data_chapters, execute_chapter
+from test_own_data import data_chapters
 
 NAN = re.compile(r"(?<![A-Za-z_])(nan|NaN|[+-]?inf)(?![A-Za-z_])")
 SHOWN = ("text/html", "text/plain", "text/markdown", "application/vnd.vegalite.v5+json")
@@ -62,12 +63,12 @@ def _shown_text(notebook):
 
 
 @pytest.mark.parametrize("edit", [one_patient, no_improved_patient, constant_molecule], ids=lambda f: f.__name__)
-def test_every_chapter_runs_and_prints_no_nan(edit, tmp_path, monkeypatch):
+def test_every_chapter_runs_and_prints_no_nan(edit, tmp_path, tmp_path_factory):
     directory = _copy(tmp_path / "cohort")
     edit(directory)
-    for path in data_chapters():
-        notebook = execute_chapter(path, monkeypatch, directory)
+    runs = run_chapters(shared_root(tmp_path_factory), f"edge-{edit.__name__}", directory, data_chapters())
+    for name, notebook in notebooks_or_fail(runs).items():
         for mime, text in _shown_text(notebook):
-            assert mime != "stderr", f"{path.name}: {text[:300]}"
+            assert mime != "stderr", f"{name}: {text[:300]}"
             found = NAN.search(text)
-            assert found is None, f"{path.name} {mime}: ...{text[max(0, found.start() - 120) : found.end() + 40]}"
+            assert found is None, f"{name} {mime}: ...{text[max(0, found.start() - 120) : found.end() + 40]}"

@@ -57,7 +57,8 @@ def _largest_dataset(spec: dict) -> int:
     return max((len(rows) for rows in spec.get("datasets", {}).values()), default=0)
 
 
-# The tests of the large cohort share it on one pytest-xdist worker (make unit: --dist loadgroup).
+# The tests of the large cohort share it on one pytest-xdist worker (make unit: --dist loadfile sends
+# this module to one worker; the group is for --dist loadgroup, which pytest 9.2 ignores: xdist#1386).
 ONE_COHORT = pytest.mark.xdist_group("large-cohort")
 
 

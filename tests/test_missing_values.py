@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from chapter_runs import NOTEBOOKS, glued_values, notebooks_or_fail, run_chapters, shared_root
 from clinic_cohort import (
     BLANK_CELLS,
     CENSORED_MOLECULE,
@@ -44,7 +45,6 @@ from tacmg.presentation import report
 from tacmg.presentation.chapter_values import discussion_values
 from tacmg.presentation.prose import counted, words
 from tacmg.stats import rank_tests
-from test_own_data import NOTEBOOKS, execute_chapter, glued_values
 
 # The chapters with a participant-flow cell; every chapter that reads data (09 and 10 read none).
 FLOW_CHAPTERS = [
@@ -208,12 +208,10 @@ def test_blank_cells_in_the_workbook_are_where_the_cohort_put_them(dataset):
 
 
 @pytest.fixture(scope="module")
-def chapter_runs(workbook):
-    monkeypatch = pytest.MonkeyPatch()
-    try:
-        return {name: execute_chapter(NOTEBOOKS / name, monkeypatch, workbook[0]) for name in CHAPTERS}
-    finally:
-        monkeypatch.undo()
+def chapter_runs(workbook, tmp_path_factory):
+    """Every data chapter executed on the workbook, once per test run (`chapter_runs.run_chapters`)."""
+    root = shared_root(tmp_path_factory)
+    return notebooks_or_fail(run_chapters(root, "clinic-workbook", workbook[0], [NOTEBOOKS / n for n in CHAPTERS]))
 
 
 def _glued_words(notebook) -> dict[str, str]:

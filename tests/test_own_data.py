@@ -7,9 +7,12 @@ package's computation on that dataset and differ from those of the default build
 scorecard's verdicts must follow. An invalid dataset must stop the first chapter with the
 loader's one-line message.
 
-Each chapter runs once per dataset in a test session (the session fixture ``runs``), and the tests
-that read those runs stay on one pytest-xdist worker (``make unit`` distributes by ``loadgroup``),
-so that the chapters are not executed again on the other worker.
+The chapters run once on the second dataset in a test run (``chapter_runs.run_chapters``, shared
+by the pytest-xdist workers; ``make unit`` runs this module's tests on one worker). The committed
+cohort's side is the stored notebooks (``notebooks/*.ipynb``): ``make nbval`` executes every
+chapter on the committed cohort and fails when an output differs from the stored one, so executing
+them here again would only repeat it; the fixture checks that each stored notebook has its
+chapter's code cells (else: run ``make notebooks``).
 """
 
 from __future__ import annotations
@@ -18,10 +21,11 @@ import re
 import shutil
 
 import jupytext
-import nbclient
+import nbformat
 import pytest
 from nbclient.exceptions import CellExecutionError
 
+import chapter_runs
 from tacmg import load
 from tacmg.claims.evaluate import evaluate
 from tacmg.claims.registry import load_claims
@@ -29,33 +33,18 @@ from tacmg.data.paths import REPO_ROOT
 from tacmg.presentation import report
 from tacmg.reconstruction.reconstruct import reconstruct
 
-NOTEBOOKS = REPO_ROOT / "notebooks"
+NOTEBOOKS = chapter_runs.NOTEBOOKS
 # Chapters computed from the registry and priors alone: they read no dataset.
 DATA_INDEPENDENT = {"09-consistency.md", "10-robustness.md"}
 SECOND_SEED = 7
-pytestmark = pytest.mark.xdist_group("chapters-on-two-datasets")
 
 
 def execute_chapter(path, monkeypatch, data_dir):
-    monkeypatch.setenv("MG_DATA_DIR", str(data_dir))
-    notebook = jupytext.read(path)
-    client = nbclient.NotebookClient(
-        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-    )
-    client.execute()
-    return notebook
+    """Execute one chapter on `data_dir` now (not cached); `monkeypatch` is kept for the callers."""
+    return chapter_runs.execute_chapter(path, data_dir)
 
 
-def glued_values(notebook) -> dict[str, str]:
-    """The text/plain value of every myst-nb glue in an executed notebook."""
-    values = {}
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            record = output.get("metadata", {}).get("scrapbook", {})
-            if record.get("name"):
-                prefix = record.get("mime_prefix", "")
-                values[record["name"]] = output.get("data", {}).get(f"{prefix}text/plain", "")
-    return values
+glued_values = chapter_runs.glued_values
 
 
 @pytest.fixture(scope="session")
@@ -70,18 +59,24 @@ def data_chapters():
     return [p for p in sorted(NOTEBOOKS.glob("*.md")) if p.name not in DATA_INDEPENDENT]
 
 
+def stored_notebook(path):
+    """The executed notebook stored beside the chapter `path`, which must have the chapter's code."""
+    stored = nbformat.read(path.with_suffix(".ipynb"), as_version=4)
+    code = [c.source for c in jupytext.read(path).cells if c.cell_type == "code"]
+    if [c.source for c in stored.cells if c.cell_type == "code"] != code:
+        pytest.fail(f"{path.with_suffix('.ipynb').name} is older than {path.name}: run make notebooks", pytrace=False)
+    return stored
+
+
 @pytest.fixture(scope="session")
-def executed(second_dataset):
-    """Every data chapter executed once on the committed cohort and once on the second dataset:
-    ({chapter: notebook}, {chapter: notebook})."""
-    monkeypatch = pytest.MonkeyPatch()
-    try:
-        default = {
-            p.name: execute_chapter(p, monkeypatch, REPO_ROOT / "data" / "reconstructed") for p in data_chapters()
-        }
-        second = {p.name: execute_chapter(p, monkeypatch, second_dataset) for p in data_chapters()}
-    finally:
-        monkeypatch.undo()
+def executed(second_dataset, tmp_path_factory):
+    """Every data chapter on the committed cohort (its stored notebook) and on the second dataset
+    (executed once per test run): ({chapter: notebook}, {chapter: notebook})."""
+    default = {p.name: stored_notebook(p) for p in data_chapters()}
+    root = chapter_runs.shared_root(tmp_path_factory)
+    second = chapter_runs.notebooks_or_fail(
+        chapter_runs.run_chapters(root, "second-reconstruction", second_dataset, data_chapters())
+    )
     return default, second
 
 

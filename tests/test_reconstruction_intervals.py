@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import math
 import re
+from collections import Counter
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -25,6 +29,68 @@ from tacmg.reconstruction.generator import generate
 def private_store(tmp_path, monkeypatch):
     monkeypatch.setattr(ensemble_store, "STORE_DIR", tmp_path)
     return tmp_path
+
+
+# ------------------------------------------------------------------ a small ensemble store, once
+# Drawing even small ensembles conditioned on the claims takes tens of seconds of CPU: the two tests
+# of the build step's store share one, drawn once in this module (`make unit` sends a module's
+# tests to one pytest-xdist worker: --dist loadfile).
+SMALL_ENSEMBLES = {"ENSEMBLE_SIZE": 20, "DESCRIPTIVE_SIZE": 20, "PRIORS_SIZE": 20}
+
+
+@contextlib.contextmanager
+def reading_store(directory: Path):
+    """The ensemble store at `directory`, with the small ensembles' sizes, for the `with` block."""
+    from tacmg.analyses import ensemble_store
+    from tacmg.analyses import reconstruction_intervals as ri
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ensemble_store, "STORE_DIR", directory)
+        for name, size in SMALL_ENSEMBLES.items():
+            patch.setattr(ri, name, size)
+        yield
+
+
+def _small_measure(seen: list[str]):
+    """The chapters' measure for the small store: chapter 03's real numbers, a stand-in for the rest
+    (`cohort_n`, the same on every cohort, and `cohort_x`, a different number on each); records
+    every (chapter, ensemble) measured in `seen`."""
+    import numpy as np
+    import pandas as pd
+
+    from tacmg.analyses import reconstruction_intervals as ri
+    from tacmg.presentation import chapter_numbers, intervals
+
+    def measure(chapter, cohorts):
+        seen.append(chapter)
+        if chapter == "03-prednisone":
+            return ri.measure_across(intervals.FlatNumbers(chapter_numbers.CHAPTER_FUNCTIONS[chapter]), cohorts, 1)
+        return pd.DataFrame({"cohort_n": np.full(cohorts.size, 32.0), "cohort_x": np.arange(cohorts.size, dtype=float)})
+
+    return measure
+
+
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory):
+    """A private ensemble store built by the build step's own code on small ensembles:
+    (its directory, the class tables built, the chapters measured, one entry per ensemble)."""
+    from tacmg import load
+    from tacmg.analyses import reconstruction_intervals as ri
+    from tacmg.data.paths import RECONSTRUCTED_DIR
+    from tacmg.presentation import chapter_numbers
+
+    directory = tmp_path_factory.mktemp("small-ensemble-store")
+    provenance = load(RECONSTRUCTED_DIR).provenance
+    seen: list[str] = []
+    with reading_store(directory):
+        tables = ri.class_tables(
+            int(provenance["seed"]),
+            tuple(provenance["claims_conditioned_on"]),
+            tuple(chapter_numbers.CHAPTER_FUNCTIONS),
+            _small_measure(seen),
+            build=True,
+        )
+    return directory, tables, seen
 
 
 @pytest.mark.parametrize(
@@ -202,25 +268,15 @@ def test_derived_numbers_are_numbers_the_chapter_functions_return():
         assert set(labels) <= available, chapter
 
 
-def test_chapters_read_the_stored_ensembles_and_never_compute_them(private_store):
+def test_chapters_read_the_stored_ensembles_and_never_compute_them(private_store, small_store):
     committed = load(RECONSTRUCTED_DIR)
     with pytest.raises(ensemble_store.EnsemblesMissing, match="python -m tacmg ensembles"):
         intervals.for_chapter("01-cohort", committed)
-    p = committed.provenance
     chapters = tuple(chapter_numbers.CHAPTER_FUNCTIONS)
-    seen = []
-
-    def measure(chapter, cohorts):
-        seen.append(chapter)
-        return pd.DataFrame({"cohort_n": np.full(cohorts.size, 32.0), "cohort_x": np.arange(cohorts.size, dtype=float)})
-
-    # a small stand-in for the build step: the stored result is what the chapters then read
-    with pytest.MonkeyPatch.context() as m:
-        m.setattr(ri, "ENSEMBLE_SIZE", 20)
-        m.setattr(ri, "DESCRIPTIVE_SIZE", 20)
-        m.setattr(ri, "PRIORS_SIZE", 20)
-        ri.class_tables(int(p["seed"]), tuple(p["claims_conditioned_on"]), chapters, measure, build=True)
-        assert sorted(seen) == sorted(chapters * 3)  # each on all three ensembles
+    # a small stand-in for the build step (small_store): the stored result is what the chapters read
+    directory, _, seen = small_store
+    assert sorted(seen) == sorted(chapters * 3)  # each on all three ensembles
+    with reading_store(directory):
         section = intervals.for_chapter("01-cohort", committed)
     assert section.applies and section.number_class("cohort_n") == ic.FIXED
     assert section.changed == ()
@@ -245,3 +301,24 @@ def test_the_store_key_ignores_docstrings_but_not_code():
     before = "def f(x):\n    'Adds one.'\n    return x + 1\n"
     assert ensemble_store.code_digest(before) == ensemble_store.code_digest(before.replace("Adds one.", "Adds 1."))
     assert ensemble_store.code_digest(before) != ensemble_store.code_digest(before.replace("x + 1", "x + 2"))
+
+
+# Moved from test_classes.py: it reads the same small store.
+def test_class_tables_are_built_once_and_read_by_the_chapters(tmp_path, small_store):
+    committed = load(RECONSTRUCTED_DIR)
+    p = committed.provenance
+    chapters = tuple(chapter_numbers.CHAPTER_FUNCTIONS)
+    with reading_store(tmp_path), pytest.raises(ensemble_store.EnsemblesMissing):
+        ri.class_tables(int(p["seed"]), tuple(p["claims_conditioned_on"]), chapters)
+    directory, tables, seen = small_store  # built by the build step's code (small_store)
+    assert Counter(seen) == dict.fromkeys(chapters, 3)  # every chapter on all three ensembles
+    table = tables["03-prednisone"]
+    assert set(table["number_class"]) <= {*ic.CLASSES, ""}
+    with reading_store(directory):
+        section = intervals.for_chapter("03-prednisone", committed)
+    # the committed cohort is the conditioned ensemble's first: its values are the chapter's own
+    own = intervals.FlatNumbers(chapter_numbers.CHAPTER_FUNCTIONS["03-prednisone"])(committed)
+    numeric = {k: v for k, v in own.items() if isinstance(v, int | float) and not isinstance(v, bool)}
+    for k, value in numeric.items():
+        if k in section.table.index and not math.isnan(value):
+            assert section.table.loc[k, "committed"] == pytest.approx(value)

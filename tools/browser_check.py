@@ -2,12 +2,17 @@
 
 Each page of ``_build/html`` is served from 127.0.0.1 and opened with Playwright in Debian's
 Chromium (``/usr/bin/chromium``; nothing is downloaded) at two widths (1366 px, a laptop, and
-390 px, a phone) and in both colour modes of the theme (pydata-sphinx-theme's stored ``mode`` set to
-light or dark, and ``prefers-color-scheme`` emulated to match; at 1366 px in light mode no mode is
-stored, as on a reader's first visit). One browser context per width and mode serves every page
-(routing every request, as this check does, turns the HTTP cache off, so each page is still loaded
-whole). A view is checked once the page says it is ready: the document loaded, its fonts loaded and
-every chart container holding a drawn ``svg.marks`` (or an error); the ceiling on that wait only
+390 px, a phone), and seen in both colour modes of the theme: loaded once per width in one mode
+(pydata-sphinx-theme's stored ``mode``, and ``prefers-color-scheme`` emulated to match; at 1366 px
+in light mode no mode is stored, as on a reader's first visit), checked, then switched to the other
+mode with the theme's own button, as a reader does, and checked again once every chart is redrawn.
+Every other page loads in the other mode, and the phone width starts where the laptop width did
+not, so each page is both loaded and switched into each mode. One browser context per width serves
+every page (routing every request, as this check does, turns the HTTP cache off, so each page is
+still loaded whole); the pages are dealt out to two browsers in two processes (``--browsers``).
+A view is checked once the page says it is ready: the document loaded, its fonts loaded, no CSS
+transition running and every chart container holding a drawn ``svg.marks`` (or an error), marked
+by the book's chart layout as drawn in the page's current mode; the ceiling on that wait only
 catches a hang. Every view must show:
 
 1. every Altair chart rendered (vega-embed drew an ``svg``/``canvas`` inside its
@@ -29,7 +34,7 @@ connection and no request to anything but the loopback address. ``CHROMIUM_FLAGS
 Chromium's own services (sign-in, component updates, network time) from asking.
 
 A full-page screenshot of every view that fails goes to ``_build/browser/`` (CI keeps it when the
-check fails); the first-visit weight of every page (the page and everything it loads,
+check fails); the weight of every page loaded at 1366 px (the page and everything it loads,
 uncompressed and gzipped) is printed at the end.
 
 Usage: python tools/browser_check.py [--html _build/html] [--out _build/browser] [--timeout 120]
@@ -48,26 +53,41 @@ import shutil
 import sys
 import tempfile
 import threading
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from reader_checks import reader_problems
+from reader_checks import page_script, reader_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 WIDTHS = (1366, 390)
 MODES = ("light", "dark")
 HEIGHT = 900
-FIRST_VISIT = (WIDTHS[0], MODES[0])  # no colour mode stored: the page's weight is measured here
+FIRST_VISIT = (WIDTHS[0], MODES[0])  # a page loaded at 1366 px in light mode stores no colour mode
 AXE_WIDTHS = (1366,)  # where axe-core runs (both modes)
 MIN_CONTRAST = 4.5
-# Ready to check: loaded, fonts in, and every chart drawn (or failed visibly). A page that
-# redirects (meta refresh) is ready once the page it leads to is.
+# Ready to check: loaded, fonts in, no CSS transition running (the theme fades colours into a new
+# mode: contrast is measured on the colours it ends on), and every chart drawn (or failed visibly), in the page's colour
+# mode where the book's chart layout draws it (chart_layout.js marks each chart with the mode once
+# it is whole). A page that redirects (meta refresh) is ready once the page it leads to is.
 READY = """() => document.readyState === "complete" && document.fonts.status === "loaded"
   && !document.querySelector('meta[http-equiv="refresh"]')
+  && document.getAnimations().every(a => !(a instanceof CSSTransition) || a.playState !== "running")
   && [...document.querySelectorAll('[id^="altair-viz-"]')]
-       .every(d => d.querySelector("svg.marks, canvas.marks") || d.querySelector(".error"))"""
+       .every(d => d.querySelector(".error") || (d.querySelector("svg.marks, canvas.marks")
+         && (!window.tacmgChartLayout || d.dataset.tacmgTheme === document.documentElement.dataset.theme)))"""
+# The reader's theme button (pydata-sphinx-theme cycles auto, dark, light): pressed until the page
+# shows `target`; false when the page has no button.
+SWITCH_MODE = """(target) => {
+  for (let press = 0; press < 3 && document.documentElement.dataset.theme !== target; press += 1) {
+    const button = document.querySelector(".theme-switch-button");
+    if (!button) return false;
+    button.click();
+  }
+  return document.documentElement.dataset.theme === target;
+}"""
 # A port Chromium refuses to connect to (ERR_UNSAFE_PORT): its own services are pointed here, so
 # that what they try ends inside the browser, before any socket is opened.
 DEAD_END = "http://127.0.0.1:9"
@@ -109,7 +129,7 @@ CHROMIUM_FLAGS = (
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
 )
 ALTAIR_DIV = re.compile(r'<div id="(altair-viz-[0-9a-f]+)"')
-PAGE_JS = Path(__file__).with_name("browser_check_page.js").read_text(encoding="utf-8")
+PAGE_JS = page_script("browser_check_page.js")
 
 
 # ----------------------------------------------------------------------------- local web server
@@ -178,13 +198,9 @@ def axe_problems(page, axe) -> list[str]:
     return problems
 
 
-def new_context(browser, width: int, mode: str, left: list[str]):
-    """A browser context for one width and mode, every request off 127.0.0.1 aborted into `left`."""
-    context = browser.new_context(viewport={"width": width, "height": HEIGHT}, color_scheme=mode)
-    if (width, mode) != FIRST_VISIT:
-        # pydata-sphinx-theme reads the reader's choice from localStorage before the page paints.
-        # The first-visit context stores none: the theme follows prefers-color-scheme.
-        context.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
+def new_context(browser, width: int, left: list[str]):
+    """A browser context for one width, every request off 127.0.0.1 aborted into `left`."""
+    context = browser.new_context(viewport={"width": width, "height": HEIGHT})
 
     def route(route) -> None:
         if is_local(route.request.url):
@@ -209,38 +225,9 @@ def wait_until_ready(page, timeout: float) -> str | None:
     return "kept navigating"
 
 
-def open_page(
-    context,
-    axe,
-    base: str,
-    relative: str,
-    width: int,
-    mode: str,
-    timeout: float,
-    out: Path,
-    banner: bool = False,
-    left: list[str] | None = None,
-    landing: bool = False,
-) -> Opening:
-    """Open one page in `context` (at `width`, in `mode`) and check it; `banner`: the page must show
-    the data banner (its notebook displays one); `landing`: the page is the book's landing page (its
-    first verdict sentence must come early on a phone). Screenshot the page into `out` when it fails."""
-    result = Opening(relative, width, mode)
-    left = left if left is not None else []
-    left.clear()
-    page = context.new_page()
-    messages: list[str] = []
-    page.on("console", lambda m: m.type in ("error", "warning") and messages.append(f"console.{m.type}: {m.text}"))
-    page.on("pageerror", lambda e: messages.append(f"uncaught exception: {e}"))
-    responses = []
-    page.on("response", lambda r: responses.append(r))
-    try:
-        page.goto(base + relative, wait_until="load", timeout=timeout * 1000)
-    except Exception as error:  # a hang: reported, with what the page shows below
-        result.problems.append(f"did not load within {timeout:.0f} s ({type(error).__name__})")
-    not_ready = wait_until_ready(page, timeout)
-    if not_ready:
-        result.problems.append(not_ready)
+def view_problems(page, axe, result: Opening, banner: bool, landing: bool = False) -> None:
+    """Check the view `page` shows now (ready) into `result`: charts, width, banner, contrast, reader."""
+    width, mode = result.width, result.mode
     audit = page.evaluate(PAGE_JS)
     result.charts, result.rendered = audit["charts"], audit["rendered"]
     if audit["theme"] != mode:
@@ -258,24 +245,82 @@ def open_page(
     if width in AXE_WIDTHS:
         result.problems += axe_problems(page, axe)
     result.problems += reader_problems(page, landing)
-    result.problems += list(dict.fromkeys(messages))
-    for response in responses:
-        if response.status >= 400:
-            result.problems.append(f"HTTP {response.status} for {response.url}")
-        elif (width, mode) == FIRST_VISIT and is_local(response.url) and response.url.startswith("http"):
+
+
+def open_page(
+    context,
+    axe,
+    base: str,
+    relative: str,
+    width: int,
+    modes: tuple[str, ...],
+    timeout: float,
+    out: Path,
+    banner: bool = False,
+    left: list[str] | None = None,
+    weigh: bool = False,
+    landing: bool = False,
+) -> list[Opening]:
+    """Open one page in `context` (at `width`) in the first of `modes`, check it, then switch to each
+    further mode with the theme button, as a reader does, and check it again once its charts are
+    redrawn: one Opening per mode. `banner`: the page must show the data banner (its notebook
+    displays one); `weigh`: count the bytes of the page and all it loads; `landing`: the page is the
+    book's landing page (its first verdict sentence must come early on a phone). A failing view is
+    screenshot into `out`."""
+    left = left if left is not None else []
+    left.clear()
+    page = context.new_page()
+    start = modes[0]
+    page.emulate_media(color_scheme=start)
+    # pydata-sphinx-theme reads the reader's stored choice before the page paints; on a first
+    # visit (1366 px, light) none is stored and the theme follows prefers-color-scheme. The context's
+    # storage is shared by its pages, so each page sets (or clears) it before its own scripts run.
+    if (width, start) == FIRST_VISIT:
+        page.add_init_script("localStorage.removeItem('mode'); localStorage.removeItem('theme');")
+    else:
+        page.add_init_script(f"localStorage.setItem('mode', '{start}'); localStorage.setItem('theme', '{start}');")
+    messages: list[str] = []
+    page.on("console", lambda m: m.type in ("error", "warning") and messages.append(f"console.{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: messages.append(f"uncaught exception: {e}"))
+    responses: list = []
+    page.on("response", lambda r: responses.append(r))
+    results = []
+    for number, mode in enumerate(modes):
+        result = Opening(relative, width, mode)
+        if number == 0:
             try:
-                body = response.body()
-            except Exception:  # a redirect or a cancelled request has no body
-                continue
-            result.bytes_raw += len(body)
-            result.bytes_gzip += len(gzip.compress(body, 6))
-    result.problems += [f"request left 127.0.0.1 (aborted): {url}" for url in dict.fromkeys(left)]
-    if result.problems:
-        out.mkdir(parents=True, exist_ok=True)
-        shot = out / f"{relative.removesuffix('.html').replace('/', '__')}__{width}-{mode}.png"
-        page.screenshot(path=str(shot), full_page=True)
+                page.goto(base + relative, wait_until="load", timeout=timeout * 1000)
+            except Exception as error:  # a hang: reported, with what the page shows below
+                result.problems.append(f"did not load within {timeout:.0f} s ({type(error).__name__})")
+        elif not page.evaluate(SWITCH_MODE, mode):
+            result.problems.append(f"the theme button did not switch the page to {mode} mode")
+        not_ready = wait_until_ready(page, timeout)
+        if not_ready:
+            result.problems.append(not_ready)
+        view_problems(page, axe, result, banner, landing)
+        # what the browser said and fetched since the previous view belongs to this one
+        result.problems += list(dict.fromkeys(messages))
+        messages.clear()
+        for response in responses:
+            if response.status >= 400:
+                result.problems.append(f"HTTP {response.status} for {response.url}")
+            elif weigh and is_local(response.url) and response.url.startswith("http"):
+                try:
+                    body = response.body()
+                except Exception:  # a redirect or a cancelled request has no body
+                    continue
+                result.bytes_raw += len(body)
+                result.bytes_gzip += len(gzip.compress(body, 6))
+        responses.clear()
+        result.problems += [f"request left 127.0.0.1 (aborted): {url}" for url in dict.fromkeys(left)]
+        left.clear()
+        if result.problems:
+            out.mkdir(parents=True, exist_ok=True)
+            shot = out / f"{relative.removesuffix('.html').replace('/', '__')}__{width}-{mode}.png"
+            page.screenshot(path=str(shot), full_page=True)
+        results.append(result)
     page.close()
-    return result
+    return results
 
 
 # ----------------------------------------------------------------------- the browser's own log
@@ -386,31 +431,59 @@ def check_site(
                     executable_path=CHROMIUM, args=[*CHROMIUM_FLAGS, f"--log-net-log={netlog}"]
                 )
                 axe = Axe()
-                for width in widths:
-                    for mode in modes:
-                        left: list[str] = []
-                        context = new_context(browser, width, mode, left)
-                        for page in pages:
-                            relative = page.relative_to(html_root).as_posix()
-                            ipynb = stored_notebook(html_root, page, notebooks)
-                            banner = bool(ipynb) and "tacmg-banner" in ipynb.read_text(encoding="utf-8")
-                            landing = relative in landing_pages()
-                            opening = open_page(
-                                context, axe, base, relative, width, mode, timeout, out, banner, left, landing
-                            )
-                            if (width, mode) == FIRST_VISIT:
-                                lost = lost_outputs(page, ipynb)
-                                if lost:
-                                    opening.problems.insert(0, lost)
-                            openings.append(opening)
-                        context.close()
+                for width_number, width in enumerate(widths):
+                    left: list[str] = []
+                    context = new_context(browser, width, left)
+                    for page_number, page in enumerate(pages):
+                        relative = page.relative_to(html_root).as_posix()
+                        ipynb = stored_notebook(html_root, page, notebooks)
+                        banner = bool(ipynb) and "tacmg-banner" in ipynb.read_text(encoding="utf-8")
+                        # every other page loads in the other mode, and each width starts where the
+                        # previous one did not: each page is loaded in both modes and switched to both
+                        turn = (page_number + width_number) % 2
+                        order = modes[turn:] + modes[:turn]
+                        weigh = width == WIDTHS[0]
+                        landing = relative in landing_pages()
+                        views = open_page(
+                            context, axe, base, relative, width, order, timeout, out, banner, left, weigh, landing
+                        )
+                        if weigh:
+                            lost = lost_outputs(page, ipynb)
+                            if lost:
+                                views[0].problems.insert(0, lost)
+                        openings += views
+                    context.close()
                 browser.close()
         finally:
             server.shutdown()
         problems, notes = netlog_problems(netlog)
     order = {page.relative_to(html_root).as_posix(): number for number, page in enumerate(pages)}
-    openings.sort(key=lambda o: order[o.page])  # each page's views together, for the report
+    # each page's views together, for the report, in a fixed order of widths and modes
+    openings.sort(key=lambda o: (order[o.page], widths.index(o.width), modes.index(o.mode)))
     return openings, problems, notes
+
+
+def check_site_in_browsers(
+    html_root: Path, out: Path, browsers: int, timeout: float, notebooks: Path
+) -> tuple[list[Opening], list[str], list[str]]:
+    """`check_site` over every built page, the pages dealt out to `browsers` browsers in as many
+    processes: a view spends most of its time waiting on one process (Chromium drawing, axe in
+    the page, this script deciding), so two browsers keep two cores busy. Each browser's own
+    network log is checked as in `check_site`."""
+    pages = pages_to_check(html_root)
+    if browsers <= 1:
+        return check_site(html_root, out, pages, timeout=timeout, notebooks=notebooks)
+    shares = [pages[start::browsers] for start in range(browsers)]
+    with ProcessPoolExecutor(browsers) as pool:
+        futures = [
+            pool.submit(check_site, html_root, out, share, WIDTHS, MODES, timeout, notebooks) for share in shares
+        ]
+        results = [future.result() for future in futures]
+    order = {page.relative_to(html_root).as_posix(): number for number, page in enumerate(pages)}
+    openings = sorted(
+        (o for r in results for o in r[0]), key=lambda o: (order[o.page], WIDTHS.index(o.width), MODES.index(o.mode))
+    )
+    return openings, [p for r in results for p in r[1]], list(dict.fromkeys(n for r in results for n in r[2]))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -419,6 +492,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "browser", help="screenshots of failing views")
     parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
     parser.add_argument("--timeout", type=float, default=120.0, help="ceiling per view, against hangs only")
+    parser.add_argument("--browsers", type=int, default=2, help="browsers (processes) sharing the pages")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"browser_check: {CHROMIUM} is missing; run `make browser` (apt-get install chromium)", file=sys.stderr)
@@ -428,15 +502,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"browser_check: {html_root} holds no built book; run `make book` first", file=sys.stderr)
         return 2
     shutil.rmtree(args.out, ignore_errors=True)  # screenshots of this run's failures only
-    openings, browser_problems, notes = check_site(html_root, args.out, timeout=args.timeout, notebooks=args.notebooks)
+    openings, browser_problems, notes = check_site_in_browsers(
+        html_root, args.out, args.browsers, args.timeout, args.notebooks
+    )
     for o in openings:
         status = "ok  " if not o.problems else "FAIL"
         print(f"browser_check: {status} {o.page} at {o.width} px, {o.mode}: {o.rendered}/{o.charts} chart(s)")
         for problem in o.problems:
             print(f"browser_check:      {problem}")
-    print("browser_check: first visit (the page and all it loads), uncompressed / gzipped:")
+    print("browser_check: each page loaded at 1366 px (the page and all it loads), uncompressed / gzipped:")
     for o in openings:
-        if (o.width, o.mode) == FIRST_VISIT:
+        if o.bytes_raw:
             print(f"browser_check:   {o.page}: {o.bytes_raw / 1e6:.2f} MB / {o.bytes_gzip / 1e6:.2f} MB")
     for problem in browser_problems:
         print(f"browser_check: FAIL the browser itself: {problem}")

@@ -27,7 +27,16 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-PAGE_JS = Path(__file__).with_name("reader_checks_page.js").read_text(encoding="utf-8")
+
+def page_script(name: str) -> str:
+    """The page script ``tools/NAME`` with the shared colour helpers (``page_colours.js``) written in
+    where it says ``// @colours``: one copy of the colour arithmetic for both page scripts."""
+    here = Path(__file__).parent
+    colours = (here / "page_colours.js").read_text(encoding="utf-8")
+    return (here / name).read_text(encoding="utf-8").replace("  // @colours\n", colours, 1)
+
+
+PAGE_JS = page_script("reader_checks_page.js")
 PHONE_MAX = 480
 LAPTOP_MIN = 1200
 MIN_CHART_TEXT_PX = 11.0

@@ -1,33 +1,7 @@
 // Run in a page by tools/reader_checks.py (page.evaluate, with the claim ids as argument): what a
 // reader sees of the charts and tables, as numbers and texts.
 (claimIds) => {
-  const canvas = document.createElement("canvas");
-  canvas.width = canvas.height = 1;
-  const pen = canvas.getContext("2d", { willReadFrequently: true });
-  const rgba = (css) => {
-    pen.clearRect(0, 0, 1, 1);
-    pen.fillStyle = "rgba(0, 0, 0, 0)";
-    pen.fillStyle = css;
-    pen.fillRect(0, 0, 1, 1);
-    const [r, g, b, a] = pen.getImageData(0, 0, 1, 1).data;
-    return [r, g, b, a / 255];
-  };
-  const over = (top, bottom) => {
-    const alpha = top[3] + bottom[3] * (1 - top[3]);
-    if (alpha === 0) return [0, 0, 0, 0];
-    const mix = (i) => (top[i] * top[3] + bottom[i] * bottom[3] * (1 - top[3])) / alpha;
-    return [mix(0), mix(1), mix(2), alpha];
-  };
-  // What is painted behind an element: its and its ancestors' backgrounds over a white canvas.
-  const backdrop = (element) => {
-    const chain = [];
-    for (let e = element; e; e = e.parentElement) chain.unshift(e);
-    return chain.reduce((below, e) => over(rgba(getComputedStyle(e).backgroundColor), below), [255, 255, 255, 1]);
-  };
-  const luminance = ([r, g, b]) => {
-    const channel = (v) => ((v /= 255) <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
-  };
+  // @colours
   const shown = (e) => {
     const r = e.getBoundingClientRect();
     return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== "hidden";

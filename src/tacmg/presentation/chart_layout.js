@@ -174,7 +174,7 @@
   // ------------------------------------------------------------------------ in the browser
   const embed = root.vegaEmbed;
   if (typeof embed !== "function" || embed.tacmgLayout) return;
-  const charts = new Map(); // the chart's element -> {spec, options, result, room, dark}
+  const charts = new Map(); // the chart's element -> {spec, options, result, room, dark, queue, queuedDark}
 
   const isDark = () => document.documentElement.dataset.theme === "dark";
   // The width a chart may take: its element's content box (vega-embed pads it on the right for
@@ -192,7 +192,19 @@
     return svg ? parseFloat(svg.getAttribute("width")) || svg.width || 0 : 0;
   };
 
-  async function draw(element) {
+  // One drawing of a chart at a time, each in the mode of the page when it starts: the theme sets
+  // data-theme again once loaded (the same value), and a reader may switch the mode while a chart
+  // is still being fitted; drawings run one after the other, so the last one drawn is in the mode
+  // chosen last, and a mode already queued is not drawn twice.
+  function draw(element) {
+    const chart = charts.get(element);
+    chart.queuedDark = isDark();
+    const previous = chart.queue || Promise.resolve();
+    chart.queue = previous.catch(() => undefined).then(() => drawNow(element));
+    return chart.queue;
+  }
+
+  async function drawNow(element) {
     const chart = charts.get(element);
     const dark = isDark();
     const themed = (spec) => (dark ? darkSpec(spec) : spec);
@@ -217,6 +229,8 @@
     Object.assign(chart, { result, room, dark });
     // what the browser check and a curious reader can see: the layout drawn
     element.dataset.tacmgLayout = width <= room ? fitted : "scaled down";
+    // the mode the chart is drawn in, set once it is whole: the browser check waits on it
+    element.dataset.tacmgTheme = dark ? "dark" : "light";
     return result;
   }
 
@@ -232,7 +246,7 @@
 
   // Redraw when the reader switches the colour mode, or the column changes width.
   const redraw = (changed) => charts.forEach((chart, element) => changed(chart, element) && draw(element));
-  new MutationObserver(() => redraw((chart) => chart.dark !== isDark())).observe(document.documentElement, {
+  new MutationObserver(() => redraw((chart) => chart.queuedDark !== isDark())).observe(document.documentElement, {
     attributes: true,
     attributeFilter: ["data-theme"],
   });
