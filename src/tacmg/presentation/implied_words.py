@@ -78,7 +78,8 @@ def implied_text(intervals: SectionIntervals, labels: Mapping[str, str]) -> str:
     if parts:
         text = f"Of the {n} numbers this chapter derives, {listed(parts)}."
     else:
-        text = f"No published figure surely narrows any of the {n} numbers this chapter derives."
+        # "surely" only beside numbers that some resamples find narrowed (borderline)
+        text = f"No published figure {'surely ' if unsure else ''}narrows any of the {n} numbers this chapter derives."
     if loose and not parts:
         which = "them all" if not (prior or unsure) else listed(loose) if len(loose) <= 3 else f"{len(loose)} of them"
         text += f" {place.capitalize()} {which}."
