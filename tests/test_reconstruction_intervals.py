@@ -62,6 +62,8 @@ def _small_measure(seen: list[str]):
     from tacmg.presentation import chapter_numbers, intervals
 
     def measure(chapter, cohorts):
+        # the small sizes must reach the build step's code (a default bound at import once did not)
+        assert cohorts.size in SMALL_ENSEMBLES.values(), f"the small store drew {cohorts.size} cohorts"
         seen.append(chapter)
         if chapter == "03-prednisone":
             return ri.measure_across(intervals.FlatNumbers(chapter_numbers.CHAPTER_FUNCTIONS[chapter]), cohorts, 1)

@@ -124,9 +124,9 @@ def applies(dataset: Dataset) -> bool:
 def ensembles(
     seed: int,
     conditioned_on: tuple[str, ...],
-    size: int = ENSEMBLE_SIZE,
-    descriptive_size: int = DESCRIPTIVE_SIZE,
-    priors_size: int = PRIORS_SIZE,
+    size: int | None = None,
+    descriptive_size: int | None = None,
+    priors_size: int | None = None,
     workers: int | None = None,
     progress: bool = False,
 ) -> Ensembles:
@@ -138,8 +138,9 @@ def ensembles(
         The committed cohort's seed.
     conditioned_on : tuple of str
         The claims the committed cohort was conditioned on.
-    size, descriptive_size, priors_size : int
-        Cohorts in each ensemble.
+    size, descriptive_size, priors_size : int, optional
+        Cohorts in each ensemble (default: `ENSEMBLE_SIZE`, `DESCRIPTIVE_SIZE`, `PRIORS_SIZE`, read
+        when called, so that a test can draw small ensembles through the build step's own code).
     workers : int, optional
         Processes drawing candidates (default: up to 2; they do not change the result).
     progress : bool
@@ -157,6 +158,9 @@ def ensembles(
     (3, 2, 2)
     """
     conditioned_on = tuple(conditioned_on)
+    size = ENSEMBLE_SIZE if size is None else size
+    descriptive_size = DESCRIPTIVE_SIZE if descriptive_size is None else descriptive_size
+    priors_size = PRIORS_SIZE if priors_size is None else priors_size
     descriptive_ids = tuple(c.id for c in load_claims().select(kind="descriptive"))
     main = generate(seed, size, conditioned_on, chunk_size=CHUNK_SIZE, workers=workers, progress=progress)
     loose = generate(seed, descriptive_size, descriptive_ids, chunk_size=CHUNK_SIZE, workers=workers, progress=progress)
