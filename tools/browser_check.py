@@ -185,7 +185,10 @@ def axe_problems(page, axe) -> list[str]:
     """axe-core's colour-contrast findings on the page, one line per element: its violations, and
     the text it leaves undecided because it is exactly as dark as its background (axe files a 1:1
     ratio, text one cannot read at all, under "incomplete", not under "violations")."""
-    response = axe.run(page, options={"runOnly": {"type": "rule", "values": ["color-contrast"]}}).response
+    # resultTypes: axe then details only what fails or is undecided, not the thousands of text nodes
+    # that pass (a fifth to a third less time per page, measured on the built chapters)
+    options = {"runOnly": {"type": "rule", "values": ["color-contrast"]}, "resultTypes": ["violations", "incomplete"]}
+    response = axe.run(page, options=options).response
     problems = []
     for kind in ("violations", "incomplete"):
         for rule in response[kind]:
