@@ -19,7 +19,7 @@ STAMP := $(VENV)/.tacmg-installed
 BUNDLE := _vendor/vega-bundle.js
 HTML := _build/html
 BOOK_LOG := _build/book-build.log
-# Notebooks executed at a time, by the book's prefill and by nbval (pytest-xdist).
+# Notebooks executed at a time, by the book's build and by nbval (pytest-xdist).
 JOBS ?= 2
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -123,21 +123,16 @@ ensembles: venv ## compute the ensembles the chapters read (robustness, status l
 	$(PY) -m tacmg ensembles
 
 # MG_DATA_DIR=/path/to/dataset make book  builds every chapter on another dataset (see
-# book/use-your-own-data.md); tools/data_cache_key.py clears the execution cache when the data,
-# the registry, the priors or the package changed, since jupyter-cache keys on code cells only.
-# tools/prefill_cache.py then fills the cache, $(JOBS) notebooks at a time, with exactly the entries
-# MyST-NB looks up, so `jupyter-book build` executes nothing (checked after the build, from its
-# log). A failing cell is reported with its page, cell and line; the Sphinx
-# build still runs (to report every other problem), then the target fails.
+# book/use-your-own-data.md). MyST-NB executes each page as Sphinx reads it, and Sphinx reads only
+# the pages whose source changed: tools/data_cache_key.py makes it read them all when the data, the
+# registry, the priors, the lock or the package changed. tools/build_book.py is `jupyter-book build`
+# reading $(JOBS) pages at a time (its CLI has no -j), so two chapters execute at once.
+BUILD_BOOK := $(PY) tools/build_book.py --jobs $(JOBS) build .
 book: venv vendor ensembles ## build the book into _build/html (warnings are errors); MG_DATA_DIR=DIR for your data
 	@# A reader's dataset is validated first: every problem listed, nothing built on bad data.
 	@if [ -n "$${MG_DATA_DIR:-}" ]; then $(PY) -m tacmg validate "$$MG_DATA_DIR"; fi
 	$(PY) tools/data_cache_key.py --build _build
-	@prefill=0; \
-	$(PY) tools/prefill_cache.py --build _build --jobs $(JOBS) || prefill=$$?; \
-	$(VENV)/bin/jupyter-book build . -W -n --keep-going 2>&1 | tee $(BOOK_LOG); \
-	if [ $$prefill -ne 0 ]; then echo "make book: FAILED: a notebook failed to execute (prefill_cache above)"; exit 1; fi
-	$(PY) tools/prefill_cache.py --build _build --check-log $(BOOK_LOG)
+	$(BUILD_BOOK) -W -n --keep-going 2>&1 | tee $(BOOK_LOG)
 	@echo "Book built: open $(CURDIR)/$(HTML)/index.html"
 
 notebooks: venv ensembles ## regenerate notebooks/*.ipynb from the .md files and execute them in place
@@ -212,7 +207,7 @@ publish-check: venv $(CFF) ## actionlint on .github/workflows, cffconvert --vali
 
 linkcheck: venv ## check every external link of the book (Sphinx linkcheck builder; needs the network)
 	$(PY) tools/data_cache_key.py --build _build
-	$(VENV)/bin/jupyter-book build . --builder linkcheck
+	$(BUILD_BOOK) --builder linkcheck
 
 # Debian's TeX for the PDF (XeLaTeX, latexmk, the FreeFont faces Sphinx uses with XeLaTeX).
 TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
@@ -227,7 +222,7 @@ tex: ## install Debian's TeX packages for make pdf when any is missing
 PDF := _build/latex/book.pdf
 pdf: venv tex ## build the book as a PDF (_build/latex/book.pdf) with Jupyter Book's LaTeX builder
 	$(PY) tools/data_cache_key.py --build _build
-	$(VENV)/bin/jupyter-book build . --builder pdflatex
+	$(BUILD_BOOK) --builder pdflatex
 	$(PY) tools/check_pdf.py --build _build
 
 # What a release attaches: the HTML (zipped), the PDF, the reconstructed data package (zipped).

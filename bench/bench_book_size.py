@@ -5,10 +5,10 @@ controls drawn with replacement from the committed reconstruction), copies the r
 tracked files into a temporary folder (with the repository's ``_build/.tacmg-cache``, the
 reconstruction ensembles chapters 09 and 10 read, when there is one, and ``_vendor``), and there
 runs the steps of ``make book`` with ``MG_DATA_DIR`` set: validate the cohort, the data cache key,
-the prefill (the chapters, ``--jobs`` at a time) and ``jupyter-book build -W -n --keep-going``.
+and ``tools/build_book.py`` (`jupyter-book build -W -n --keep-going`, ``--jobs`` chapters at a time).
 The copy's own ``src`` is imported (``PYTHONPATH``), so nothing in the repository is read from or
 written to after the copy. Prints the wall time of each step, the total, and the seconds each
-chapter took to execute (from the prefill's timings file); asserts nothing.
+chapter took to execute (from MyST-NB's lines in the build's output); asserts nothing.
 
     python bench/bench_book_size.py [--patients 3000] [--seed 1] [--jobs 2] [--keep]
 
@@ -19,8 +19,8 @@ comparison.
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -52,8 +52,7 @@ def steps(data: Path | None, jobs: int) -> dict[str, list[str]]:
     return {
         **({"validate": [python, "-m", "tacmg", "validate", str(data)]} if data else {}),
         "data key": [python, "tools/data_cache_key.py", "--build", "_build"],
-        "prefill": [python, "tools/prefill_cache.py", "--build", "_build", "--jobs", str(jobs)],
-        "jupyter-book": [str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"],
+        "jupyter-book": [python, "tools/build_book.py", "--jobs", str(jobs), "build", ".", "-W", "-n", "--keep-going"],
     }
 
 
@@ -84,23 +83,24 @@ def main() -> None:
             "JUPYTER_PREFER_ENV_PATH": "1",
             "PYTHONHASHSEED": "0",
         }
-        total = 0.0
+        total, log = 0.0, ""
         for name, command in steps(data, args.jobs).items():
             start = time.perf_counter()
             done = subprocess.run(command, cwd=copy, env=env, capture_output=True, text=True)
             seconds = time.perf_counter() - start
             total += seconds
+            log += done.stdout
             failed = f"   FAILED (exit {done.returncode})" if done.returncode else ""
             print(f"{name:>13}: {seconds:7.1f} s{failed}")
             if done.returncode:
                 print((done.stdout + done.stderr)[-3000:])
         patients = f"{args.patients:,}" if data else "the committed"
         print(f"{'total':>13}: {total:7.1f} s   ({patients} patients, {args.jobs} chapters at a time)")
-        timings = copy / "_build" / ".prefill-timings.json"
-        if timings.exists():
+        executed = re.findall(r"/([^/\s]+\.md): Executed notebook in ([0-9.]+) seconds", log)
+        if executed:
             print("seconds each chapter took to execute:")
-            for page, seconds in sorted(json.loads(timings.read_text()).items()):
-                print(f"  {page:<40} {seconds:7.1f}")
+            for page, seconds in sorted(executed):
+                print(f"  {page:<40} {float(seconds):7.1f}")
     finally:
         if args.keep:
             print(f"kept: {temporary}")

@@ -25,7 +25,7 @@ def _run(build, env_dir=None):
 
 
 def _stale_dirs(build):
-    paths = [build / ".jupyter_cache", build / ".doctrees", build / "jupyter_execute"]
+    paths = [build / ".doctrees", build / "jupyter_execute"]
     for path in paths:
         path.mkdir(parents=True, exist_ok=True)
     return paths

@@ -1,6 +1,6 @@
 """Check the PDF build: every chart drawn, every data banner kept, no output left as raw text.
 
-Counts, in the executed pages of this build (its jupyter-cache), the Altair charts and the
+Counts, in the executed pages of this build, the Altair charts and the
 reconstructed-data banners the pages show, and checks that the LaTeX source has as many chart
 images (``charts/*.pdf`` from tools/latex_outputs_ext.py) and banner admonitions, and no chart
 that fell back to its Python text form. It is a reader's PDF: no API reference entries (autodoc
@@ -27,47 +27,24 @@ CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 CHART_REPR = re.compile(r"alt\.(?:[A-Za-z]*Chart|hconcat|vconcat|layer)\(")
 
 
-def toc_sources() -> list[Path]:
-    """The .md source of every page in _toc.yml."""
-    import yaml
-
-    def files(node):
-        if isinstance(node, dict):
-            for key, value in node.items():
-                yield from ([value] if key in ("file", "root") else files(value))
-        elif isinstance(node, list):
-            for item in node:
-                yield from files(item)
-
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    return [ROOT / f"{name}.md" for name in files(toc) if (ROOT / f"{name}.md").is_file()]
-
-
-def expected_outputs(cache_path: Path) -> tuple[int, list[str]]:
+def expected_outputs(build: Path) -> tuple[int, list[str]]:
     """(number of charts, titles of the banners) the book's executed pages show.
 
-    Each page that is a notebook is read with jupytext and merged with its execution in the
-    build's jupyter-cache: what the build rendered, independent of the LaTeX conversion.
-    (MyST-NB's _build/jupyter_execute copies lack the outputs when they came from the cache.)
+    Read from the notebooks MyST-NB executed for this build (``_build/jupyter_execute``): what the
+    build rendered, independent of the LaTeX conversion.
     """
-    import jupytext
-    from jupyter_cache import get_cache
+    import json
 
-    cache = get_cache(str(cache_path))
     charts, banners = 0, []
-    for source in toc_sources():
-        if "kernelspec:" not in source.read_text():
-            continue
-        try:
-            _, notebook = cache.merge_match_into_notebook(jupytext.read(source))
-        except KeyError:
-            raise SystemExit(f"check_pdf: {source.relative_to(ROOT)} is not in {cache_path}: run make pdf") from None
-        for cell in notebook.cells:
+    for executed in sorted((build / "jupyter_execute").rglob("*.ipynb")):
+        for cell in json.loads(executed.read_text()).get("cells", []):
             for output in cell.get("outputs", []):
                 page = output.get("data", {}).get("text/html", "")
                 page = "".join(page) if isinstance(page, list) else page
                 charts += bool(ALTAIR.search(page))
                 banners += BANNER.findall(page)
+    if not charts:
+        raise SystemExit(f"check_pdf: no executed chapter with a chart under {build / 'jupyter_execute'}: run make pdf")
     return charts, banners
 
 
@@ -114,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     if not tex_path.is_file() or not pdf.is_file():
         print(f"check_pdf: no {tex_path} or {pdf}: run make pdf", file=sys.stderr)
         return 1
-    charts, banners = expected_outputs(args.build / ".jupyter_cache")
+    charts, banners = expected_outputs(args.build)
     problems = check(tex_path.read_text(), charts, banners)
     for problem in problems:
         print(f"check_pdf: {problem}")

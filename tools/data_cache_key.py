@@ -1,12 +1,12 @@
 """Force a full re-execution of the book when the data the chapters read has changed.
 
-jupyter-cache keys a notebook on its code cells only (MyST-NB issue #299), and Sphinx re-reads only
-the pages whose source changed: a changed dataset, or MG_DATA_DIR pointing at another one, would
-otherwise be served stale pages. This script hashes what the chapters read besides their code —
-the chosen dataset, the claims registry, the priors, the lock and the package's source — and, when that hash
-differs from the one recorded at the last build, deletes the execution cache and Sphinx's saved
-environment (`_build/.jupyter_cache`, `_build/.doctrees`, `_build/jupyter_execute`) so that every
-page is read and executed again.
+MyST-NB executes a page when Sphinx reads it, and Sphinx re-reads only the pages whose source
+changed: a changed dataset, or MG_DATA_DIR pointing at another one, would otherwise be served stale
+pages. This script hashes what the chapters read besides their source — the chosen dataset, the
+claims registry, the priors, the lock and the package's source — and, when that hash differs from
+the one recorded at the last build, deletes Sphinx's saved environment and MyST-NB's executed
+notebooks (`_build/.doctrees`, `_build/jupyter_execute`) so that every page is read and executed
+again.
 
 Usage: python tools/data_cache_key.py [--build _build]
 """
@@ -51,7 +51,7 @@ def main() -> None:
     key = inputs_key()
     if stamp.exists() and stamp.read_text() == key:
         return
-    stale = [build / name for name in (".jupyter_cache", ".doctrees", "jupyter_execute")]
+    stale = [build / name for name in (".doctrees", "jupyter_execute")]
     if any(path.exists() for path in stale):
         for path in stale:
             shutil.rmtree(path, ignore_errors=True)

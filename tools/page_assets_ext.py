@@ -14,7 +14,7 @@
   JupyterLab draws and MyST-NB cannot (`tacmg.presentation.chart_display`); this extension sets
   ``chart_display.BOOK_BUILD_VARIABLE`` for the book's process, so that the kernels MyST-NB starts
   (they inherit its environment) display them as Altair's HTML, which this bundle completes and
-  the PDF build turns into images. ``tools/prefill_cache.py`` sets it for the kernels it starts.
+  the PDF build turns into images.
 
 The first two: HTML builds only; the LaTeX build needs neither.
 """

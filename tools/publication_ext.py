@@ -18,8 +18,7 @@
    environment.yml and postBuild, which install the package.
 3. **Executed notebooks for download.** Each chapter's download menu offers the notebook as it was
    executed for this build, besides its ``.md`` source, whether or not launch buttons are
-   configured. MyST-NB's own copy (``_build/jupyter_execute``) lacks the outputs when they came
-   from jupyter-cache, so the notebook is rebuilt from the cache (see ``executed_notebook``).
+   configured: MyST-NB's own copy (``_build/jupyter_execute``).
 4. **Directives.** ``{build-facts}`` (the About page: the footer's facts at length) and
    ``{how-to-cite}`` (the How to cite page: the citation of this version, read from CITATION.cff).
    Pages using them are re-read on every build.
@@ -251,28 +250,9 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
 def executed_notebook(app, pagename: str) -> bytes | None:
     """The chapter as executed for this build, as .ipynb bytes (None if it cannot be had).
 
-    MyST-NB writes ``_build/jupyter_execute/PAGE.ipynb`` with outputs only when it executes the
-    page; when it takes the outputs from jupyter-cache it writes the notebook without them. So the
-    notebook is read as MyST-NB reads it and merged with its cached execution, as the page was.
+    MyST-NB (``execute_notebooks: force``) writes each page it executes, with its outputs, to
+    ``_build/jupyter_execute/PAGE.ipynb``.
     """
-    import nbformat
-
-    source = Path(app.env.doc2path(pagename))
-    config = app.env.mystnb_config
-    if config.execution_mode == "cache":
-        from jupyter_cache import get_cache
-        from myst_nb.core.read import create_nb_reader
-
-        text = source.read_text(encoding="utf8")
-        reader = create_nb_reader(str(source), app.env.myst_config, config, text)
-        if reader is not None:
-            notebook = reader.read(text)
-            try:
-                _, merged = get_cache(config.execution_cache_path).merge_match_into_notebook(notebook)
-            except KeyError:  # not in the cache (executed inline, or excluded)
-                merged = None
-            if merged is not None:
-                return nbformat.writes(merged).encode("utf8")
     written = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
     return written.read_bytes() if written.is_file() else None
 

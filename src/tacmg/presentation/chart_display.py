@@ -16,7 +16,7 @@ The mimebundle holds no ``text/html`` on purpose: JupyterLab ranks HTML above it
 renderer, so a bundle with both would show the (blank, untrusted) HTML.
 
 The book's pages cannot draw that type (MyST-NB renders HTML), so the kernels that execute them,
-started by ``tools/prefill_cache.py`` or by MyST-NB with ``tools/page_assets_ext.py`` loaded, carry
+started by MyST-NB with ``tools/page_assets_ext.py`` loaded, carry
 `BOOK_BUILD_VARIABLE`, and there Altair's default HTML output is kept: the built pages load the
 vendored libraries from ``_static/vega-bundle.js`` (with `tacmg.presentation.chart_layout`'s phone
 layout and dark mode).
