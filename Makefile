@@ -139,23 +139,40 @@ notebooks: venv ensembles ## regenerate notebooks/*.ipynb from the .md files and
 	$(PY) tools/execute_notebooks.py $(NOTEBOOK_MD)
 
 # ------------------------------------------------------------------------------- tests
-# `make test` runs every check even after one fails, then fails if any did. publish-check, no-cdn
-# and the browser check read the book the `book` step built. At the end it prints each part's wall
-# time and CPU time (user + sys of the part's processes, from bash's `times`), one line.
+# `make test` runs every check even after one fails, then fails if any did. Two lanes run side by
+# side, each part after the one before it in its lane: the package and the stored notebooks (lint,
+# unit, pairs, nbval), and the book with the checks that read it. One lane alone left a core idle
+# for a third of the time: the browser and JupyterLab checks mostly wait on pages and kernels.
+# Each part's output is printed whole when it ends (its log: _build/test-logs/PART.log). At the
+# end, one line gives each part's wall time and CPU time (user + sys of its processes, from bash's
+# `times`). TEST_PARTS="unit browser-check" runs only the parts named.
 TEST_PARTS := lint unit pairs nbval book no-cdn browser-check jupyterlab-check publish-check
-test: venv ## everything: lint and types, unit tests and doctests, pair sync, nbval, -W book build, no-CDN, browser, JupyterLab and publish checks
-	@failed=(); timings=(); clock=$$(mktemp); trap 'rm -f "$$clock"' EXIT; \
-	cpu() { awk 'NR == 2 { s = 0; for (i = 1; i <= 2; i++) { split($$i, t, /[ms]/); s += t[1] * 60 + t[2] } printf "%.1f", s }' "$$clock"; }; \
-	begun=$$(date +%s); \
+PACKAGE_LANE := lint unit pairs nbval
+BOOK_LANE := book no-cdn browser-check jupyterlab-check publish-check
+TEST_LOGS := _build/test-logs
+test: venv ensembles ## everything: lint and types, unit tests and doctests, pair sync, nbval, -W book build, no-CDN, browser, JupyterLab and publish checks
+	@rm -rf $(TEST_LOGS); mkdir -p $(TEST_LOGS); begun=$$(date +%s); \
+	cpu() { awk 'NR == 2 { s = 0; for (i = 1; i <= 2; i++) { split($$i, t, /[ms]/); s += t[1] * 60 + t[2] } printf "%.1f", s }' "$$1"; }; \
+	lane() { \
+	  clock=$$(mktemp); \
+	  for target in "$$@"; do \
+	    case " $(TEST_PARTS) " in *" $$target "*) ;; *) continue ;; esac; \
+	    log=$(TEST_LOGS)/$$target; start=$$(date +%s); times > "$$clock"; cpu_start=$$(cpu "$$clock"); \
+	    if $(MAKE) --no-print-directory $$target > $$log.log 2>&1; then status=passed; else status=FAILED; touch $$log.failed; fi; \
+	    times > "$$clock"; \
+	    echo "$$target $$(( $$(date +%s) - start ))/$$(awk -v a="$$(cpu "$$clock")" -v b="$$cpu_start" 'BEGIN { printf "%.0f", a - b }')" > $$log.time; \
+	    flock $(TEST_LOGS)/.print -c "echo '== make $$target: $$status'; cat $$log.log"; \
+	  done; \
+	  rm -f "$$clock"; \
+	}; \
+	lane $(PACKAGE_LANE) & lane $(BOOK_LANE) & wait; \
+	timings=(); failed=(); \
 	for target in $(TEST_PARTS); do \
-	  echo "== make $$target"; \
-	  start=$$(date +%s); times > "$$clock"; cpu_start=$$(cpu); \
-	  $(MAKE) --no-print-directory $$target || failed+=("$$target"); \
-	  times > "$$clock"; \
-	  timings+=("$$target $$(( $$(date +%s) - start ))/$$(awk -v a="$$(cpu)" -v b="$$cpu_start" 'BEGIN { printf "%.0f", a - b }')"); \
+	  if [ -f $(TEST_LOGS)/$$target.time ]; then timings+=("$$(cat $(TEST_LOGS)/$$target.time)"); fi; \
+	  if [ -f $(TEST_LOGS)/$$target.failed ]; then failed+=("$$target"); fi; \
 	done; \
 	echo "make test: seconds (wall/CPU): $$(IFS='|'; echo "$${timings[*]}" | sed 's/|/ | /g') | total $$(( $$(date +%s) - begun ))"; \
-	if [ $${#failed[@]} -gt 0 ]; then echo "make test: FAILED: $${failed[*]}"; exit 1; fi; \
+	if [ $${#failed[@]} -gt 0 ]; then echo "make test: FAILED: $${failed[*]} (logs in $(TEST_LOGS)/)"; exit 1; fi; \
 	echo "make test: all checks passed"
 
 # --dist loadfile: a module's tests on one worker, so that a module's fixtures (the chapters run on
