@@ -56,7 +56,7 @@ $(PY):
 # the whole environment, nothing else gets resolved in; `pip check` then proves it complete (a new
 # dependency must be declared in pyproject.toml and locked: `make lock`). tools/lockfile.py drops
 # the packages of [tool.tacmg.venv] skip in pyproject.toml (locked, not wanted in .venv).
-$(STAMP): $(LOCK) pyproject.toml tools/lockfile.py tools/jupyterlab-overrides.json tools/jupyter_server_config.json | $(PY)
+$(STAMP): $(LOCK) pyproject.toml tools/lockfile.py tools/jupyterlab-overrides.json tools/jupyter_server_config.json tools/jupyterlab-custom.css | $(PY)
 	$(PY) tools/lockfile.py venv-requirements $(LOCK) > $(VENV)/requirements-venv.txt
 	$(PY) $(PIP_INSTALL) --require-hashes --no-deps -r $(VENV)/requirements-venv.txt
 	$(PY) $(PIP_INSTALL) --no-deps -e .
@@ -69,7 +69,12 @@ $(STAMP): $(LOCK) pyproject.toml tools/lockfile.py tools/jupyterlab-overrides.js
 	@# `jupyter lab` as root (these machines, containers) without a flag to remember, and a save
 	@# that keeps JupyterLab's PNG snapshots of the charts out of the .ipynb (chart_display).
 	mkdir -p $(VENV)/etc/jupyter
-	cp tools/jupyter_server_config.json $(VENV)/etc/jupyter/jupyter_server_config.json
+	@# Lab's custom.css (citations and glossary terms as plain text there) from this environment:
+	@# Jupyter Server looks for it only in the user's folder (~/.jupyter/custom) unless told where.
+	mkdir -p $(VENV)/etc/jupyter/custom
+	cp tools/jupyterlab-custom.css $(VENV)/etc/jupyter/custom/custom.css
+	$(PY) -c 'import json, sys; c = json.load(open(sys.argv[1])); c["ServerApp"]["tornado_settings"] = {"static_custom_path": [sys.argv[2]]}; json.dump(c, open(sys.argv[3], "w"), indent=1)' \
+	  tools/jupyter_server_config.json $(abspath $(VENV))/etc/jupyter/custom $(VENV)/etc/jupyter/jupyter_server_config.json
 	@# JupyterLab settings of this environment (not the user's home): chapters (.md) open as notebooks,
 	@# and JupyterLab asks no news server (there is no network here, and readers did not ask for it).
 	mkdir -p $(VENV)/share/jupyter/lab/settings

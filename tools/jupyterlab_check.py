@@ -12,7 +12,7 @@ For each chapter named below this script:
 3. checks that it opened as a notebook (not as a text file) and, before anything runs, that the
    prose shows the stored values (no inline expression such as ``v.scores_n`` left as code) and
    the stored charts are drawn, as a reader sees the chapter on opening it (a screenshot,
-   ``NAME-before-run.png``);
+   ``NAME-before-run.png``), and no citation reads as a bare key nor a glossary term as a dead link;
 4. runs all cells, and checks: no error output, every chart rendered (an ``svg.marks`` per chart),
    no raw MyST syntax (``{glue``, ``{cite``, ``{eval``) in the rendered prose and no directive
    jupyterlab-myst does not know (its red "Unknown Directive" box);
@@ -24,7 +24,7 @@ For each chapter named below this script:
    nbval passes on the saved ``.ipynb`` (its outputs are those of a plain kernel).
 
 The landing chapter (``00-findings``) is only opened, not run: its prose must render without an
-"Unknown Directive" box.
+"Unknown Directive" box, bare citation key or dead glossary link.
 
 Every wait is on a state JupyterLab shows (the kernel idle, every cell numbered, every chart
 drawn, the sentence re-rendered), never on a stretch of wall-clock time: a loaded machine only
@@ -233,6 +233,22 @@ def unknown_directives(page: Page) -> int:
     return page.locator(f"{PANEL} .jp-MarkdownCell", has_text=UNKNOWN_DIRECTIVE).count()
 
 
+def unresolved_references(page: Page, name: str) -> list[str]:
+    """Citations that read as a bare key or as nothing, and glossary terms left as dead links (link
+    colour, or taking a click, on an href of "#"). jupyterlab-myst resolves neither; the
+    environment's custom.css (tools/jupyterlab-custom.css) makes both plain text."""
+    readings = page.locator(f"{PROSE} .cite-group").evaluate_all(
+        "groups => groups.map(g => getComputedStyle(g, '::before').content + g.innerText)"
+    )
+    bare = [reading for reading in readings if " " not in reading.strip()]  # one token: `"("key` or nothing
+    dead = page.locator(f"{PROSE} a[href='#']").evaluate_all(
+        "links => links.filter(a => getComputedStyle(a).pointerEvents !== 'none'"
+        " || getComputedStyle(a).color !== getComputedStyle(a.parentElement).color).map(a => a.textContent)"
+    )
+    problems = [f"{name}: {len(bare)} citation(s) read as a bare key or nothing, e.g. {bare[0]}"] if bare else []
+    return problems + ([f"{name}: {len(dead)} glossary term(s) are dead links, e.g. {dead[0]}"] if dead else [])
+
+
 def check_before_run(page: Page, tweak: Tweak, out: Path, timeout_s: float) -> list[str]:
     """What a reader sees on opening the chapter, before running anything: the prose with the
     stored values (the "Try it" sentence among them) and the stored charts."""
@@ -266,6 +282,7 @@ def check_before_run(page: Page, tweak: Tweak, out: Path, timeout_s: float) -> l
         )
     if unknown_directives(page):
         problems.append(f"{name}: {unknown_directives(page)} cell(s) with an {UNKNOWN_DIRECTIVE!r} box")
+    problems += unresolved_references(page, name)
     print(f"jupyterlab_check: {name} before Run All: {drawn} of {charts} chart(s) drawn, {len(raw)} placeholder(s)")
     return problems
 
@@ -417,7 +434,7 @@ def check_opened(page: Page, base: str, name: str, timeout_s: float) -> list[str
     wait_for_prose(page, timeout_s)
     if unknown_directives(page):
         problems.append(f"{name}: {unknown_directives(page)} cell(s) with an {UNKNOWN_DIRECTIVE!r} box")
-    return problems
+    return problems + unresolved_references(page, name)
 
 
 def check_chapter(
