@@ -183,9 +183,8 @@ test: venv ensembles ## everything: lint and types, unit tests and doctests, pai
 # --dist loadfile: a module's tests on one worker, so that a module's fixtures (the chapters run on
 # a dataset, tests/chapter_runs.py; the small ensemble store) are computed once. Not loadgroup:
 # with pytest 9.2 its xdist_group marks are silently ignored (pytest-xdist issue 1386).
-unit: venv ensembles ## pytest on tests/ and the docstring examples of src/tacmg (doctests), on both cores
-	$(PY) -m pytest -q -n 2 --dist loadfile -p no:cacheprovider tests
-	$(PY) -m pytest -q --doctest-modules -p no:cacheprovider src/tacmg
+unit: venv ensembles ## pytest on tests/ and the docstring examples of src/tacmg (doctests), in one session on both cores
+	$(PY) -m pytest -q -n 2 --dist loadfile -p no:cacheprovider --doctest-modules tests src/tacmg
 
 lint: venv ## ruff (lint and format check) on the code, mypy on the package
 	$(VENV)/bin/ruff check src tests tools bench

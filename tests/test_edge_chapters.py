@@ -62,11 +62,24 @@ def _shown_text(notebook):
                     yield mime, text if isinstance(text, str) else str(text)
 
 
+# The chapters each edge cohort runs: one patient breaks every analysis, so every data chapter; no
+# improved patient breaks what splits or colours by post-intervention status; a constant molecule
+# breaks what tests, correlates or draws the molecules. The chapters that read neither the status nor
+# the molecules would run exactly as on the committed cohort (each edge costs 1.5 s a chapter).
+SKIPPED = {
+    "one_patient": set(),
+    "no_improved_patient": {"01-cohort", "05-molecules-vs-controls", "11-discussion"},
+    "constant_molecule": {"01-cohort", "02-clinical-scores", "03-prednisone", "04-post-intervention-status"},
+}
+
+
 @pytest.mark.parametrize("edit", [one_patient, no_improved_patient, constant_molecule], ids=lambda f: f.__name__)
 def test_every_chapter_runs_and_prints_no_nan(edit, tmp_path, tmp_path_factory):
     directory = _copy(tmp_path / "cohort")
     edit(directory)
-    runs = run_chapters(shared_root(tmp_path_factory), f"edge-{edit.__name__}", directory, data_chapters())
+    chapters = [path for path in data_chapters() if path.stem not in SKIPPED[edit.__name__]]
+    assert SKIPPED[edit.__name__] <= {path.stem for path in data_chapters()}  # a renamed chapter is noticed
+    runs = run_chapters(shared_root(tmp_path_factory), f"edge-{edit.__name__}", directory, chapters)
     for name, notebook in notebooks_or_fail(runs).items():
         for mime, text in _shown_text(notebook):
             assert mime != "stderr", f"{name}: {text[:300]}"
