@@ -145,15 +145,15 @@ notebooks: venv ensembles ## regenerate notebooks/*.ipynb from the .md files and
 
 # ------------------------------------------------------------------------------- tests
 # `make test` runs every check even after one fails, then fails if any did. Two lanes run side by
-# side, each part after the one before it in its lane: the package and the stored notebooks (lint,
-# unit, pairs, nbval), and the book with the checks that read it. One lane alone left a core idle
-# for a third of the time: the browser and JupyterLab checks mostly wait on pages and kernels.
+# side, each part after the one before it in its lane: the package (lint, unit, pairs), and the
+# book with the checks that read it, then nbval (the lanes then take about as long). One lane alone
+# left a core idle for a sixth of the time, waiting on pages, kernels and single-process steps.
 # Each part's output is printed whole when it ends (its log: _build/test-logs/PART.log). At the
 # end, one line gives each part's wall time and CPU time (user + sys of its processes, from bash's
 # `times`). TEST_PARTS="unit browser-check" runs only the parts named.
 TEST_PARTS := lint unit pairs nbval book no-cdn browser-check jupyterlab-check publish-check
-PACKAGE_LANE := lint unit pairs nbval
-BOOK_LANE := book no-cdn browser-check jupyterlab-check publish-check
+PACKAGE_LANE := lint unit pairs
+BOOK_LANE := book no-cdn browser-check jupyterlab-check publish-check nbval
 TEST_LOGS := _build/test-logs
 test: venv ensembles ## everything: lint and types, unit tests and doctests, pair sync, nbval, -W book build, no-CDN, browser, JupyterLab and publish checks
 	@rm -rf $(TEST_LOGS); mkdir -p $(TEST_LOGS); begun=$$(date +%s); \
