@@ -146,8 +146,9 @@ notebooks: venv ensembles ## regenerate notebooks/*.ipynb from the .md files and
 # ------------------------------------------------------------------------------- tests
 # `make test` runs every check even after one fails, then fails if any did. Two lanes run side by
 # side, each part after the one before it in its lane: the package (lint, unit, pairs), and the
-# book with the checks that read it, then nbval (the lanes then take about as long). One lane alone
-# left a core idle for a sixth of the time, waiting on pages, kernels and single-process steps.
+# book with the checks that read it, then nbval (the lanes then take about as long). Side by side
+# the two cores were busy 94% of the time (from /proc/stat); one after the other, the parts wait on
+# pages, kernels and single-process steps (mypy, Sphinx's writing, JupyterLab's start).
 # Each part's output is printed whole when it ends (its log: _build/test-logs/PART.log). At the
 # end, one line gives each part's wall time and CPU time (user + sys of its processes, from bash's
 # `times`). TEST_PARTS="unit browser-check" runs only the parts named.
