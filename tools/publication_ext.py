@@ -232,12 +232,13 @@ def _config_inited(app, config) -> None:
 
 
 def _builder_inited(app) -> None:
-    """The PDF's title page names the version (Sphinx prints the release under the title)."""
-    if app.builder.format == "latex":
-        version = app.tacmg_build_facts["version"]
-        app.config.release = app.config.version = version
-        if isinstance(getattr(app.builder, "context", None), dict):  # read before this event
-            app.builder.context["release"] = version
+    """The PDF's title page names the version (Sphinx prints the release under the title).
+
+    Set in the LaTeX builder's context only: ``version`` and ``release`` are configuration values that
+    Sphinx saves with its environment, which the HTML and LaTeX builds share, so changing them made
+    the next HTML build re-read (and re-execute) every page."""
+    if app.builder.format == "latex" and isinstance(getattr(app.builder, "context", None), dict):
+        app.builder.context["release"] = app.tacmg_build_facts["version"]
 
 
 def _page_context(app, pagename, templatename, context, doctree) -> None:
