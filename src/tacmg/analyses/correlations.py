@@ -31,7 +31,7 @@ from tacmg.analyses.selection import (
 from tacmg.claims.evaluate import IMPROVED_STATUSES
 from tacmg.claims.registry import Registry, load_claims
 from tacmg.data.loader import Dataset
-from tacmg.stats.estimates import spearman_interval
+from tacmg.stats.estimates import spearman_interval, spearman_z_se
 from tacmg.stats.rank_tests import smallest_significant_rho
 
 
@@ -173,7 +173,7 @@ def detectable_rho(n: int, alpha: float = 0.05, power: float = 0.8) -> float:
     target = stats.norm.isf(alpha / 2) + stats.norm.ppf(power)
 
     def excess(rho: float) -> float:
-        return float(np.arctanh(rho) / np.sqrt((1 + rho**2 / 2) / (n - 3)) - target)
+        return float(np.arctanh(rho) / spearman_z_se(rho, n) - target)
 
     return float(optimize.brentq(excess, 0.0, 1 - 1e-12))
 

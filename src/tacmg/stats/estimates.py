@@ -12,7 +12,7 @@ nor these effect sizes, so they are written here by hand, each in a few lines of
   which keeps its coverage with ties and zeros.
 - Two-sample Hodges-Lehmann: the median of all differences x_i - y_j; interval from the
   Mann-Whitney critical value (normal approximation, adequate for n, m >= 10).
-- Spearman's rho: a Fisher-z interval with the Bonett-Wright standard error (`spearman_interval`).
+- Spearman's rho: a Fisher-z interval (`spearman_interval`) with the Bonett-Wright standard error (`spearman_z_se`).
 - Matched-pairs rank-biserial correlation (R+ - R-) / (R+ + R-), and the two-sample one
   2 U / (n m) - 1 (Kerby 2014): both run from -1 to 1.
 """
@@ -342,6 +342,20 @@ def two_sample_rank_biserial(x: Sequence[float] | np.ndarray, y: Sequence[float]
     return float(2 * u / (len(x) * len(y)) - 1)
 
 
+def spearman_z_se(rho: ArrayLike, n: int) -> np.ndarray:
+    """Bonett and Wright's standard error of atanh(Spearman's rho) from `n` pairs.
+
+    sqrt((1 + rho^2 / 2) / (n - 3)); `spearman_interval` explains the choice.
+
+    Examples
+    --------
+    >>> round(float(spearman_z_se(0.5, 32)), 4)
+    0.197
+    """
+    rho = np.asarray(rho, float)
+    return np.sqrt((1 + rho**2 / 2) / (n - 3))
+
+
 def spearman_interval(rho: ArrayLike, n: int, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Confidence interval of Spearman's rho: Fisher's z with the Bonett-Wright standard error.
 
@@ -381,5 +395,5 @@ def spearman_interval(rho: ArrayLike, n: int, confidence: float = 0.95) -> tuple
     z = stats.norm.isf((1 - confidence) / 2)
     with np.errstate(divide="ignore"):  # |rho| = 1: atanh is infinite and the interval is the point
         centre = np.arctanh(rho)
-    half_width = z * np.sqrt((1 + rho**2 / 2) / (n - 3))
+    half_width = z * spearman_z_se(rho, n)
     return np.tanh(centre - half_width), np.tanh(centre + half_width)
