@@ -8,6 +8,7 @@ missing. Each test opens one browser, for a few seconds.
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import sys
 from pathlib import Path
 
@@ -137,3 +138,48 @@ def test_each_page_is_seen_in_both_modes_by_switching_with_the_theme_button(tmp_
         "the theme button did not switch the page to light mode",
         "the theme shows 'dark', not 'light'",
     ]
+
+
+def test_four_views_from_one_load_and_the_pages_take_turns_at_the_load():
+    browser_check = load_browser_check()
+    every = {(width, mode) for width in browser_check.WIDTHS for mode in browser_check.MODES}
+    first_loads = []
+    for number in range(4):
+        views = browser_check.views_of(number)
+        assert set(views) == every and len(views) == 4, views
+        # each step is one thing a reader does: press the theme button, or resize
+        assert all(len(set(a) ^ set(b)) == 2 for a, b in itertools.pairwise(views)), views
+        first_loads.append(views[0])
+    assert set(first_loads) == every
+
+
+# A chart whose layout redraws it narrower 0.4 s after the window is resized, as the book's chart
+# layout does, and says when it is done (window.tacmgChartLayout.settled).
+RESIZED_CHART = """<!doctype html><html lang="en" data-theme="light"><head><meta charset="utf-8"><title>x</title>
+<link rel="icon" href="data:,"></head><body style="margin: 0"><main>
+<div id="altair-viz-0a1b" data-tacmg-theme="light"><svg class="marks" width="600" height="50"
+ style="width: 600px; height: 50px"></svg></div></main>
+<script>
+let busy = false;
+window.tacmgChartLayout = { settled: () => !busy };
+addEventListener("resize", () => {
+  busy = true;
+  setTimeout(() => {
+    const svg = document.querySelector("svg.marks");
+    svg.setAttribute("width", "300");
+    svg.style.width = "300px";
+    busy = false;
+  }, 400);
+});
+</script></body></html>"""
+
+
+def test_after_a_resize_the_check_waits_for_the_charts_to_be_redrawn(tmp_path):
+    browser_check = load_browser_check()
+    site = tmp_path / "html"
+    site.mkdir()
+    (site / "chart.html").write_text(RESIZED_CHART)
+    openings, _, _ = browser_check.check_site(
+        site, tmp_path / "shots", pages=[site / "chart.html"], modes=("light",), notebooks=tmp_path / "none"
+    )
+    assert [(o.width, o.problems) for o in openings] == [(1366, []), (390, [])]

@@ -1,19 +1,23 @@
 """Open every page of the built book in headless Chromium, as readers would, and check it.
 
 Each page of ``_build/html`` is served from 127.0.0.1 and opened with Playwright in Debian's
-Chromium (``/usr/bin/chromium``; nothing is downloaded) at two widths (1366 px, a laptop, and
-390 px, a phone), and seen in both colour modes of the theme: loaded once per width in one mode
-(pydata-sphinx-theme's stored ``mode``, and ``prefers-color-scheme`` emulated to match; at 1366 px
-in light mode no mode is stored, as on a reader's first visit), checked, then switched to the other
-mode with the theme's own button, as a reader does, and checked again once every chart is redrawn.
-Every other page loads in the other mode, and the phone width starts where the laptop width did
-not, so each page is both loaded and switched into each mode. One browser context per width serves
-every page (routing every request, as this check does, turns the HTTP cache off, so each page is
-still loaded whole); the pages are dealt out to two browsers in two processes (``--browsers``).
-A view is checked once the page says it is ready: the document loaded, its fonts loaded, no CSS
-transition running and every chart container holding a drawn ``svg.marks`` (or an error), marked
-by the book's chart layout as drawn in the page's current mode; the ceiling on that wait only
-catches a hang. Every view must show:
+Chromium (``/usr/bin/chromium``; nothing is downloaded) and seen at two widths (1366 px, a laptop,
+and 390 px, a phone) in both colour modes of the theme: four views from one load. A page is loaded
+at one width in one mode (pydata-sphinx-theme's stored ``mode``, and ``prefers-color-scheme``
+emulated to match; at 1366 px in light mode no mode is stored, as on a reader's first visit),
+checked, switched to the other mode with the theme's own button, as a reader does, checked again,
+then resized to the other width (the book's charts redraw for the new column, as when a reader
+narrows the window or turns a tablet) and switched back. The pages take turns at the width and mode
+they load in, so each of the four views is a first load for a quarter of the pages. Loading each
+page once, not once a width, took the whole check from 184 to 147 core-seconds (98 to 82 s on two
+browsers; measured: a load cost 0.9 s, most of it the vega bundle and the charts' first drawing). One
+browser context serves every page (routing every request, as this check does, turns the HTTP cache
+off, so each page is still loaded whole); the pages are dealt out to two browsers in two processes
+(``--browsers``). A view is checked once the page says it is ready: the document loaded, its fonts
+loaded, no CSS transition running and every chart container holding a drawn ``svg.marks`` (or an
+error), marked by the book's chart layout as drawn in the page's current mode, and the layout
+settled (no drawing queued or running, none waiting on a resize it heard, a frame after a resize); the
+ceiling on that wait only catches a hang. Every view must show:
 
 1. every Altair chart rendered (vega-embed drew an ``svg``/``canvas`` inside its
    ``<div id="altair-viz-...">``), no chart error, and for a chapter at least as many charts as
@@ -22,12 +26,12 @@ catches a hang. Every view must show:
    wider than the output box it is drawn in (where it would be cut off or scrolled);
 3. the reconstructed-data banner on every chapter, its text at a contrast of at least 4.5:1 with
    what is behind it (computed colours, each composited over the layers beneath, WCAG 2 formula);
-4. at 1366 px, in the mode the page loads in, no colour-contrast violation found by axe-core (its
-   ``color-contrast`` rule, with the text it leaves "incomplete" for having the colour of its
+4. at 1366 px, in the first view at that width, no colour-contrast violation found by axe-core
+   (its ``color-contrast`` rule, with the text it leaves "incomplete" for having the colour of its
    background; the script ships in the ``axe-playwright-python`` wheel, axe-core under MPL-2.0).
-   axe takes 1.5 s a view, half of a view's time: the phone views and the switched-to mode skip it.
-   Pages alternate the mode they load in, so axe sees every page in one mode and the book's
-   stylesheet in both (measured: 54 runs took 80 of 165 s on one browser);
+   axe takes 1.5 s a view, half of a view's time: the other views skip it. The pages take turns at
+   the mode of that view, so axe sees every page in one mode and the book's stylesheet in both
+   (measured: 54 runs took 80 of 165 s on one browser);
 5. no console error or warning, no uncaught exception, no response with an error status, and no
    request for anything but 127.0.0.1 (such a request is aborted and reported).
 
@@ -36,8 +40,8 @@ connection and no request to anything but the loopback address. ``CHROMIUM_FLAGS
 Chromium's own services (sign-in, component updates, network time) from asking.
 
 A full-page screenshot of every view that fails goes to ``_build/browser/`` (CI keeps it when the
-check fails); the weight of every page loaded at 1366 px (the page and everything it loads,
-uncompressed and gzipped) is printed at the end.
+check fails); the weight of every page as loaded (the files it and everything it loads were
+served from, uncompressed and gzipped) is printed at the end.
 
 Usage: python tools/browser_check.py [--html _build/html] [--out _build/browser] [--timeout 120]
 Exit status 0 when every page passes, 1 otherwise (one line per problem), 2 on setup errors.
@@ -58,7 +62,7 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 from reader_checks import page_script, reader_problems
 
@@ -83,7 +87,8 @@ READY = """() => document.readyState === "complete" && document.fonts.status ===
   && document.getAnimations().every(a => !(a instanceof CSSTransition) || a.playState !== "running")
   && [...document.querySelectorAll('[id^="altair-viz-"]')]
        .every(d => d.querySelector(".error") || (d.querySelector("svg.marks, canvas.marks")
-         && (!window.tacmgChartLayout || d.dataset.tacmgTheme === document.documentElement.dataset.theme)))"""
+         && (!window.tacmgChartLayout || d.dataset.tacmgTheme === document.documentElement.dataset.theme)))
+  && (!window.tacmgChartLayout || !window.tacmgChartLayout.settled || window.tacmgChartLayout.settled())"""
 # The reader's theme button (pydata-sphinx-theme cycles auto, dark, light): pressed until the page
 # shows `target`; false when the page has no button.
 SWITCH_MODE = """(target) => {
@@ -94,6 +99,7 @@ SWITCH_MODE = """(target) => {
   }
   return document.documentElement.dataset.theme === target;
 }"""
+NEXT_FRAME = "() => new Promise((done) => requestAnimationFrame(() => done()))"
 # A port Chromium refuses to connect to (ERR_UNSAFE_PORT): its own services are pointed here, so
 # that what they try ends inside the browser, before any socket is opened.
 DEAD_END = "http://127.0.0.1:9"
@@ -257,35 +263,66 @@ def view_problems(page, axe, result: Opening, banner: bool, landing: bool = Fals
     result.problems += reader_problems(page, landing)
 
 
+def views_of(number: int, widths: tuple[int, ...] = WIDTHS, modes: tuple[str, ...] = MODES) -> list[tuple[int, str]]:
+    """The views of the `number`-th page, in the order they are seen: loaded at one width in one mode,
+    switched to the other mode, resized to the other width, switched back. The pages take turns
+    at the width and mode they load in, so that each of the four is a first load for a quarter of
+    the pages and reached by a switch or a resize for the others."""
+    mode_turn, width_turn = number % len(modes), (number // len(modes)) % len(widths)
+    order = widths[width_turn:] + widths[:width_turn]
+    mode_order = modes[mode_turn:] + modes[:mode_turn]
+    views = []
+    for step, width in enumerate(order):
+        # the mode carries on from the view before: a resize keeps the mode, a switch keeps the width
+        views += [(width, mode) for mode in (mode_order if step % 2 == 0 else mode_order[::-1])]
+    return views
+
+
+@functools.cache
+def file_weight(path: Path) -> tuple[int, int]:
+    """(bytes, gzipped bytes) of a served file: the same stylesheets and scripts load on every page."""
+    body = path.read_bytes()
+    return len(body), len(gzip.compress(body, 6))
+
+
+def served_file(html_root: Path, url: str) -> Path | None:
+    """The file under `html_root` that the local server answered `url` with (None: not a file)."""
+    path = html_root / unquote(urlparse(url).path).lstrip("/")
+    path = path / "index.html" if path.is_dir() else path
+    return path if path.is_file() else None
+
+
 def open_page(
     context,
     axe,
     base: str,
     relative: str,
-    width: int,
-    modes: tuple[str, ...],
+    views: list[tuple[int, str]],
     timeout: float,
     out: Path,
     banner: bool = False,
     left: list[str] | None = None,
-    weigh: bool = False,
+    html_root: Path | None = None,
     landing: bool = False,
 ) -> list[Opening]:
-    """Open one page in `context` (at `width`) in the first of `modes`, check it, then switch to each
-    further mode with the theme button, as a reader does, and check it again once its charts are
-    redrawn: one Opening per mode. `banner`: the page must show the data banner (its notebook
-    displays one); `weigh`: count the bytes of the page and all it loads; `landing`: the page is the
-    book's landing page (its first verdict sentence must come early on a phone). A failing view is
-    screenshot into `out`."""
+    """Open one page in `context` at the width and in the mode of the first of `views`, check it,
+    then reach each further view as a reader does (the theme button switches the mode; a resize
+    changes the width, as turning a tablet or narrowing a window does) and check it again once its
+    charts are redrawn: one Opening per view. axe-core runs in the first view at a width of
+    AXE_WIDTHS. `banner`: the page must show the data banner (its notebook displays one);
+    `html_root`: weigh the page and all it loads (from the files served); `landing`: the page is
+    the book's landing page (its first verdict sentence must come early on a phone). A failing
+    view is screenshot into `out`."""
     left = left if left is not None else []
     left.clear()
     page = context.new_page()
-    start = modes[0]
+    width, start = views[0]
+    page.set_viewport_size({"width": width, "height": HEIGHT})
     page.emulate_media(color_scheme=start)
     # pydata-sphinx-theme reads the reader's stored choice before the page paints; on a first
     # visit (1366 px, light) none is stored and the theme follows prefers-color-scheme. The context's
     # storage is shared by its pages, so each page sets (or clears) it before its own scripts run.
-    if (width, start) == FIRST_VISIT:
+    if views[0] == FIRST_VISIT:
         page.add_init_script("localStorage.removeItem('mode'); localStorage.removeItem('theme');")
     else:
         page.add_init_script(f"localStorage.setItem('mode', '{start}'); localStorage.setItem('theme', '{start}');")
@@ -295,32 +332,37 @@ def open_page(
     responses: list = []
     page.on("response", lambda r: responses.append(r))
     results = []
-    for number, mode in enumerate(modes):
+    axe_view = next((view for view in views if view[0] in AXE_WIDTHS), None)
+    for number, (width, mode) in enumerate(views):
         result = Opening(relative, width, mode)
         if number == 0:
             try:
                 page.goto(base + relative, wait_until="load", timeout=timeout * 1000)
             except Exception as error:  # a hang: reported, with what the page shows below
                 result.problems.append(f"did not load within {timeout:.0f} s ({type(error).__name__})")
+        elif width != views[number - 1][0]:
+            page.set_viewport_size({"width": width, "height": HEIGHT})
+            # the page's resize event comes with its next frame: once a frame is drawn, the charts'
+            # layout has heard of it, and READY waits on the layout's own state from then on
+            page.evaluate(NEXT_FRAME)
         elif not page.evaluate(SWITCH_MODE, mode):
             result.problems.append(f"the theme button did not switch the page to {mode} mode")
         not_ready = wait_until_ready(page, timeout)
         if not_ready:
             result.problems.append(not_ready)
-        view_problems(page, axe if number == 0 else None, result, banner, landing)
+        view_problems(page, axe if (width, mode) == axe_view else None, result, banner, landing)
         # what the browser said and fetched since the previous view belongs to this one
         result.problems += list(dict.fromkeys(messages))
         messages.clear()
         for response in responses:
             if response.status >= 400:
                 result.problems.append(f"HTTP {response.status} for {response.url}")
-            elif weigh and is_local(response.url) and response.url.startswith("http"):
-                try:
-                    body = response.body()
-                except Exception:  # a redirect or a cancelled request has no body
-                    continue
-                result.bytes_raw += len(body)
-                result.bytes_gzip += len(gzip.compress(body, 6))
+            elif html_root is not None and number == 0 and is_local(response.url) and response.url.startswith("http"):
+                served = served_file(html_root, response.url)
+                if served is not None:
+                    raw, gzipped = file_weight(served)
+                    result.bytes_raw += raw
+                    result.bytes_gzip += gzipped
         responses.clear()
         result.problems += [f"request left 127.0.0.1 (aborted): {url}" for url in dict.fromkeys(left)]
         left.clear()
@@ -441,28 +483,30 @@ def check_site(
                     executable_path=CHROMIUM, args=[*CHROMIUM_FLAGS, f"--log-net-log={netlog}"]
                 )
                 axe = Axe()
-                for width_number, width in enumerate(widths):
-                    left: list[str] = []
-                    context = new_context(browser, width, left)
-                    for page_number, page in enumerate(pages):
-                        relative = page.relative_to(html_root).as_posix()
-                        ipynb = stored_notebook(html_root, page, notebooks)
-                        banner = bool(ipynb) and "tacmg-banner" in ipynb.read_text(encoding="utf-8")
-                        # every other page loads in the other mode, and each width starts where the
-                        # previous one did not: each page is loaded in both modes and switched to both
-                        turn = (page_number + width_number) % 2
-                        order = modes[turn:] + modes[:turn]
-                        weigh = width == WIDTHS[0]
-                        landing = relative in landing_pages()
-                        views = open_page(
-                            context, axe, base, relative, width, order, timeout, out, banner, left, weigh, landing
-                        )
-                        if weigh:
-                            lost = lost_outputs(page, ipynb)
-                            if lost:
-                                views[0].problems.insert(0, lost)
-                        openings += views
-                    context.close()
+                left: list[str] = []
+                context = new_context(browser, widths[0], left)
+                for page_number, page in enumerate(pages):
+                    relative = page.relative_to(html_root).as_posix()
+                    ipynb = stored_notebook(html_root, page, notebooks)
+                    banner = bool(ipynb) and "tacmg-banner" in ipynb.read_text(encoding="utf-8")
+                    views = open_page(
+                        context,
+                        axe,
+                        base,
+                        relative,
+                        views_of(page_number, widths, modes),
+                        timeout,
+                        out,
+                        banner,
+                        left,
+                        html_root,
+                        relative in landing_pages(),
+                    )
+                    lost = lost_outputs(page, ipynb)
+                    if lost:
+                        views[0].problems.insert(0, lost)
+                    openings += views
+                context.close()
                 browser.close()
         finally:
             server.shutdown()
@@ -520,7 +564,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"browser_check: {status} {o.page} at {o.width} px, {o.mode}: {o.rendered}/{o.charts} chart(s)")
         for problem in o.problems:
             print(f"browser_check:      {problem}")
-    print("browser_check: each page loaded at 1366 px (the page and all it loads), uncompressed / gzipped:")
+    print("browser_check: each page as loaded (the page and all it loads), uncompressed / gzipped:")
     for o in openings:
         if o.bytes_raw:
             print(f"browser_check:   {o.page}: {o.bytes_raw / 1e6:.2f} MB / {o.bytes_gzip / 1e6:.2f} MB")

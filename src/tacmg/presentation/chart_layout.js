@@ -196,11 +196,18 @@
   // data-theme again once loaded (the same value), and a reader may switch the mode while a chart
   // is still being fitted; drawings run one after the other, so the last one drawn is in the mode
   // chosen last, and a mode already queued is not drawn twice.
+  let drawing = 0; // drawings queued or running, on every chart of the page
   function draw(element) {
     const chart = charts.get(element);
     chart.queuedDark = isDark();
     const previous = chart.queue || Promise.resolve();
-    chart.queue = previous.catch(() => undefined).then(() => drawNow(element));
+    drawing += 1;
+    chart.queue = previous
+      .catch(() => undefined)
+      .then(() => drawNow(element))
+      .finally(() => {
+        drawing -= 1;
+      });
     return chart.queue;
   }
 
@@ -253,6 +260,12 @@
   let pending = null;
   root.addEventListener("resize", () => {
     clearTimeout(pending);
-    pending = setTimeout(() => redraw((chart, element) => Math.abs(chart.room - roomOf(element)) > 1), 200);
+    pending = setTimeout(() => {
+      pending = null;
+      redraw((chart, element) => Math.abs(chart.room - roomOf(element)) > 1);
+    }, 200);
   });
+  // Whether the charts are drawn for the page as it is now: no drawing queued or running, and none
+  // waiting on a resize heard. The browser check waits on it (after a frame, when a resize is heard).
+  layout.settled = () => drawing === 0 && pending === null;
 })(typeof window !== "undefined" ? window : globalThis, /*SETTINGS*/ {});
