@@ -2,7 +2,8 @@
 check must name the fault, while a clean page passes (so the check does not just fail everything).
 
 Needs Debian's Chromium (``make browser``); skipped, with the reason, where /usr/bin/chromium is
-missing. Each test opens one browser, for a few seconds.
+missing. One browser serves the module's tests (a launch costs about a second), but for the test
+of the browser's own network log, which launches its own as the check does.
 """
 
 from __future__ import annotations
@@ -45,16 +46,49 @@ def load_browser_check():
     return module
 
 
-def open_chapter(tmp_path: Path, *, banner_text: str, banner_background: str, extra: str = "", width: int = 1366):
-    """Build a one-page site, open it at `width` in dark mode; return (problems of the page,
-    problems of the browser itself)."""
+@pytest.fixture(scope="module")
+def playwright():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="module")
+def browser(playwright):
+    flags = list(load_browser_check().CHROMIUM_FLAGS)
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=flags)
+    yield browser
+    browser.close()
+
+
+def open_chapter(
+    tmp_path: Path,
+    browser,
+    *,
+    banner_text: str,
+    banner_background: str,
+    extra: str = "",
+    width: int = 1366,
+    playwright=None,
+):
+    """Build a one-page site, open it at `width` in dark mode (in `browser`, or, when it is None, in a
+    browser of its own launched from `playwright`, as the check does); return (problems of the
+    page, problems of the browser itself)."""
     browser_check = load_browser_check()
     site = tmp_path / "html"
     (site / "notebooks").mkdir(parents=True)
     page = site / "notebooks" / "01-chapter.html"
     page.write_text(PAGE.format(banner_text=banner_text, banner_background=banner_background, extra=extra))
     openings, browser_problems, _ = browser_check.check_site(
-        site, tmp_path / "shots", pages=[page], widths=(width,), modes=("dark",), notebooks=tmp_path / "none"
+        site,
+        tmp_path / "shots",
+        pages=[page],
+        widths=(width,),
+        modes=("dark",),
+        notebooks=tmp_path / "none",
+        browser=browser,
+        playwright=playwright,
     )
     (opening,) = openings
     # a full-page screenshot of a failing view, and of no other
@@ -62,8 +96,8 @@ def open_chapter(tmp_path: Path, *, banner_text: str, banner_background: str, ex
     return opening.problems, browser_problems
 
 
-def test_banner_text_in_the_colour_of_its_background_is_reported(tmp_path):
-    problems, _ = open_chapter(tmp_path, banner_text="#222832", banner_background="#222832")
+def test_banner_text_in_the_colour_of_its_background_is_reported(tmp_path, browser):
+    problems, _ = open_chapter(tmp_path, browser, banner_text="#222832", banner_background="#222832")
     ours = [p for p in problems if p.startswith("banner text")]
     assert len(ours) == 2, problems  # the title and the paragraph
     assert all("contrast 1.00:1" in p and "rgb(34, 40, 50) on rgb(34, 40, 50)" in p for p in ours)
@@ -71,31 +105,35 @@ def test_banner_text_in_the_colour_of_its_background_is_reported(tmp_path):
     assert any(p.startswith("axe color-contrast") for p in problems), problems
 
 
-def test_weak_banner_contrast_is_reported_by_both_checks(tmp_path):
-    problems, _ = open_chapter(tmp_path, banner_text="#999999", banner_background="#ffffff")  # 2.85:1
+def test_weak_banner_contrast_is_reported_by_both_checks(tmp_path, browser):
+    problems, _ = open_chapter(tmp_path, browser, banner_text="#999999", banner_background="#ffffff")  # 2.85:1
     assert any(p.startswith("banner text") and "2.85:1" in p for p in problems), problems
     assert any(p.startswith("axe color-contrast") for p in problems), problems
 
 
-def test_overflow_console_errors_and_outside_requests_are_reported(tmp_path):
+def test_overflow_console_errors_and_outside_requests_are_reported(tmp_path, browser):
     extra = (
         '<div style="width: 600px">a table too wide for a phone</div>'
         "<script>console.error('boom'); console.warn('careful');</script>"
         '<img alt="" src="http://example.org/pixel.png">'
     )
-    problems, _ = open_chapter(tmp_path, banner_text="#1a1a1a", banner_background="#fff3cd", extra=extra, width=390)
+    problems, _ = open_chapter(
+        tmp_path, browser, banner_text="#1a1a1a", banner_background="#fff3cd", extra=extra, width=390
+    )
     assert any(p.startswith("page is") and "390 px viewport" in p for p in problems), problems
     assert "console.error: boom" in problems and "console.warning: careful" in problems
     assert "request left 127.0.0.1 (aborted): http://example.org/pixel.png" in problems
 
 
-def test_a_clean_page_passes_and_the_browser_asks_nothing_outside(tmp_path):
-    problems, browser_problems = open_chapter(tmp_path, banner_text="#1a1a1a", banner_background="#fff3cd")
+def test_a_clean_page_passes_and_the_browser_asks_nothing_outside(tmp_path, playwright):
+    problems, browser_problems = open_chapter(
+        tmp_path, None, banner_text="#1a1a1a", banner_background="#fff3cd", playwright=playwright
+    )
     assert problems == []
     assert browser_problems == []  # Chromium's own services reached no host but 127.0.0.1
 
 
-def test_a_chart_that_never_draws_is_reported_once_the_ceiling_is_reached(tmp_path):
+def test_a_chart_that_never_draws_is_reported_once_the_ceiling_is_reached(tmp_path, browser):
     browser_check = load_browser_check()
     site = tmp_path / "html"
     site.mkdir()
@@ -104,7 +142,14 @@ def test_a_chart_that_never_draws_is_reported_once_the_ceiling_is_reached(tmp_pa
         '</head><body><main><div id="altair-viz-0a1b"></div></main></body></html>'
     )
     openings, _, _ = browser_check.check_site(
-        site, tmp_path / "shots", pages=[site / "index.html"], widths=(390,), modes=("light",), timeout=2
+        site,
+        tmp_path / "shots",
+        pages=[site / "index.html"],
+        widths=(390,),
+        modes=("light",),
+        timeout=2,
+        browser=browser,
+        playwright=playwright,
     )
     (opening,) = openings
     assert "0 of 1 chart(s) rendered" in opening.problems, opening.problems
@@ -119,7 +164,7 @@ THEME_BUTTON = (
 )
 
 
-def test_each_page_is_seen_in_both_modes_by_switching_with_the_theme_button(tmp_path):
+def test_each_page_is_seen_in_both_modes_by_switching_with_the_theme_button(tmp_path, browser):
     browser_check = load_browser_check()
     site = tmp_path / "html"
     (site / "notebooks").mkdir(parents=True)
@@ -128,7 +173,12 @@ def test_each_page_is_seen_in_both_modes_by_switching_with_the_theme_button(tmp_
     with_button.write_text(PAGE.format(extra=THEME_BUTTON, **colours))
     without.write_text(PAGE.format(extra="", **colours))
     openings, _, _ = browser_check.check_site(
-        site, tmp_path / "shots", pages=[with_button, without], widths=(1366,), notebooks=tmp_path / "none"
+        site,
+        tmp_path / "shots",
+        pages=[with_button, without],
+        widths=(1366,),
+        notebooks=tmp_path / "none",
+        browser=browser,
     )
     views = {(o.page, o.mode): o.problems for o in openings}
     # the first page loads light and is switched to dark by its button; the second loads dark
@@ -174,12 +224,17 @@ addEventListener("resize", () => {
 </script></body></html>"""
 
 
-def test_after_a_resize_the_check_waits_for_the_charts_to_be_redrawn(tmp_path):
+def test_after_a_resize_the_check_waits_for_the_charts_to_be_redrawn(tmp_path, browser):
     browser_check = load_browser_check()
     site = tmp_path / "html"
     site.mkdir()
     (site / "chart.html").write_text(RESIZED_CHART)
     openings, _, _ = browser_check.check_site(
-        site, tmp_path / "shots", pages=[site / "chart.html"], modes=("light",), notebooks=tmp_path / "none"
+        site,
+        tmp_path / "shots",
+        pages=[site / "chart.html"],
+        modes=("light",),
+        notebooks=tmp_path / "none",
+        browser=browser,
     )
     assert [(o.width, o.problems) for o in openings] == [(1366, []), (390, [])]

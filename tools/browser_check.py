@@ -50,6 +50,7 @@ Exit status 0 when every page passes, 1 otherwise (one line per problem), 2 on s
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import gzip
 import http.server
@@ -458,6 +459,32 @@ def lost_outputs(page: Path, ipynb: Path | None) -> str | None:
     return None
 
 
+def check_pages(
+    browser, html_root: Path, base: str, out: Path, pages: list[Path], widths, modes, timeout: float, notebooks: Path
+) -> list[Opening]:
+    """Every view of `pages` (served from `html_root` at `base`) in `browser`, one context for all."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    left: list[str] = []
+    context = new_context(browser, widths[0], left)
+    openings: list[Opening] = []
+    for page_number, page in enumerate(pages):
+        relative = page.relative_to(html_root).as_posix()
+        ipynb = stored_notebook(html_root, page, notebooks)
+        banner = bool(ipynb) and "tacmg-banner" in ipynb.read_text(encoding="utf-8")
+        views = views_of(page_number, widths, modes)
+        seen = open_page(
+            context, axe, base, relative, views, timeout, out, banner, left, html_root, relative in landing_pages()
+        )
+        lost = lost_outputs(page, ipynb)
+        if lost:
+            seen[0].problems.insert(0, lost)
+        openings += seen
+    context.close()
+    return openings
+
+
 def check_site(
     html_root: Path,
     out: Path,
@@ -466,51 +493,34 @@ def check_site(
     modes: tuple[str, ...] = MODES,
     timeout: float = 120.0,
     notebooks: Path = ROOT / "notebooks",
+    browser=None,
+    playwright=None,
 ) -> tuple[list[Opening], list[str], list[str]]:
     """Open `pages` (default: every built page) at each width and mode; return (openings,
-    browser-level problems, notes)."""
-    from axe_playwright_python.sync_playwright import Axe
+    browser-level problems, notes). A Chromium is launched (from `playwright`, a started sync
+    Playwright, or one started here) and its network log checked, unless `browser` (launched with
+    CHROMIUM_FLAGS) is given: then the browser-level lists are empty."""
     from playwright.sync_api import sync_playwright
 
     pages = pages if pages is not None else pages_to_check(html_root)
     server, base = serve(html_root)
-    openings: list[Opening] = []
-    with tempfile.TemporaryDirectory(prefix="tacmg-netlog-") as scratch:
-        netlog = Path(scratch) / "netlog.json"
-        try:
-            with sync_playwright() as playwright:
+    problems: list[str] = []
+    notes: list[str] = []
+    try:
+        if browser is not None:
+            openings = check_pages(browser, html_root, base, out, pages, widths, modes, timeout, notebooks)
+        else:
+            with tempfile.TemporaryDirectory(prefix="tacmg-netlog-") as scratch, contextlib.ExitStack() as stack:
+                netlog = Path(scratch) / "netlog.json"
+                playwright = playwright or stack.enter_context(sync_playwright())
                 browser = playwright.chromium.launch(
                     executable_path=CHROMIUM, args=[*CHROMIUM_FLAGS, f"--log-net-log={netlog}"]
                 )
-                axe = Axe()
-                left: list[str] = []
-                context = new_context(browser, widths[0], left)
-                for page_number, page in enumerate(pages):
-                    relative = page.relative_to(html_root).as_posix()
-                    ipynb = stored_notebook(html_root, page, notebooks)
-                    banner = bool(ipynb) and "tacmg-banner" in ipynb.read_text(encoding="utf-8")
-                    views = open_page(
-                        context,
-                        axe,
-                        base,
-                        relative,
-                        views_of(page_number, widths, modes),
-                        timeout,
-                        out,
-                        banner,
-                        left,
-                        html_root,
-                        relative in landing_pages(),
-                    )
-                    lost = lost_outputs(page, ipynb)
-                    if lost:
-                        views[0].problems.insert(0, lost)
-                    openings += views
-                context.close()
+                openings = check_pages(browser, html_root, base, out, pages, widths, modes, timeout, notebooks)
                 browser.close()
-        finally:
-            server.shutdown()
-        problems, notes = netlog_problems(netlog)
+                problems, notes = netlog_problems(netlog)
+    finally:
+        server.shutdown()
     order = {page.relative_to(html_root).as_posix(): number for number, page in enumerate(pages)}
     # each page's views together, for the report, in a fixed order of widths and modes
     openings.sort(key=lambda o: (order[o.page], widths.index(o.width), modes.index(o.mode)))

@@ -30,6 +30,15 @@ def relative_luminance(rgb: np.ndarray) -> np.ndarray:
     return linear @ np.array([0.2126, 0.7152, 0.0722])
 
 
+def _luminance(colour: str) -> float:
+    return float(relative_luminance(_rgb(colour)))
+
+
+def _ratio(first: float | np.ndarray, second: float | np.ndarray) -> float | np.ndarray:
+    """WCAG 2 contrast ratio of two relative luminances (element-wise)."""
+    return (np.maximum(first, second) + 0.05) / (np.minimum(first, second) + 0.05)
+
+
 def contrast_ratio(first: str, second: str) -> float:
     """WCAG 2 contrast ratio of two ``#rrggbb`` colours (1 to 21).
 
@@ -38,8 +47,7 @@ def contrast_ratio(first: str, second: str) -> float:
     >>> round(contrast_ratio("#000000", "#FFFFFF"), 1), round(contrast_ratio("#777777", "#777777"), 1)
     (21.0, 1.0)
     """
-    high, low = sorted((float(relative_luminance(_rgb(c))) for c in (first, second)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
+    return float(_ratio(_luminance(first), _luminance(second)))
 
 
 def diverging_colour(value: float, low: float, high: float, middle: float) -> str:
@@ -77,12 +85,12 @@ def text_on_diverging(field: str, middle: float, half_range: float) -> dict[str,
     grid = np.linspace(low, high, 2001)
     white = CELL_TEXT["on dark"]
     black = CELL_TEXT["on light"]
-    prefers_white = np.array(
-        [
-            contrast_ratio(white, colour := diverging_colour(v, low, high, middle)) > contrast_ratio(black, colour)
-            for v in grid
-        ]
-    )
+    # the cells' colours as `diverging_colour` gives them (rounded to whole sRGB levels), all at once
+    stops = np.array([_rgb(c) for c in DIVERGING_STOPS])
+    domain = diverging_domain(low, high, middle)
+    cells = np.round(np.stack([np.interp(grid, domain, stops[:, i]) for i in range(3)], axis=-1))
+    cell = np.array([float(relative_luminance(rgb)) for rgb in cells])
+    prefers_white = _ratio(_luminance(white), cell) > _ratio(_luminance(black), cell)
     below = grid[(grid < middle) & prefers_white]
     above = grid[(grid > middle) & prefers_white]
     tests = []
