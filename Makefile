@@ -46,7 +46,7 @@ CFF_VENV := $(VENV)/cffconvert
 CFF := $(CFF_VENV)/bin/cffconvert
 PIP_INSTALL := -m pip install --disable-pip-version-check -q
 
-venv: $(STAMP) ## create .venv and install requirements.txt + the package (only when they change)
+venv: $(STAMP) $(CFF) ## create .venv (requirements.txt + the package) and its cffconvert venv (only when they change)
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
