@@ -111,11 +111,12 @@ def test_weak_banner_contrast_is_reported_by_both_checks(tmp_path, browser):
     assert any(p.startswith("axe color-contrast") for p in problems), problems
 
 
-def test_overflow_console_errors_and_outside_requests_are_reported(tmp_path, browser):
+def test_overflow_console_errors_outside_requests_and_undrawn_icons_are_reported(tmp_path, browser):
     extra = (
         '<div style="width: 600px">a table too wide for a phone</div>'
         "<script>console.error('boom'); console.warn('careful');</script>"
         '<img alt="" src="http://example.org/pixel.png">'
+        '<i class="fa-solid fa-sun"></i>'  # an icon Font Awesome's script never drew
     )
     problems, _ = open_chapter(
         tmp_path, browser, banner_text="#1a1a1a", banner_background="#fff3cd", extra=extra, width=390
@@ -123,6 +124,7 @@ def test_overflow_console_errors_and_outside_requests_are_reported(tmp_path, bro
     assert any(p.startswith("page is") and "390 px viewport" in p for p in problems), problems
     assert "console.error: boom" in problems and "console.warning: careful" in problems
     assert "request left 127.0.0.1 (aborted): http://example.org/pixel.png" in problems
+    assert "1 icon(s) of the theme not drawn (Font Awesome)" in problems
 
 
 def test_a_clean_page_passes_and_the_browser_asks_nothing_outside(tmp_path, playwright):

@@ -32,7 +32,8 @@ ceiling on that wait only catches a hang. Every view must show:
    axe takes 1.5 s a view, half of a view's time: the other views skip it. The pages take turns at
    the mode of that view, so axe sees every page in one mode and the book's stylesheet in both
    (measured: 54 runs took 80 of 165 s on one browser);
-5. no console error or warning, no uncaught exception, no response with an error status, and no
+5. every icon of the theme drawn (Font Awesome's script replaced each ``<i class="fa-...">``);
+6. no console error or warning, no uncaught exception, no response with an error status, and no
    request for anything but 127.0.0.1 (such a request is aborted and reported).
 
 The browser itself is checked too: its network log (``--log-net-log``) must show no DNS query, no
@@ -253,6 +254,8 @@ def view_problems(page, axe, result: Opening, banner: bool, landing: bool = Fals
         result.problems.append(f"{result.rendered} of {result.charts} chart(s) rendered")
     result.problems += [f"chart shows an error: {text[:200]}" for text in audit["chart_errors"]]
     result.problems += audit["charts_too_wide"]
+    if audit["icons_undrawn"]:
+        result.problems.append(f"{audit['icons_undrawn']} icon(s) of the theme not drawn (Font Awesome)")
     if audit["scroll_width"] > width:
         wide = "; ".join(audit["too_wide"]) or "?"
         result.problems.append(f"page is {audit['scroll_width']} px wide in a {width} px viewport (widest: {wide})")

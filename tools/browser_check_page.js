@@ -50,6 +50,8 @@
     rendered: charts.filter((d) => d.querySelector("svg.marks, canvas.marks")).length,
     chart_errors: charts.flatMap((d) => [...d.querySelectorAll(".error")].map((e) => e.textContent)),
     charts_too_wide: chartsTooWide,
+    // Font Awesome replaces each <i class="fa-..."> of the theme with its drawing (an svg)
+    icons_undrawn: document.querySelectorAll('i[class*="fa-"]').length,
     scroll_width: document.documentElement.scrollWidth,
     too_wide: tooWide,
     banner,
