@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import pytest
 
-from tacmg.data.paths import REPO_ROOT
+from test_toolchain import load_tool
 
-SCRIPT = REPO_ROOT / "tools" / "data_cache_key.py"
+data_cache_key = load_tool("data_cache_key")
 
 
-def _run(build, env_dir=None):
-    env = {"PATH": "/usr/bin:/bin"}
-    if env_dir is not None:
-        env["MG_DATA_DIR"] = str(env_dir)
-    return subprocess.run(
-        [sys.executable, str(SCRIPT), "--build", str(build)],
-        env=env,
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+@pytest.fixture
+def run(monkeypatch, capsys):
+    """The tool on `build` with MG_DATA_DIR unset or set to `env_dir`, in this process (a new
+    process would import the package again: about a second a run); returns what it printed."""
+
+    def run(build, env_dir=None) -> str:
+        if env_dir is None:
+            monkeypatch.delenv("MG_DATA_DIR", raising=False)
+        else:
+            monkeypatch.setenv("MG_DATA_DIR", str(env_dir))
+        data_cache_key.main(["--build", str(build)])
+        return capsys.readouterr().out
+
+    return run
 
 
 def _stale_dirs(build):
@@ -31,21 +32,21 @@ def _stale_dirs(build):
     return paths
 
 
-def test_same_inputs_keep_the_caches_and_another_dataset_clears_them(tmp_path):
+def test_same_inputs_keep_the_caches_and_another_dataset_clears_them(tmp_path, run):
     build = tmp_path / "_build"
-    _run(build)
+    run(build)
     stale = _stale_dirs(build)
-    _run(build)
+    run(build)
     assert all(path.exists() for path in stale)  # unchanged rebuild keeps its caches
 
     other = tmp_path / "other"
     other.mkdir()
     (other / "patients.csv").write_text("patient_id\n", encoding="utf-8")
-    result = _run(build, other)
+    result = run(build, other)
     assert not any(path.exists() for path in stale)
-    assert "executed again" in result.stdout
+    assert "executed again" in result
 
     stale = _stale_dirs(build)
     (other / "patients.csv").write_text("patient_id\nP01\n", encoding="utf-8")  # same folder, new data
-    _run(build, other)
+    run(build, other)
     assert not any(path.exists() for path in stale)

@@ -43,10 +43,10 @@ def inputs_key() -> str:
     return digest.hexdigest()
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build", default=str(REPO_ROOT / "_build"))
-    build = Path(parser.parse_args().build)
+    build = Path(parser.parse_args(argv).build)
     stamp = build / ".data-key"
     key = inputs_key()
     if stamp.exists() and stamp.read_text() == key:
