@@ -271,13 +271,18 @@ def test_browser_check_reads_what_chromium_itself_reached(tmp_path):
     assert notes == ["route probe only (UDP connect, no datagram sent) to [2001:4860:4860::8888]:443"]
 
 
-def test_browser_check_opens_every_built_page_chapters_first(tmp_path):
+def test_browser_check_opens_every_built_page_chapters_first_and_no_redirect_twice(tmp_path):
     browser_check = load_tool("browser_check")
     for name in ("index.html", "book/about.html", "notebooks/01-x.html", "_static/x.html", "_sources/y.html"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("<html></html>")
     pages = [p.relative_to(tmp_path).as_posix() for p in browser_check.pages_to_check(tmp_path)]
     assert pages == ["notebooks/01-x.html", "book/about.html", "index.html"]
+    # a page that only redirects to a checked page is that page's views again; one to nowhere stays
+    (tmp_path / "index.html").write_text('<meta http-equiv="Refresh" content="0; url=notebooks/01-x.html" />\n')
+    (tmp_path / "old.html").write_text('<meta http-equiv="Refresh" content="0; url=gone.html" />\n')
+    pages = [p.relative_to(tmp_path).as_posix() for p in browser_check.pages_to_check(tmp_path)]
+    assert pages == ["notebooks/01-x.html", "book/about.html", "old.html"]
 
 
 def test_page_assets_load_vega_only_with_a_chart_and_each_script_once():

@@ -440,9 +440,22 @@ def landing_pages(toc: Path = ROOT / "_toc.yml") -> frozenset[str]:
     return frozenset({"index.html", f"{root}.html"})
 
 
+REDIRECT = re.compile(r'^\s*<meta http-equiv="refresh" content="0; url=([^"]+)"\s*/?>\s*$', re.IGNORECASE)
+
+
+def redirects_to(page: Path) -> Path | None:
+    """The page a redirect page (Jupyter Book's index.html: only a meta refresh) leads to."""
+    match = REDIRECT.match(page.read_text(encoding="utf-8", errors="replace"))
+    return (page.parent / match.group(1)).resolve() if match else None
+
+
 def pages_to_check(html_root: Path) -> list[Path]:
-    """Every built page: the chapters first, then the rest, without Sphinx's static files."""
+    """Every built page: the chapters first, then the rest, without Sphinx's static files, nor a page
+    that only redirects to another page checked here (its views would be that page's again; one
+    that leads nowhere is kept, and fails)."""
     pages = [p for p in sorted(html_root.rglob("*.html")) if not {"_static", "_sources"} & set(p.parts)]
+    resolved = {p.resolve() for p in pages}
+    pages = [p for p in pages if redirects_to(p) not in resolved]
     return sorted(pages, key=lambda p: (p.relative_to(html_root).parts[0] != "notebooks", p))
 
 
