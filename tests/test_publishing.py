@@ -353,6 +353,16 @@ def facts(**data):
     }
 
 
+def test_a_rebuild_with_the_same_facts_keeps_the_time_and_a_new_commit_takes_its_own(tmp_path):
+    first = facts()
+    assert publication.kept_build_time(tmp_path, first, {}) == first["built"]
+    later = {**first, "built": publication.build_time({"SOURCE_DATE_EPOCH": "1700009000"})}
+    assert publication.kept_build_time(tmp_path, later, {}) == first["built"]  # nothing else changed
+    committed = {**later, "commit": {**first["commit"], "sha": "beef" * 10, "short": "beefbeefbeef"}}
+    assert publication.kept_build_time(tmp_path, committed, {}) == later["built"]
+    assert publication.kept_build_time(tmp_path / "deleted", committed, {}) == later["built"]
+
+
 def test_footer_says_version_commit_time_data_and_licences():
     footer = publication.footer_html(facts())
     assert (

@@ -6,7 +6,11 @@
    set) and under which licences (``[tool.tacmg.licenses]`` in pyproject.toml), with a link to the
    About page. It is the theme's ``extra_footer``, set when the configuration is read: a changed
    footer changes the configuration's hash, so Sphinx rewrites every page rather than leave old
-   footers on pages whose source did not change.
+   footers on pages whose source did not change. The time is that of the last build whose other
+   facts were the same (kept beside Sphinx's saved environment, `kept_build_time`): a rebuild with
+   nothing changed rewrites no page (it rewrote all 26, 15 s, when the minute had moved on), and the
+   footer says when the pages it sits on were built. Edits left uncommitted keep the time of the
+   first build with uncommitted changes on that commit.
 2. **Repository buttons.** One setting, the environment variable ``BOOK_REPOSITORY_URL`` (for
    example ``https://github.com/OWNER/NAME``; the deploy workflow sets it from the repository it
    runs in), turns on the repository, issues and edit-this-page buttons and the Binder launch
@@ -78,6 +82,22 @@ def build_time(environ: Mapping[str, str] | None = None) -> dt.datetime:
     epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
     moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else dt.datetime.now(dt.UTC)
     return moment.replace(second=0, microsecond=0)
+
+
+def kept_build_time(doctrees: Path, facts: dict[str, Any], environ: Mapping[str, str] | None = None) -> dt.datetime:
+    """The time of the last build whose facts (but the time) were `facts`, recorded in `doctrees`
+    (Sphinx's saved environment, deleted by tools/data_cache_key.py when the data change); else
+    `facts["built"]`, recorded for the next build. ``SOURCE_DATE_EPOCH`` is part of the record."""
+    env: Mapping[str, str] = os.environ if environ is None else environ
+    record = doctrees / "tacmg-build-time.json"
+    key = facts_key(facts) + env.get("SOURCE_DATE_EPOCH", "")
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        kept = json.loads(record.read_text(encoding="utf-8"))
+        if kept["key"] == key:
+            return dt.datetime.fromisoformat(kept["built"])
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(json.dumps({"key": key, "built": facts["built"].isoformat()}), encoding="utf-8")
+    return facts["built"]
 
 
 def data_facts() -> dict[str, Any]:
@@ -220,6 +240,7 @@ def theme_options(repo: dict[str, str] | None) -> dict[str, Any]:
 # ------------------------------------------------------------------------------ Sphinx hooks
 def _config_inited(app, config) -> None:
     facts = build_facts()
+    facts["built"] = kept_build_time(Path(app.doctreedir), facts)
     app.tacmg_build_facts = facts
     options = dict(config.html_theme_options or {})
     options.update(theme_options(facts["repository"]))
