@@ -222,7 +222,7 @@ bench: venv vendor ## time serial notebook execution vs a cold (parallel) and an
 # -------------------------------------------------------------------------- publishing
 # actionlint (with shellcheck, both from the lock) on every workflow, cffconvert on CITATION.cff,
 # and the built pages' footer and downloads. Runs after `book` in `make test`.
-publish-check: venv $(CFF) ## actionlint on .github/workflows, cffconvert --validate, footer of the built book
+publish-check: venv ## actionlint on .github/workflows, cffconvert --validate, footer of the built book
 	$(VENV)/bin/actionlint
 	$(CFF) --validate -i CITATION.cff
 	$(PY) tools/check_published.py --html $(HTML)

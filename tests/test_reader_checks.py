@@ -133,4 +133,4 @@ def test_a_landing_page_whose_first_verdict_starts_below_one_and_a_half_phone_sc
 
 def test_the_browser_check_holds_the_toc_root_to_the_landing_rule():
     browser_check = _load("browser_check")
-    assert browser_check.landing_pages() == frozenset({"index.html", "notebooks/00-findings.html"})
+    assert browser_check.landing_pages() == frozenset({"notebooks/00-findings.html"})

@@ -74,7 +74,7 @@ WIDTHS = (1366, 390)
 MODES = ("light", "dark")
 HEIGHT = 900
 FIRST_VISIT = (WIDTHS[0], MODES[0])  # a page loaded at 1366 px in light mode stores no colour mode
-AXE_WIDTHS = (1366,)  # where axe-core runs (in the mode the page loads in)
+AXE_WIDTHS = (1366,)  # where axe-core runs (in a page's first view at that width)
 # The API reference has 26,000 elements: axe took 29 of its 50 s over all pages there. Its entries are
 # all drawn by the same autodoc styles, so axe checks the page but for the sections after the second
 # at each level (6 s).
@@ -244,7 +244,7 @@ def wait_until_ready(page, timeout: float) -> str | None:
 
 def view_problems(page, axe, result: Opening, banner: bool, landing: bool = False) -> None:
     """Check the view `page` shows now (ready) into `result`: charts, width, banner, contrast, reader
-    (axe-core's contrast too at 1366 px, unless `axe` is None)."""
+    (and axe-core's contrast, when `axe` is given)."""
     width, mode = result.width, result.mode
     audit = page.evaluate(PAGE_JS)
     result.charts, result.rendered = audit["charts"], audit["rendered"]
@@ -262,7 +262,7 @@ def view_problems(page, axe, result: Opening, banner: bool, landing: bool = Fals
     if banner and not audit["banner"]:
         result.problems.append("no data banner (.tacmg-banner), though the chapter's notebook displays one")
     result.problems += contrast_problems(audit)
-    if width in AXE_WIDTHS and axe is not None:
+    if axe is not None:
         result.problems += axe_problems(page, axe, AXE_CONTEXT.get(result.page))
     result.problems += reader_problems(page, landing)
 
@@ -433,11 +433,11 @@ def charts_in_notebook(ipynb: Path) -> int:
 
 @functools.cache
 def landing_pages(toc: Path = ROOT / "_toc.yml") -> frozenset[str]:
-    """The built pages that show the landing page: the table of contents' root and index.html,
-    which redirects to it."""
+    """The built page that shows the landing page: the table of contents' root (index.html only
+    redirects to it, and is not opened: `pages_to_check`)."""
     lines = toc.read_text(encoding="utf-8").splitlines()
     root = next(line.split(":", 1)[1].strip() for line in lines if line.startswith("root:"))
-    return frozenset({"index.html", f"{root}.html"})
+    return frozenset({f"{root}.html"})
 
 
 REDIRECT = re.compile(r'^\s*<meta http-equiv="refresh" content="0; url=([^"]+)"\s*/?>\s*$', re.IGNORECASE)

@@ -58,10 +58,15 @@ def diverging_colour(value: float, low: float, high: float, middle: float) -> st
     >>> diverging_colour(0, -1, 1, 0), diverging_colour(1, -1, 1, 0), diverging_colour(-0.9, -1, 1, 0)
     ('#F7F7F7', '#00441B', '#5B1567')
     """
+    return "#" + "".join(f"{int(c):02X}" for c in _diverging_rgb(value, low, high, middle))
+
+
+def _diverging_rgb(values: float | np.ndarray, low: float, high: float, middle: float) -> np.ndarray:
+    """The sRGB levels (last axis) `diverging_scale(low, high, middle)` gives `values`, rounded to
+    whole levels as a colour is written."""
     stops = np.array([_rgb(c) for c in DIVERGING_STOPS])
     domain = diverging_domain(low, high, middle)
-    rgb = [np.interp(value, domain, stops[:, i]) for i in range(3)]
-    return "#" + "".join(f"{round(c):02X}" for c in rgb)
+    return np.round(np.stack([np.interp(values, domain, stops[:, i]) for i in range(3)], axis=-1))
 
 
 def text_on_diverging(field: str, middle: float, half_range: float) -> dict[str, Any]:
@@ -85,11 +90,9 @@ def text_on_diverging(field: str, middle: float, half_range: float) -> dict[str,
     grid = np.linspace(low, high, 2001)
     white = CELL_TEXT["on dark"]
     black = CELL_TEXT["on light"]
-    # the cells' colours as `diverging_colour` gives them (rounded to whole sRGB levels), all at once
-    stops = np.array([_rgb(c) for c in DIVERGING_STOPS])
-    domain = diverging_domain(low, high, middle)
-    cells = np.round(np.stack([np.interp(grid, domain, stops[:, i]) for i in range(3)], axis=-1))
-    cell = np.array([float(relative_luminance(rgb)) for rgb in cells])
+    # each cell's luminance as `contrast_ratio` computes it for one colour (a matrix product over
+    # the whole grid differs in the last bit, which could move a threshold)
+    cell = np.array([float(relative_luminance(rgb)) for rgb in _diverging_rgb(grid, low, high, middle)])
     prefers_white = _ratio(_luminance(white), cell) > _ratio(_luminance(black), cell)
     below = grid[(grid < middle) & prefers_white]
     above = grid[(grid > middle) & prefers_white]
