@@ -123,7 +123,7 @@ def test_overflow_console_errors_outside_requests_and_undrawn_icons_are_reported
     )
     assert any(p.startswith("page is") and "390 px viewport" in p for p in problems), problems
     assert "console.error: boom" in problems and "console.warning: careful" in problems
-    assert "request left 127.0.0.1 (aborted): http://example.org/pixel.png" in problems
+    assert "request for something off 127.0.0.1: http://example.org/pixel.png" in problems
     assert "1 icon(s) of the theme not drawn (Font Awesome)" in problems
 
 
