@@ -10,14 +10,14 @@ then resized to the other width (the book's charts redraw for the new column, as
 narrows the window or turns a tablet) and switched back. The pages take turns at the width and mode
 they load in, so each of the four views is a first load for a quarter of the pages. Loading each
 page once, not once a width, took the whole check from 184 to 147 core-seconds (98 to 82 s on two
-browsers; measured: a load cost 0.9 s, most of it the vega bundle and the charts' first drawing). One
-browser context serves every page, with its HTTP cache, as a reader's browser has one (the theme's
-and the charts' scripts are compiled once, not on every page); the pages are dealt out to two browsers in two processes
-(``--browsers``). A view is checked once the page says it is ready: the document loaded, its fonts
-loaded, no CSS transition running and every chart container holding a drawn ``svg.marks`` (or an
-error), marked by the book's chart layout as drawn in the page's current mode, and the layout
-settled (no drawing queued or running, none waiting on a resize it heard, a frame after a resize); the
-ceiling on that wait only catches a hang. Every view must show:
+browsers; measured: a load cost 0.9 s, most of it the vega bundle and the charts' first drawing).
+One tab opens every page in turn, as a reader follows the book's links (`Tab`); the pages are dealt
+out to two browsers in two processes (``--browsers``). A view is checked once the page says it is
+ready: the document loaded, its fonts loaded, no CSS transition running and every chart container
+holding a drawn ``svg.marks`` (or an error), marked by the book's chart layout as drawn in the
+page's current mode, and the layout settled (no drawing queued or running, none waiting on a resize
+it heard, a frame after a resize); the ceiling on that wait only catches a hang. Every view must
+show:
 
 1. every Altair chart rendered (vega-embed drew an ``svg``/``canvas`` inside its
    ``<div id="altair-viz-...">``), no chart error, and for a chapter at least as many charts as
@@ -64,6 +64,7 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from reader_checks import page_script, reader_problems
@@ -101,6 +102,18 @@ SWITCH_MODE = """(target) => {
   }
   return document.documentElement.dataset.theme === target;
 }"""
+# The colour mode a page loads in, as a returning reader's browser has it stored: set as a cookie
+# before each load, stored by this script before the page's own scripts run ("none": a first visit,
+# nothing stored).
+MODE_COOKIE = "tacmg-check-mode"
+STORE_MODE = """(() => {
+  const chosen = document.cookie.match(/(?:^|; )tacmg-check-mode=(\\w+)/);
+  if (!chosen) return;
+  for (const key of ["mode", "theme"]) {
+    if (chosen[1] === "none") localStorage.removeItem(key);
+    else localStorage.setItem(key, chosen[1]);
+  }
+})();"""
 NEXT_FRAME = "() => new Promise((done) => requestAnimationFrame(() => done()))"
 # A port Chromium refuses to connect to (ERR_UNSAFE_PORT): its own services are pointed here, so
 # that what they try ends inside the browser, before any socket is opened.
@@ -215,16 +228,43 @@ def axe_problems(page, axe, context: dict | None = None) -> list[str]:
     return problems
 
 
-def new_context(browser, width: int, left: list[str]):
-    """A browser context for one width, every request for anything but 127.0.0.1 noted in `left`.
+@dataclass
+class Tab:
+    """The one tab of a browser that opens every page in turn, as a reader follows the book's links
+    in one tab, and what the browser said and fetched since the view before (the view being checked
+    takes it). A new tab for every page cost a renderer process and every script compiled again:
+    in one tab the 26 pages' loads took 12 to 15 core-seconds, not 35 to 40, and the whole check on
+    one browser 81 to 97, not 109 to 136 (two runs each).
 
-    Such a request is not intercepted: Playwright's routing turns the HTTP cache off, and every
-    page then compiled the theme's and the charts' scripts again (a sixth of the check's time). It
-    cannot leave either: ``CHROMIUM_FLAGS`` resolve no host but 127.0.0.1, and the network log
-    (`netlog_problems`) shows any connection the browser opened."""
+    Requests are watched, not routed: Playwright's routing turns the HTTP cache off. A request for
+    anything but 127.0.0.1 is noted in `left`; it cannot leave, as ``CHROMIUM_FLAGS`` resolve no
+    other host, and the network log (`netlog_problems`) shows any connection the browser opened."""
+
+    page: Any
+    messages: list[str] = field(default_factory=list)
+    responses: list = field(default_factory=list)
+    left: list[str] = field(default_factory=list)
+    crashed: bool = False
+
+    def forget(self) -> None:
+        """Drop what the browser said and fetched so far (it belonged to the page before)."""
+        self.messages.clear()
+        self.responses.clear()
+        self.left.clear()
+
+
+def new_tab(browser, width: int) -> Tab:
+    """A tab in a fresh browser context (its own storage and cache) at `width`."""
     context = browser.new_context(viewport={"width": width, "height": HEIGHT})
-    context.on("request", lambda request: None if is_local(request.url) else left.append(request.url))
-    return context
+    page = context.new_page()
+    tab = Tab(page)
+    context.on("request", lambda request: None if is_local(request.url) else tab.left.append(request.url))
+    page.on("console", lambda m: m.type in ("error", "warning") and tab.messages.append(f"console.{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: tab.messages.append(f"uncaught exception: {e}"))
+    page.on("response", lambda r: tab.responses.append(r))
+    page.on("crash", lambda _: setattr(tab, "crashed", True))
+    page.add_init_script(STORE_MODE)
+    return tab
 
 
 def wait_until_ready(page, timeout: float) -> str | None:
@@ -294,7 +334,7 @@ def served_file(html_root: Path, url: str) -> Path | None:
 
 
 def open_page(
-    context,
+    tab: Tab,
     axe,
     base: str,
     relative: str,
@@ -302,11 +342,10 @@ def open_page(
     timeout: float,
     out: Path,
     banner: bool = False,
-    left: list[str] | None = None,
     html_root: Path | None = None,
     landing: bool = False,
 ) -> list[Opening]:
-    """Open one page in `context` at the width and in the mode of the first of `views`, check it,
+    """Open one page in `tab` at the width and in the mode of the first of `views`, check it,
     then reach each further view as a reader does (the theme button switches the mode; a resize
     changes the width, as turning a tablet or narrowing a window does) and check it again once its
     charts are redrawn: one Opening per view. axe-core runs in the first view at a width of
@@ -314,24 +353,16 @@ def open_page(
     `html_root`: weigh the page and all it loads (from the files served); `landing`: the page is
     the book's landing page (its first verdict sentence must come early on a phone). A failing
     view is screenshot into `out`."""
-    left = left if left is not None else []
-    left.clear()
-    page = context.new_page()
+    page = tab.page
     width, start = views[0]
     page.set_viewport_size({"width": width, "height": HEIGHT})
     page.emulate_media(color_scheme=start)
     # pydata-sphinx-theme reads the reader's stored choice before the page paints; on a first
-    # visit (1366 px, light) none is stored and the theme follows prefers-color-scheme. The context's
-    # storage is shared by its pages, so each page sets (or clears) it before its own scripts run.
-    if views[0] == FIRST_VISIT:
-        page.add_init_script("localStorage.removeItem('mode'); localStorage.removeItem('theme');")
-    else:
-        page.add_init_script(f"localStorage.setItem('mode', '{start}'); localStorage.setItem('theme', '{start}');")
-    messages: list[str] = []
-    page.on("console", lambda m: m.type in ("error", "warning") and messages.append(f"console.{m.type}: {m.text}"))
-    page.on("pageerror", lambda e: messages.append(f"uncaught exception: {e}"))
-    responses: list = []
-    page.on("response", lambda r: responses.append(r))
+    # visit (1366 px, light) none is stored and the theme follows prefers-color-scheme. STORE_MODE
+    # stores (or clears) it from this cookie before the page's own scripts run.
+    stored = "none" if views[0] == FIRST_VISIT else start
+    page.context.add_cookies([{"name": MODE_COOKIE, "value": stored, "url": base}])
+    tab.forget()
     results = []
     axe_view = next((view for view in views if view[0] in AXE_WIDTHS), None)
     for number, (width, mode) in enumerate(views):
@@ -353,9 +384,8 @@ def open_page(
             result.problems.append(not_ready)
         view_problems(page, axe if (width, mode) == axe_view else None, result, banner, landing)
         # what the browser said and fetched since the previous view belongs to this one
-        result.problems += list(dict.fromkeys(messages))
-        messages.clear()
-        for response in responses:
+        result.problems += list(dict.fromkeys(tab.messages))
+        for response in tab.responses:
             if response.status >= 400:
                 result.problems.append(f"HTTP {response.status} for {response.url}")
             elif html_root is not None and number == 0 and is_local(response.url) and response.url.startswith("http"):
@@ -364,15 +394,13 @@ def open_page(
                     raw, gzipped = file_weight(served)
                     result.bytes_raw += raw
                     result.bytes_gzip += gzipped
-        responses.clear()
-        result.problems += [f"request for something off 127.0.0.1: {url}" for url in dict.fromkeys(left)]
-        left.clear()
+        result.problems += [f"request for something off 127.0.0.1: {url}" for url in dict.fromkeys(tab.left)]
+        tab.forget()
         if result.problems:
             out.mkdir(parents=True, exist_ok=True)
             shot = out / f"{relative.removesuffix('.html').replace('/', '__')}__{width}-{mode}.png"
             page.screenshot(path=str(shot), full_page=True)
         results.append(result)
-    page.close()
     return results
 
 
@@ -479,22 +507,22 @@ def check_pages(
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
-    left: list[str] = []
-    context = new_context(browser, widths[0], left)
+    tab = new_tab(browser, widths[0])
     openings: list[Opening] = []
     for page_number, page in enumerate(pages):
+        if tab.crashed:  # the pages after a crash get a tab of their own
+            tab.page.context.close()
+            tab = new_tab(browser, widths[0])
         relative = page.relative_to(html_root).as_posix()
         ipynb = stored_notebook(html_root, page, notebooks)
         banner = bool(ipynb) and "tacmg-banner" in ipynb.read_text(encoding="utf-8")
         views = views_of(page_number, widths, modes)
-        seen = open_page(
-            context, axe, base, relative, views, timeout, out, banner, left, html_root, relative in landing_pages()
-        )
+        seen = open_page(tab, axe, base, relative, views, timeout, out, banner, html_root, relative in landing_pages())
         lost = lost_outputs(page, ipynb)
         if lost:
             seen[0].problems.insert(0, lost)
         openings += seen
-    context.close()
+    tab.page.context.close()
     return openings
 
 
