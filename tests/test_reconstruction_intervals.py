@@ -305,6 +305,23 @@ def test_the_store_key_ignores_docstrings_but_not_code():
     assert ensemble_store.code_digest(before) != ensemble_store.code_digest(before.replace("x + 1", "x + 2"))
 
 
+def test_the_build_steps_code_digests_save_time_and_never_hide_a_change(tmp_path):
+    root, table = tmp_path / "package", tmp_path / "code-digests.json"
+    (root / "stats").mkdir(parents=True)
+    module = root / "stats" / "one.py"
+    module.write_text("def f(x):\n    'Adds one.'\n    return x + 1\n")
+    computed = ensemble_store.code_digests(root, table)  # no table yet: every digest computed
+    ensemble_store.write_code_digests(root, table)
+    assert computed == {"stats/one.py": ensemble_store.code_digest(module.read_text())}
+    assert ensemble_store.code_digests(root, table) == computed
+    # the table is read: an entry for the file's bytes is taken as it stands
+    table.write_text(table.read_text().replace(computed["stats/one.py"], "read-from-table"))
+    assert ensemble_store.code_digests(root, table) == {"stats/one.py": "read-from-table"}
+    # a file changed since the table was written is digested afresh
+    module.write_text("def f(x):\n    'Adds one.'\n    return x + 2\n")
+    assert ensemble_store.code_digests(root, table)["stats/one.py"] == ensemble_store.code_digest(module.read_text())
+
+
 # Moved from test_classes.py: it reads the same small store.
 def test_class_tables_are_built_once_and_read_by_the_chapters(tmp_path, small_store):
     committed = load(RECONSTRUCTED_DIR)

@@ -27,7 +27,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from tacmg.analyses import implied, reconstruction_intervals, robustness, status_link, status_link_sensitivity
+from tacmg.analyses import (
+    ensemble_store,
+    implied,
+    reconstruction_intervals,
+    robustness,
+    status_link,
+    status_link_sensitivity,
+)
 from tacmg.data.loader import load
 from tacmg.data.paths import RECONSTRUCTED_DIR
 
@@ -58,6 +65,7 @@ def build(progress: bool = True, workers: int | None = None) -> dict[str, float]
             seed, conditioned_on, build=True, workers=workers, progress=progress
         ),
     }
+    ensemble_store.write_code_digests()
     seconds = {}
     for label, part in parts.items():
         start = time.perf_counter()
