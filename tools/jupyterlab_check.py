@@ -7,7 +7,8 @@ For each chapter named below this script:
    nothing a test run types or saves reaches the repository),
    with JupyterLab's user settings, workspaces and runtime files in temporary folders: only what
    ``make venv`` installed into the environment (tools/jupyterlab-overrides.json) configures it;
-2. opens the chapter's ``.md`` from its URL in Debian's Chromium (Playwright, no browser download),
+2. opens the chapter's ``.md`` in Debian's Chromium (Playwright, no browser download): the first
+   from its URL, the others with a double click in JupyterLab's file browser, in the same session,
    with every request that does not go to 127.0.0.1 blocked and counted as a failure;
 3. checks that it opened as a notebook (not as a text file) and, before anything runs, that the
    prose shows the stored values (no inline expression such as ``v.scores_n`` left as code) and
@@ -425,9 +426,22 @@ def set_parameter(page: Page, old_line: str, new_line: str) -> None:
 
 
 def open_chapter(page: Page, base: str, name: str, timeout_s: float) -> list[str]:
-    page.goto(f"{base}/lab/tree/{name}.md?reset")  # a fresh workspace: only this chapter open
-    page.wait_for_selector(f"{PANEL} .jp-Notebook .jp-Cell, .jp-FileEditor", timeout=timeout_s * 1000)
-    if page.locator(".jp-FileEditor").count():
+    """Open the chapter as a reader does: from its URL when JupyterLab is not open yet (a fresh
+    workspace), then by a double click in the file browser. JupyterLab is loaded once: loading it
+    again for each chapter cost 4 to 5 core-seconds (its scripts, its extensions) and added nothing."""
+    current = page.locator(".lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel", has_text=f"{name}.md")
+    if "/lab" not in page.url:
+        page.goto(f"{base}/lab/tree/{name}.md?reset")
+    elif not current.count():
+        listing = page.locator(".jp-DirListing-content")
+        if not listing.is_visible():  # the file browser's panel is folded away: unfold it
+            page.locator(".jp-SideBar [data-id='filebrowser']").click()
+        page.locator(".jp-DirListing-item", has=page.locator(".jp-DirListing-itemText", has_text=f"{name}.md")).filter(
+            has_not_text=".ipynb"
+        ).dblclick()
+        current.first.wait_for(timeout=timeout_s * 1000)
+    page.wait_for_selector(f"{PANEL} .jp-Notebook .jp-Cell, .jp-FileEditor:visible", timeout=timeout_s * 1000)
+    if page.locator(".jp-FileEditor:visible").count():
         return [f"{name}: opened as a text file, not as a notebook"]
     return []
 
@@ -521,8 +535,9 @@ def main(argv: list[str] | None = None) -> int:
             page = None
             context.route("**/*", only_loopback)
             page = context.new_page()
-            page.goto(f"{base}/lab?token={token}")
-            page.wait_for_selector(".jp-LabShell", timeout=args.timeout * 1000)
+            # JupyterLab opens on the first chapter (the token in the URL becomes a cookie)
+            page.goto(f"{base}/lab/tree/{TWEAKS[0].chapter}.md?reset&token={token}")
+            page.wait_for_selector(f".jp-LabShell {PANEL} .jp-Cell, .jp-FileEditor", timeout=args.timeout * 1000)
             print(f"jupyterlab_check: JupyterLab open after {time.monotonic() - started:.1f} s")
             for tweak in TWEAKS:
                 try:
