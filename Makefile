@@ -152,7 +152,7 @@ notebooks: venv ensembles ## regenerate notebooks/*.ipynb from the .md files and
 # `make test` runs every check even after one fails, then fails if any did. Two lanes run side by
 # side, each part after the one before it in its lane: the unit tests and the pair sync in one; the
 # book, lint, the checks that read the book, then nbval in the other (lint there, not before the unit
-# tests: the lanes then take about as long, 214 and 216 s in one run). Side by side the two cores
+# tests: the lanes then take about as long, 238 and 237 s in one run). Side by side the two cores
 # were busy 94% of the time (from /proc/stat); one after the other, the parts wait on pages, kernels
 # and single-process steps (mypy, Sphinx's writing, JupyterLab's start).
 # Each part's output is printed whole when it ends (its log: _build/test-logs/PART.log). At the
