@@ -562,10 +562,13 @@ def check_site(
                 problems, notes = netlog_problems(netlog)
     finally:
         server.shutdown()
+    return in_page_order(openings, pages, html_root), problems, notes
+
+
+def in_page_order(openings: list[Opening], pages: list[Path], html_root: Path) -> list[Opening]:
+    """Each page's views together, in the order of `pages`, the wider view first, then MODES' order."""
     order = {page.relative_to(html_root).as_posix(): number for number, page in enumerate(pages)}
-    # each page's views together, for the report, in a fixed order of widths and modes
-    openings.sort(key=lambda o: (order[o.page], widths.index(o.width), modes.index(o.mode)))
-    return openings, problems, notes
+    return sorted(openings, key=lambda o: (order[o.page], -o.width, MODES.index(o.mode)))
 
 
 def check_site_in_browsers(
@@ -584,10 +587,7 @@ def check_site_in_browsers(
             pool.submit(check_site, html_root, out, share, WIDTHS, MODES, timeout, notebooks) for share in shares
         ]
         results = [future.result() for future in futures]
-    order = {page.relative_to(html_root).as_posix(): number for number, page in enumerate(pages)}
-    openings = sorted(
-        (o for r in results for o in r[0]), key=lambda o: (order[o.page], WIDTHS.index(o.width), MODES.index(o.mode))
-    )
+    openings = in_page_order([o for r in results for o in r[0]], pages, html_root)
     return openings, [p for r in results for p in r[1]], list(dict.fromkeys(n for r in results for n in r[2]))
 
 

@@ -66,9 +66,6 @@ from browser_check import CHROMIUM_FLAGS  # tools/ is on sys.path when a tool ru
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-# The same isolation flags as the built-book check (Chromium otherwise reaches out to Google's
-# services on start); Playwright sets headless mode and the window itself.
-CHROMIUM_ARGS = [flag for flag in CHROMIUM_FLAGS if flag != "--headless" and not flag.startswith("--window-size")]
 RAW_SYNTAX = re.compile(r"\{(?:glue|cite|eval)[:}]")
 # An inline expression jupyterlab-myst has no value for: it shows the expression itself, as code.
 PLACEHOLDER = re.compile(r"^v\.[A-Za-z_][A-Za-z0-9_.]*$")
@@ -521,7 +518,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         base = f"http://127.0.0.1:{port}"
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_FLAGS))
             context = browser.new_context(viewport={"width": 1366, "height": 900})
 
             def only_loopback(route: Route) -> None:
