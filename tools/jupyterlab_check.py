@@ -422,20 +422,16 @@ def set_parameter(page: Page, old_line: str, new_line: str) -> None:
     page.keyboard.press("Escape")
 
 
-def open_chapter(page: Page, base: str, name: str, timeout_s: float) -> list[str]:
-    """Open the chapter as a reader does: from its URL when JupyterLab is not open yet (a fresh
-    workspace), then by a double click in the file browser. JupyterLab is loaded once: loading it
-    again for each chapter cost 4 to 5 core-seconds (its scripts, its extensions) and added nothing."""
+def open_chapter(page: Page, name: str, timeout_s: float) -> list[str]:
+    """Open the chapter as a reader does, by a double click in the file browser, unless it is the
+    one JupyterLab opened on (from its URL, `main`). JupyterLab is loaded once: loading it again for
+    each chapter cost 4 to 5 core-seconds (its scripts, its extensions) and added nothing."""
     current = page.locator(".lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel", has_text=f"{name}.md")
-    if "/lab" not in page.url:
-        page.goto(f"{base}/lab/tree/{name}.md?reset")
-    elif not current.count():
-        listing = page.locator(".jp-DirListing-content")
-        if not listing.is_visible():  # the file browser's panel is folded away: unfold it
+    if not current.count():
+        if not page.locator(".jp-DirListing-content").is_visible():  # the file browser is folded away
             page.locator(".jp-SideBar [data-id='filebrowser']").click()
-        page.locator(".jp-DirListing-item", has=page.locator(".jp-DirListing-itemText", has_text=f"{name}.md")).filter(
-            has_not_text=".ipynb"
-        ).dblclick()
+        item = page.locator(".jp-DirListing-itemText", has_text=f"{name}.md")
+        page.locator(".jp-DirListing-item", has=item).dblclick()
         current.first.wait_for(timeout=timeout_s * 1000)
     page.wait_for_selector(f"{PANEL} .jp-Notebook .jp-Cell, .jp-FileEditor:visible", timeout=timeout_s * 1000)
     if page.locator(".jp-FileEditor:visible").count():
@@ -443,20 +439,18 @@ def open_chapter(page: Page, base: str, name: str, timeout_s: float) -> list[str
     return []
 
 
-def check_opened(page: Page, base: str, name: str, timeout_s: float) -> list[str]:
+def check_opened(page: Page, name: str, timeout_s: float) -> list[str]:
     """Open a chapter without running it: its prose renders, with no unknown directive."""
-    problems = open_chapter(page, base, name, timeout_s)
+    problems = open_chapter(page, name, timeout_s)
     wait_for_prose(page, timeout_s)
     if unknown_directives(page):
         problems.append(f"{name}: {unknown_directives(page)} cell(s) with an {UNKNOWN_DIRECTIVE!r} box")
     return problems + unresolved_references(page, name)
 
 
-def check_chapter(
-    page: Page, base: str, tweak: Tweak, out: Path, root_dir: Path, timeout_s: float
-) -> tuple[list[str], str]:
+def check_chapter(page: Page, tweak: Tweak, out: Path, root_dir: Path, timeout_s: float) -> tuple[list[str], str]:
     name = tweak.chapter
-    problems = open_chapter(page, base, name, timeout_s)
+    problems = open_chapter(page, name, timeout_s)
     problems += check_before_run(page, tweak, out, timeout_s)
     clear_outputs(page, timeout_s)
     # Either the chapter's own kernel comes up idle, or JupyterLab asks which kernel to start.
@@ -538,7 +532,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"jupyterlab_check: JupyterLab open after {time.monotonic() - started:.1f} s")
             for tweak in TWEAKS:
                 try:
-                    found, timing = check_chapter(page, base, tweak, args.out, root_dir, args.timeout)
+                    found, timing = check_chapter(page, tweak, args.out, root_dir, args.timeout)
                 except (AssertionError, TimeoutError, PlaywrightError) as exc:
                     page.screenshot(path=str(args.out / f"{tweak.chapter}-failed.png"))
                     found, timing = [f"{tweak.chapter}: {exc}"], f"{tweak.chapter}: stopped"
@@ -546,7 +540,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"jupyterlab_check: {timing}; {'ok' if not found else 'FAILED'}")
             for chapter in OPEN_ONLY:
                 try:
-                    found = check_opened(page, base, chapter, args.timeout)
+                    found = check_opened(page, chapter, args.timeout)
                 except (TimeoutError, PlaywrightError) as exc:
                     page.screenshot(path=str(args.out / f"{chapter}-failed.png"))
                     found = [f"{chapter}: {exc}"]
